@@ -1,0 +1,72 @@
+/// Why a received VRRP packet was not acted on (RFC 3768 §7.1).
+///
+/// Every receive failure maps to one of these; the runtime counts them and logs them
+/// rate-limited. None of them changes router state.
+public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
+    /// §7.1: "MUST verify that the IP TTL is 255."
+    case ttlNot255(UInt8)
+    /// §7.1: "MUST verify the VRRP version field." Only version 2 is spoken.
+    case unsupportedVersion(UInt8)
+    /// §5.3.2: only type 1 (ADVERTISEMENT) is defined.
+    case unknownType(UInt8)
+    /// §7.1: "MUST verify that the received packet contains the complete VRRP packet
+    /// (including fixed fields, IP Address(es), and Authentication Data)."
+    case lengthMismatch(received: Int, expected: Int)
+    /// §7.1: "MUST verify the VRRP checksum."
+    case checksumMismatch(received: UInt16, computed: UInt16)
+    /// §7.1: "MUST verify that the VRID is configured on the receiving interface" — else the
+    /// packet belongs to another virtual router and is discarded silently.
+    case unknownVirtualRouter(UInt8)
+    /// §5.3.6: auth type outside 0...2.
+    case invalidAuthType(UInt8)
+    /// §7.1: "MUST verify that the Auth Type matches the locally configured authentication method."
+    case authTypeMismatch(received: UInt8, expected: UInt8)
+    /// §7.1: the simple text password does not match.
+    case authFailure
+    /// §7.1: "MUST verify that the Adver Interval in the packet is the same as the locally
+    /// configured for this virtual router."
+    case intervalMismatch(received: UInt8, expected: UInt8)
+    /// §7.1: the address list differs from the configured one and the sender is not the owner.
+    case addressListMismatch
+
+    /// The keepalived statistics counter this drop corresponds to, so operators migrating
+    /// from keepalived find the familiar names.
+    public var counterName: String {
+        switch self {
+        case .ttlNot255: return "ip_ttl_err"
+        case .unsupportedVersion, .unknownType: return "invalid_type_rcvd"
+        case .lengthMismatch, .checksumMismatch: return "packet_len_err"
+        case .unknownVirtualRouter: return "unknown_vrid"
+        case .invalidAuthType: return "invalid_authtype"
+        case .authTypeMismatch: return "authtype_mismatch"
+        case .authFailure: return "auth_failure"
+        case .intervalMismatch: return "advert_interval_err"
+        case .addressListMismatch: return "addr_list_err"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .ttlNot255(let ttl): return "IP TTL is \(ttl), must be 255"
+        case .unsupportedVersion(let version): return "VRRP version \(version), only version 2 is spoken"
+        case .unknownType(let type): return "VRRP packet type \(type), only 1 (ADVERTISEMENT) is defined"
+        case .lengthMismatch(let received, let expected):
+            return "packet is \(received) bytes, its address count says \(expected)"
+        case .checksumMismatch(let received, let computed):
+            return "checksum 0x\(hex(received)) does not match computed 0x\(hex(computed))"
+        case .unknownVirtualRouter(let vrid): return "virtual router id \(vrid) is not configured on this interface"
+        case .invalidAuthType(let type): return "auth type \(type) is not defined"
+        case .authTypeMismatch(let received, let expected):
+            return "auth type \(received) does not match the configured \(expected)"
+        case .authFailure: return "authentication password does not match"
+        case .intervalMismatch(let received, let expected):
+            return "advertisement interval \(received)s does not match the configured \(expected)s"
+        case .addressListMismatch: return "virtual address list does not match the configuration"
+        }
+    }
+}
+
+private func hex(_ value: UInt16) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 4 - digits.count) + digits
+}

@@ -1,0 +1,21 @@
+/// When a Master repeats its gratuitous ARPs (RFC 3768 §8.2 with keepalived's
+/// `garp_master_*` knobs and defaults).
+public struct GratuitousARPPolicy: Hashable, Sendable {
+    /// Wait after becoming Master before the repeated burst (`garp_master_delay`, default 5 s).
+    public var delay: Duration
+    /// How many more per address after `delay` (`garp_master_repeat`, default 5).
+    public var repeatCount: Int
+    /// Period of refreshes while Master; nil is off (`garp_master_refresh`, default 0 = off).
+    public var refresh: Duration?
+    /// How many per address at each refresh (`garp_master_refresh_repeat`, default 1).
+    public var refreshRepeatCount: Int
+
+    public init(delay: Duration = .seconds(5), repeatCount: Int = 5, refresh: Duration? = nil, refreshRepeatCount: Int = 1) {
+        self.delay = delay
+        self.repeatCount = repeatCount
+        self.refresh = refresh
+        self.refreshRepeatCount = refreshRepeatCount
+    }
+
+    public static let keepalivedDefaults = GratuitousARPPolicy()
+}

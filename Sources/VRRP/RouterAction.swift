@@ -1,0 +1,17 @@
+/// Effects a `VirtualRouter` asks the runtime to perform, in order.
+public enum RouterAction: Hashable, Sendable {
+    /// Send this advertisement (multicast, or to each unicast peer).
+    case sendAdvertisement(Advertisement)
+    /// Add every configured virtual address to its interface.
+    case addVirtualAddresses
+    /// Remove every configured virtual address.
+    case removeVirtualAddresses
+    /// Send `count` gratuitous ARPs for every virtual address (§8.2).
+    case sendGratuitousARP(count: Int)
+    /// Arm (or re-arm) the timer of `token.kind` to fire at `deadline`.
+    case setTimer(TimerToken, deadline: Instant)
+    /// Disarm the timer of this kind.
+    case cancelTimer(TimerKind)
+    /// The state changed; log it, update status, run notify scripts.
+    case stateChanged(from: RouterState, to: RouterState, reason: TransitionReason)
+}

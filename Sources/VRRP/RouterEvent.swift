@@ -1,0 +1,17 @@
+/// Inputs to a `VirtualRouter`. The runtime delivers them in order from one place.
+public enum RouterEvent: Hashable, Sendable {
+    /// §6.4.1 Startup event.
+    case startup
+    /// §6.4.2/§6.4.3 Shutdown event.
+    case shutdown
+    /// A packet that passed `AdvertisementValidator`.
+    case advertisement(ReceivedAdvertisement)
+    /// An armed timer fired.
+    case timerFired(TimerToken)
+    /// Tracker adjustments changed the effective priority (see `TrackerSet`).
+    case priorityChanged(UInt8)
+    /// A weight-0 tracker or a tracked interface went down.
+    case faultRaised(String)
+    /// Every fault is gone.
+    case faultCleared
+}

@@ -1,0 +1,65 @@
+/// The trackers of one instance and the verdict they produce: the effective priority, or
+/// FAULT with the names of the objects that caused it.
+///
+/// effective = clamp(base + Σ adjustments, 1, 254); the address owner (255) is never changed.
+public struct TrackerSet: Hashable, Sendable {
+    public struct Entry: Hashable, Sendable {
+        public var name: String
+        public var weight: TrackerWeight
+        public var isUp: Bool
+
+        public init(name: String, weight: TrackerWeight, isUp: Bool) {
+            self.name = name
+            self.weight = weight
+            self.isUp = isUp
+        }
+    }
+
+    public let basePriority: UInt8
+    public private(set) var entries: [Entry]
+
+    public init(basePriority: UInt8, entries: [Entry] = []) {
+        self.basePriority = basePriority
+        self.entries = entries
+    }
+
+    /// Updates the state of every entry with this name; returns whether anything changed.
+    @discardableResult
+    public mutating func set(_ name: String, isUp: Bool) -> Bool {
+        var changed = false
+        for index in entries.indices where entries[index].name == name && entries[index].isUp != isUp {
+            entries[index].isUp = isUp
+            changed = true
+        }
+        return changed
+    }
+
+    /// Names of the weight-0 objects whose state means FAULT, in configuration order.
+    public var faults: [String] {
+        entries.filter { $0.weight.effect(isUp: $0.isUp) == .fault }.map(\.name)
+    }
+
+    public var effectivePriority: UInt8 {
+        guard basePriority != 255 else { return 255 }
+        var total = Int(basePriority)
+        for entry in entries {
+            if case .adjust(let delta) = entry.weight.effect(isUp: entry.isUp) {
+                total += delta
+            }
+        }
+        return UInt8(min(254, max(1, total)))
+    }
+
+    /// The router events that bring a router from the `previous` verdict to this one.
+    public func events(since previous: TrackerSet) -> [RouterEvent] {
+        var events: [RouterEvent] = []
+        if effectivePriority != previous.effectivePriority {
+            events.append(.priorityChanged(effectivePriority))
+        }
+        let nowFaults = faults
+        if nowFaults != previous.faults {
+            events.append(nowFaults.isEmpty ? .faultCleared : .faultRaised(nowFaults.joined(separator: ", ") + " down"))
+        }
+        return events
+    }
+}

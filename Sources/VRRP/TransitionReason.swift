@@ -1,0 +1,29 @@
+/// Why a virtual router changed state; logged with every transition.
+public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
+    /// §6.4.1: startup as a non-owner.
+    case startup
+    /// §6.4.1: startup (or fault cleared) as the address owner.
+    case addressOwner
+    /// §6.4.2: the Master_Down_Timer fired: no (or only lower-priority) adverts were heard.
+    case masterDown
+    /// §6.4.3: an advert with higher priority, or equal priority from a higher address.
+    case higherPriority(source: IPv4Address, priority: UInt8)
+    /// §6.4.2/§6.4.3: a Shutdown event.
+    case shutdown
+    /// keepalived FAULT: a weight-0 tracker or a tracked interface is down.
+    case fault(String)
+    /// Every fault cleared.
+    case faultCleared
+
+    public var description: String {
+        switch self {
+        case .startup: return "startup"
+        case .addressOwner: return "address owner (priority 255)"
+        case .masterDown: return "master down timer expired"
+        case .higherPriority(let source, let priority): return "higher priority \(priority) advertised by \(source)"
+        case .shutdown: return "shutdown"
+        case .fault(let reason): return "fault: \(reason)"
+        case .faultCleared: return "fault cleared"
+        }
+    }
+}

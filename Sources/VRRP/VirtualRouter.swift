@@ -1,0 +1,306 @@
+/// One VRRPv2 virtual router as a pure state machine (RFC 3768 §6.4 with keepalived's FAULT,
+/// preemption control and effective priority).
+///
+/// It never touches a socket or a clock: `handle(_:now:)` takes an event and the current
+/// monotonic time and returns the effects to perform, in order. The order is a contract:
+///
+/// - becoming Master: cancel the down timer, send an advert, add the VIPs, send gratuitous
+///   ARP, arm the advert timer, arm the gratuitous ARP timers, report the transition;
+/// - leaving Master: cancel its timers, (send an advert), remove the VIPs, arm the down timer
+///   when going Backup, report the transition.
+public struct VirtualRouter: Sendable {
+    public let configuration: RouterConfiguration
+    public private(set) var state: RouterState = .initialize
+    /// Effective priority: base plus tracker adjustments (see `TrackerSet`).
+    public private(set) var priority: UInt8
+    /// Set while a weight-0 tracker or tracked interface is down.
+    public private(set) var faultReason: String?
+    /// The Master last heard from while Backup (for status output).
+    public private(set) var currentMaster: IPv4Address?
+    /// When the current state was entered.
+    public private(set) var stateSince: Instant?
+
+    private var startedAt: Instant?
+    /// Last time the Master_Down_Timer was (re)started from a Master's advert or at startup;
+    /// a priority change re-arms the timer from here with the new interval.
+    private var downTimerBase: Instant = .origin
+    private var armed: [TimerKind: TimerToken] = [:]
+    private var nextGeneration: UInt64 = 1
+    private var lastAnswerToLowerPriority: Instant?
+
+    public init(configuration: RouterConfiguration) {
+        self.configuration = configuration
+        self.priority = configuration.basePriority
+    }
+
+    /// §6.1 Master_Down_Interval at the current effective priority.
+    public var masterDownInterval: Duration {
+        Timing.masterDownInterval(advertisementInterval: configuration.advertisementInterval, priority: priority)
+    }
+
+    /// §6.1 Skew_Time at the current effective priority.
+    public var skewTime: Duration { Timing.skewTime(priority: priority) }
+
+    /// The timers currently armed, by kind.
+    public var armedTimers: [TimerKind: TimerToken] { armed }
+
+    /// Whether this router would take over from a live lower-priority Master at `now`:
+    /// Preempt_Mode (§6.1) and, after startup, keepalived's `preempt_delay` has passed.
+    public func preemptionAllowed(at now: Instant) -> Bool {
+        guard configuration.preempt, let startedAt else { return false }
+        return now >= startedAt + configuration.preemptDelay
+    }
+
+    public mutating func handle(_ event: RouterEvent, now: Instant) -> [RouterAction] {
+        switch event {
+        case .startup: return startup(now: now)
+        case .shutdown: return shutdown(now: now)
+        case .advertisement(let received): return receive(received, now: now)
+        case .timerFired(let token): return timerFired(token, now: now)
+        case .priorityChanged(let newPriority): return priorityChanged(to: newPriority, now: now)
+        case .faultRaised(let reason): return faultRaised(reason, now: now)
+        case .faultCleared: return faultCleared(now: now)
+        }
+    }
+
+    // MARK: - Events
+
+    /// §6.4.1: the owner becomes Master at once; everyone else starts as Backup with
+    /// Master_Down_Timer = Master_Down_Interval. A router with a fault starts in FAULT.
+    private mutating func startup(now: Instant) -> [RouterAction] {
+        guard state == .initialize else { return [] }
+        startedAt = now
+        if let faultReason {
+            return transition(to: .fault, reason: .fault(faultReason), now: now)
+        }
+        return enterInitialRole(reason: priority == 255 ? .addressOwner : .startup, now: now)
+    }
+
+    /// §6.4.2/§6.4.3 Shutdown: a Master sends one advert with priority 0 and removes its
+    /// addresses so a Backup takes over after Skew_Time; then back to Initialize.
+    private mutating func shutdown(now: Instant) -> [RouterAction] {
+        let actions: [RouterAction]
+        switch state {
+        case .initialize:
+            return []
+        case .master:
+            actions = resign(now: now)
+        case .backup, .fault:
+            actions = cancelAllTimers()
+        }
+        startedAt = nil
+        currentMaster = nil
+        return actions + transition(to: .initialize, reason: .shutdown, now: now)
+    }
+
+    private mutating func receive(_ received: ReceivedAdvertisement, now: Instant) -> [RouterAction] {
+        let advert = received.advertisement
+        // Our own adverts looped back (unicast to self, or a misconfigured loop) are not a peer.
+        guard received.source != configuration.localAddress else { return [] }
+        // The address owner keeps the addresses whatever others say.
+        guard priority != 255 else { return [] }
+        switch state {
+        case .initialize, .fault:
+            return []
+        case .backup:
+            return backupReceived(advert, from: received.source, now: now)
+        case .master:
+            return masterReceived(advert, from: received.source, now: now)
+        }
+    }
+
+    /// §6.4.2, Backup receiving an ADVERTISEMENT.
+    private mutating func backupReceived(_ advert: Advertisement, from source: IPv4Address, now: Instant) -> [RouterAction] {
+        if advert.priority == 0 {
+            // "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer
+            // to Skew_Time."
+            currentMaster = nil
+            downTimerBase = now
+            return [arm(.masterDown, at: now + skewTime)]
+        }
+        if !preemptionAllowed(at: now) || advert.priority >= priority {
+            // "If Preempt_Mode is False, or If the Priority in the ADVERTISEMENT is greater
+            // than or equal to the local Priority, then: Reset the Master_Down_Timer to
+            // Master_Down_Interval."
+            currentMaster = source
+            downTimerBase = now
+            return [arm(.masterDown, at: now + masterDownInterval)]
+        }
+        // "Otherwise: Discard the ADVERTISEMENT" — the down timer runs out and we preempt.
+        return []
+    }
+
+    /// §6.4.3, Master receiving an ADVERTISEMENT.
+    private mutating func masterReceived(_ advert: Advertisement, from source: IPv4Address, now: Instant) -> [RouterAction] {
+        if advert.priority == 0 {
+            // "If the Priority in the ADVERTISEMENT is Zero, then: Send an ADVERTISEMENT,
+            // Reset the Adver_Timer to Advertisement_Interval."
+            return [.sendAdvertisement(currentAdvertisement()),
+                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+        }
+        let higher = advert.priority > priority
+            || (advert.priority == priority && source > configuration.localAddress)
+        if higher {
+            // "Cancel Adver_Timer, Set Master_Down_Timer to Master_Down_Interval, Transition
+            // to the {Backup} state" — and give up the addresses.
+            var actions = cancelAllTimers()
+            if configuration.sendAdvertisementOnYield {
+                actions.append(.sendAdvertisement(currentAdvertisement()))
+            }
+            actions.append(.removeVirtualAddresses)
+            currentMaster = source
+            downTimerBase = now
+            actions.append(arm(.masterDown, at: now + masterDownInterval))
+            return actions + transition(to: .backup, reason: .higherPriority(source: source, priority: advert.priority), now: now)
+        }
+        // Lower priority: another Master (split brain healing, or a peer that preempts late).
+        // Answer at once so it yields, and refresh ARP caches that may point at it; at most
+        // once per advertisement interval so a flood cannot make us amplify it.
+        if let last = lastAnswerToLowerPriority, now - last < configuration.advertisementInterval {
+            return []
+        }
+        lastAnswerToLowerPriority = now
+        return [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: 1)]
+    }
+
+    private mutating func timerFired(_ token: TimerToken, now: Instant) -> [RouterAction] {
+        // A late fire of a cancelled or re-armed timer is ignored.
+        guard armed[token.kind] == token else { return [] }
+        armed[token.kind] = nil
+        switch token.kind {
+        case .masterDown:
+            // §6.4.2: "If the Master_Down_Timer fires, then: Send an ADVERTISEMENT, Broadcast a
+            // gratuitous ARP request, Set the Adver_Timer, Transition to the {Master} state."
+            guard state == .backup else { return [] }
+            return becomeMaster(reason: .masterDown, now: now)
+        case .advertisement:
+            // §6.4.3: "If the Adver_Timer fires, then: Send an ADVERTISEMENT, Reset the
+            // Adver_Timer to Advertisement_Interval."
+            guard state == .master else { return [] }
+            return [.sendAdvertisement(currentAdvertisement()),
+                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+        case .gratuitousARPDelay:
+            guard state == .master else { return [] }
+            return [.sendGratuitousARP(count: configuration.gratuitousARP.repeatCount)]
+        case .gratuitousARPRefresh:
+            guard state == .master, let refresh = configuration.gratuitousARP.refresh else { return [] }
+            return [.sendGratuitousARP(count: configuration.gratuitousARP.refreshRepeatCount),
+                    arm(.gratuitousARPRefresh, at: now + refresh)]
+        }
+    }
+
+    /// A new effective priority. A Master advertises it at once (a preempting peer reacts
+    /// fast); a Backup re-arms its down timer with the new Master_Down_Interval.
+    private mutating func priorityChanged(to newPriority: UInt8, now: Instant) -> [RouterAction] {
+        guard newPriority != priority else { return [] }
+        priority = newPriority
+        switch state {
+        case .master:
+            return [.sendAdvertisement(currentAdvertisement()),
+                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+        case .backup:
+            guard armed[.masterDown] != nil else { return [] }
+            let deadline = max(now, downTimerBase + masterDownInterval)
+            return [arm(.masterDown, at: deadline)]
+        case .initialize, .fault:
+            return []
+        }
+    }
+
+    /// keepalived FAULT: a Master resigns with a priority-0 advert (the Backup takes over after
+    /// Skew_Time); nobody in FAULT holds addresses or sends adverts.
+    private mutating func faultRaised(_ reason: String, now: Instant) -> [RouterAction] {
+        faultReason = reason
+        switch state {
+        case .initialize, .fault:
+            return []
+        case .master:
+            return resign(now: now) + transition(to: .fault, reason: .fault(reason), now: now)
+        case .backup:
+            return cancelAllTimers() + transition(to: .fault, reason: .fault(reason), now: now)
+        }
+    }
+
+    private mutating func faultCleared(now: Instant) -> [RouterAction] {
+        guard faultReason != nil else { return [] }
+        faultReason = nil
+        guard state == .fault else { return [] }
+        return enterInitialRole(reason: priority == 255 ? .addressOwner : .faultCleared, now: now)
+    }
+
+    // MARK: - Transitions
+
+    private mutating func enterInitialRole(reason: TransitionReason, now: Instant) -> [RouterAction] {
+        if priority == 255 {
+            return becomeMaster(reason: reason, now: now)
+        }
+        currentMaster = nil
+        downTimerBase = now
+        return [arm(.masterDown, at: now + masterDownInterval)] + transition(to: .backup, reason: reason, now: now)
+    }
+
+    private mutating func becomeMaster(reason: TransitionReason, now: Instant) -> [RouterAction] {
+        var actions = cancelAllTimers()
+        actions.append(.sendAdvertisement(currentAdvertisement()))
+        actions.append(.addVirtualAddresses)
+        actions.append(.sendGratuitousARP(count: 1))
+        actions.append(arm(.advertisement, at: now + configuration.advertisementInterval))
+        let garp = configuration.gratuitousARP
+        if garp.repeatCount > 0 {
+            actions.append(arm(.gratuitousARPDelay, at: now + garp.delay))
+        }
+        if let refresh = garp.refresh {
+            actions.append(arm(.gratuitousARPRefresh, at: now + refresh))
+        }
+        currentMaster = configuration.localAddress
+        lastAnswerToLowerPriority = nil
+        return actions + transition(to: .master, reason: reason, now: now)
+    }
+
+    /// Leave Master by resigning: priority-0 advert, then give the addresses up.
+    private mutating func resign(now: Instant) -> [RouterAction] {
+        var advert = currentAdvertisement()
+        advert.priority = 0
+        return cancelAllTimers() + [.sendAdvertisement(advert), .removeVirtualAddresses]
+    }
+
+    private mutating func transition(to newState: RouterState, reason: TransitionReason, now: Instant) -> [RouterAction] {
+        let old = state
+        state = newState
+        stateSince = now
+        if newState != .backup && newState != .master {
+            currentMaster = nil
+        }
+        return [.stateChanged(from: old, to: newState, reason: reason)]
+    }
+
+    // MARK: - Helpers
+
+    /// The advert this router sends now: effective priority, configured addresses.
+    public func currentAdvertisement() -> Advertisement {
+        Advertisement(
+            virtualRouterID: configuration.virtualRouterID,
+            priority: priority,
+            advertisementInterval: configuration.advertisementIntervalSeconds,
+            authentication: configuration.authentication,
+            addresses: configuration.virtualAddresses
+        )
+    }
+
+    private mutating func arm(_ kind: TimerKind, at deadline: Instant) -> RouterAction {
+        let token = TimerToken(kind: kind, generation: nextGeneration)
+        nextGeneration += 1
+        armed[kind] = token
+        return .setTimer(token, deadline: deadline)
+    }
+
+    /// Cancels every armed timer, in a fixed order so the action list is deterministic.
+    private mutating func cancelAllTimers() -> [RouterAction] {
+        var actions: [RouterAction] = []
+        for kind in TimerKind.allCases where armed[kind] != nil {
+            armed[kind] = nil
+            actions.append(.cancelTimer(kind))
+        }
+        return actions
+    }
+}

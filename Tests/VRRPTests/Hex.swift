@@ -1,0 +1,9 @@
+/// Hex helpers for byte-exact test vectors.
+func bytes(hex: String) -> [UInt8] {
+    let digits = Array(hex.filter { !$0.isWhitespace })
+    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+}

@@ -1,0 +1,91 @@
+import Testing
+@testable import VRRP
+
+@Suite("tracker math (keepalived weight, rise/fall)")
+struct TrackerTests {
+    @Test("fall: the state flips only after N consecutive failures")
+    func fall() {
+        let counter = Box(CheckResultCounter(rise: 2, fall: 3))
+        #expect(!counter.record(success: false))
+        #expect(!counter.record(success: false))
+        #expect(!counter.record(success: true))   // streak broken
+        #expect(!counter.record(success: false))
+        #expect(!counter.record(success: false))
+        #expect(counter.isUp)
+        #expect(counter.record(success: false))
+        #expect(!counter.isUp)
+    }
+
+    @Test("rise: back up only after N consecutive successes")
+    func rise() {
+        let counter = Box(CheckResultCounter(rise: 2, fall: 1, initiallyUp: false))
+        #expect(!counter.record(success: true))
+        #expect(!counter.record(success: false))
+        #expect(!counter.record(success: true))
+        #expect(counter.record(success: true))
+        #expect(counter.isUp)
+    }
+
+    @Test("a check flapping faster than rise/fall never flips")
+    func flapping() {
+        let counter = Box(CheckResultCounter(rise: 2, fall: 2))
+        for index in 0..<100 {
+            #expect(!counter.record(success: index % 2 == 0))
+        }
+        #expect(counter.isUp)
+    }
+
+    @Test("weight table", arguments: [
+        // weight, reverse, isUp, effect
+        (20, false, true, TrackerEffect.adjust(20)), (20, false, false, .adjust(0)),
+        (-20, false, true, .adjust(0)), (-20, false, false, .adjust(-20)),
+        (20, true, true, .adjust(-20)), (20, true, false, .adjust(0)),
+        (-20, true, true, .adjust(0)), (-20, true, false, .adjust(20)),
+        (0, false, true, .adjust(0)), (0, false, false, .fault),
+        (0, true, true, .fault), (0, true, false, .adjust(0)),
+    ])
+    func weights(weight: Int, reverse: Bool, isUp: Bool, effect: TrackerEffect) {
+        #expect(TrackerWeight(weight, reverse: reverse).effect(isUp: isUp) == effect)
+    }
+
+    @Test("effective priority is clamped to 1...254 and the owner stays 255")
+    func clamp() {
+        var set = TrackerSet(basePriority: 100, entries: [
+            .init(name: "a", weight: TrackerWeight(-60), isUp: true),
+            .init(name: "b", weight: TrackerWeight(-60), isUp: true),
+            .init(name: "c", weight: TrackerWeight(200), isUp: false),
+        ])
+        #expect(set.effectivePriority == 100)
+        set.set("a", isUp: false)
+        #expect(set.effectivePriority == 40)
+        set.set("b", isUp: false)
+        #expect(set.effectivePriority == 1)
+        set.set("c", isUp: true)
+        #expect(set.effectivePriority == 180)
+        set.set("a", isUp: true); set.set("b", isUp: true)
+        #expect(set.effectivePriority == 254)
+        var owner = TrackerSet(basePriority: 255, entries: [.init(name: "a", weight: TrackerWeight(-60), isUp: false)])
+        #expect(owner.effectivePriority == 255)
+        owner.set("a", isUp: true)
+        #expect(owner.effectivePriority == 255)
+    }
+
+    @Test("events: a weight-0 failure raises FAULT, recovery clears it; weights change priority")
+    func events() {
+        let healthy = TrackerSet(basePriority: 100, entries: [
+            .init(name: "chk_nginx", weight: TrackerWeight(-20), isUp: true),
+            .init(name: "eth0", weight: TrackerWeight(0), isUp: true),
+        ])
+        let box = Box(healthy)
+        #expect(box.set("chk_nginx", isUp: false))
+        #expect(!box.set("chk_nginx", isUp: false))
+        let next = box.value
+        #expect(next.events(since: healthy) == [.priorityChanged(80)])
+        var faulted = next
+        faulted.set("eth0", isUp: false)
+        #expect(faulted.faults == ["eth0"])
+        #expect(faulted.events(since: next) == [.faultRaised("eth0 down")])
+        #expect(next.events(since: faulted) == [.faultCleared])
+        #expect(healthy.events(since: healthy) == [])
+    }
+}

@@ -1,0 +1,330 @@
+import Testing
+@testable import VRRP
+
+let localAddress = IPv4Address(10, 250, 0, 5)
+let lowerAddress = IPv4Address(10, 250, 0, 3)
+let higherAddress = IPv4Address(10, 250, 0, 9)
+let vip = IPv4Address(10, 250, 0, 100)
+
+func makeConfig(priority: UInt8 = 100, preempt: Bool = true, preemptDelay: Duration = .zero,
+                garp: GratuitousARPPolicy = .keepalivedDefaults, yieldAdvert: Bool = false) -> RouterConfiguration {
+    RouterConfiguration(virtualRouterID: 51, basePriority: priority, preempt: preempt, preemptDelay: preemptDelay,
+                        authentication: .password("harbor"), virtualAddresses: [vip], localAddress: localAddress,
+                        gratuitousARP: garp, sendAdvertisementOnYield: yieldAdvert)
+}
+
+func advert(_ priority: UInt8, from source: IPv4Address = higherAddress) -> RouterEvent {
+    .advertisement(ReceivedAdvertisement(
+        advertisement: Advertisement(virtualRouterID: 51, priority: priority, advertisementInterval: 1,
+                                     authentication: .password("harbor"), addresses: [vip]),
+        source: source))
+}
+
+func ours(_ priority: UInt8) -> RouterAction {
+    .sendAdvertisement(Advertisement(virtualRouterID: 51, priority: priority, advertisementInterval: 1,
+                                     authentication: .password("harbor"), addresses: [vip]))
+}
+
+func at(_ seconds: Double) -> Instant { .seconds(seconds) }
+
+func timer(_ kind: TimerKind, _ generation: UInt64, _ deadline: Instant) -> RouterAction {
+    .setTimer(TimerToken(kind: kind, generation: generation), deadline: deadline)
+}
+
+/// MDI for priority 100 at 1 s adverts: 3.609375 s.
+let mdi100 = Duration.nanoseconds(3_609_375_000)
+
+/// A router started as Backup at t=0 (timer generation 1 is its first down timer).
+func backup(_ config: RouterConfiguration = makeConfig()) -> RouterDriver {
+    let router = RouterDriver(config)
+    _ = router.handle(.startup, now: at(0))
+    return router
+}
+
+/// A router that became Master at t=3.609375 through its down timer (generations 2 and 3 are
+/// the advert and gratuitous ARP timers).
+func master(_ config: RouterConfiguration = makeConfig()) -> RouterDriver {
+    let router = backup(config)
+    _ = router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100)
+    precondition(router.state == .master)
+    return router
+}
+
+@Suite("§6.4.1 Initialize")
+struct InitializeTests {
+    @Test("non-owner: start Master_Down_Timer = Master_Down_Interval, go Backup")
+    func startupBackup() {
+        let router = RouterDriver(makeConfig())
+        #expect(router.handle(.startup, now: at(10)) == [
+            timer(.masterDown, 1, at(10) + mdi100),
+            .stateChanged(from: .initialize, to: .backup, reason: .startup),
+        ])
+        #expect(router.state == .backup)
+    }
+
+    @Test("owner (255): send advert, gratuitous ARP, start Adver_Timer, go Master")
+    func startupOwner() {
+        let router = RouterDriver(makeConfig(priority: 255))
+        #expect(router.handle(.startup, now: at(0)) == [
+            ours(255), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            timer(.advertisement, 1, at(1)), timer(.gratuitousARPDelay, 2, at(5)),
+            .stateChanged(from: .initialize, to: .master, reason: .addressOwner),
+        ])
+    }
+
+    @Test("a fault present at startup starts in FAULT, holding nothing")
+    func startupFaulted() {
+        let router = RouterDriver(makeConfig())
+        #expect(router.handle(.faultRaised("chk_nginx down"), now: at(0)) == [])
+        #expect(router.handle(.startup, now: at(0)) == [.stateChanged(from: .initialize, to: .fault, reason: .fault("chk_nginx down"))])
+    }
+
+    @Test("Initialize ignores adverts and a second startup")
+    func initializeIgnores() {
+        let router = RouterDriver(makeConfig())
+        #expect(router.handle(advert(200), now: at(0)) == [])
+        _ = router.handle(.startup, now: at(0))
+        #expect(router.handle(.startup, now: at(1)) == [])
+    }
+}
+
+@Suite("§6.4.2 Backup")
+struct BackupTests {
+    @Test("Master_Down_Timer fires: send advert, add VIPs, gratuitous ARP, Adver_Timer, go Master")
+    func downTimerFires() {
+        let router = backup()
+        #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100) == [
+            ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            timer(.advertisement, 2, at(0) + mdi100 + .seconds(1)), timer(.gratuitousARPDelay, 3, at(0) + mdi100 + .seconds(5)),
+            .stateChanged(from: .backup, to: .master, reason: .masterDown),
+        ])
+    }
+
+    @Test("Shutdown: cancel Master_Down_Timer, go Initialize")
+    func shutdown() {
+        let router = backup()
+        #expect(router.handle(.shutdown, now: at(1)) == [
+            .cancelTimer(.masterDown), .stateChanged(from: .backup, to: .initialize, reason: .shutdown),
+        ])
+    }
+
+    @Test("priority 0 advert: Master_Down_Timer = Skew_Time")
+    func priorityZero() {
+        let router = backup()
+        #expect(router.handle(advert(0), now: at(2)) == [timer(.masterDown, 2, at(2) + .nanoseconds(609_375_000))])
+    }
+
+    @Test("priority >= local: reset Master_Down_Timer to Master_Down_Interval", arguments: [UInt8(100), 101, 254])
+    func higherOrEqual(priority: UInt8) {
+        let router = backup()
+        #expect(router.handle(advert(priority, from: lowerAddress), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
+        #expect(router.currentMaster == lowerAddress)
+    }
+
+    @Test("lower priority with preemption: discard (the timer runs out and we preempt)")
+    func lowerDiscarded() {
+        let router = backup()
+        #expect(router.handle(advert(50), now: at(2)) == [])
+        #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100).last
+                == .stateChanged(from: .backup, to: .master, reason: .masterDown))
+    }
+
+    @Test("lower priority with nopreempt: reset the timer like any live Master")
+    func nopreempt() {
+        let router = backup(makeConfig(preempt: false))
+        #expect(router.handle(advert(50), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
+    }
+
+    @Test("preempt_delay: lower priority resets the timer until the delay after startup has passed")
+    func preemptDelay() {
+        let router = backup(makeConfig(preemptDelay: .seconds(30)))
+        #expect(!router.preemptionAllowed(at: at(29.9)))
+        #expect(router.handle(advert(50), now: at(29.9)) == [timer(.masterDown, 2, at(29.9) + mdi100)])
+        #expect(router.preemptionAllowed(at: at(30)))
+        #expect(router.handle(advert(50), now: at(30.5)) == [])
+    }
+
+    @Test("a stale timer fire (cancelled by a reset) is ignored")
+    func staleTimer() {
+        let router = backup()
+        _ = router.handle(advert(150), now: at(2))
+        #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100) == [])
+        #expect(router.state == .backup)
+    }
+
+    @Test("a lower priority lets a new effective priority re-arm the down timer from the last advert")
+    func priorityChange() {
+        let router = backup()
+        _ = router.handle(advert(150), now: at(2))
+        // 100 -> 80: MDI becomes 3 + 176/256 = 3.6875 s, counted from t=2.
+        #expect(router.handle(.priorityChanged(80), now: at(3)) == [timer(.masterDown, 3, at(2) + .nanoseconds(3_687_500_000))])
+        #expect(router.priority == 80)
+        #expect(router.handle(.priorityChanged(80), now: at(3)) == [])
+    }
+}
+
+@Suite("§6.4.3 Master")
+struct MasterTests {
+    let becameMaster = at(0) + mdi100
+
+    @Test("Adver_Timer fires: send advert, reset Adver_Timer")
+    func adverTimer() {
+        let router = master()
+        #expect(router.handle(.timerFired(TimerToken(kind: .advertisement, generation: 2)), now: becameMaster + .seconds(1)) == [
+            ours(100), timer(.advertisement, 4, becameMaster + .seconds(2)),
+        ])
+    }
+
+    @Test("Shutdown: cancel Adver_Timer, send advert with priority 0, remove VIPs, go Initialize")
+    func shutdown() {
+        let router = master()
+        #expect(router.handle(.shutdown, now: at(5)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), .removeVirtualAddresses,
+            .stateChanged(from: .master, to: .initialize, reason: .shutdown),
+        ])
+    }
+
+    @Test("priority 0 advert: send advert, reset Adver_Timer")
+    func priorityZero() {
+        let router = master()
+        #expect(router.handle(advert(0), now: at(4)) == [ours(100), timer(.advertisement, 4, at(5))])
+        #expect(router.state == .master)
+    }
+
+    @Test("higher priority: cancel Adver_Timer, remove VIPs, Master_Down_Timer, go Backup")
+    func higherPriority() {
+        let router = master()
+        #expect(router.handle(advert(150, from: lowerAddress), now: at(4)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), .removeVirtualAddresses,
+            timer(.masterDown, 4, at(4) + mdi100),
+            .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: lowerAddress, priority: 150)),
+        ])
+    }
+
+    @Test("equal priority from a higher primary address: go Backup")
+    func equalHigherAddress() {
+        let router = master()
+        #expect(router.handle(advert(100, from: higherAddress), now: at(4)).last
+                == .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: higherAddress, priority: 100)))
+    }
+
+    @Test("equal priority from a lower primary address: stay Master and answer")
+    func equalLowerAddress() {
+        let router = master()
+        #expect(router.handle(advert(100, from: lowerAddress), now: at(4)) == [ours(100), .sendGratuitousARP(count: 1)])
+        #expect(router.state == .master)
+    }
+
+    @Test("lower priority: answer with advert and gratuitous ARP, at most once per interval")
+    func lowerPriorityAnswerRateLimited() {
+        let router = master()
+        #expect(router.handle(advert(50), now: at(4)) == [ours(100), .sendGratuitousARP(count: 1)])
+        #expect(router.handle(advert(50), now: at(4.5)) == [])
+        #expect(router.handle(advert(50), now: at(4.99)) == [])
+        #expect(router.handle(advert(50), now: at(5)) == [ours(100), .sendGratuitousARP(count: 1)])
+    }
+
+    @Test("vrrp_higher_prio_send_advert: one more advert before yielding")
+    func yieldAdvert() {
+        let router = master(makeConfig(yieldAdvert: true))
+        let actions = router.handle(advert(150), now: at(4))
+        #expect(Array(actions.prefix(4)) == [.cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(100), .removeVirtualAddresses])
+    }
+
+    @Test("a new effective priority is advertised at once")
+    func priorityChange() {
+        let router = master()
+        #expect(router.handle(.priorityChanged(80), now: at(4)) == [ours(80), timer(.advertisement, 4, at(5))])
+    }
+
+    @Test("our own advert looped back is ignored")
+    func ownAdvert() {
+        let router = master()
+        #expect(router.handle(advert(150, from: localAddress), now: at(4)) == [])
+    }
+
+    @Test("the address owner ignores adverts, even an equal priority from a higher address")
+    func ownerIgnores() {
+        let router = RouterDriver(makeConfig(priority: 255))
+        _ = router.handle(.startup, now: at(0))
+        #expect(router.handle(advert(255, from: higherAddress), now: at(1)) == [])
+        #expect(router.state == .master)
+    }
+}
+
+@Suite("gratuitous ARP (§8.2, keepalived garp_master_*)")
+struct GratuitousARPTests {
+    @Test("after garp_master_delay, garp_master_repeat more")
+    func delayedRepeat() {
+        let router = master()
+        #expect(router.handle(.timerFired(TimerToken(kind: .gratuitousARPDelay, generation: 3)), now: at(8.7)) == [.sendGratuitousARP(count: 5)])
+    }
+
+    @Test("garp_master_refresh repeats while Master and stops on leaving")
+    func refresh() {
+        let router = master(makeConfig(garp: GratuitousARPPolicy(delay: .seconds(2), repeatCount: 0, refresh: .seconds(60), refreshRepeatCount: 2)))
+        // generations: 1 down timer, 2 advert, 3 refresh (no delayed burst with repeat 0)
+        #expect(router.armedTimers[.gratuitousARPDelay] == nil)
+        #expect(router.handle(.timerFired(TimerToken(kind: .gratuitousARPRefresh, generation: 3)), now: at(63.6)) == [
+            .sendGratuitousARP(count: 2), timer(.gratuitousARPRefresh, 4, at(123.6)),
+        ])
+        let leaving = router.handle(.shutdown, now: at(70))
+        #expect(leaving.contains(.cancelTimer(.gratuitousARPRefresh)))
+    }
+}
+
+@Suite("FAULT (keepalived)")
+struct FaultTests {
+    @Test("Master in fault: priority-0 advert, remove VIPs, FAULT")
+    func masterFault() {
+        let router = master()
+        #expect(router.handle(.faultRaised("chk_nginx down"), now: at(9)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), .removeVirtualAddresses,
+            .stateChanged(from: .master, to: .fault, reason: .fault("chk_nginx down")),
+        ])
+    }
+
+    @Test("Backup in fault: stop the down timer, FAULT")
+    func backupFault() {
+        let router = backup()
+        #expect(router.handle(.faultRaised("eth0 down"), now: at(1)) == [
+            .cancelTimer(.masterDown), .stateChanged(from: .backup, to: .fault, reason: .fault("eth0 down")),
+        ])
+    }
+
+    @Test("FAULT ignores adverts, stale timers and priority changes, says nothing")
+    func faultIsSilent() {
+        let router = backup()
+        _ = router.handle(.faultRaised("eth0 down"), now: at(1))
+        #expect(router.handle(advert(0), now: at(2)) == [])
+        #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(4)) == [])
+        #expect(router.handle(.priorityChanged(90), now: at(5)) == [])
+        #expect(router.handle(.faultRaised("eth0 down, chk down"), now: at(5)) == [])
+        #expect(router.state == .fault)
+    }
+
+    @Test("fault cleared: back to Backup with a fresh down timer")
+    func cleared() {
+        let router = backup()
+        _ = router.handle(.faultRaised("eth0 down"), now: at(1))
+        #expect(router.handle(.faultCleared, now: at(10)) == [
+            timer(.masterDown, 2, at(10) + mdi100), .stateChanged(from: .fault, to: .backup, reason: .faultCleared),
+        ])
+        #expect(router.handle(.faultCleared, now: at(11)) == [])
+    }
+
+    @Test("the owner leaves FAULT straight to Master")
+    func ownerCleared() {
+        let router = RouterDriver(makeConfig(priority: 255))
+        _ = router.handle(.faultRaised("eth0 down"), now: at(0))
+        _ = router.handle(.startup, now: at(0))
+        #expect(router.handle(.faultCleared, now: at(3)).last == .stateChanged(from: .fault, to: .master, reason: .addressOwner))
+    }
+
+    @Test("shutdown from FAULT goes to Initialize without adverts")
+    func shutdownFromFault() {
+        let router = backup()
+        _ = router.handle(.faultRaised("x down"), now: at(1))
+        #expect(router.handle(.shutdown, now: at(2)) == [.stateChanged(from: .fault, to: .initialize, reason: .shutdown)])
+    }
+}
