@@ -1,0 +1,45 @@
+/// Reads a configuration file (with its includes) and validates it. Nothing is returned to
+/// apply unless the file is free of errors.
+public enum ConfigurationLoader {
+    public struct Result: Sendable {
+        /// nil when there is any error: a daemon must not run half a configuration.
+        public var configuration: Configuration?
+        /// Every problem found, in file and line order.
+        public var diagnostics: [Diagnostic]
+
+        public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
+        public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
+    }
+
+    /// Default configuration paths, in the order they are tried.
+    public static let defaultPaths = ["/etc/vipkeeper/vipkeeper.conf", "/etc/keepalived/keepalived.conf"]
+
+    public static func load(path: String) -> Result {
+        var parser = ConfigParser()
+        let statements = parser.parse(file: path)
+        var log = parser.log
+        var reader = ConfigurationReader()
+        reader.read(statements, log: &log)
+        if reader.configuration.instances.isEmpty && !log.hasErrors {
+            log.error(SourceLocation(file: path, line: 1, column: 1), "no `vrrp_instance` is defined; there is nothing to run")
+        }
+        var validator = ConfigurationValidator(configuration: reader.configuration, garpOverrides: reader.garpOverrides,
+                                               masterWithoutPriority: reader.masterWithoutPriority)
+        validator.validate(log: &log)
+        let diagnostics = log.diagnostics.enumerated().sorted {
+            ($0.element.location, $0.offset) < ($1.element.location, $1.offset)
+        }.map(\.element)
+        return Result(configuration: log.hasErrors ? nil : validator.configuration, diagnostics: diagnostics)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ConfigurationLoader {
+    /// The first default path that exists, else the first one (so the error names it).
+    public static func defaultPath() -> String {
+        defaultPaths.first { access($0, F_OK) == 0 } ?? defaultPaths[0]
+    }
+}

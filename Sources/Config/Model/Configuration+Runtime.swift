@@ -1,0 +1,34 @@
+import VRRP
+
+extension Configuration {
+    /// The protocol parameters of an instance for the VRRP core. `localAddress` is the
+    /// interface's primary address unless `mcast_src_ip`/`unicast_src_ip` is set.
+    public func routerConfiguration(for instance: InstanceDefinition, interfaceAddress: IPv4Address) -> RouterConfiguration {
+        RouterConfiguration(
+            virtualRouterID: instance.virtualRouterID ?? 0,
+            basePriority: instance.priority,
+            advertisementIntervalSeconds: instance.advertisementInterval,
+            preempt: instance.preempt,
+            preemptDelay: instance.preemptDelay,
+            authentication: instance.authentication,
+            virtualAddresses: instance.virtualAddresses.map(\.address),
+            localAddress: instance.unicastSourceAddress ?? instance.multicastSourceAddress ?? interfaceAddress,
+            gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
+            sendAdvertisementOnYield: globals.higherPrioritySendAdvert)
+    }
+
+    /// The instance's trackers at startup: checks (with the instance's weight override, else
+    /// the check's own weight; `init_fail` starts them down) and interfaces (assumed up until
+    /// the link watcher says otherwise).
+    public func trackerSet(for instance: InstanceDefinition) -> TrackerSet {
+        var entries: [TrackerSet.Entry] = []
+        for tracked in instance.trackedChecks {
+            guard let schedule = check(named: tracked.name) else { continue }
+            entries.append(.init(name: tracked.name, weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
+        }
+        for interface in instance.trackedInterfaces {
+            entries.append(.init(name: interface.name, weight: interface.weight, isUp: true))
+        }
+        return TrackerSet(basePriority: instance.priority, entries: entries)
+    }
+}

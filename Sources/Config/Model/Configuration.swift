@@ -1,0 +1,29 @@
+import VRRP
+
+/// The VRRP part of a keepalived.conf plus vipkeeper's extensions, typed and validated.
+public struct Configuration: Hashable, Sendable {
+    public var globals = GlobalDefinitions()
+    public var scripts: [ScriptCheckDefinition] = []
+    public var httpChecks: [HTTPCheckDefinition] = []
+    public var instances: [InstanceDefinition] = []
+    public var syncGroups: [SyncGroupDefinition] = []
+
+    public init() {}
+
+    /// Names of every check (scripts and HTTP checks share one name space).
+    public var checkNames: [String] { scripts.map(\.name) + httpChecks.map(\.name) }
+
+    /// The shared settings of a script or HTTP check with this name.
+    public func check(named name: String) -> CheckSchedule? {
+        scripts.first { $0.name == name }?.schedule ?? httpChecks.first { $0.name == name }?.schedule
+    }
+
+    public func instance(named name: String) -> InstanceDefinition? {
+        instances.first { $0.name == name }
+    }
+
+    /// The sync group an instance belongs to, if any.
+    public func syncGroup(of instance: String) -> SyncGroupDefinition? {
+        syncGroups.first { $0.members.contains(instance) }
+    }
+}

@@ -1,0 +1,42 @@
+/// vipkeeper's `vrrp_http_check NAME { ... }` (spec/config.md): a typed GET against the
+/// local Harbor nginx instead of `curl` in a script.
+public struct HTTPCheckDefinition: Hashable, Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var url: HTTPCheckURL?
+    public var method = "GET"
+    public var expectStatus: [Int] = [200]
+    public var expectBody: String?
+    public var expectJSONField: JSONFieldExpectation?
+    /// Harbor `/api/v2.0/health`: each named component must report "healthy".
+    public var requireComponents: [String] = []
+    public var headers: [HTTPHeader] = []
+    public var tlsVerify = true
+    public var caFile: String?
+    public var schedule = CheckSchedule()
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+}
+
+public struct JSONFieldExpectation: Hashable, Sendable {
+    public var field: String
+    public var value: String
+
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
+}
+
+public struct HTTPHeader: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}

@@ -1,0 +1,99 @@
+import VRRP
+
+/// `vrrp_instance NAME { ... }`.
+public struct InstanceDefinition: Hashable, Sendable {
+    public enum InitialState: String, Hashable, Sendable {
+        case master = "MASTER"
+        case backup = "BACKUP"
+    }
+
+    public var name: String
+    public var location: SourceLocation
+    public var initialState = InitialState.backup
+    public var interface: String?
+    public var virtualRouterID: UInt8?
+    public var priority: UInt8 = 100
+    public var priorityLocation: SourceLocation?
+    public var advertisementInterval: UInt8 = 1
+    public var preempt = true
+    public var nopreemptLocation: SourceLocation?
+    public var preemptDelay: Duration = .zero
+    public var preemptDelayLocation: SourceLocation?
+    /// vipkeeper extension: take over at once on hearing a lower priority from the Master.
+    public var fastPreempt = false
+    public var authentication = Authentication.none
+    public var multicastSourceAddress: IPv4Address?
+    public var unicastSourceAddress: IPv4Address?
+    public var unicastPeers: [IPv4Address] = []
+    public var virtualAddresses: [VirtualAddress] = []
+    public var trackedInterfaces: [TrackedInterface] = []
+    public var trackedChecks: [TrackedCheck] = []
+    public var notify = NotifyCommands()
+    /// The instance's gratuitous ARP policy (global defaults with instance overrides).
+    public var gratuitousARP: GratuitousARPPolicy?
+    public var virtualRouterIDLocation: SourceLocation?
+    public var virtualAddressesLocation: SourceLocation?
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+
+    public var usesUnicast: Bool { !unicastPeers.isEmpty }
+}
+
+/// One `virtual_ipaddress` entry: `IP[/PREFIX] [brd IP] [dev IF] [scope SCOPE] [label LABEL]`.
+public struct VirtualAddress: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var prefixLength: Int = 32
+    public var broadcast: IPv4Address?
+    public var device: String?
+    public var scope: String?
+    public var label: String?
+    public var location: SourceLocation
+
+    public init(address: IPv4Address, location: SourceLocation) {
+        self.address = address
+        self.location = location
+    }
+
+    public var description: String { "\(address)/\(prefixLength)" }
+}
+
+/// A `track_interface` entry.
+public struct TrackedInterface: Hashable, Sendable {
+    public var name: String
+    public var weight: TrackerWeight
+    public var location: SourceLocation
+
+    public init(name: String, weight: TrackerWeight, location: SourceLocation) {
+        self.name = name
+        self.weight = weight
+        self.location = location
+    }
+}
+
+/// A `track_script` entry; `weight` here overrides the check's own.
+public struct TrackedCheck: Hashable, Sendable {
+    public var name: String
+    public var weightOverride: TrackerWeight?
+    public var location: SourceLocation
+
+    public init(name: String, weightOverride: TrackerWeight?, location: SourceLocation) {
+        self.name = name
+        self.weightOverride = weightOverride
+        self.location = location
+    }
+}
+
+/// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
+public struct NotifyCommands: Hashable, Sendable {
+    public var master: ScriptCommand?
+    public var backup: ScriptCommand?
+    public var fault: ScriptCommand?
+    public var stop: ScriptCommand?
+    /// Called with INSTANCE|GROUP, NAME, STATE, PRIORITY, as keepalived does.
+    public var generic: ScriptCommand?
+
+    public init() {}
+}

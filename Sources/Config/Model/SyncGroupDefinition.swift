@@ -1,0 +1,13 @@
+/// `vrrp_sync_group NAME { group { INSTANCE ... } notify_* ... }`.
+public struct SyncGroupDefinition: Hashable, Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var members: [String] = []
+    public var memberLocations: [SourceLocation] = []
+    public var notify = NotifyCommands()
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+}

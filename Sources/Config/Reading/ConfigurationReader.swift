@@ -1,0 +1,476 @@
+import VRRP
+
+/// Reads the statement tree into a `Configuration`: one keyword table per block.
+struct ConfigurationReader {
+    /// Instance-level `garp_master_*` overrides, applied over `global_defs` at the end
+    /// (keepalived lets global_defs come anywhere in the file).
+    struct GratuitousARPOverrides {
+        var delay: Duration?
+        var repeatCount: Int?
+        var refresh: Duration??
+        var refreshRepeatCount: Int?
+    }
+
+    struct InstanceReading {
+        var definition: InstanceDefinition
+        var garp = GratuitousARPOverrides()
+        var sawPriority = false
+    }
+
+    private(set) var configuration = Configuration()
+    private(set) var garpOverrides: [String: GratuitousARPOverrides] = [:]
+    /// Instances whose `state MASTER` came without a `priority`.
+    private(set) var masterWithoutPriority: [String] = []
+
+    mutating func read(_ statements: [Statement], log: inout DiagnosticLog) {
+        var model = self
+        Self.topLevel.read(statements, oneLine: false, into: &model, log: &log)
+        self = model
+    }
+
+    // MARK: - Top level
+
+    static let topLevel: KeywordTable<ConfigurationReader> = {
+        var table = KeywordTable<ConfigurationReader>(context: "the top level")
+        table.block("global_defs") { reader, statement, log in
+            _ = statement.expectArguments(0...0, "no name", log: &log)
+            globals.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &reader.configuration.globals, log: &log)
+        }
+        table.block("vrrp_script") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var script = ScriptCheckDefinition(name: name.text, location: name.location)
+            scriptTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &script, log: &log)
+            if script.command == nil {
+                log.error(name.location, "vrrp_script `\(name.text)` has no `script`")
+            }
+            reader.configuration.scripts.append(script)
+        }
+        table.block("vrrp_http_check") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var check = HTTPCheckDefinition(name: name.text, location: name.location)
+            httpCheckTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &check, log: &log)
+            if check.url == nil {
+                log.error(name.location, "vrrp_http_check `\(name.text)` has no `url`")
+            }
+            reader.configuration.httpChecks.append(check)
+        }
+        table.block("vrrp_instance") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var reading = InstanceReading(definition: InstanceDefinition(name: name.text, location: name.location))
+            instanceTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &reading, log: &log)
+            if reading.definition.initialState == .master && !reading.sawPriority {
+                reader.masterWithoutPriority.append(name.text)
+            }
+            reader.garpOverrides[name.text] = reading.garp
+            reader.configuration.instances.append(reading.definition)
+        }
+        table.block("vrrp_sync_group") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var group = SyncGroupDefinition(name: name.text, location: name.location)
+            syncGroupTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &group, log: &log)
+            reader.configuration.syncGroups.append(group)
+        }
+        return table
+    }()
+
+    private static func blockName(_ statement: Statement, log: inout DiagnosticLog) -> Token? {
+        guard statement.arguments.count == 1, let name = statement.arguments.first else {
+            log.error(statement.location, "`\(statement.name)` expects one name before its `{`")
+            return nil
+        }
+        return name
+    }
+
+    // MARK: - global_defs
+
+    static let globals: KeywordTable<GlobalDefinitions> = {
+        var table = KeywordTable<GlobalDefinitions>(context: "global_defs")
+        table.statement("router_id") { globals, statement, log in
+            globals.routerID = statement.single("a name", log: &log)?.text
+        }
+        table.statement("vrrp_mcast_group4") { globals, statement, log in
+            guard let group = statement.address(log: &log) else { return }
+            guard group.isMulticast else {
+                log.error(statement.arguments.first!.location, "`vrrp_mcast_group4` must be an IPv4 multicast address (224.0.0.0/4), got \(group)")
+                return
+            }
+            globals.multicastGroup = group
+        }
+        table.statement("vrrp_garp_master_delay") { globals, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { globals.gratuitousARP.delay = .seconds(value) }
+        }
+        table.statement("vrrp_garp_master_repeat") { globals, statement, log in
+            if let value = statement.integer(in: 0...1_000, log: &log) { globals.gratuitousARP.repeatCount = value }
+        }
+        table.statement("vrrp_garp_master_refresh") { globals, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { globals.gratuitousARP.refresh = value == 0 ? nil : .seconds(value) }
+        }
+        table.statement("vrrp_garp_master_refresh_repeat") { globals, statement, log in
+            if let value = statement.integer(in: 1...1_000, log: &log) { globals.gratuitousARP.refreshRepeatCount = value }
+        }
+        table.statement("vrrp_version") { _, statement, log in
+            guard let value = statement.integer(in: 2...3, log: &log) else { return }
+            if value == 3 {
+                log.error(statement.arguments.first!.location, "`vrrp_version 3` is not supported: vipkeeper speaks VRRPv2 (RFC 3768)")
+            }
+        }
+        table.statement("enable_script_security") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.enableScriptSecurity = value }
+        }
+        table.statement("script_user") { globals, statement, log in
+            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
+            globals.scriptUser = statement.arguments.first?.text
+            globals.scriptGroup = statement.arguments.dropFirst().first?.text
+        }
+        table.statement("vrrp_higher_prio_send_advert") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.higherPrioritySendAdvert = value }
+        }
+        table.statement("vrrp_strict") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.strict = value }
+        }
+        return table
+    }()
+
+    // MARK: - Checks
+
+    /// Keywords shared by `vrrp_script` and `vrrp_http_check`.
+    private static func scheduleKeywords<Model>(_ table: inout KeywordTable<Model>, _ schedule: WritableKeyPath<Model, CheckSchedule> & Sendable) {
+        table.statement("interval") { model, statement, log in
+            if let value = statement.seconds(minimum: 0.1, log: &log) { model[keyPath: schedule].interval = value }
+        }
+        table.statement("timeout") { model, statement, log in
+            if let value = statement.seconds(minimum: 0.1, log: &log) { model[keyPath: schedule].timeout = value }
+        }
+        table.statement("weight") { model, statement, log in
+            guard statement.expectArguments(1...2, "a weight from -253 to 253, optionally followed by `reverse`", log: &log) else { return }
+            if let weight = Statement.weight(statement.arguments, keyword: "weight", log: &log) { model[keyPath: schedule].weight = weight }
+        }
+        table.statement("rise") { model, statement, log in
+            if let value = statement.integer(in: 1...1_000, log: &log) { model[keyPath: schedule].rise = value }
+        }
+        table.statement("fall") { model, statement, log in
+            if let value = statement.integer(in: 1...1_000, log: &log) { model[keyPath: schedule].fall = value }
+        }
+        table.statement("init_fail") { model, statement, log in
+            if let value = statement.flag(log: &log) { model[keyPath: schedule].initFail = value }
+        }
+    }
+
+    static let scriptTable: KeywordTable<ScriptCheckDefinition> = {
+        var table = KeywordTable<ScriptCheckDefinition>(context: "vrrp_script")
+        scheduleKeywords(&table, \.schedule)
+        table.statement("script") { script, statement, log in
+            script.command = statement.command(log: &log)
+        }
+        table.statement("user") { script, statement, log in
+            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
+            script.user = statement.arguments.first?.text
+            script.group = statement.arguments.dropFirst().first?.text
+        }
+        return table
+    }()
+
+    static let httpCheckTable: KeywordTable<HTTPCheckDefinition> = {
+        var table = KeywordTable<HTTPCheckDefinition>(context: "vrrp_http_check")
+        scheduleKeywords(&table, \.schedule)
+        table.statement("url") { check, statement, log in
+            guard let token = statement.single("an http:// or https:// URL", log: &log) else { return }
+            guard let url = HTTPCheckURL(token.text) else {
+                log.error(token.location, "`url` expects an absolute http:// or https:// URL with a host, got `\(token.text)`")
+                return
+            }
+            check.url = url
+        }
+        table.statement("method") { check, statement, log in
+            guard let token = statement.single("an HTTP method", log: &log) else { return }
+            let method = token.text.uppercased()
+            guard ["GET", "HEAD"].contains(method) else {
+                log.error(token.location, "`method` must be GET or HEAD (a health check must not change anything), got `\(token.text)`")
+                return
+            }
+            check.method = method
+        }
+        table.statement("expect_status") { check, statement, log in
+            guard statement.expectArguments(1...Int.max, "one or more HTTP status codes", log: &log) else { return }
+            let codes = statement.arguments.compactMap { Statement.integer($0, in: 100...599, keyword: "expect_status", log: &log) }
+            if codes.count == statement.arguments.count { check.expectStatus = codes }
+        }
+        table.statement("expect_body") { check, statement, log in
+            check.expectBody = statement.single("the text the body must contain", log: &log)?.text
+        }
+        table.statement("expect_json_field") { check, statement, log in
+            guard statement.expectArguments(2...2, "a top-level JSON field name and the string it must equal", log: &log) else { return }
+            let words = Array(statement.arguments)
+            check.expectJSONField = JSONFieldExpectation(field: words[0].text, value: words[1].text)
+        }
+        table.statement("require_components") { check, statement, log in
+            guard statement.expectArguments(1...Int.max, "one or more Harbor component names", log: &log) else { return }
+            check.requireComponents = statement.arguments.map(\.text)
+        }
+        table.statement("header") { check, statement, log in
+            guard let token = statement.single("one quoted header, \"Name: value\"", log: &log) else { return }
+            guard let colon = token.text.firstIndex(of: ":"), colon != token.text.startIndex else {
+                log.error(token.location, "`header` expects \"Name: value\", got `\(token.text)`")
+                return
+            }
+            let name = String(token.text[..<colon]).trimmingSpaces()
+            let value = String(token.text[token.text.index(after: colon)...]).trimmingSpaces()
+            guard !name.contains(where: \.isWhitespace), !token.text.contains("\r") else {
+                log.error(token.location, "`header` name must be one word and the header one line, got `\(token.text)`")
+                return
+            }
+            check.headers.append(HTTPHeader(name: name, value: value))
+        }
+        table.statement("tls_verify") { check, statement, log in
+            if let value = statement.flag(log: &log) { check.tlsVerify = value }
+        }
+        table.statement("ca_file") { check, statement, log in
+            check.caFile = statement.single("a path to a PEM file", log: &log)?.text
+        }
+        return table
+    }()
+
+    // MARK: - vrrp_instance
+
+    static let instanceTable: KeywordTable<InstanceReading> = {
+        var table = KeywordTable<InstanceReading>(context: "vrrp_instance")
+        table.statement("state") { reading, statement, log in
+            guard let token = statement.single("MASTER or BACKUP", log: &log) else { return }
+            guard let state = InstanceDefinition.InitialState(rawValue: token.text.uppercased()) else {
+                log.error(token.location, "`state` expects MASTER or BACKUP, got `\(token.text)`")
+                return
+            }
+            reading.definition.initialState = state
+        }
+        table.statement("interface") { reading, statement, log in
+            reading.definition.interface = statement.single("an interface name", log: &log)?.text
+        }
+        table.statement("virtual_router_id") { reading, statement, log in
+            reading.definition.virtualRouterIDLocation = statement.arguments.first?.location ?? statement.location
+            if let value = statement.integer(in: 1...255, log: &log) { reading.definition.virtualRouterID = UInt8(value) }
+        }
+        table.statement("priority") { reading, statement, log in
+            reading.sawPriority = true
+            reading.definition.priorityLocation = statement.location
+            if let value = statement.integer(in: 1...255, log: &log) { reading.definition.priority = UInt8(value) }
+        }
+        table.statement("advert_int") { reading, statement, log in
+            guard let token = statement.single("whole seconds from 1 to 255", log: &log) else { return }
+            guard let value = Int(token.text), (1...255).contains(value) else {
+                let fractional = Double(token.text) != nil
+                log.error(token.location, "`advert_int` expects whole seconds from 1 to 255, got `\(token.text)`"
+                    + (fractional ? " (VRRPv2 advertises in whole seconds)" : ""))
+                return
+            }
+            reading.definition.advertisementInterval = UInt8(value)
+        }
+        table.statement("nopreempt") { reading, statement, log in
+            guard statement.expectArguments(0...0, "no argument", log: &log) else { return }
+            reading.definition.preempt = false
+            reading.definition.nopreemptLocation = statement.location
+        }
+        table.statement("preempt") { reading, statement, log in
+            guard statement.expectArguments(0...0, "no argument", log: &log) else { return }
+            reading.definition.preempt = true
+            reading.definition.nopreemptLocation = nil
+        }
+        table.statement("preempt_delay") { reading, statement, log in
+            reading.definition.preemptDelayLocation = statement.location
+            if let value = statement.seconds(minimum: 0, maximum: 1000, log: &log) { reading.definition.preemptDelay = value }
+        }
+        table.statement("fast_preempt") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.fastPreempt = value }
+        }
+        table.block("authentication") { reading, statement, log in
+            var auth = AuthenticationReading(location: statement.location)
+            authenticationTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &auth, log: &log)
+            reading.definition.authentication = auth.resolve(log: &log)
+        }
+        table.statement("mcast_src_ip") { reading, statement, log in
+            reading.definition.multicastSourceAddress = statement.address(log: &log)
+        }
+        table.statement("unicast_src_ip") { reading, statement, log in
+            reading.definition.unicastSourceAddress = statement.address(log: &log)
+        }
+        table.block("unicast_peer") { reading, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:]) {
+                if let extra = entry.dropFirst().first {
+                    log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one IPv4 address per entry")
+                }
+                if let peer = Statement.address(entry[0], keyword: "unicast_peer", log: &log) {
+                    reading.definition.unicastPeers.append(peer)
+                }
+            }
+        }
+        table.block("virtual_ipaddress") { reading, statement, log in
+            let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
+            reading.definition.virtualAddressesLocation = statement.location
+            let entries = ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options)
+            if entries.isEmpty {
+                log.error(statement.location, "`virtual_ipaddress` lists no address")
+            }
+            for entry in entries {
+                if let address = virtualAddress(entry, log: &log) { reading.definition.virtualAddresses.append(address) }
+            }
+        }
+        table.block("track_interface") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options) {
+                guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
+                reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
+            }
+        }
+        table.block("track_script") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options) {
+                guard let weight = trackerWeight(entry, keyword: "track_script", log: &log) else { continue }
+                reading.definition.trackedChecks.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
+            }
+        }
+        notifyKeywords(&table, \.definition.notify)
+        table.statement("garp_master_delay") { reading, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { reading.garp.delay = .seconds(value) }
+        }
+        table.statement("garp_master_repeat") { reading, statement, log in
+            if let value = statement.integer(in: 0...1_000, log: &log) { reading.garp.repeatCount = value }
+        }
+        table.statement("garp_master_refresh") { reading, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { reading.garp.refresh = .some(value == 0 ? nil : .seconds(value)) }
+        }
+        table.statement("garp_master_refresh_repeat") { reading, statement, log in
+            if let value = statement.integer(in: 1...1_000, log: &log) { reading.garp.refreshRepeatCount = value }
+        }
+        return table
+    }()
+
+    /// `NAME [weight N [reverse|noreverse]]`: .some(nil) when no weight is given.
+    private static func trackerWeight(_ entry: [Token], keyword: String, log: inout DiagnosticLog) -> TrackerWeight?? {
+        guard entry.count > 1 else { return .some(nil) }
+        guard entry[1].text == "weight", entry.count >= 3 else {
+            log.error(entry[1].location, "unexpected `\(entry[1].text)` after `\(entry[0].text)`; expected `weight N [reverse]`")
+            return nil
+        }
+        guard let weight = Statement.weight(entry[2...], keyword: "weight", log: &log) else { return nil }
+        return .some(weight)
+    }
+
+    private static func virtualAddress(_ entry: [Token], log: inout DiagnosticLog) -> VirtualAddress? {
+        let first = entry[0]
+        let parts = first.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let ip = IPv4Address(parts[0]) else {
+            log.error(first.location, "`virtual_ipaddress` expects IPv4[/PREFIX], got `\(first.text)`"
+                + (first.text.contains(":") ? " (vipkeeper speaks VRRPv2, IPv4 only)" : ""))
+            return nil
+        }
+        var address = VirtualAddress(address: ip, location: first.location)
+        if parts.count == 2 {
+            guard let prefix = Int(parts[1]), (0...32).contains(prefix) else {
+                log.error(first.location, "prefix length must be 0 to 32, got `/\(parts[1])`")
+                return nil
+            }
+            address.prefixLength = prefix
+        }
+        var index = 1
+        while index < entry.count {
+            let option = entry[index]
+            guard index + 1 < entry.count else {
+                log.error(option.location, "`\(option.text)` needs a value")
+                return nil
+            }
+            let value = entry[index + 1]
+            switch option.text {
+            case "brd":
+                guard let broadcast = Statement.address(value, keyword: "brd", log: &log) else { return nil }
+                address.broadcast = broadcast
+            case "dev": address.device = value.text
+            case "scope":
+                guard ["global", "site", "link", "host", "nowhere"].contains(value.text) || Int(value.text) != nil else {
+                    log.error(value.location, "`scope` expects global, site, link, host or nowhere, got `\(value.text)`")
+                    return nil
+                }
+                address.scope = value.text
+            case "label": address.label = value.text
+            default:
+                log.error(option.location, "unknown `virtual_ipaddress` option `\(option.text)`"
+                    + Suggestion.hint(for: option.text, among: ["brd", "dev", "scope", "label"]))
+                return nil
+            }
+            index += 2
+        }
+        return address
+    }
+
+    // MARK: - authentication
+
+    struct AuthenticationReading {
+        var location: SourceLocation
+        var type: Token?
+        var password: Token?
+
+        func resolve(log: inout DiagnosticLog) -> Authentication {
+            guard let type else {
+                log.error(location, "`authentication` needs an `auth_type` (PASS)")
+                return .none
+            }
+            switch type.text.uppercased() {
+            case "PASS":
+                guard let password, !password.text.isEmpty else {
+                    log.error(type.location, "`auth_type PASS` needs an `auth_pass`")
+                    return .none
+                }
+                if password.text.utf8.count > 8 {
+                    log.warning(password.location, "`auth_pass` is longer than 8 characters; only the first 8 (`\(String(decoding: password.text.utf8.prefix(8), as: UTF8.self))`) are used, as keepalived does")
+                }
+                return .password(password.text)
+            case "AH":
+                log.error(type.location, "`auth_type AH` (IPsec AH) is not supported by vipkeeper; use PASS or no authentication")
+                return .none
+            default:
+                log.error(type.location, "`auth_type` expects PASS or AH, got `\(type.text)`")
+                return .none
+            }
+        }
+    }
+
+    static let authenticationTable: KeywordTable<AuthenticationReading> = {
+        var table = KeywordTable<AuthenticationReading>(context: "authentication")
+        table.statement("auth_type") { auth, statement, log in auth.type = statement.single("PASS or AH", log: &log) }
+        table.statement("auth_pass") { auth, statement, log in auth.password = statement.single("a password", log: &log) }
+        return table
+    }()
+
+    // MARK: - vrrp_sync_group
+
+    static let syncGroupTable: KeywordTable<SyncGroupDefinition> = {
+        var table = KeywordTable<SyncGroupDefinition>(context: "vrrp_sync_group")
+        table.block("group") { group, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:]) {
+                if let extra = entry.dropFirst().first {
+                    log.error(extra.location, "unexpected `\(extra.text)`: `group` lists one vrrp_instance name per entry")
+                }
+                group.members.append(entry[0].text)
+                group.memberLocations.append(entry[0].location)
+            }
+        }
+        notifyKeywords(&table, \.notify)
+        return table
+    }()
+
+    private static func notifyKeywords<Model>(_ table: inout KeywordTable<Model>, _ notify: WritableKeyPath<Model, NotifyCommands> & Sendable) {
+        let keys: [(String, WritableKeyPath<NotifyCommands, ScriptCommand?> & Sendable)] = [
+            ("notify_master", \.master), ("notify_backup", \.backup), ("notify_fault", \.fault),
+            ("notify_stop", \.stop), ("notify", \.generic),
+        ]
+        for (keyword, path) in keys {
+            table.statement(keyword) { model, statement, log in
+                model[keyPath: notify][keyPath: path] = statement.command(log: &log)
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,179 @@
+import VRRP
+
+/// Rules that span statements: required keywords, references between blocks, duplicate
+/// names and VRIDs, and the keepalived pitfalls worth a warning.
+struct ConfigurationValidator {
+    var configuration: Configuration
+    let garpOverrides: [String: ConfigurationReader.GratuitousARPOverrides]
+    let masterWithoutPriority: [String]
+
+    mutating func validate(log: inout DiagnosticLog) {
+        checkNames(log: &log)
+        for index in configuration.instances.indices {
+            finalize(&configuration.instances[index], log: &log)
+        }
+        checkVirtualRouterIDs(log: &log)
+        checkTrackedChecks(log: &log)
+        checkSyncGroups(log: &log)
+        for check in configuration.httpChecks {
+            if let url = check.url, !url.isTLS, check.caFile != nil {
+                log.warning(check.location, "vrrp_http_check `\(check.name)`: `ca_file` has no effect on an http:// URL")
+            }
+        }
+    }
+
+    private func checkNames(log: inout DiagnosticLog) {
+        var seen: [String: SourceLocation] = [:]
+        let checks = configuration.scripts.map { ($0.name, $0.location, "vrrp_script") }
+            + configuration.httpChecks.map { ($0.name, $0.location, "vrrp_http_check") }
+        for (name, location, kind) in checks {
+            if let first = seen[name] {
+                log.error(location, "\(kind) `\(name)` is already defined at \(first) (scripts and HTTP checks share one name space)")
+            } else {
+                seen[name] = location
+            }
+        }
+        var instances: [String: SourceLocation] = [:]
+        for instance in configuration.instances {
+            if let first = instances[instance.name] {
+                log.error(instance.location, "vrrp_instance `\(instance.name)` is already defined at \(first)")
+            } else {
+                instances[instance.name] = instance.location
+            }
+        }
+    }
+
+    private func finalize(_ instance: inout InstanceDefinition, log: inout DiagnosticLog) {
+        let what = "vrrp_instance `\(instance.name)`"
+        let globals = configuration.globals
+        if masterWithoutPriority.contains(instance.name) {
+            instance.priority = 255
+            log.warning(instance.location, "\(what) has `state MASTER` and no `priority`: its priority is 255 (address owner), as in keepalived, so it never yields the VIP to a peer; set `priority` explicitly")
+        }
+        if instance.virtualRouterID == nil && instance.virtualRouterIDLocation == nil {
+            log.error(instance.location, "\(what) has no `virtual_router_id` (1-255)")
+        }
+        if instance.interface == nil && !instance.usesUnicast {
+            log.error(instance.location, "\(what) has no `interface`")
+        }
+        if instance.virtualAddresses.isEmpty && instance.virtualAddressesLocation == nil {
+            log.error(instance.location, "\(what) has no `virtual_ipaddress`")
+        } else if instance.virtualAddresses.count > 255 {
+            log.error(instance.virtualAddresses[255].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses; a VRRPv2 advert carries at most 255")
+        }
+        var addresses: Set<IPv4Address> = []
+        for address in instance.virtualAddresses {
+            if !addresses.insert(address.address).inserted {
+                log.warning(address.location, "\(address.address) is listed twice in \(what)")
+            }
+            if address.device == nil && instance.interface == nil {
+                log.error(address.location, "\(address.address) needs `dev IF`: \(what) has no `interface`")
+            }
+        }
+        if let location = instance.nopreemptLocation, instance.initialState == .master {
+            log.warning(location, "`nopreempt` is ignored with `state MASTER` (keepalived requires the initial state BACKUP for it, and so does vipkeeper); set `state BACKUP`")
+            instance.preempt = true
+            instance.nopreemptLocation = nil
+        }
+        if let location = instance.preemptDelayLocation {
+            if instance.initialState == .master && instance.preemptDelay > .zero {
+                log.warning(location, "`preempt_delay` is ignored with `state MASTER` (keepalived requires the initial state BACKUP for it); set `state BACKUP`")
+                instance.preemptDelay = .zero
+            } else if !instance.preempt {
+                log.warning(location, "`preempt_delay` has no effect together with `nopreempt`")
+            }
+        }
+        if instance.priority == 255 && !instance.trackedChecks.isEmpty && !masterWithoutPriority.contains(instance.name) {
+            log.warning(instance.priorityLocation ?? instance.location, "\(what) is the address owner (priority 255): tracker weights never change its priority; only weight-0 trackers (FAULT) affect it")
+        }
+        if instance.usesUnicast {
+            if globals.strict {
+                log.error(instance.location, "\(what) uses `unicast_peer`, which `vrrp_strict` forbids")
+            }
+            if instance.unicastSourceAddress == nil && instance.interface == nil {
+                log.error(instance.location, "\(what) uses `unicast_peer` without `unicast_src_ip` or `interface`: its source address is unknown")
+            }
+        }
+        if globals.strict && instance.authentication != .none {
+            log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
+        }
+        warnAboutNopreemptTrap(instance, log: &log)
+        let overrides = garpOverrides[instance.name] ?? .init()
+        var garp = globals.gratuitousARP
+        if let delay = overrides.delay { garp.delay = delay }
+        if let count = overrides.repeatCount { garp.repeatCount = count }
+        if let refresh = overrides.refresh { garp.refresh = refresh }
+        if let count = overrides.refreshRepeatCount { garp.refreshRepeatCount = count }
+        instance.gratuitousARP = garp
+    }
+
+    /// `nopreempt` with a negative-weight tracker: a failing Master only lowers its priority,
+    /// and no Backup ever preempts it, so the VIP stays on the unhealthy node.
+    private func warnAboutNopreemptTrap(_ instance: InstanceDefinition, log: inout DiagnosticLog) {
+        guard let location = instance.nopreemptLocation else { return }
+        let lowering = instance.trackedChecks.filter { tracked in
+            (tracked.weightOverride ?? configuration.check(named: tracked.name)?.weight).map(Self.canLowerPriority) ?? false
+        }.map(\.name) + instance.trackedInterfaces.filter { Self.canLowerPriority($0.weight) }.map(\.name)
+        guard !lowering.isEmpty else { return }
+        log.warning(location, "`nopreempt` with negative-weight tracking (\(lowering.joined(separator: ", "))): when a check fails on the Master it only lowers its priority, and with nopreempt no Backup ever takes over, so the VIP stays on the unhealthy node until someone acts; use weight 0 (FAULT: the Master resigns) or `preempt` with `preempt_delay`")
+    }
+
+    /// Whether a tracker subtracts from the priority in one of its states.
+    private static func canLowerPriority(_ weight: TrackerWeight) -> Bool {
+        [true, false].contains { isUp in
+            if case .adjust(let delta) = weight.effect(isUp: isUp) { return delta < 0 }
+            return false
+        }
+    }
+
+    private func checkVirtualRouterIDs(log: inout DiagnosticLog) {
+        var used: [String: (name: String, location: SourceLocation)] = [:]
+        for instance in configuration.instances {
+            guard let vrid = instance.virtualRouterID, let interface = instance.interface else { continue }
+            let key = "\(interface)/\(vrid)"
+            if let first = used[key] {
+                log.error(instance.virtualRouterIDLocation ?? instance.location, "virtual_router_id \(vrid) is already used on \(interface) by vrrp_instance `\(first.name)` (\(first.location))")
+            } else {
+                used[key] = (instance.name, instance.location)
+            }
+        }
+    }
+
+    private func checkTrackedChecks(log: inout DiagnosticLog) {
+        let names = configuration.checkNames
+        var tracked: Set<String> = []
+        for instance in configuration.instances {
+            for check in instance.trackedChecks {
+                tracked.insert(check.name)
+                if !names.contains(check.name) {
+                    log.error(check.location, "vrrp_instance `\(instance.name)` tracks `\(check.name)`, which is not a vrrp_script or vrrp_http_check" + Suggestion.hint(for: check.name, among: names))
+                }
+            }
+        }
+        for script in configuration.scripts where !tracked.contains(script.name) {
+            log.warning(script.location, "vrrp_script `\(script.name)` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run")
+        }
+        for check in configuration.httpChecks where !tracked.contains(check.name) {
+            log.warning(check.location, "vrrp_http_check `\(check.name)` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run")
+        }
+    }
+
+    private func checkSyncGroups(log: inout DiagnosticLog) {
+        let instanceNames = configuration.instances.map(\.name)
+        var membership: [String: String] = [:]
+        for group in configuration.syncGroups {
+            if group.members.isEmpty {
+                log.error(group.location, "vrrp_sync_group `\(group.name)` has no `group { ... }` members")
+            }
+            for (member, location) in zip(group.members, group.memberLocations) {
+                if !instanceNames.contains(member) {
+                    log.error(location, "vrrp_sync_group `\(group.name)` lists `\(member)`, which is not a vrrp_instance" + Suggestion.hint(for: member, among: instanceNames))
+                } else if let other = membership[member] {
+                    log.error(location, "vrrp_instance `\(member)` is already in vrrp_sync_group `\(other)`; an instance belongs to one group")
+                } else {
+                    membership[member] = group.name
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// The keywords one block accepts and how each is read into the block's model.
+struct KeywordTable<Model>: Sendable {
+    struct Entry: Sendable {
+        var takesBlock: Bool
+        var read: @Sendable (inout Model, Statement, inout DiagnosticLog) -> Void
+    }
+
+    /// What the block is called in messages (`vrrp_instance`).
+    let context: String
+    private(set) var entries: [String: Entry] = [:]
+
+    init(context: String) {
+        self.context = context
+    }
+
+    mutating func statement(_ keyword: String, _ read: @escaping @Sendable (inout Model, Statement, inout DiagnosticLog) -> Void) {
+        entries[keyword] = Entry(takesBlock: false, read: read)
+    }
+
+    mutating func block(_ keyword: String, _ read: @escaping @Sendable (inout Model, Statement, inout DiagnosticLog) -> Void) {
+        entries[keyword] = Entry(takesBlock: true, read: read)
+    }
+
+    var keywords: Dictionary<String, Entry>.Keys { entries.keys }
+
+    /// Reads every statement of a block: known keywords into the model, keepalived keywords
+    /// vipkeeper does not implement as warnings (skipped), anything else as an error.
+    func read(_ statements: [Statement], oneLine: Bool, into model: inout Model, log: inout DiagnosticLog) {
+        for statement in split(statements, oneLine: oneLine) {
+            let keyword = statement.keyword
+            if keyword.isOpenBrace || keyword.isCloseBrace { continue }
+            guard let entry = entries[keyword.text], !keyword.quoted else {
+                if KeepalivedKeywords.all.contains(keyword.text) {
+                    log.warning(keyword.location, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
+                    continue
+                }
+                let suggestion = Suggestion.closest(to: keyword.text, among: keywords)
+                log.error(keyword.location, "unknown keyword `\(keyword.text)` in \(context)" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
+                // A misspelt block is still read as the block it was meant to be, so the
+                // problems inside it are reported in the same run.
+                if let suggestion, let meant = entries[suggestion], meant.takesBlock, statement.block != nil {
+                    meant.read(&model, statement, &log)
+                }
+                continue
+            }
+            if entry.takesBlock && statement.block == nil {
+                log.error(keyword.location, "`\(keyword.text)` expects a `{ ... }` block")
+                continue
+            }
+            if !entry.takesBlock && statement.block != nil {
+                log.error(keyword.location, "`\(keyword.text)` does not take a block")
+                continue
+            }
+            entry.read(&model, statement, &log)
+        }
+    }
+
+    /// A one-line block holds several statements on its single line: a known keyword of
+    /// this block starts the next one.
+    private func split(_ statements: [Statement], oneLine: Bool) -> [Statement] {
+        guard oneLine, statements.count == 1, statements[0].block == nil else { return statements }
+        var result: [Statement] = []
+        var current: [Token] = []
+        for token in statements[0].words {
+            if !current.isEmpty && !token.quoted && entries[token.text] != nil {
+                result.append(Statement(words: current))
+                current = []
+            }
+            current.append(token)
+        }
+        if !current.isEmpty { result.append(Statement(words: current)) }
+        return result
+    }
+}
+
+/// Entries of list blocks (`virtual_ipaddress`, `unicast_peer`, `track_script`, ...): one per
+/// line, or several on the single line of a one-line block, where each word that is not an
+/// option (or an option's value) starts a new entry.
+enum ListEntries {
+    static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int]) -> [[Token]] {
+        guard oneLine else { return statements.map(\.words) }
+        var entries: [[Token]] = []
+        for statement in statements {
+            var current: [Token] = []
+            var pendingValues = 0
+            for token in statement.words {
+                if pendingValues > 0 {
+                    current.append(token)
+                    pendingValues -= 1
+                } else if let arity = optionArity[token.text], !current.isEmpty {
+                    current.append(token)
+                    pendingValues = arity
+                } else {
+                    if !current.isEmpty { entries.append(current) }
+                    current = [token]
+                }
+            }
+            if !current.isEmpty { entries.append(current) }
+        }
+        return entries
+    }
+}

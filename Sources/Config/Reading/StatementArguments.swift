@@ -1,0 +1,114 @@
+import VRRP
+
+/// Typed access to a statement's arguments; every failure becomes a diagnostic at the
+/// offending word and a nil result.
+extension Statement {
+    var name: String { keyword.text }
+
+    /// Requires between `range.lowerBound` and `range.upperBound` arguments.
+    func expectArguments(_ range: ClosedRange<Int>, _ what: String, log: inout DiagnosticLog) -> Bool {
+        guard range.contains(arguments.count) else {
+            let place = arguments.count > range.upperBound ? arguments[arguments.startIndex + range.upperBound].location : location
+            log.error(place, "`\(name)` expects \(what)")
+            return false
+        }
+        return true
+    }
+
+    /// The single argument, or nil with an error.
+    func single(_ what: String, log: inout DiagnosticLog) -> Token? {
+        guard expectArguments(1...1, what, log: &log) else { return nil }
+        return arguments.first
+    }
+
+    func integer(in range: ClosedRange<Int>, log: inout DiagnosticLog) -> Int? {
+        guard let token = single("a whole number from \(range.lowerBound) to \(range.upperBound)", log: &log) else { return nil }
+        return Self.integer(token, in: range, keyword: name, log: &log)
+    }
+
+    static func integer(_ token: Token, in range: ClosedRange<Int>, keyword: String, log: inout DiagnosticLog) -> Int? {
+        guard let value = Int(token.text), range.contains(value) else {
+            log.error(token.location, "`\(keyword)` expects a whole number from \(range.lowerBound) to \(range.upperBound), got `\(token.text)`")
+            return nil
+        }
+        return value
+    }
+
+    /// Seconds, whole or decimal (`interval 2`, `timeout 0.5`), at least `minimum`.
+    func seconds(minimum: Double, maximum: Double = 86_400, log: inout DiagnosticLog) -> Duration? {
+        guard let token = single("a number of seconds", log: &log) else { return nil }
+        guard let value = Double(token.text), value.isFinite, value >= minimum, value <= maximum else {
+            log.error(token.location, "`\(name)` expects seconds from \(Self.format(minimum)) to \(Self.format(maximum)), got `\(token.text)`")
+            return nil
+        }
+        return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
+    func address(log: inout DiagnosticLog) -> IPv4Address? {
+        guard let token = single("an IPv4 address", log: &log) else { return nil }
+        return Self.address(token, keyword: name, log: &log)
+    }
+
+    static func address(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPv4Address? {
+        guard let address = IPv4Address(token.text) else {
+            let hint = token.text.contains(":") ? " (vipkeeper speaks VRRPv2, IPv4 only)" : ""
+            log.error(token.location, "`\(keyword)` expects an IPv4 address, got `\(token.text)`\(hint)")
+            return nil
+        }
+        return address
+    }
+
+    /// A flag keyword: no argument means on; otherwise on|off|true|false|yes|no.
+    func flag(log: inout DiagnosticLog) -> Bool? {
+        guard expectArguments(0...1, "no argument, or one of on|off|true|false|yes|no", log: &log) else { return nil }
+        guard let token = arguments.first else { return true }
+        return Self.boolean(token, keyword: name, log: &log)
+    }
+
+    static func boolean(_ token: Token, keyword: String, log: inout DiagnosticLog) -> Bool? {
+        switch token.text.lowercased() {
+        case "on", "true", "yes": return true
+        case "off", "false", "no": return false
+        default:
+            log.error(token.location, "`\(keyword)` expects on|off|true|false|yes|no, got `\(token.text)`")
+            return nil
+        }
+    }
+
+    /// All arguments as one command line (`script "cmd args"` or `script cmd args`).
+    func command(log: inout DiagnosticLog) -> ScriptCommand? {
+        guard expectArguments(1...Int.max, "a command", log: &log) else { return nil }
+        let text = arguments.map { token in
+            token.quoted && arguments.count > 1 ? "\"\(token.text)\"" : token.text
+        }.joined(separator: " ")
+        let command = ScriptCommand(text)
+        guard command.executable != nil else {
+            log.error(location, "`\(name)` has an empty command")
+            return nil
+        }
+        return command
+    }
+
+    /// `weight N [reverse|noreverse]` starting at argument `index`, or nil with an error.
+    static func weight(_ tokens: ArraySlice<Token>, keyword: String, log: inout DiagnosticLog) -> TrackerWeight? {
+        guard let first = tokens.first else {
+            return nil
+        }
+        guard let value = integer(first, in: -253...253, keyword: keyword, log: &log) else { return nil }
+        var reverse = false
+        for extra in tokens.dropFirst() {
+            switch extra.text {
+            case "reverse": reverse = true
+            case "noreverse": reverse = false
+            default:
+                log.error(extra.location, "unexpected `\(extra.text)` after the weight; only `reverse` or `noreverse` may follow")
+                return nil
+            }
+        }
+        return TrackerWeight(value, reverse: reverse)
+    }
+
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Config
+
+/// `vipkeeper check`: validate a configuration without touching the network.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a configuration file and print every problem, compiler style.",
+        discussion: """
+        Prints `file:line:col: error|warning: message` on standard error for every problem in \
+        the file and its includes, then a summary on standard output.
+
+        Exit status: 0 the configuration is valid; 1 it has errors (or cannot be read), and \
+        `vipkeeper run` would refuse it; 2 it is valid but has warnings.
+        """
+    )
+
+    @OptionGroup var config: ConfigFileOption
+
+    @Flag(name: .shortAndLong, help: "Print only the diagnostics, no summary.")
+    var quiet = false
+
+    func run() throws {
+        let path = config.resolvedPath
+        let result = ConfigurationLoader.load(path: path)
+        for diagnostic in result.diagnostics {
+            StandardError.write(diagnostic.description)
+        }
+        if !quiet {
+            print(CheckSummary(path: path, result: result).text)
+        }
+        if result.errors > 0 { throw ExitCode(1) }
+        if result.warnings > 0 { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,35 @@
+import Config
+
+/// The human summary `vipkeeper check` prints after the diagnostics.
+struct CheckSummary {
+    let path: String
+    let result: ConfigurationLoader.Result
+
+    var text: String {
+        guard let configuration = result.configuration else {
+            return "\(path): \(count(result.errors, "error"))\(result.warnings > 0 ? ", \(count(result.warnings, "warning"))" : ""); not valid"
+        }
+        var lines = ["\(path): valid\(result.warnings > 0 ? " with \(count(result.warnings, "warning"))" : "")"]
+        for instance in configuration.instances {
+            let vips = instance.virtualAddresses.map(\.description).joined(separator: ", ")
+            let transport = instance.usesUnicast
+                ? "unicast to \(instance.unicastPeers.map(\.description).joined(separator: ", "))"
+                : "multicast \(configuration.globals.multicastGroup)"
+            let tracking = instance.trackedChecks.map(\.name) + instance.trackedInterfaces.map { "if:\($0.name)" }
+            lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
+                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), VIPs \(vips)"
+                + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
+        }
+        for script in configuration.scripts {
+            lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(script.schedule.interval), weight \(script.schedule.weight.weight)")
+        }
+        for check in configuration.httpChecks {
+            lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(check.schedule.interval), weight \(check.schedule.weight.weight)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func count(_ value: Int, _ noun: String) -> String {
+        "\(value) \(noun)\(value == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct VipKeeper: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vipkeeper",
+        abstract: "VRRPv2 failover agent for Harbor nodes; reads keepalived.conf.",
+        version: "0.1.0",
+        subcommands: [CheckCommand.self]
+    )
+}

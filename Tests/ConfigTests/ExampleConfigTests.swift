@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+import VRRP
+@testable import Config
+
+@Suite("shipped examples")
+struct ExampleConfigTests {
+    @Test("the Harbor guide's keepalived.conf pair reads unchanged, without a warning")
+    func keepalivedPair() throws {
+        for (name, priority, state, source) in [("master", UInt8(100), InstanceDefinition.InitialState.master, "10.0.0.61"),
+                                                 ("backup", 90, .backup, "10.0.0.62")] {
+            let result = ConfigurationLoader.load(path: "\(packageRoot)/examples/harbor-keepalived-\(name).conf")
+            #expect(result.diagnostics == [])
+            let configuration = try #require(result.configuration)
+            let instance = try #require(configuration.instances.first)
+            #expect(instance.name == "VI_1")
+            #expect(instance.initialState == state)
+            #expect(instance.interface == "ens33")
+            #expect(instance.virtualRouterID == 251)
+            #expect(instance.priority == priority)
+            #expect(instance.multicastSourceAddress == IPv4Address(source))
+            #expect(instance.authentication == .password("11111111"))
+            #expect(instance.virtualAddresses.map(\.description) == ["10.0.0.66/32"])
+            #expect(configuration.scripts.first?.command?.arguments == ["killall", "-0", "nginx"])
+            #expect(configuration.scripts.first?.schedule.interval == .seconds(2))
+            #expect(configuration.scripts.first?.schedule.weight == TrackerWeight(-20))
+            // A failing nginx check on the master: 100 - 20 = 80 < 90, so the backup preempts.
+            var trackers = configuration.trackerSet(for: instance)
+            trackers.set("chk_nginx", isUp: false)
+            #expect(trackers.effectivePriority == priority - 20)
+            let router = configuration.routerConfiguration(for: instance, interfaceAddress: IPv4Address(10, 0, 0, 99))
+            #expect(router.localAddress == IPv4Address(source))  // mcast_src_ip wins
+        }
+    }
+
+    @Test("the native Harbor pair uses HTTP checks on /ping and /health")
+    func nativePair() throws {
+        for (node, priority) in [("a", UInt8(110)), ("b", 100)] {
+            let result = ConfigurationLoader.load(path: "\(packageRoot)/examples/harbor-pair/node-\(node).conf")
+            #expect(result.diagnostics == [])
+            let configuration = try #require(result.configuration)
+            #expect(configuration.httpChecks.map { $0.url?.target } == ["/api/v2.0/ping", "/api/v2.0/health"])
+            #expect(configuration.httpChecks[0].expectBody == "Pong")
+            #expect(configuration.httpChecks[1].requireComponents.contains("core"))
+            #expect(configuration.instances.first?.priority == priority)
+            #expect(configuration.instances.first?.fastPreempt == true)
+        }
+    }
+
+    /// keepalived -t exits 0 when valid, 5 on configuration errors, and 6 when the only
+    /// complaint is that scripts run without `enable_script_security` (which keepalived still
+    /// runs). It refuses a file whose interface does not exist, so it runs in a namespace
+    /// holding a veth named ens33, as the guide's configuration expects.
+    @Test("keepalived itself accepts the keepalived examples (keepalived -t)")
+    func keepalivedAgrees() throws {
+        let ci = getenv("CI").map { String(cString: $0) } == "true"
+        guard access("/usr/sbin/keepalived", X_OK) == 0, geteuid() == 0 else {
+            #expect(!ci, "CI must run this as root with keepalived installed (apt-get install keepalived)")
+            print("skipped keepalived -t comparison: needs root and /usr/sbin/keepalived")
+            return
+        }
+        let namespace = "vkcfg\(getpid())"
+        defer { _ = system("ip netns del \(namespace) 2>/dev/null") }
+        #expect(system("ip netns add \(namespace) && ip -n \(namespace) link add ens33 type veth peer name ens33p && ip -n \(namespace) addr add 10.250.0.61/24 dev ens33 && ip -n \(namespace) link set ens33 up") == 0)
+        func keepalivedTest(_ path: String) -> Int32 {
+            let status = system("ip netns exec \(namespace) /usr/sbin/keepalived -t -f '\(path)' >/dev/null 2>&1")
+            return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+        }
+        for name in ["master", "backup"] {
+            let code = keepalivedTest("\(packageRoot)/examples/harbor-keepalived-\(name).conf")
+            #expect(code == 0 || code == 6, "keepalived -t rejected harbor-keepalived-\(name).conf with exit \(code)")
+        }
+        // Control: keepalived does reject a typo, so the comparison above can fail.
+        let scratch = TemporaryConfig()
+        let typo = scratch.write("typo.conf", "vrrp_instance X {\n interface ens33\n virtual_router_id 1\n priorty 100\n virtual_ipaddress {\n 10.250.0.66\n }\n}\n")
+        #expect(keepalivedTest(typo) == 5)
+    }
+}

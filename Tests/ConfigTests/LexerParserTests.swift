@@ -1,0 +1,97 @@
+import Testing
+@testable import Config
+
+@Suite("keepalived.conf lexer and parser")
+struct LexerParserTests {
+    func tokens(_ text: String) -> [String] {
+        var log = DiagnosticLog()
+        return Lexer(file: "t").tokens(of: text, log: &log).map(\.description)
+    }
+
+    @Test("comments with # and ! anywhere, quotes, braces glued to words")
+    func lexing() {
+        #expect(tokens("! header\nfoo bar # trailing\nbaz!x") == ["foo", "bar", "baz"])
+        #expect(tokens("script \"killall -0 nginx\" # c") == ["script", "\"killall -0 nginx\""])
+        #expect(tokens("a{b}c") == ["a", "{", "b", "}", "c"])
+        #expect(tokens("auth_pass \"p#ss!\"") == ["auth_pass", "\"p#ss!\""])
+    }
+
+    @Test("columns are 1-based and count from the start of the line")
+    func columns() {
+        var log = DiagnosticLog()
+        let lexed = Lexer(file: "f").tokens(of: "\n    priority 100", log: &log)
+        #expect(lexed.map(\.location.description) == ["f:2:5", "f:2:14"])
+    }
+
+    @Test("an unterminated quote is an error at the quote")
+    func unterminated() {
+        var log = DiagnosticLog()
+        _ = Lexer(file: "f").tokens(of: "script \"abc", log: &log)
+        #expect(log.diagnostics.map(\.description) == ["f:1:8: error: unterminated quoted string"])
+    }
+
+    @Test("one-line blocks, a brace on the next line, and a closing brace after a statement")
+    func blockShapes() {
+        let config = TemporaryConfig()
+        let result = config.load("""
+        global_defs
+        {
+            router_id lab }
+        vrrp_instance VI_1 { interface eth0
+            virtual_router_id 51
+            authentication { auth_type PASS auth_pass secret }
+            virtual_ipaddress { 10.250.0.66/24 dev eth0 label eth0:1 10.250.0.67 }
+            unicast_peer { 10.250.0.2 10.250.0.3 }
+            track_interface { eth1 weight -10 eth2 }
+        }
+        """)
+        #expect(short(result.diagnostics) == [])
+        let instance = result.configuration?.instances.first
+        #expect(result.configuration?.globals.routerID == "lab")
+        #expect(instance?.authentication == .password("secret"))
+        #expect(instance?.virtualAddresses.map(\.description) == ["10.250.0.66/24", "10.250.0.67/32"])
+        #expect(instance?.virtualAddresses.first?.label == "eth0:1")
+        #expect(instance?.unicastPeers.map(\.description) == ["10.250.0.2", "10.250.0.3"])
+        #expect(instance?.trackedInterfaces.map(\.name) == ["eth1", "eth2"])
+        #expect(instance?.trackedInterfaces.first?.weight.weight == -10)
+    }
+
+    @Test("unbalanced braces are reported where they are")
+    func braces() {
+        let config = TemporaryConfig()
+        let unclosed = config.load("global_defs {\n  router_id x\n" + minimalInstance)
+        #expect(short(unclosed.diagnostics).contains("1:13: error: this `{` is never closed"))
+        let extra = config.load(minimalInstance + "\n}\n", name: "extra.conf")
+        #expect(short(extra.diagnostics) == ["8:1: error: unexpected `}` with no block open"])
+    }
+
+    @Test("include: relative to the including file, globs sorted, errors point into the included file")
+    func include() {
+        let config = TemporaryConfig()
+        config.write("conf.d/10-script.conf", "vrrp_script chk { script /bin/true }\n")
+        config.write("conf.d/20-instance.conf", minimalInstance.replacingOccurrences(of: "    interface eth0\n", with: "    interface eth0\n    track_script { chk }\n    priority 999\n"))
+        let result = config.load("include conf.d/*.conf\n")
+        #expect(result.diagnostics.count == 1)
+        #expect(result.diagnostics.first?.location.file.hasSuffix("conf.d/20-instance.conf") == true)
+        #expect(result.diagnostics.first?.location.line == 4)
+        #expect(result.diagnostics.first?.message == "`priority` expects a whole number from 1 to 255, got `999`")
+    }
+
+    @Test("include: no match is a warning, a cycle and excessive depth are errors")
+    func includeProblems() {
+        let config = TemporaryConfig()
+        let none = config.load("include missing/*.conf\n" + minimalInstance)
+        #expect(short(none.diagnostics) == ["1:9: warning: `include missing/*.conf` matched no file"])
+        config.write("a.conf", "include b.conf\n")
+        config.write("b.conf", "include a.conf\n")
+        let cycle = config.load("include a.conf\n" + minimalInstance, name: "top.conf")
+        #expect(cycle.diagnostics.contains { $0.message.contains("include cycle") })
+        #expect(cycle.configuration == nil)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

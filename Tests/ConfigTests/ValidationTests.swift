@@ -1,0 +1,279 @@
+import Testing
+import VRRP
+@testable import Config
+
+@Suite("configuration validation")
+struct ValidationTests {
+    let config = TemporaryConfig()
+
+    func diagnostics(_ text: String) -> [String] {
+        short(config.load(text).diagnostics)
+    }
+
+    @Test("typos seen in the wild get a did-you-mean")
+    func typos() {
+        let result = diagnostics("""
+        vrrp_script chk { script /bin/true
+            fail 3 }
+        vrrp_sync_groups VG { group { VI_1 } }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script { chk }\n    virtual_ipaddresses { 10.250.0.1 }"))
+        """)
+        #expect(result.contains("2:5: error: unknown keyword `fail` in vrrp_script; did you mean `fall`?"))
+        #expect(result.contains("3:1: error: unknown keyword `vrrp_sync_groups` in the top level; did you mean `vrrp_sync_group`?"))
+        #expect(result.contains("7:5: error: unknown keyword `virtual_ipaddresses` in vrrp_instance; did you mean `virtual_ipaddress`?"))
+    }
+
+    @Test("a misspelt block is still checked inside")
+    func misspeltBlockChecked() {
+        let result = diagnostics("vrrp_sync_groups VG { group { VI_9 } }\n" + minimalInstance)
+        #expect(result.contains("1:31: error: vrrp_sync_group `VG` lists `VI_9`, which is not a vrrp_instance; did you mean `VI_1`?"))
+    }
+
+    @Test("keepalived features vipkeeper lacks are warnings and their blocks are skipped")
+    func unsupported() {
+        let result = config.load("""
+        global_defs {
+            notification_email {
+                ops@example.com
+            }
+            enable_snmp_vrrp
+        }
+        virtual_server 10.250.0.66 443 {
+            delay_loop 6
+            real_server 10.250.0.11 443 { weight 1 }
+        }
+        \(minimalInstance)
+        """)
+        #expect(short(result.diagnostics) == [
+            "2:5: warning: `notification_email` in global_defs is a keepalived feature vipkeeper does not support; ignored",
+            "5:5: warning: `enable_snmp_vrrp` in global_defs is a keepalived feature vipkeeper does not support; ignored",
+            "7:1: warning: `virtual_server` in the top level is a keepalived feature vipkeeper does not support; ignored",
+        ])
+        #expect(result.configuration != nil)
+    }
+
+    @Test("every problem in the file is reported, not only the first")
+    func allProblems() {
+        let result = diagnostics("""
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 0
+            priority high
+            advert_int 0.5
+            state STANDBY
+            virtual_ipaddress { 10.250.0.300 fe80::1 }
+        }
+        """)
+        #expect(result == [
+            "3:23: error: `virtual_router_id` expects a whole number from 1 to 255, got `0`",
+            "4:14: error: `priority` expects a whole number from 1 to 255, got `high`",
+            "5:16: error: `advert_int` expects whole seconds from 1 to 255, got `0.5` (VRRPv2 advertises in whole seconds)",
+            "6:11: error: `state` expects MASTER or BACKUP, got `STANDBY`",
+            "7:25: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `10.250.0.300`",
+            "7:38: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `fe80::1` (vipkeeper speaks VRRPv2, IPv4 only)",
+        ])
+    }
+
+    @Test("required keywords")
+    func required() {
+        let result = diagnostics("vrrp_instance VI_1 {\n    priority 100\n}\nvrrp_script s {\n    interval 2\n}\nvrrp_http_check h {\n    interval 2\n}\n")
+        #expect(result.contains("1:15: error: vrrp_instance `VI_1` has no `virtual_router_id` (1-255)"))
+        #expect(result.contains("1:15: error: vrrp_instance `VI_1` has no `interface`"))
+        #expect(result.contains("1:15: error: vrrp_instance `VI_1` has no `virtual_ipaddress`"))
+        #expect(result.contains("4:13: error: vrrp_script `s` has no `script`"))
+        #expect(result.contains("7:17: error: vrrp_http_check `h` has no `url`"))
+        #expect(diagnostics("global_defs { router_id x }\n") == ["1:1: error: no `vrrp_instance` is defined; there is nothing to run"])
+    }
+
+    @Test("duplicate VRID on one interface, duplicate names")
+    func duplicates() {
+        let result = diagnostics(minimalInstance + "\n" + minimalInstance.replacingOccurrences(of: "10.250.0.66", with: "10.250.0.67") + """
+
+        vrrp_script chk { script /bin/true }
+        vrrp_http_check chk { url http://127.0.0.1/ }
+        """)
+        #expect(result.contains("8:15: error: vrrp_instance `VI_1` is already defined at \(config.directory)/keepalived.conf:1:15"))
+        #expect(result.contains("10:23: error: virtual_router_id 51 is already used on eth0 by vrrp_instance `VI_1` (\(config.directory)/keepalived.conf:1:15)"))
+        #expect(result.contains("16:17: error: vrrp_http_check `chk` is already defined at \(config.directory)/keepalived.conf:15:13 (scripts and HTTP checks share one name space)"))
+        // The same VRID on another interface is fine.
+        let other = diagnostics(minimalInstance + "\n" + minimalInstance.replacingOccurrences(of: "VI_1", with: "VI_2").replacingOccurrences(of: "eth0", with: "eth1"))
+        #expect(other == [])
+    }
+
+    @Test("tracking: unknown names, unused checks, weight override")
+    func tracking() throws {
+        let result = config.load("""
+        vrrp_script chk_nginx {
+            script "killall -0 nginx"
+            weight -20
+            init_fail
+        }
+        vrrp_script lonely { script /bin/true }
+        vrrp_http_check ping { url http://127.0.0.1/api/v2.0/ping }
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            virtual_ipaddress { 10.250.0.66 }
+            track_script {
+                chk_nginx weight -50 reverse
+                ping
+            }
+        }
+        """)
+        #expect(short(result.diagnostics) == [
+            "6:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run",
+        ])
+        let configuration = try #require(result.configuration)
+        let instance = try #require(configuration.instances.first)
+        let trackers = configuration.trackerSet(for: instance)
+        #expect(trackers.entries.map(\.name) == ["chk_nginx", "ping"])
+        #expect(trackers.entries[0].weight == TrackerWeight(-50, reverse: true))
+        #expect(trackers.entries[0].isUp == false)  // init_fail
+        #expect(trackers.entries[1].weight == TrackerWeight(0))
+        #expect(trackers.effectivePriority == 150)  // reverse: -50 while down adds 50
+        let unknown = diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script { chk_ngnix }") + "\nvrrp_script chk_nginx { script /bin/true }\n")
+        #expect(unknown.contains("3:20: error: vrrp_instance `VI_1` tracks `chk_ngnix`, which is not a vrrp_script or vrrp_http_check; did you mean `chk_nginx`?"))
+    }
+
+    @Test("state MASTER without priority becomes the owner (255), with a warning")
+    func masterWithoutPriority() throws {
+        let result = config.load(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    state MASTER"))
+        #expect(short(result.diagnostics) == ["1:15: warning: vrrp_instance `VI_1` has `state MASTER` and no `priority`: its priority is 255 (address owner), as in keepalived, so it never yields the VIP to a peer; set `priority` explicitly"])
+        #expect(result.configuration?.instances.first?.priority == 255)
+    }
+
+    @Test("nopreempt and preempt_delay are ignored with state MASTER, as in keepalived")
+    func nopreemptWithMaster() throws {
+        let result = config.load(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    state MASTER\n    priority 100\n    nopreempt"))
+        #expect(short(result.diagnostics) == ["5:5: warning: `nopreempt` is ignored with `state MASTER` (keepalived requires the initial state BACKUP for it, and so does vipkeeper); set `state BACKUP`"])
+        #expect(result.configuration?.instances.first?.preempt == true)
+        let backup = config.load(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    nopreempt\n    preempt_delay 30"), name: "b.conf")
+        #expect(short(backup.diagnostics) == ["4:5: warning: `preempt_delay` has no effect together with `nopreempt`"])
+        #expect(backup.configuration?.instances.first?.preempt == false)
+    }
+
+    @Test("the nopreempt trap: nopreempt with a negative-weight check")
+    func nopreemptTrap() {
+        let result = diagnostics("""
+        vrrp_script chk_nginx { script "killall -0 nginx"
+            weight -20 }
+        vrrp_instance VI_1 {
+            state BACKUP
+            nopreempt
+            interface eth0
+            virtual_router_id 51
+            virtual_ipaddress { 10.250.0.66 }
+            track_script { chk_nginx }
+        }
+        """)
+        #expect(result.count == 1)
+        #expect(result.first?.hasPrefix("5:5: warning: `nopreempt` with negative-weight tracking (chk_nginx): when a check fails on the Master it only lowers its priority") == true)
+        #expect(result.first?.contains("use weight 0 (FAULT: the Master resigns) or `preempt` with `preempt_delay`") == true)
+        // weight 0 (FAULT) is the safe combination: no warning.
+        let safe = diagnostics("vrrp_script chk { script /bin/true }\n" + minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    nopreempt\n    track_script { chk }"))
+        #expect(safe == [])
+    }
+
+    @Test("authentication rules")
+    func authentication() {
+        #expect(diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    authentication {\n        auth_type AH\n        auth_pass x\n    }"))
+                == ["4:19: error: `auth_type AH` (IPsec AH) is not supported by vipkeeper; use PASS or no authentication"])
+        #expect(diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    authentication { auth_type PASS }"))
+                == ["3:32: error: `auth_type PASS` needs an `auth_pass`"])
+        #expect(diagnostics("global_defs { vrrp_strict }\n" + minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    authentication { auth_type PASS auth_pass x }\n    unicast_peer { 10.250.0.2 }"))
+                == ["2:15: error: vrrp_instance `VI_1` uses `unicast_peer`, which `vrrp_strict` forbids",
+                    "2:15: error: vrrp_instance `VI_1` uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)"])
+    }
+
+    @Test("vrrp_version 3 and IPv6 are refused with a reason")
+    func versionThree() {
+        #expect(diagnostics("global_defs { vrrp_version 3 }\n" + minimalInstance)
+                == ["1:28: error: `vrrp_version 3` is not supported: vipkeeper speaks VRRPv2 (RFC 3768)"])
+        #expect(diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    unicast_peer { fd00::2 }"))
+                == ["3:20: error: `unicast_peer` expects an IPv4 address, got `fd00::2` (vipkeeper speaks VRRPv2, IPv4 only)"])
+    }
+
+    @Test("HTTP check keywords")
+    func httpCheck() throws {
+        let result = config.load("""
+        vrrp_http_check health {
+            url https://harbor.example.com:8443/api/v2.0/health
+            method GET
+            expect_status 200 204
+            expect_json_field status healthy
+            require_components core database redis registry
+            header "Host: harbor.example.com"
+            header "X-Probe: vipkeeper"
+            tls_verify off
+            ca_file /etc/ssl/harbor-ca.pem
+            interval 5
+            timeout 2
+            rise 2
+            fall 3
+            weight -30
+        }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script { health }"))
+        """)
+        #expect(short(result.diagnostics) == [])
+        let check = try #require(result.configuration?.httpChecks.first)
+        #expect(check.url?.description == "https://harbor.example.com:8443/api/v2.0/health")
+        #expect(check.expectStatus == [200, 204])
+        #expect(check.expectJSONField == JSONFieldExpectation(field: "status", value: "healthy"))
+        #expect(check.requireComponents == ["core", "database", "redis", "registry"])
+        #expect(check.headers == [HTTPHeader(name: "Host", value: "harbor.example.com"), HTTPHeader(name: "X-Probe", value: "vipkeeper")])
+        #expect(check.tlsVerify == false)
+        #expect(check.schedule.interval == .seconds(5))
+        #expect(check.schedule.effectiveTimeout == .seconds(2))
+        #expect(check.schedule.weight == TrackerWeight(-30))
+        #expect(check.schedule.fall == 3)
+
+        let bad = diagnostics("""
+        vrrp_http_check h {
+            url ftp://x/
+            method POST
+            expect_status 200 abc
+            header NoColon
+        }
+        """)
+        #expect(bad.contains("2:9: error: `url` expects an absolute http:// or https:// URL with a host, got `ftp://x/`"))
+        #expect(bad.contains("3:12: error: `method` must be GET or HEAD (a health check must not change anything), got `POST`"))
+        #expect(bad.contains("4:23: error: `expect_status` expects a whole number from 100 to 599, got `abc`"))
+        #expect(bad.contains("5:12: error: `header` expects \"Name: value\", got `NoColon`"))
+    }
+
+    @Test("garp settings: global defaults, instance overrides")
+    func garp() throws {
+        let result = config.load("""
+        global_defs {
+            vrrp_garp_master_delay 2
+            vrrp_garp_master_refresh 60
+        }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    garp_master_repeat 3\n    garp_master_refresh 0"))
+        """)
+        #expect(short(result.diagnostics) == [])
+        let configuration = try #require(result.configuration)
+        let instance = try #require(configuration.instances.first)
+        #expect(instance.gratuitousARP == GratuitousARPPolicy(delay: .seconds(2), repeatCount: 3, refresh: nil, refreshRepeatCount: 1))
+        let router = configuration.routerConfiguration(for: instance, interfaceAddress: IPv4Address(10, 250, 0, 11))
+        #expect(router.gratuitousARP.repeatCount == 3)
+        #expect(router.localAddress == IPv4Address(10, 250, 0, 11))
+    }
+
+    @Test("sync groups: members must exist and belong to one group")
+    func syncGroups() {
+        let result = diagnostics("""
+        vrrp_sync_group A { group { VI_1 } }
+        vrrp_sync_group B {
+            group {
+                VI_1
+                VI_X
+            }
+        }
+        vrrp_sync_group C { notify_master /bin/true }
+        \(minimalInstance)
+        """)
+        #expect(result.contains("4:9: error: vrrp_instance `VI_1` is already in vrrp_sync_group `A`; an instance belongs to one group"))
+        #expect(result.contains("5:9: error: vrrp_sync_group `B` lists `VI_X`, which is not a vrrp_instance; did you mean `VI_1`?"))
+        #expect(result.contains("8:17: error: vrrp_sync_group `C` has no `group { ... }` members"))
+    }
+}
