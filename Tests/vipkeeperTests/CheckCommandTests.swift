@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// Runs the built `vipkeeper` binary (it sits next to the test bundle in the build folder).
+struct Executable {
+    static let path: String = {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let me = String(cString: Array(buffer[0..<max(0, count)]) + [0])
+        return String(me[..<me.lastIndex(of: "/")!]) + "/vipkeeper"
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) -> Output {
+        let directory = String(cString: mkdtemp(strdup("/tmp/vipkeeper-cli-XXXXXX")))
+        defer { _ = system("rm -rf '\(directory)'") }
+        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        let status = system("'\(path)' \(quoted) >'\(directory)/out' 2>'\(directory)/err' </dev/null")
+        return Output(status: status & 0x7f == 0 ? (status >> 8) & 0xff : -1,
+                      stdout: read("\(directory)/out"), stderr: read("\(directory)/err"))
+    }
+
+    static func read(_ path: String) -> String {
+        guard let file = fopen(path, "r") else { return "" }
+        defer { fclose(file) }
+        var text = ""
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while fgets(&buffer, Int32(buffer.count), file) != nil {
+            text += String(cString: buffer)
+        }
+        return text
+    }
+}
+
+let packageRoot: String = {
+    var path = #filePath
+    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path
+}()
+
+func writeTemporary(_ text: String) -> String {
+    let path = String(cString: mkdtemp(strdup("/tmp/vipkeeper-cli-XXXXXX"))) + "/keepalived.conf"
+    let file = fopen(path, "w")!
+    fputs(text, file)
+    fclose(file)
+    return path
+}
+
+@Suite("vipkeeper check (the executable)")
+struct CheckCommandTests {
+    @Test("the Harbor guide's keepalived.conf is valid: exit 0 and a summary", arguments: ["master", "backup"])
+    func keepalivedExamples(side: String) {
+        let output = Executable.run(["check", "-f", "\(packageRoot)/examples/harbor-keepalived-\(side).conf"])
+        #expect(output.status == 0)
+        #expect(output.stderr == "")
+        #expect(output.stdout.contains("vrrp_instance VI_1: VRID 251 on ens33, priority \(side == "master" ? 100 : 90)"))
+    }
+
+    @Test("the native Harbor pair is valid", arguments: ["a", "b"])
+    func nativeExamples(node: String) {
+        let output = Executable.run(["check", "--config", "\(packageRoot)/examples/harbor-pair/node-\(node).conf"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("vrrp_http_check harbor_health: GET http://127.0.0.1:80/api/v2.0/health"))
+    }
+
+    @Test("an error exits 1 and points at the right line and column")
+    func error() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    advert_int 1\n    virtual_ipaddress {\n        10.250.0.66/40\n    }\n}\n")
+        let output = Executable.run(["check", "-f", path])
+        #expect(output.status == 1)
+        #expect(output.stderr == "\(path):7:9: error: prefix length must be 0 to 32, got `/40`\n")
+        #expect(output.stdout.contains("1 error; not valid"))
+    }
+
+    @Test("warnings only exit 2")
+    func warnings() {
+        let path = writeTemporary("vrrp_script lonely { script /bin/true }\nvrrp_instance VI_1 { interface eth0\n virtual_router_id 51\n virtual_ipaddress { 10.250.0.66 } }\n")
+        let output = Executable.run(["check", "-f", path, "--quiet"])
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("\(path):1:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance"))
+        #expect(output.stdout == "")
+    }
+
+    @Test("an unreadable file exits 1")
+    func unreadable() {
+        let output = Executable.run(["check", "-f", "/nonexistent/vipkeeper.conf"])
+        #expect(output.status == 1)
+        #expect(output.stderr == "/nonexistent/vipkeeper.conf:1:1: error: cannot read /nonexistent/vipkeeper.conf: No such file or directory\n")
+    }
+
+    @Test("--help documents the exit codes")
+    func help() {
+        let output = Executable.run(["check", "--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Exit status: 0 the configuration is valid; 1 it has errors"))
+    }
+}
