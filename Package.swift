@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Pure, deterministic VRRPv2 core: packets, receive validation, state machine, tracker
@@ -18,11 +19,28 @@ let package = Package(
         .target(name: "VRRPSimulation", dependencies: ["VRRP"]),
         // keepalived.conf dialect: lexer, parser, typed model, validation with diagnostics.
         .target(name: "Config", dependencies: ["VRRP"]),
+        // libnl-3 / libnl-route-3: VIPs and link state through netlink.
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
+        ),
+        // Socket control messages and signalfd, which are C macros.
+        .target(name: "CLinux"),
+        // The runtime: every effect (sockets, netlink, timers, signals, control socket) lives here.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "VRRP", "Config", "CNetlink", "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "vipkeeper",
             dependencies: [
-                "VRRP", "Config",
+                "VRRP", "Config", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"]),

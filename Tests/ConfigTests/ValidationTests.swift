@@ -61,7 +61,10 @@ struct ValidationTests {
             priority high
             advert_int 0.5
             state STANDBY
-            virtual_ipaddress { 10.250.0.300 fe80::1 }
+            virtual_ipaddress {
+                10.250.0.300
+                fe80::1
+            }
         }
         """)
         #expect(result == [
@@ -69,8 +72,8 @@ struct ValidationTests {
             "4:14: error: `priority` expects a whole number from 1 to 255, got `high`",
             "5:16: error: `advert_int` expects whole seconds from 1 to 255, got `0.5` (VRRPv2 advertises in whole seconds)",
             "6:11: error: `state` expects MASTER or BACKUP, got `STANDBY`",
-            "7:25: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `10.250.0.300`",
-            "7:38: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `fe80::1` (vipkeeper speaks VRRPv2, IPv4 only)",
+            "8:9: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `10.250.0.300`",
+            "9:9: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `fe80::1` (vipkeeper speaks VRRPv2, IPv4 only)",
         ])
     }
 
@@ -126,7 +129,7 @@ struct ValidationTests {
         let configuration = try #require(result.configuration)
         let instance = try #require(configuration.instances.first)
         let trackers = configuration.trackerSet(for: instance)
-        #expect(trackers.entries.map(\.name) == ["chk_nginx", "ping"])
+        #expect(trackers.entries.map(\.name) == ["chk_nginx", "ping", "link:eth0"])
         #expect(trackers.entries[0].weight == TrackerWeight(-50, reverse: true))
         #expect(trackers.entries[0].isUp == false)  // init_fail
         #expect(trackers.entries[1].weight == TrackerWeight(0))
@@ -182,7 +185,8 @@ struct ValidationTests {
                 == ["3:32: error: `auth_type PASS` needs an `auth_pass`"])
         #expect(diagnostics("global_defs { vrrp_strict }\n" + minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    authentication { auth_type PASS auth_pass x }\n    unicast_peer { 10.250.0.2 }"))
                 == ["2:15: error: vrrp_instance `VI_1` uses `unicast_peer`, which `vrrp_strict` forbids",
-                    "2:15: error: vrrp_instance `VI_1` uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)"])
+                    "2:15: error: vrrp_instance `VI_1` uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)",
+                    "4:37: warning: keepalived reads this one-line block as the single statement `auth_type PASS` and ignores the rest from `auth_pass` on (vipkeeper reads all 2); a keepalived peer with this file would behave differently: put each on its own line"])
     }
 
     @Test("vrrp_version 3 and IPv6 are refused with a reason")

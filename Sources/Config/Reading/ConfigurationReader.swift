@@ -293,7 +293,7 @@ struct ConfigurationReader {
             reading.definition.unicastSourceAddress = statement.address(log: &log)
         }
         table.block("unicast_peer") { reading, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:]) {
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one IPv4 address per entry")
                 }
@@ -305,7 +305,7 @@ struct ConfigurationReader {
         table.block("virtual_ipaddress") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
             reading.definition.virtualAddressesLocation = statement.location
-            let entries = ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options)
+            let entries = ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
             if entries.isEmpty {
                 log.error(statement.location, "`virtual_ipaddress` lists no address")
             }
@@ -315,14 +315,14 @@ struct ConfigurationReader {
         }
         table.block("track_interface") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options) {
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
                 reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
             }
         }
         table.block("track_script") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options) {
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_script", log: &log) else { continue }
                 reading.definition.trackedChecks.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
             }
@@ -444,7 +444,7 @@ struct ConfigurationReader {
     static let syncGroupTable: KeywordTable<SyncGroupDefinition> = {
         var table = KeywordTable<SyncGroupDefinition>(context: "vrrp_sync_group")
         table.block("group") { group, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:]) {
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `group` lists one vrrp_instance name per entry")
                 }

@@ -26,7 +26,7 @@ struct KeywordTable<Model>: Sendable {
     /// Reads every statement of a block: known keywords into the model, keepalived keywords
     /// vipkeeper does not implement as warnings (skipped), anything else as an error.
     func read(_ statements: [Statement], oneLine: Bool, into model: inout Model, log: inout DiagnosticLog) {
-        for statement in split(statements, oneLine: oneLine) {
+        for statement in split(statements, oneLine: oneLine, log: &log) {
             let keyword = statement.keyword
             if keyword.isOpenBrace || keyword.isCloseBrace { continue }
             guard let entry = entries[keyword.text], !keyword.quoted else {
@@ -57,7 +57,7 @@ struct KeywordTable<Model>: Sendable {
 
     /// A one-line block holds several statements on its single line: a known keyword of
     /// this block starts the next one.
-    private func split(_ statements: [Statement], oneLine: Bool) -> [Statement] {
+    private func split(_ statements: [Statement], oneLine: Bool, log: inout DiagnosticLog) -> [Statement] {
         guard oneLine, statements.count == 1, statements[0].block == nil else { return statements }
         var result: [Statement] = []
         var current: [Token] = []
@@ -69,6 +69,9 @@ struct KeywordTable<Model>: Sendable {
             current.append(token)
         }
         if !current.isEmpty { result.append(Statement(words: current)) }
+        if result.count > 1 {
+            ListEntries.warnKeepalivedReadsFirstOnly(result.map(\.words), log: &log)
+        }
         return result
     }
 }
@@ -77,7 +80,7 @@ struct KeywordTable<Model>: Sendable {
 /// line, or several on the single line of a one-line block, where each word that is not an
 /// option (or an option's value) starts a new entry.
 enum ListEntries {
-    static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int]) -> [[Token]] {
+    static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int], log: inout DiagnosticLog) -> [[Token]] {
         guard oneLine else { return statements.map(\.words) }
         var entries: [[Token]] = []
         for statement in statements {
@@ -97,6 +100,19 @@ enum ListEntries {
             }
             if !current.isEmpty { entries.append(current) }
         }
+        if entries.count > 1 {
+            warnKeepalivedReadsFirstOnly(entries, log: &log)
+        }
         return entries
+    }
+
+    /// keepalived 2.2 reads the inside of a one-line block as a single statement: it keeps
+    /// the first and ignores the rest (measured: `authentication { auth_type PASS auth_pass x }`
+    /// makes keepalived send adverts without authentication). vipkeeper reads what was meant,
+    /// so a keepalived peer with the same file would disagree with it: say so.
+    static func warnKeepalivedReadsFirstOnly(_ parts: [[Token]], log: inout DiagnosticLog) {
+        guard let first = parts.first, let second = parts.dropFirst().first?.first else { return }
+        let kept = first.map(\.text).joined(separator: " ")
+        log.warning(second.location, "keepalived reads this one-line block as the single statement `\(kept)` and ignores the rest from `\(second.text)` on (vipkeeper reads all \(parts.count)); a keepalived peer with this file would behave differently: put each on its own line")
     }
 }

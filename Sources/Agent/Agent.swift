@@ -1,0 +1,422 @@
+import Config
+import Logging
+import VRRP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon: owns every virtual router and every effect. One thread, one `poll` loop: VRRP
+/// sockets, link notifications, signals, the control socket and timers are turned into core
+/// events here, in order, and the actions the core returns are carried out here, in order.
+public final class Agent {
+    public struct Options: Sendable {
+        public var controlSocketPath: String?
+        public var version: String
+
+        public init(controlSocketPath: String?, version: String) {
+            self.controlSocketPath = controlSocketPath
+            self.version = version
+        }
+    }
+
+    private let configuration: Configuration
+    private let options: Options
+    private let logger: Logger
+    private let signals: SignalWatcher
+    private let notifier: SystemdNotifier
+    private let addresses: AddressManager
+    private let links: NetlinkSocket
+    private let linkMonitor: NetlinkSocket
+    private let arp: GratuitousARPSender
+    private var sockets: [VRRPSocket] = []
+    private var validators: [Int32: AdvertisementValidator] = [:]
+    private var instances: [InstanceRuntime] = []
+    private var timers = TimerTable()
+    private var control: ControlServer?
+    private var dropLog = DropLog()
+    private var interfaceDrops: [String: [String: Int]] = [:]
+    private let startedAt = MonotonicClock.now()
+    private var stopRequested = false
+
+    public init(configuration: Configuration, options: Options, signals: SignalWatcher,
+                notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
+        self.configuration = configuration
+        self.options = options
+        self.signals = signals
+        self.notifier = notifier
+        self.logger = logger
+        addresses = try AddressManager()
+        links = try NetlinkSocket()
+        linkMonitor = try NetlinkSocket(subscribeToLinks: true)
+        arp = try GratuitousARPSender()
+        for definition in configuration.instances {
+            instances.append(try resolve(definition))
+        }
+        removeLeftoverAddresses()
+        try openSockets()
+        if let path = options.controlSocketPath {
+            control = try ControlServer(path: path)
+        }
+    }
+
+    // MARK: - Set-up
+
+    /// Binds an instance to the machine: interfaces, source address, VIP devices.
+    private func resolve(_ definition: InstanceDefinition) throws(AgentError) -> InstanceRuntime {
+        let virtual = Set(definition.virtualAddresses.map(\.address))
+        guard let interface = definition.interface
+            ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {
+            throw .interfaceNotFound(definition.unicastSourceAddress.map { "holding \($0)" } ?? "(none configured)")
+        }
+        guard let link = LinkState.read(interface, socket: links) else { throw .interfaceNotFound(interface) }
+        guard let source = definition.unicastSourceAddress ?? definition.multicastSourceAddress
+            ?? InterfaceAddresses.primary(of: interface, excluding: virtual) else {
+            throw .noIPv4Address(interface: interface)
+        }
+        var bindings: [VirtualAddressBinding] = []
+        for address in definition.virtualAddresses {
+            let device = address.device ?? interface
+            guard let deviceLink = device == interface ? link : LinkState.read(device, socket: links) else {
+                throw .interfaceNotFound(device)
+            }
+            bindings.append(VirtualAddressBinding(address: address, interface: device, interfaceIndex: deviceLink.index,
+                                                  hardwareAddress: deviceLink.hardwareAddress))
+        }
+        let routerConfiguration = configuration.routerConfiguration(for: definition, interfaceAddress: source)
+        return InstanceRuntime(
+            definition: definition,
+            router: VirtualRouter(configuration: routerConfiguration),
+            trackers: configuration.trackerSet(for: definition),
+            interface: interface,
+            interfaceIndex: link.index,
+            destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.globals.multicastGroup],
+            source: source,
+            virtualAddresses: bindings)
+    }
+
+    /// keepalived issue 2361: a VIP left on an interface by a run that was killed (kill -9, a
+    /// crash, a power cut of the process) must not stay there: remove every configured VIP
+    /// before anything else, so only an elected Master holds one.
+    private func removeLeftoverAddresses() {
+        for instance in instances {
+            for binding in instance.virtualAddresses {
+                do {
+                    if try addresses.remove(binding.address, interfaceIndex: binding.interfaceIndex) == .changed {
+                        logger.warning("[\(instance.name)] removed \(binding.address) from \(binding.interface): left behind by an earlier run")
+                    }
+                } catch {
+                    logger.error("[\(instance.name)] could not remove leftover \(binding.address) from \(binding.interface): \(error)")
+                }
+            }
+        }
+    }
+
+    private func openSockets() throws(AgentError) {
+        var byInterface: [Int32: [Int]] = [:]
+        for (index, instance) in instances.enumerated() {
+            byInterface[instance.interfaceIndex, default: []].append(index)
+        }
+        for (interfaceIndex, members) in byInterface.sorted(by: { $0.key < $1.key }) {
+            let socket = try VRRPSocket(interface: instances[members[0]].interface, interfaceIndex: interfaceIndex)
+            if members.contains(where: { !instances[$0].definition.usesUnicast }) {
+                try socket.join(configuration.globals.multicastGroup)
+            }
+            sockets.append(socket)
+            validators[interfaceIndex] = AdvertisementValidator(members.map { instances[$0].router.configuration })
+        }
+    }
+
+    // MARK: - Running
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit status.
+    public func run() -> Int32 {
+        let now = MonotonicClock.now()
+        for index in instances.indices {
+            refreshLinks(of: index, now: now, initial: true)
+            feed(index, .startup, now: now)
+        }
+        notifier.ready(status: summary())
+        let socketNote = control.map { ", control socket \($0.path)" } ?? ""
+        logger.info("vipkeeper \(options.version) running \(instances.count) instance\(instances.count == 1 ? "" : "s")\(socketNote)")
+        var nextWatchdog = notifier.watchdogInterval.map { MonotonicClock.now() + $0 }
+        while !stopRequested {
+            let now = MonotonicClock.now()
+            for entry in timers.popDue(at: now) {
+                feed(entry.instance, .timerFired(entry.token), now: now)
+            }
+            if let due = nextWatchdog, let interval = notifier.watchdogInterval, now >= due {
+                notifier.watchdog()
+                nextWatchdog = now + interval
+            }
+            var wake = now + .seconds(1)
+            if let deadline = timers.nextDeadline, deadline < wake { wake = deadline }
+            if let due = nextWatchdog, due < wake { wake = due }
+            poll(timeout: max(.zero, wake - MonotonicClock.now()))
+        }
+        let stopping = MonotonicClock.now()
+        notifier.stopping()
+        for index in instances.indices {
+            feed(index, .shutdown, now: stopping)
+        }
+        logger.info("stopped; every virtual address released")
+        return 0
+    }
+
+    private enum Source {
+        case signals, links, vrrp(Int), controlListener, controlConnection(ControlServer.Connection)
+    }
+
+    private func poll(timeout: Duration) {
+        var sources: [Source] = [.signals, .links]
+        var descriptors = [pollfd(fd: signals.fileDescriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: linkMonitor.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+        for (index, socket) in sockets.enumerated() {
+            sources.append(.vrrp(index))
+            descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
+        }
+        if let control {
+            sources.append(.controlListener)
+            descriptors.append(pollfd(fd: control.fileDescriptor, events: Int16(POLLIN), revents: 0))
+            for connection in control.connections {
+                sources.append(.controlConnection(connection))
+                let events = connection.output.isEmpty ? POLLIN : POLLOUT
+                descriptors.append(pollfd(fd: connection.fileDescriptor, events: Int16(events), revents: 0))
+            }
+        }
+        let ready = Glibc.poll(&descriptors, nfds_t(descriptors.count), Int32(min(timeout.millisecondsRoundedUp, 1000)))
+        guard ready > 0 else { return }
+        let now = MonotonicClock.now()
+        for (source, descriptor) in zip(sources, descriptors) where descriptor.revents != 0 {
+            switch source {
+            case .signals: handleSignals()
+            case .links: handleLinkChange(now: now)
+            case .vrrp(let index): receive(on: sockets[index], now: now)
+            case .controlListener: control?.acceptClients(now: milliseconds(now))
+            case .controlConnection(let connection):
+                if connection.output.isEmpty {
+                    control?.read(connection) { self.answer($0) }
+                } else {
+                    control?.flush(connection)
+                }
+            }
+        }
+        control?.expire(now: milliseconds(now))
+    }
+
+    private func handleSignals() {
+        while let signal = signals.next() {
+            switch signal {
+            case SIGTERM, SIGINT:
+                logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): resigning and releasing the virtual addresses")
+                stopRequested = true
+            case SIGHUP:
+                logger.warning("received SIGHUP: configuration reload is not supported yet; restart the service to apply changes")
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: - Links
+
+    private func handleLinkChange(now: Instant) {
+        linkMonitor.drain()
+        for index in instances.indices {
+            refreshLinks(of: index, now: now, initial: false)
+        }
+    }
+
+    /// Reads the state of every link an instance tracks and feeds the changes to its router.
+    /// At startup the router knows only its base priority, which is what a tracker set with
+    /// no entries says, so the first events bring it to the full verdict.
+    private func refreshLinks(of index: Int, now: Instant, initial: Bool) {
+        let before = initial ? TrackerSet(basePriority: instances[index].trackers.basePriority) : instances[index].trackers
+        var trackers = instances[index].trackers
+        for interface in instances[index].trackedLinks {
+            let up = LinkState.read(interface, socket: links)?.isUp ?? false
+            if trackers.set(Configuration.linkTrackerName(interface), isUp: up) || (initial && !up) {
+                logger.notice("[\(instances[index].name)] link \(interface) is \(up ? "up" : "down")")
+            }
+        }
+        instances[index].trackers = trackers
+        for event in trackers.events(since: before) {
+            feed(index, event, now: now)
+        }
+    }
+
+    // MARK: - Receiving
+
+    private func receive(on socket: VRRPSocket, now: Instant) {
+        guard let validator = validators[socket.interfaceIndex] else { return }
+        for received in socket.receiveAll() where received.interfaceIndex == 0 || received.interfaceIndex == socket.interfaceIndex {
+            let packet: IPv4Packet
+            let advert: ReceivedAdvertisement
+            do {
+                packet = try IPv4Packet.parse(received.packet)
+                guard packet.protocolNumber == IPv4Packet.vrrpProtocol else { continue }
+                advert = try validator.validate(payload: packet.payload, ttl: packet.ttl, source: packet.source)
+            } catch {
+                countDrop(error, on: socket, bytes: received.packet, now: now)
+                continue
+            }
+            guard let index = instances.firstIndex(where: {
+                $0.interfaceIndex == socket.interfaceIndex && $0.virtualRouterID == advert.advertisement.virtualRouterID
+            }) else { continue }
+            if instances[index].source == packet.source { continue }
+            instances[index].counters.advertisementsReceived += 1
+            if advert.advertisement.priority == 0 { instances[index].counters.priorityZeroReceived += 1 }
+            if advert.addressListMismatch,
+               let line = dropLog.record(key: "\(instances[index].name)/addr_list_owner", message: "[\(instances[index].name)] address owner \(packet.source) advertises a different address list; accepted (RFC 3768 §7.1)", now: now) {
+                logger.warning("\(line)")
+            }
+            feed(index, .advertisement(advert), now: now)
+        }
+    }
+
+    /// §7.1: a dropped packet is counted (under keepalived's counter names) and logged at a
+    /// limited rate; it changes nothing else.
+    private func countDrop(_ reason: DropReason, on socket: VRRPSocket, bytes: [UInt8], now: Instant) {
+        let source = (try? IPv4Packet.parse(bytes)).map { " from \($0.source)" } ?? ""
+        let vrid = (try? IPv4Packet.parse(bytes)).flatMap { $0.payload.count > 1 ? $0.payload[1] : nil }
+        let owner = vrid.flatMap { vrid in
+            instances.firstIndex { $0.interfaceIndex == socket.interfaceIndex && $0.virtualRouterID == vrid }
+        }
+        if let owner, reason != .unknownVirtualRouter(instances[owner].virtualRouterID) {
+            instances[owner].counters.drops[reason.counterName, default: 0] += 1
+        } else {
+            interfaceDrops[socket.interface, default: [:]][reason.counterName, default: 0] += 1
+        }
+        if case .unknownVirtualRouter = reason { return }  // another router's traffic: silent
+        let scope = owner.map { "[\(instances[$0].name)]" } ?? "[\(socket.interface)]"
+        if let line = dropLog.record(key: "\(scope)/\(reason.counterName)", message: "\(scope) dropped packet\(source): \(reason) (\(reason.counterName))", now: now) {
+            logger.warning("\(line)")
+        }
+    }
+
+    // MARK: - Core events and actions
+
+    private func feed(_ index: Int, _ event: RouterEvent, now: Instant) {
+        let actions = instances[index].router.handle(event, now: now)
+        execute(actions, for: index, now: now)
+    }
+
+    private func execute(_ actions: [RouterAction], for index: Int, now: Instant) {
+        let name = instances[index].name
+        for action in actions {
+            switch action {
+            case .sendAdvertisement(let advert):
+                let bytes = advert.encoded()
+                let instance = instances[index]
+                guard let socket = sockets.first(where: { $0.interfaceIndex == instance.interfaceIndex }) else { continue }
+                for destination in instance.destinations {
+                    do {
+                        try socket.send(bytes, to: destination, from: instance.source)
+                        instances[index].counters.advertisementsSent += 1
+                    } catch {
+                        instances[index].counters.sendErrors += 1
+                        if let line = dropLog.record(key: "\(name)/send", message: "[\(name)] \(error)", now: now) {
+                            logger.error("\(line)")
+                        }
+                    }
+                }
+            case .addVirtualAddresses:
+                for binding in instances[index].virtualAddresses {
+                    do {
+                        _ = try addresses.add(binding.address, interfaceIndex: binding.interfaceIndex)
+                    } catch {
+                        logger.error("[\(name)] could not add \(binding.address) to \(binding.interface): \(error)")
+                    }
+                }
+                instances[index].holdsVirtualAddresses = true
+            case .removeVirtualAddresses:
+                for binding in instances[index].virtualAddresses {
+                    do {
+                        _ = try addresses.remove(binding.address, interfaceIndex: binding.interfaceIndex)
+                    } catch {
+                        logger.error("[\(name)] could not remove \(binding.address) from \(binding.interface): \(error)")
+                    }
+                }
+                instances[index].holdsVirtualAddresses = false
+            case .sendGratuitousARP(let count):
+                for binding in instances[index].virtualAddresses {
+                    do {
+                        try arp.announce(binding.address.address, hardwareAddress: binding.hardwareAddress,
+                                         interfaceIndex: binding.interfaceIndex, count: count)
+                    } catch {
+                        if let line = dropLog.record(key: "\(name)/garp", message: "[\(name)] \(error)", now: now) {
+                            logger.error("\(line)")
+                        }
+                    }
+                }
+            case .setTimer(let token, let deadline):
+                timers.set(instance: index, token: token, deadline: deadline)
+            case .cancelTimer(let kind):
+                timers.cancel(instance: index, kind: kind)
+            case .stateChanged(let from, let to, let reason):
+                instances[index].lastTransition = (from, to, reason, now)
+                instances[index].counters.transitions += 1
+                if to == .master { instances[index].counters.becameMaster += 1 }
+                logger.notice("[\(name)] \(from) -> \(to) (\(reason)) priority \(instances[index].router.priority)")
+                notifier.status(summary())
+            }
+        }
+    }
+
+    // MARK: - Status
+
+    private func answer(_ request: String) -> String {
+        switch request {
+        case "status": return status().json()
+        default: return "{\"error\": \"unknown request `\(request.filter { $0.isLetter || $0.isNumber || $0 == " " })`; known: status\"}"
+        }
+    }
+
+    func status() -> StatusReport {
+        let now = MonotonicClock.now()
+        return StatusReport(
+            version: options.version,
+            pid: Int(getpid()),
+            routerID: configuration.globals.routerID,
+            uptimeSeconds: (now - startedAt).seconds,
+            instances: instances.map { instance in
+                let router = instance.router
+                return StatusReport.Instance(
+                    name: instance.name,
+                    state: router.state.rawValue,
+                    priority: Int(router.priority),
+                    basePriority: Int(router.configuration.basePriority),
+                    virtualRouterID: Int(instance.virtualRouterID),
+                    interface: instance.interface,
+                    sourceAddress: instance.source.description,
+                    transport: instance.definition.usesUnicast
+                        ? "unicast " + instance.destinations.map(\.description).joined(separator: ",")
+                        : "multicast \(configuration.globals.multicastGroup)",
+                    virtualAddresses: instance.virtualAddresses.map { "\($0.address) dev \($0.interface)" },
+                    holdsVirtualAddresses: instance.holdsVirtualAddresses,
+                    master: router.currentMaster?.description,
+                    fault: router.faultReason,
+                    preempt: router.configuration.preempt,
+                    secondsInState: router.stateSince.map { (now - $0).seconds } ?? 0,
+                    lastTransition: instance.lastTransition.map {
+                        .init(from: $0.from.rawValue, to: $0.to.rawValue, reason: $0.reason.description, secondsAgo: (now - $0.at).seconds)
+                    },
+                    transitions: instance.counters.transitions,
+                    becameMaster: instance.counters.becameMaster,
+                    advertisementsSent: instance.counters.advertisementsSent,
+                    advertisementsReceived: instance.counters.advertisementsReceived,
+                    drops: instance.counters.drops,
+                    trackers: instance.trackers.entries.map {
+                        .init(name: $0.name, up: $0.isUp, weight: $0.weight.weight, reverse: $0.weight.reverse)
+                    })
+            },
+            interfaceDrops: interfaceDrops)
+    }
+
+    private func summary() -> String {
+        instances.map { "\($0.name) \($0.router.state) prio \($0.router.priority)" }.joined(separator: ", ")
+    }
+
+    private func milliseconds(_ instant: Instant) -> Int64 {
+        instant.sinceOrigin.millisecondsRoundedUp
+    }
+}

@@ -1,0 +1,34 @@
+/// Failures of the runtime, with messages an operator can act on.
+public enum AgentError: Error, CustomStringConvertible, Equatable {
+    case configurationInvalid(path: String, errors: Int)
+    case interfaceNotFound(String)
+    case noIPv4Address(interface: String)
+    case socket(operation: String, errno: Int32)
+    case netlink(operation: String, code: Int32)
+    case controlSocket(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .configurationInvalid(let path, let errors):
+            return "\(path) has \(errors) error\(errors == 1 ? "" : "s"); run `vipkeeper check -f \(path)` to see them; nothing was applied"
+        case .interfaceNotFound(let name):
+            return "interface \(name) does not exist"
+        case .noIPv4Address(let interface):
+            return "interface \(interface) has no IPv4 address to send adverts from (set mcast_src_ip or unicast_src_ip, or give it an address)"
+        case .socket(let operation, let code):
+            return "\(operation) failed: \(errorText(code))" + (code == 1 ? " (vipkeeper run needs root or CAP_NET_RAW + CAP_NET_ADMIN)" : "")
+        case .netlink(let operation, let code):
+            return "netlink \(operation) failed: \(NetlinkSocket.describe(code))"
+        case .controlSocket(let path, let reason):
+            return "control socket \(path): \(reason)"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func errorText(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}

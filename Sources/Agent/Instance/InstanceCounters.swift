@@ -1,0 +1,11 @@
+/// What an instance has done since start, for `vipkeeper status`.
+struct InstanceCounters {
+    var advertisementsSent = 0
+    var advertisementsReceived = 0
+    var priorityZeroReceived = 0
+    var becameMaster = 0
+    var transitions = 0
+    /// Received packets dropped by §7.1 validation, by keepalived counter name.
+    var drops: [String: Int] = [:]
+    var sendErrors = 0
+}

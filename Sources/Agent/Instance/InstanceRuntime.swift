@@ -1,0 +1,27 @@
+import Config
+import VRRP
+
+/// One running `vrrp_instance`: the pure router plus what the runtime knows around it.
+struct InstanceRuntime {
+    let definition: InstanceDefinition
+    var router: VirtualRouter
+    var trackers: TrackerSet
+    let interface: String
+    let interfaceIndex: Int32
+    /// Where adverts go: the multicast group, or each unicast peer.
+    let destinations: [IPv4Address]
+    /// The source address of adverts (§5.2.1, or mcast_src_ip / unicast_src_ip).
+    let source: IPv4Address
+    let virtualAddresses: [VirtualAddressBinding]
+    var counters = InstanceCounters()
+    var lastTransition: (from: RouterState, to: RouterState, reason: TransitionReason, at: Instant)?
+    var holdsVirtualAddresses = false
+
+    var name: String { definition.name }
+    var virtualRouterID: UInt8 { router.configuration.virtualRouterID }
+
+    /// Names of the interfaces whose link state this instance follows.
+    var trackedLinks: [String] {
+        trackers.entries.compactMap { Configuration.interface(ofLinkTracker: $0.name) }
+    }
+}

@@ -1,0 +1,27 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the kernel says about one interface right now.
+struct LinkState: Equatable {
+    var index: Int32
+    var isUp: Bool
+    var hardwareAddress: [UInt8]
+
+    /// Reads an interface by name through libnl (RTM_GETLINK). Up means administratively up
+    /// and with carrier (IFF_UP and IFF_RUNNING), as keepalived's interface tracking does.
+    static func read(_ name: String, socket: NetlinkSocket) -> LinkState? {
+        var link: OpaquePointer?
+        guard rtnl_link_get_kernel(socket.handle, 0, name, &link) == 0, let link else { return nil }
+        defer { rtnl_link_put(link) }
+        let flags = rtnl_link_get_flags(link)
+        var hardware: [UInt8] = []
+        if let address = rtnl_link_get_addr(link), let bytes = nl_addr_get_binary_addr(address) {
+            let length = Int(nl_addr_get_len(address))
+            hardware = Array(UnsafeRawBufferPointer(start: bytes, count: length))
+        }
+        let up = flags & UInt32(IFF_UP) != 0 && flags & UInt32(IFF_RUNNING) != 0
+        return LinkState(index: Int32(rtnl_link_get_ifindex(link)), isUp: up, hardwareAddress: hardware)
+    }
+}

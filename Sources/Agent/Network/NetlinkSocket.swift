@@ -1,0 +1,50 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An rtnetlink socket through libnl (`struct nl_sock`), owned and freed by this object.
+final class NetlinkSocket {
+    let handle: OpaquePointer
+
+    /// - Parameter subscribeToLinks: join RTNLGRP_LINK to hear link state changes; such a
+    ///   socket is non-blocking and polled by the event loop.
+    init(subscribeToLinks: Bool = false) throws(AgentError) {
+        guard let socket = nl_socket_alloc() else { throw .netlink(operation: "socket allocation", code: -Int32(NLE_NOMEM)) }
+        handle = socket
+        if subscribeToLinks {
+            nl_socket_disable_seq_check(socket)
+        }
+        let connected = nl_connect(socket, NETLINK_ROUTE)
+        guard connected == 0 else {
+            nl_socket_free(socket)
+            throw .netlink(operation: "connect", code: connected)
+        }
+        if subscribeToLinks {
+            let joined = nl_socket_add_membership(socket, Int32(RTNLGRP_LINK.rawValue))
+            guard joined == 0 else {
+                nl_socket_free(socket)
+                throw .netlink(operation: "join RTNLGRP_LINK", code: joined)
+            }
+            _ = nl_socket_set_nonblocking(socket)
+        }
+    }
+
+    deinit {
+        nl_socket_free(handle)
+    }
+
+    var fileDescriptor: Int32 { nl_socket_get_fd(handle) }
+
+    /// Reads and discards every pending notification (the caller re-reads link state).
+    func drain() {
+        for _ in 0..<1000 {
+            if nl_recvmsgs_default(handle) < 0 { return }
+        }
+    }
+
+    /// libnl returns negative NLE_* codes, not errno.
+    static func describe(_ code: Int32) -> String {
+        String(cString: nl_geterror(code))
+    }
+}

@@ -1,0 +1,26 @@
+import Logging
+import VRRP
+
+/// Rate-limited logging of dropped packets (spec: one line per reason per window, with the
+/// count): the first drop of a reason is logged at once, later ones are summed and reported
+/// at most once per window, so a flood of junk cannot flood the journal.
+struct DropLog {
+    let window: Duration
+    private var lastLogged: [String: Instant] = [:]
+    private var suppressed: [String: Int] = [:]
+
+    init(window: Duration = .seconds(10)) {
+        self.window = window
+    }
+
+    /// Returns the line to log now, if any.
+    mutating func record(key: String, message: String, now: Instant) -> String? {
+        if let last = lastLogged[key], now - last < window {
+            suppressed[key, default: 0] += 1
+            return nil
+        }
+        let extra = suppressed.removeValue(forKey: key).map { " (and \($0) more since the last report)" } ?? ""
+        lastLogged[key] = now
+        return message + extra
+    }
+}

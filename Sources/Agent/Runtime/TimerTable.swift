@@ -1,0 +1,37 @@
+import VRRP
+
+/// The armed timers of every instance: at most one per (instance, kind), as the core expects.
+struct TimerTable {
+    struct Entry {
+        var instance: Int
+        var token: TimerToken
+        var deadline: Instant
+        var order: UInt64
+    }
+
+    private var entries: [Entry] = []
+    private var nextOrder: UInt64 = 0
+
+    mutating func set(instance: Int, token: TimerToken, deadline: Instant) {
+        cancel(instance: instance, kind: token.kind)
+        nextOrder += 1
+        entries.append(Entry(instance: instance, token: token, deadline: deadline, order: nextOrder))
+    }
+
+    mutating func cancel(instance: Int, kind: TimerKind) {
+        entries.removeAll { $0.instance == instance && $0.token.kind == kind }
+    }
+
+    mutating func cancelAll(instance: Int) {
+        entries.removeAll { $0.instance == instance }
+    }
+
+    var nextDeadline: Instant? { entries.map(\.deadline).min() }
+
+    /// Removes and returns the timers due at `now`, earliest first.
+    mutating func popDue(at now: Instant) -> [Entry] {
+        let due = entries.filter { $0.deadline <= now }.sorted { ($0.deadline, $0.order) < ($1.deadline, $1.order) }
+        entries.removeAll { $0.deadline <= now }
+        return due
+    }
+}

@@ -1,0 +1,107 @@
+#define _GNU_SOURCE
+#include "CLinux.h"
+
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
+    struct iovec iov = { .iov_base = buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr message = { 0 };
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    ssize_t received = recvmsg(fd, &message, MSG_DONTWAIT);
+    if (received < 0) return received;
+    *ifindex = 0;
+    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
+        if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo info;
+            memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+            *ifindex = info.ipi_ifindex;
+        }
+    }
+    return received;
+}
+
+ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex) {
+    struct sockaddr_in to = { 0 };
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = destination;
+    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(struct in_pktinfo))]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = { 0 };
+    message.msg_name = &to;
+    message.msg_namelen = sizeof(to);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
+    cmsg->cmsg_level = IPPROTO_IP;
+    cmsg->cmsg_type = IP_PKTINFO;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+    struct in_pktinfo info = { 0 };
+    info.ipi_ifindex = ifindex;
+    info.ipi_spec_dst.s_addr = source;
+    memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+    return sendmsg(fd, &message, MSG_DONTWAIT);
+}
+
+int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join) {
+    struct ip_mreqn request = { 0 };
+    request.imr_multiaddr.s_addr = group;
+    request.imr_ifindex = ifindex;
+    return setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &request, sizeof(request));
+}
+
+int vk_multicast_interface(int fd, int ifindex) {
+    struct ip_mreqn request = { 0 };
+    request.imr_ifindex = ifindex;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof(request));
+}
+
+int vk_signalfd(const int *signals, int count) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int i = 0; i < count; i++) sigaddset(&mask, signals[i]);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) return -1;
+    return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int vk_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t got = read(fd, &info, sizeof(info));
+    if (got != (ssize_t)sizeof(info)) return 0;
+    return (int)info.ssi_signo;
+}
+
+void vk_unblock_all_signals(void) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+int vk_arp_socket(void) {
+    return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+}
+
+ssize_t vk_send_arp(int fd, const void *payload, size_t length, int ifindex) {
+    struct sockaddr_ll to = { 0 };
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_ARP);
+    to.sll_ifindex = ifindex;
+    to.sll_halen = ETH_ALEN;
+    memset(to.sll_addr, 0xff, ETH_ALEN);
+    return sendto(fd, payload, length, 0, (struct sockaddr *)&to, sizeof(to));
+}

@@ -1,0 +1,43 @@
+// Linux socket plumbing that Swift cannot express directly: control-message macros
+// (CMSG_*), struct ip_mreqn set-up, and signalfd.
+#ifndef VIPKEEPER_CLINUX_H
+#define VIPKEEPER_CLINUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <signal.h>
+
+/// Receives one datagram from a raw IPv4 socket (IP header included). Reports the arrival
+/// interface from IP_PKTINFO (0 when absent). Returns the byte count or -1 with errno set.
+ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex);
+
+/// Sends one datagram on a raw IPv4 socket to `destination` (network order), choosing the
+/// source address and outgoing interface per packet with an IP_PKTINFO control message, so
+/// one socket serves several instances with different `mcast_src_ip`.
+ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex);
+
+/// Joins (join != 0) or leaves a multicast group (network order) on an interface, by index.
+int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join);
+
+/// Selects the outgoing interface for multicast by index.
+int vk_multicast_interface(int fd, int ifindex);
+
+/// Opens an AF_PACKET datagram socket for ARP; -1 with errno on failure.
+int vk_arp_socket(void);
+
+/// Sends an ARP payload to the Ethernet broadcast address out of an interface; the kernel
+/// adds the Ethernet header with the interface's MAC as source.
+ssize_t vk_send_arp(int fd, const void *payload, size_t length, int ifindex);
+
+/// Blocks the given signals for the calling thread and returns a non-blocking, close-on-exec
+/// signalfd that reports them; -1 with errno on failure.
+int vk_signalfd(const int *signals, int count);
+
+/// Reads one pending signal number from a signalfd; 0 when none is pending.
+int vk_signalfd_read(int fd);
+
+/// Unblocks every signal for the calling process (a child about to exec).
+void vk_unblock_all_signals(void);
+
+#endif

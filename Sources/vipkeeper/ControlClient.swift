@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sends one request line to the daemon's control socket and reads the whole answer.
+enum ControlClient {
+    enum Failure: Error, CustomStringConvertible {
+        case cannotConnect(path: String, reason: String)
+        case timedOut(path: String)
+
+        var description: String {
+            switch self {
+            case .cannotConnect(let path, let reason): return "cannot reach vipkeeper at \(path): \(reason) (is `vipkeeper run` running, and are you root?)"
+            case .timedOut(let path): return "vipkeeper at \(path) did not answer within 5 s"
+            }
+        }
+    }
+
+    static func request(_ line: String, socketPath: String) throws(Failure) -> String {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .cannotConnect(path: socketPath, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(socketPath.utf8)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw .cannotConnect(path: socketPath, reason: "path too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.enumerated() { buffer[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw .cannotConnect(path: socketPath, reason: String(cString: strerror(errno))) }
+        let request = Array((line + "\n").utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { answer += buffer[0..<count]; continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw .timedOut(path: socketPath) }
+            break
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+}

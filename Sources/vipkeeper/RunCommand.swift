@@ -1,0 +1,81 @@
+import Agent
+import ArgumentParser
+import Config
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `vipkeeper run`: the daemon, in the foreground (systemd style).
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every vrrp_instance of the configuration in the foreground.",
+        discussion: """
+        Logs to standard error, one line per state change. Refuses a configuration with errors \
+        (see `vipkeeper check`). SIGTERM or SIGINT: each Master sends a priority-0 advert and \
+        releases its virtual addresses, then the process exits 0. Needs root (or CAP_NET_RAW \
+        and CAP_NET_ADMIN).
+        """
+    )
+
+    @OptionGroup var config: ConfigFileOption
+
+    @Option(name: .long, help: "Control socket for `vipkeeper status`.")
+    var socket: String = ControlSocketOption.defaultPath
+
+    @Flag(name: .long, help: "Do not open a control socket.")
+    var noSocket = false
+
+    @Flag(name: .long, help: "Log debug messages.")
+    var verbose = false
+
+    func run() throws {
+        // Signals must be blocked before any thread exists, so signalfd sees every one.
+        let signals: SignalWatcher
+        do { signals = try SignalWatcher() } catch { throw fail(error) }
+        let environment = Environment.current
+        let journald = environment["JOURNAL_STREAM"] != nil
+        var logger = Logger(label: "vipkeeper") { StderrLogHandler(label: $0, journald: journald) }
+        logger.logLevel = verbose ? .debug : .info
+
+        let path = config.resolvedPath
+        let result = ConfigurationLoader.load(path: path)
+        for diagnostic in result.diagnostics {
+            logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
+        }
+        guard let configuration = result.configuration else {
+            throw fail(AgentError.configurationInvalid(path: path, errors: result.errors))
+        }
+        let agent: Agent
+        do {
+            agent = try Agent(configuration: configuration,
+                              options: Agent.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version),
+                              signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
+        } catch {
+            throw fail(error)
+        }
+        let status = agent.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func fail(_ error: AgentError) -> ExitCode {
+        StandardError.write("vipkeeper: \(error)")
+        return ExitCode(1)
+    }
+}
+
+enum Environment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import Agent
+
+/// The human table of `vipkeeper status`.
+struct StatusTable {
+    let report: StatusReport
+
+    var text: String {
+        var rows = [["INSTANCE", "STATE", "PRIO", "VRID", "INTERFACE", "VIPS", "MASTER", "SINCE", "ADVERTS OUT/IN", "DROPS"]]
+        for instance in report.instances {
+            let priority = instance.priority == instance.basePriority ? "\(instance.priority)" : "\(instance.priority) (\(instance.basePriority))"
+            let drops = instance.drops.values.reduce(0, +)
+            rows.append([
+                instance.name, instance.state + (instance.holdsVirtualAddresses ? "*" : ""), priority, "\(instance.virtualRouterID)",
+                instance.interface, instance.virtualAddresses.map { $0.split(separator: " ").first.map(String.init) ?? $0 }.joined(separator: ","),
+                instance.master ?? "-", Self.duration(instance.secondsInState),
+                "\(instance.advertisementsSent)/\(instance.advertisementsReceived)", "\(drops)",
+            ])
+        }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines = rows.map { row in
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                .trimmingTrailingSpaces()
+        }
+        lines.append("")
+        lines.append("vipkeeper \(report.version), pid \(report.pid), up \(Self.duration(report.uptimeSeconds))\(report.routerID.map { ", router_id \($0)" } ?? "")  (* = holds its VIPs)")
+        for instance in report.instances {
+            if let fault = instance.fault { lines.append("\(instance.name): FAULT because \(fault)") }
+            if let last = instance.lastTransition {
+                lines.append("\(instance.name): \(last.from) -> \(last.to) \(Self.duration(last.secondsAgo)) ago (\(last.reason))")
+            }
+            let down = instance.trackers.filter { !$0.up }.map(\.name)
+            if !down.isEmpty { lines.append("\(instance.name): down: \(down.joined(separator: ", "))") }
+            if !instance.drops.isEmpty {
+                lines.append("\(instance.name): drops: " + instance.drops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return "\(whole / 60)m\(whole % 60)s" }
+        if whole < 86_400 { return "\(whole / 3600)h\(whole % 3600 / 60)m" }
+        return "\(whole / 86_400)d\(whole % 86_400 / 3600)h"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        String(reversed().drop { $0 == " " }.reversed())
+    }
+}
