@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
+        // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
+        .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper"]),
     ]
 )

@@ -3,7 +3,13 @@
 # Run as root on Debian 12 (the Swift toolchain itself is expected on PATH).
 set -euo pipefail
 packages=(
+    pkg-config          # SwiftPM finds libnl through it
+    libnl-3-dev         # netlink (VIPs, link state)
+    libnl-route-3-dev
     iproute2            # ip netns / veth for the namespace tests and the lab
+    iputils-ping        # the lab's client reaches the VIP
+    nftables            # namespace tests cut VRRP between nodes (partitions)
+    python3             # the bad-input test's packet injector
     keepalived          # the interoperability peer and `keepalived -t` comparisons
 )
 missing=()

@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+/// A segment of throwaway network namespaces: a switch namespace with a bridge, node
+/// namespaces (each with `eth0` on the bridge at 10.250.SUBNET.(10+i)/24) and a client
+/// namespace (10.250.SUBNET.200). Everything it starts is killed by pid and every namespace
+/// deleted in `tearDown()`.
+final class NetworkLab {
+    let prefix: String
+    let subnet: Int
+    let nodes: [String]
+    let client: String
+    let directory: String
+    private var processes: [Int32] = []
+
+    static let vipkeeper: String = {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("vipkeeper").path
+    }()
+
+    /// - Parameters:
+    ///   - tag: a few letters naming the test; namespaces are `vk<tag><pid><n>`.
+    ///   - subnet: the third octet of this lab's 10.250.x.0/24.
+    init(tag: String, subnet: Int, nodeCount: Int) {
+        let prefix = "vk\(tag)\(getpid() % 100000)"
+        self.prefix = prefix
+        self.subnet = subnet
+        nodes = (0..<nodeCount).map { "\(prefix)n\($0)" }
+        client = "\(prefix)cl"
+        directory = NSTemporaryDirectory() + prefix
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        tearDownNamespaces()
+        _ = Shell.must("ip netns add \(prefix)sw && ip -n \(prefix)sw link add br0 type bridge && ip -n \(prefix)sw link set br0 up")
+        for (index, namespace) in (nodes + [client]).enumerated() {
+            let address = namespace == client ? 200 : 10 + index
+            _ = Shell.must("""
+            ip netns add \(namespace) && \
+            ip link add eth0 netns \(namespace) type veth peer name p\(index) netns \(prefix)sw && \
+            ip -n \(prefix)sw link set p\(index) master br0 && ip -n \(prefix)sw link set p\(index) up && \
+            ip -n \(namespace) addr add 10.250.\(subnet).\(address)/24 dev eth0 && \
+            ip -n \(namespace) link set eth0 up && ip -n \(namespace) link set lo up
+            """)
+        }
+    }
+
+    func address(of node: Int) -> String { "10.250.\(subnet).\(10 + node)" }
+    var virtualAddress: String { "10.250.\(subnet).100" }
+
+    /// A keepalived.conf both vipkeeper and keepalived read.
+    func config(priority: Int, extra: String = "", unicastPeers: [Int]? = nil, node: Int = 0, vrid: Int = 51) -> String {
+        let unicast = unicastPeers.map { peers in
+            "    unicast_src_ip \(address(of: node))\n    unicast_peer {\n" + peers.map { "        \(address(of: $0))\n" }.joined() + "    }\n"
+        } ?? ""
+        return """
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface eth0
+            virtual_router_id \(vrid)
+            priority \(priority)
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass harbor
+            }
+            virtual_ipaddress {
+                \(virtualAddress)/24
+            }
+        \(unicast)\(extra)}
+
+        """
+    }
+
+    func write(_ name: String, _ text: String) -> String {
+        let path = directory + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    // MARK: - Processes
+
+    /// Starts `vipkeeper run` in a node namespace; returns its pid (ip netns exec execs, so
+    /// the pid is vipkeeper's own).
+    @discardableResult
+    func startVipkeeper(node: Int, config: String) -> Int32 {
+        let path = write("node\(node).conf", config)
+        return spawn(["ip", "netns", "exec", nodes[node], Self.vipkeeper, "run", "-f", path, "--socket", socket(node)],
+                     log: directory + "/node\(node).log")
+    }
+
+    func socket(_ node: Int) -> String { directory + "/node\(node).sock" }
+
+    /// Starts keepalived (VRRP only, foreground) in a node namespace.
+    @discardableResult
+    func startKeepalived(node: Int, config: String) -> Int32 {
+        let path = write("keepalived\(node).conf", config)
+        return spawn(["ip", "netns", "exec", nodes[node], "/usr/sbin/keepalived", "-P", "-n", "-l", "-D", "-f", path,
+                      "-p", directory + "/keepalived\(node).pid", "-r", directory + "/vrrp\(node).pid"],
+                     log: directory + "/keepalived\(node).log")
+    }
+
+    func spawn(_ arguments: [String], log: String) -> Int32 {
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            Issue.record("could not start \(arguments): \(error)")
+            return -1
+        }
+        processes.append(process.processIdentifier)
+        return process.processIdentifier
+    }
+
+    /// Sends a signal and waits (bounded) for the process to exit.
+    @discardableResult
+    func stop(_ pid: Int32, signal: Int32 = SIGTERM, timeout: TimeInterval = 10) -> Bool {
+        kill(pid, signal)
+        let exited = waitUntil(timeout: timeout) { kill(pid, 0) != 0 || isZombie(pid) } != nil
+        var status: Int32 = 0
+        waitpid(pid, &status, WNOHANG)
+        processes.removeAll { $0 == pid }
+        return exited
+    }
+
+    private func isZombie(_ pid: Int32) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid
+    }
+
+    func log(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    // MARK: - Observations (real kernel state, not vipkeeper's word)
+
+    func holdsVirtualAddress(_ node: Int) -> Bool {
+        Shell.run("ip -n \(nodes[node]) -4 -o addr show dev eth0").output.contains(" \(virtualAddress)/")
+    }
+
+    func holders() -> [Int] {
+        nodes.indices.filter(holdsVirtualAddress)
+    }
+
+    func mac(of node: Int) -> String {
+        Shell.run("ip -n \(nodes[node]) -o link show dev eth0").output
+            .components(separatedBy: "link/ether ").dropFirst().first?.prefix(17).description ?? ""
+    }
+
+    func clientReachesVirtualAddress() -> Bool {
+        Shell.run("ip netns exec \(client) ping -c 1 -W 1 \(virtualAddress)").status == 0
+    }
+
+    /// The MAC the client's neighbour table has for the VIP.
+    func clientNeighbourMAC() -> String? {
+        let line = Shell.run("ip -n \(client) neigh show \(virtualAddress)").output
+        return line.components(separatedBy: "lladdr ").dropFirst().first.map { String($0.prefix(17)) }
+    }
+
+    /// `vipkeeper status --json` of a node, decoded loosely.
+    func report(_ node: Int) -> [String: Any]? {
+        let result = Shell.run("\(Self.vipkeeper) status --json --socket \(socket(node))")
+        guard result.status == 0, let data = result.output.data(using: .utf8) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    }
+
+    /// The first instance of a node's status report.
+    func status(_ node: Int) -> [String: Any]? {
+        (report(node)?["instances"] as? [[String: Any]])?.first
+    }
+
+    /// Tests/Tools, next to this target's sources.
+    static let tools: String = {
+        var path = #filePath
+        for _ in 0..<2 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path + "/Tools"
+    }()
+
+    // MARK: - Network faults
+
+    /// Drops VRRP (protocol 112) arriving at a node: with both sides blocked, a partition.
+    func blockVRRP(_ node: Int) {
+        _ = Shell.must("ip netns exec \(nodes[node]) nft 'add table ip vk; add chain ip vk in { type filter hook input priority 0; }; add rule ip vk in ip protocol 112 drop'")
+    }
+
+    func unblockVRRP(_ node: Int) {
+        _ = Shell.must("ip netns exec \(nodes[node]) nft delete table ip vk")
+    }
+
+    // MARK: - Tear-down
+
+    func tearDown() {
+        for pid in processes {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        processes = []
+        // keepalived forks its VRRP child: kill it by its pid file.
+        for node in nodes.indices {
+            for file in ["keepalived\(node).pid", "vrrp\(node).pid"] {
+                if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8),
+                   let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        tearDownNamespaces()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func tearDownNamespaces() {
+        for namespace in nodes + [client, "\(prefix)sw"] {
+            Shell.run("ip netns del \(namespace) 2>/dev/null")
+        }
+    }
+}
