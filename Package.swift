@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // Pure, deterministic VRRPv2 core: packets, receive validation, state machine, tracker
@@ -33,6 +35,10 @@ let package = Package(
             dependencies: [
                 "VRRP", "Config", "CNetlink", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "VRRP"]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper"]),
     ]

@@ -12,6 +12,8 @@ packages=(
     python3             # the bad-input test's packet injector
     keepalived          # the interoperability peer and `keepalived -t` comparisons
 )
+# Extra packages for one caller (the lab adds nginx and curl).
+packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

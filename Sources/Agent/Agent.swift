@@ -37,6 +37,9 @@ public final class Agent {
     private var interfaceDrops: [String: [String: Int]] = [:]
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
+    private let supervisor = ProcessSupervisor()
+    private let health: HealthMonitor
+    private let notify: NotifyQueue
 
     public init(configuration: Configuration, options: Options, signals: SignalWatcher,
                 notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
@@ -49,6 +52,14 @@ public final class Agent {
         links = try NetlinkSocket()
         linkMonitor = try NetlinkSocket(subscribeToLinks: true)
         arp = try GratuitousARPSender()
+        health = try HealthMonitor(configuration: configuration, supervisor: supervisor, logger: logger, now: startedAt)
+        let notifyCredentials: ScriptCredentials
+        do {
+            notifyCredentials = try ScriptCredentials.resolve(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup)
+        } catch {
+            throw .script(command: "notify", reason: "\(error)")
+        }
+        notify = NotifyQueue(supervisor: supervisor, credentials: notifyCredentials, logger: logger)
         for definition in configuration.instances {
             instances.append(try resolve(definition))
         }
@@ -57,6 +68,7 @@ public final class Agent {
         if let path = options.controlSocketPath {
             control = try ControlServer(path: path)
         }
+        health.onChange = { [unowned self] name, up, _ in self.checkChanged(name, isUp: up) }
     }
 
     // MARK: - Set-up
@@ -144,6 +156,8 @@ public final class Agent {
             for entry in timers.popDue(at: now) {
                 feed(entry.instance, .timerFired(entry.token), now: now)
             }
+            supervisor.expire(now: now)
+            health.tick(now: now)
             if let due = nextWatchdog, let interval = notifier.watchdogInterval, now >= due {
                 notifier.watchdog()
                 nextWatchdog = now + interval
@@ -151,6 +165,8 @@ public final class Agent {
             var wake = now + .seconds(1)
             if let deadline = timers.nextDeadline, deadline < wake { wake = deadline }
             if let due = nextWatchdog, due < wake { wake = due }
+            if let due = health.nextDeadline, due < wake { wake = due }
+            if let due = supervisor.nextDeadline, due < wake { wake = due }
             poll(timeout: max(.zero, wake - MonotonicClock.now()))
         }
         let stopping = MonotonicClock.now()
@@ -159,11 +175,26 @@ public final class Agent {
             feed(index, .shutdown, now: stopping)
         }
         logger.info("stopped; every virtual address released")
+        finishNotifyScripts(within: .seconds(5))
+        supervisor.terminateAll()
+        health.shutdown()
         return 0
     }
 
+    /// notify_stop scripts get a bounded time to finish after the addresses are released.
+    private func finishNotifyScripts(within limit: Duration) {
+        let deadline = MonotonicClock.now() + limit
+        while !notify.isIdle && MonotonicClock.now() < deadline {
+            var descriptors = supervisor.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            _ = Glibc.poll(&descriptors, nfds_t(descriptors.count), 100)
+            for descriptor in descriptors where descriptor.revents != 0 {
+                supervisor.exited(descriptor.fd)
+            }
+        }
+    }
+
     private enum Source {
-        case signals, links, vrrp(Int), controlListener, controlConnection(ControlServer.Connection)
+        case signals, links, vrrp(Int), controlListener, controlConnection(ControlServer.Connection), child(Int32), healthInbox
     }
 
     private func poll(timeout: Duration) {
@@ -174,6 +205,12 @@ public final class Agent {
             sources.append(.vrrp(index))
             descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
+        for descriptor in supervisor.descriptors {
+            sources.append(.child(descriptor))
+            descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
+        }
+        sources.append(.healthInbox)
+        descriptors.append(pollfd(fd: health.inbox.readDescriptor, events: Int16(POLLIN), revents: 0))
         if let control {
             sources.append(.controlListener)
             descriptors.append(pollfd(fd: control.fileDescriptor, events: Int16(POLLIN), revents: 0))
@@ -191,6 +228,8 @@ public final class Agent {
             case .signals: handleSignals()
             case .links: handleLinkChange(now: now)
             case .vrrp(let index): receive(on: sockets[index], now: now)
+            case .child(let descriptor): supervisor.exited(descriptor)
+            case .healthInbox: health.drainInbox(now: now)
             case .controlListener: control?.acceptClients(now: milliseconds(now))
             case .controlConnection(let connection):
                 if connection.output.isEmpty {
@@ -226,21 +265,42 @@ public final class Agent {
         }
     }
 
-    /// Reads the state of every link an instance tracks and feeds the changes to its router.
-    /// At startup the router knows only its base priority, which is what a tracker set with
-    /// no entries says, so the first events bring it to the full verdict.
+    /// Reads the state of every link an instance tracks and applies the changes.
     private func refreshLinks(of index: Int, now: Instant, initial: Bool) {
-        let before = initial ? TrackerSet(basePriority: instances[index].trackers.basePriority) : instances[index].trackers
-        var trackers = instances[index].trackers
+        var changed = initial
         for interface in instances[index].trackedLinks {
             let up = LinkState.read(interface, socket: links)?.isUp ?? false
-            if trackers.set(Configuration.linkTrackerName(interface), isUp: up) || (initial && !up) {
+            if instances[index].trackers.set(Configuration.linkTrackerName(interface), isUp: up) || (initial && !up) {
                 logger.notice("[\(instances[index].name)] link \(interface) is \(up ? "up" : "down")")
+                changed = true
             }
         }
-        instances[index].trackers = trackers
-        for event in trackers.events(since: before) {
-            feed(index, event, now: now)
+        if changed { applyTrackers(of: index, now: now) }
+    }
+
+    /// A check flipped up or down: every instance tracking it recomputes its verdict.
+    private func checkChanged(_ name: String, isUp: Bool) {
+        let now = MonotonicClock.now()
+        for index in instances.indices where instances[index].trackers.set(name, isUp: isUp) {
+            applyTrackers(of: index, now: now)
+        }
+    }
+
+    /// Brings routers to their trackers' verdict: effective priority, and FAULT. Members of a
+    /// `vrrp_sync_group` share faults: one member in FAULT puts every member in FAULT, so the
+    /// group's addresses stay together.
+    private func applyTrackers(of index: Int, now: Instant) {
+        let group = configuration.syncGroup(of: instances[index].name)
+        let members = group.map { group in instances.indices.filter { group.members.contains(instances[$0].name) } } ?? [index]
+        let groupFault = members.lazy.compactMap { member in
+            self.instances[member].trackers.faultReason.map { (member, $0) }
+        }.first
+        for member in members {
+            let own = instances[member].trackers.faultReason
+            let fault = own ?? groupFault.map { "sync group \(group?.name ?? ""): \(instances[$0.0].name) \($0.1)" }
+            for event in instances[member].router.events(towardPriority: instances[member].trackers.effectivePriority, fault: fault) {
+                feed(member, event, now: now)
+            }
         }
     }
 
@@ -358,6 +418,11 @@ public final class Agent {
                 if to == .master { instances[index].counters.becameMaster += 1 }
                 logger.notice("[\(name)] \(from) -> \(to) (\(reason)) priority \(instances[index].router.priority)")
                 notifier.status(summary())
+                let stopping: Bool
+                if case .shutdown = reason { stopping = true } else { stopping = false }
+                notify.enqueue(NotifyQueue.jobs(for: instances[index].definition.notify, instance: name, state: to,
+                                                priority: instances[index].router.priority, stopping: stopping),
+                               instance: name, now: now)
             }
         }
     }
@@ -408,6 +473,15 @@ public final class Agent {
                     trackers: instance.trackers.entries.map {
                         .init(name: $0.name, up: $0.isUp, weight: $0.weight.weight, reverse: $0.weight.reverse)
                     })
+            },
+            checks: health.checks.map { check in
+                let kind: String
+                switch check.kind {
+                case .script: kind = "script"
+                case .http: kind = "http"
+                }
+                return .init(name: check.name, kind: kind, up: check.counter.isUp, running: check.running, runs: check.runs,
+                             failures: check.failures, lastResult: check.lastOutcome.map { $0.reason ?? "success" })
             },
             interfaceDrops: interfaceDrops)
     }

@@ -6,6 +6,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case socket(operation: String, errno: Int32)
     case netlink(operation: String, code: Int32)
     case controlSocket(path: String, reason: String)
+    case script(command: String, reason: String)
+    case scriptSecurity(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,10 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "netlink \(operation) failed: \(NetlinkSocket.describe(code))"
         case .controlSocket(let path, let reason):
             return "control socket \(path): \(reason)"
+        case .script(let command, let reason):
+            return "cannot start `\(command)`: \(reason)"
+        case .scriptSecurity(let reason):
+            return "enable_script_security: \(reason)"
         }
     }
 }

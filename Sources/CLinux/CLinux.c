@@ -11,6 +11,9 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/syscall.h>
 
 ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
     struct iovec iov = { .iov_base = buffer, .iov_len = length };
@@ -104,4 +107,32 @@ ssize_t vk_send_arp(int fd, const void *payload, size_t length, int ifindex) {
     to.sll_halen = ETH_ALEN;
     memset(to.sll_addr, 0xff, ETH_ALEN);
     return sendto(fd, payload, length, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid, int gid) {
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (null > 2) close(null);
+    }
+    if (gid >= 0) {
+        gid_t group = (gid_t)gid;
+        if (setgroups(1, &group) != 0 || setgid(group) != 0) _exit(126);
+    }
+    if (uid >= 0 && setuid((uid_t)uid) != 0) _exit(126);
+    execve(path, argv, envp);
+    _exit(127);
+}
+
+int vk_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
 }

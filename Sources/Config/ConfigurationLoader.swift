@@ -26,6 +26,7 @@ public enum ConfigurationLoader {
         var validator = ConfigurationValidator(configuration: reader.configuration, garpOverrides: reader.garpOverrides,
                                                masterWithoutPriority: reader.masterWithoutPriority)
         validator.validate(log: &log)
+        ScriptSecurity.check(validator.configuration, log: &log)
         let diagnostics = log.diagnostics.enumerated().sorted {
             ($0.element.location, $0.offset) < ($1.element.location, $1.offset)
         }.map(\.element)

@@ -21,6 +21,10 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// keepalived `vrrp_higher_prio_send_advert`: a Master that yields to a higher priority
     /// sends one more advert first, so a peer in a split brain hears it at once.
     public var sendAdvertisementOnYield: Bool
+    /// vipkeeper extension `fast_preempt`: a preempting Backup that hears the Master advertise
+    /// a priority lower than its own takes over at once instead of waiting for its
+    /// Master_Down_Timer (RFC 3768 makes it wait up to Master_Down_Interval more).
+    public var fastPreempt: Bool
 
     public init(
         virtualRouterID: UInt8,
@@ -32,7 +36,8 @@ public struct RouterConfiguration: Hashable, Sendable {
         virtualAddresses: [IPv4Address],
         localAddress: IPv4Address,
         gratuitousARP: GratuitousARPPolicy = .keepalivedDefaults,
-        sendAdvertisementOnYield: Bool = false
+        sendAdvertisementOnYield: Bool = false,
+        fastPreempt: Bool = false
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
@@ -44,6 +49,7 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.localAddress = localAddress
         self.gratuitousARP = gratuitousARP
         self.sendAdvertisementOnYield = sendAdvertisementOnYield
+        self.fastPreempt = fastPreempt
     }
 
     public var advertisementInterval: Duration { .seconds(Int(advertisementIntervalSeconds)) }

@@ -50,16 +50,9 @@ public struct TrackerSet: Hashable, Sendable {
         return UInt8(min(254, max(1, total)))
     }
 
-    /// The router events that bring a router from the `previous` verdict to this one.
-    public func events(since previous: TrackerSet) -> [RouterEvent] {
-        var events: [RouterEvent] = []
-        if effectivePriority != previous.effectivePriority {
-            events.append(.priorityChanged(effectivePriority))
-        }
-        let nowFaults = faults
-        if nowFaults != previous.faults {
-            events.append(nowFaults.isEmpty ? .faultCleared : .faultRaised(nowFaults.joined(separator: ", ") + " down"))
-        }
-        return events
+    /// The FAULT reason these trackers give, or nil: "chk_nginx, link:eth0 down".
+    public var faultReason: String? {
+        let names = faults
+        return names.isEmpty ? nil : names.joined(separator: ", ") + " down"
     }
 }

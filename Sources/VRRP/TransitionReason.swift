@@ -8,6 +8,8 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
     case masterDown
     /// §6.4.3: an advert with higher priority, or equal priority from a higher address.
     case higherPriority(source: IPv4Address, priority: UInt8)
+    /// vipkeeper `fast_preempt`: the Master advertised a priority lower than ours.
+    case lowerPriorityMaster(source: IPv4Address, priority: UInt8)
     /// §6.4.2/§6.4.3: a Shutdown event.
     case shutdown
     /// keepalived FAULT: a weight-0 tracker or a tracked interface is down.
@@ -21,6 +23,7 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .addressOwner: return "address owner (priority 255)"
         case .masterDown: return "master down timer expired"
         case .higherPriority(let source, let priority): return "higher priority \(priority) advertised by \(source)"
+        case .lowerPriorityMaster(let source, let priority): return "fast preemption: master \(source) advertises lower priority \(priority)"
         case .shutdown: return "shutdown"
         case .fault(let reason): return "fault: \(reason)"
         case .faultCleared: return "fault cleared"

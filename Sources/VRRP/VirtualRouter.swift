@@ -51,6 +51,17 @@ public struct VirtualRouter: Sendable {
         return now >= startedAt + configuration.preemptDelay
     }
 
+    /// The events that bring this router to a tracker verdict: an effective priority and a
+    /// FAULT reason (nil when healthy). Priority first, so a router leaving FAULT starts with
+    /// its current priority.
+    public func events(towardPriority target: UInt8, fault: String?) -> [RouterEvent] {
+        var events: [RouterEvent] = []
+        if target != priority { events.append(.priorityChanged(target)) }
+        if let fault, fault != faultReason { events.append(.faultRaised(fault)) }
+        if fault == nil, faultReason != nil { events.append(.faultCleared) }
+        return events
+    }
+
     public mutating func handle(_ event: RouterEvent, now: Instant) -> [RouterAction] {
         switch event {
         case .startup: return startup(now: now)
@@ -127,6 +138,10 @@ public struct VirtualRouter: Sendable {
             return [arm(.masterDown, at: now + masterDownInterval)]
         }
         // "Otherwise: Discard the ADVERTISEMENT" — the down timer runs out and we preempt.
+        // vipkeeper's fast_preempt takes over now instead: the Master has told us it is lower.
+        if configuration.fastPreempt {
+            return becomeMaster(reason: .lowerPriorityMaster(source: source, priority: advert.priority), now: now)
+        }
         return []
     }
 

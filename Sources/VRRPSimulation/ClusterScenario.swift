@@ -45,7 +45,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
                 preempt: preempt, preemptDelay: delay, authentication: auth,
                 virtualAddresses: [virtualAddress], localAddress: address(of: index),
                 gratuitousARP: GratuitousARPPolicy(delay: .seconds(5), repeatCount: 5, refresh: rng.chance(0.2) ? .seconds(7) : nil),
-                sendAdvertisementOnYield: rng.chance(0.3)))
+                sendAdvertisementOnYield: rng.chance(0.3), fastPreempt: preempt && rng.chance(0.3)))
         }
         var events: [(at: Duration, event: ChaosEvent)] = []
         let chaosLength = 60_000
@@ -82,7 +82,8 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
         for (index, node) in nodes.enumerated() {
             lines.append("  n\(index) \(node.localAddress) priority \(node.basePriority)"
                 + (node.preempt ? "" : " nopreempt")
-                + (node.preemptDelay > .zero ? " preempt_delay \(node.preemptDelay)" : ""))
+                + (node.preemptDelay > .zero ? " preempt_delay \(node.preemptDelay)" : "")
+                + (node.fastPreempt ? " fast_preempt" : ""))
         }
         for (at, event) in events {
             lines.append("  at \(Instant(sinceOrigin: at)): \(event)")

@@ -21,12 +21,17 @@ struct CheckSummary {
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
         for script in configuration.scripts {
-            lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(script.schedule.interval), weight \(script.schedule.weight.weight)")
+            lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(seconds(script.schedule.interval)), weight \(script.schedule.weight.weight)")
         }
         for check in configuration.httpChecks {
-            lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(check.schedule.interval), weight \(check.schedule.weight.weight)")
+            lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(seconds(check.schedule.interval)), weight \(check.schedule.weight.weight)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return fraction == 0 ? "\(whole)s" : "\(Double(whole) + Double(fraction) / 1e18)s"
     }
 
     private func count(_ value: Int, _ noun: String) -> String {

@@ -23,6 +23,9 @@ struct StatusTable {
         }
         lines.append("")
         lines.append("vipkeeper \(report.version), pid \(report.pid), up \(Self.duration(report.uptimeSeconds))\(report.routerID.map { ", router_id \($0)" } ?? "")  (* = holds its VIPs)")
+        for check in report.checks {
+            lines.append("check \(check.name) (\(check.kind)): \(check.up ? "up" : "DOWN"), \(check.runs) runs, \(check.failures) failed\(check.lastResult.map { ", last: \($0)" } ?? "")")
+        }
         for instance in report.instances {
             if let fault = instance.fault { lines.append("\(instance.name): FAULT because \(fault)") }
             if let last = instance.lastTransition {

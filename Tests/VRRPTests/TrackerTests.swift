@@ -70,22 +70,27 @@ struct TrackerTests {
         #expect(owner.effectivePriority == 255)
     }
 
-    @Test("events: a weight-0 failure raises FAULT, recovery clears it; weights change priority")
-    func events() {
+    @Test("a router is brought to a tracker verdict: priority, FAULT raised, FAULT cleared")
+    func verdictEvents() {
         let healthy = TrackerSet(basePriority: 100, entries: [
             .init(name: "chk_nginx", weight: TrackerWeight(-20), isUp: true),
-            .init(name: "eth0", weight: TrackerWeight(0), isUp: true),
+            .init(name: "link:eth0", weight: TrackerWeight(0), isUp: true),
         ])
         let box = Box(healthy)
         #expect(box.set("chk_nginx", isUp: false))
         #expect(!box.set("chk_nginx", isUp: false))
-        let next = box.value
-        #expect(next.events(since: healthy) == [.priorityChanged(80)])
-        var faulted = next
-        faulted.set("eth0", isUp: false)
-        #expect(faulted.faults == ["eth0"])
-        #expect(faulted.events(since: next) == [.faultRaised("eth0 down")])
-        #expect(next.events(since: faulted) == [.faultCleared])
-        #expect(healthy.events(since: healthy) == [])
+        #expect(box.value.effectivePriority == 80)
+        #expect(box.value.faultReason == nil)
+        #expect(box.set("link:eth0", isUp: false))
+        #expect(box.value.faultReason == "link:eth0 down")
+
+        let driver = RouterDriver(RouterConfiguration(virtualRouterID: 1, virtualAddresses: [IPv4Address(10, 250, 0, 1)],
+                                                      localAddress: IPv4Address(10, 250, 0, 2)))
+        #expect(driver.router.events(towardPriority: 100, fault: nil) == [])
+        #expect(driver.router.events(towardPriority: 80, fault: "link:eth0 down") == [.priorityChanged(80), .faultRaised("link:eth0 down")])
+        _ = driver.handle(.faultRaised("link:eth0 down"), now: .origin)
+        #expect(driver.router.events(towardPriority: 100, fault: "link:eth0 down") == [])
+        #expect(driver.router.events(towardPriority: 100, fault: "chk down") == [.faultRaised("chk down")])
+        #expect(driver.router.events(towardPriority: 100, fault: nil) == [.faultCleared])
     }
 }

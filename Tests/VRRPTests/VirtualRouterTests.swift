@@ -7,10 +7,10 @@ let higherAddress = IPv4Address(10, 250, 0, 9)
 let vip = IPv4Address(10, 250, 0, 100)
 
 func makeConfig(priority: UInt8 = 100, preempt: Bool = true, preemptDelay: Duration = .zero,
-                garp: GratuitousARPPolicy = .keepalivedDefaults, yieldAdvert: Bool = false) -> RouterConfiguration {
+                garp: GratuitousARPPolicy = .keepalivedDefaults, yieldAdvert: Bool = false, fastPreempt: Bool = false) -> RouterConfiguration {
     RouterConfiguration(virtualRouterID: 51, basePriority: priority, preempt: preempt, preemptDelay: preemptDelay,
                         authentication: .password("harbor"), virtualAddresses: [vip], localAddress: localAddress,
-                        gratuitousARP: garp, sendAdvertisementOnYield: yieldAdvert)
+                        gratuitousARP: garp, sendAdvertisementOnYield: yieldAdvert, fastPreempt: fastPreempt)
 }
 
 func advert(_ priority: UInt8, from source: IPv4Address = higherAddress) -> RouterEvent {
@@ -127,6 +127,27 @@ struct BackupTests {
         #expect(router.handle(advert(50), now: at(2)) == [])
         #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100).last
                 == .stateChanged(from: .backup, to: .master, reason: .masterDown))
+    }
+
+    @Test("fast_preempt: a lower-priority Master is replaced at once, not after the down timer")
+    func fastPreempt() {
+        let router = backup(makeConfig(fastPreempt: true))
+        #expect(router.handle(advert(80, from: lowerAddress), now: at(2)) == [
+            .cancelTimer(.masterDown), ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            timer(.advertisement, 2, at(3)), timer(.gratuitousARPDelay, 3, at(7)),
+            .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: lowerAddress, priority: 80)),
+        ])
+    }
+
+    @Test("fast_preempt honours nopreempt, preempt_delay and equal priority")
+    func fastPreemptLimits() {
+        let nopreempt = backup(makeConfig(preempt: false, fastPreempt: true))
+        #expect(nopreempt.handle(advert(80), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
+        let delayed = backup(makeConfig(preemptDelay: .seconds(10), fastPreempt: true))
+        #expect(delayed.handle(advert(80), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
+        #expect(delayed.handle(advert(80), now: at(11)).last == .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: higherAddress, priority: 80)))
+        let equal = backup(makeConfig(fastPreempt: true))
+        #expect(equal.handle(advert(100), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
     }
 
     @Test("lower priority with nopreempt: reset the timer like any live Master")

@@ -13,6 +13,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var reverse: Bool
     }
 
+    public struct Check: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var up: Bool
+        public var running: Bool
+        public var runs: Int
+        public var failures: Int
+        public var lastResult: String?
+    }
+
     public struct Transition: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
@@ -49,6 +59,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var routerID: String?
     public var uptimeSeconds: Double
     public var instances: [Instance]
+    public var checks: [Check]
     /// Drops that belong to no instance (unknown VRID, unparsable packets), per interface.
     public var interfaceDrops: [String: [String: Int]]
 

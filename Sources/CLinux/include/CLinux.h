@@ -40,4 +40,14 @@ int vk_signalfd_read(int fd);
 /// Unblocks every signal for the calling process (a child about to exec).
 void vk_unblock_all_signals(void);
 
+/// Starts `path` with `argv` and `envp` in a new session (so its whole process group can be
+/// killed), with every signal unblocked and default dispositions, standard input and output
+/// on /dev/null, and, when `uid`/`gid` are not -1, with those credentials (supplementary
+/// groups dropped). Only async-signal-safe calls run between fork and exec. Returns the
+/// child's pid, or -1 with errno.
+pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid, int gid);
+
+/// pidfd_open(2): a descriptor that becomes readable when the process exits.
+int vk_pidfd_open(pid_t pid);
+
 #endif

@@ -14,7 +14,8 @@ extension Configuration {
             virtualAddresses: instance.virtualAddresses.map(\.address),
             localAddress: instance.unicastSourceAddress ?? instance.multicastSourceAddress ?? interfaceAddress,
             gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
-            sendAdvertisementOnYield: globals.higherPrioritySendAdvert)
+            sendAdvertisementOnYield: globals.higherPrioritySendAdvert,
+            fastPreempt: instance.fastPreempt)
     }
 
     /// The instance's trackers at startup: checks (with the instance's weight override, else

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A command line from the configuration (`script`, `notify_*`), split into arguments the
 /// way keepalived does: on white space, with single or double quotes grouping words.
 /// Text with shell syntax (pipes, redirections, `$`, globs, `;`, `&&`) must run under
@@ -34,5 +38,12 @@ public struct ScriptCommand: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var executable: String? { arguments.first }
+
+    /// Finds an executable: a path with a slash as given, a bare name in `PATH`.
+    public static func locate(_ executable: String) -> String? {
+        if executable.contains("/") { return access(executable, X_OK) == 0 ? executable : nil }
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(executable)" }.first { access($0, X_OK) == 0 }
+    }
     public var description: String { text }
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The main job: a two-node Harbor lab in network namespaces.
+#
+#   vklab-a  10.250.10.11  nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-a.conf, priority 110)
+#   vklab-b  10.250.10.12  nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-b.conf, priority 100)
+#   vklab-c  10.250.10.200 a client of the VIP 10.250.10.100
+#
+# It shows the election, then the VIP moving when node A's vipkeeper stops and when node A's
+# Harbor (nginx) fails its health check, and coming back; then removes everything it made.
+# Run as root on Debian 12 with Swift; installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scripts/install-deps.sh nginx curl
+swift build --product vipkeeper >/dev/null
+bin=$(swift build --show-bin-path)/vipkeeper
+
+work=$(mktemp -d /tmp/vklab.XXXXXX)
+chmod 755 "$work"   # nginx workers (www-data) read the health JSON from here
+namespaces=(vklab-sw vklab-a vklab-b vklab-c)
+declare -A vipkeeper_pid nginx_pid
+cleanup() {
+    set +e
+    for pid in "${vipkeeper_pid[@]}" "${nginx_pid[@]}"; do kill "$pid" 2>/dev/null; done
+    sleep 1
+    for pid in "${vipkeeper_pid[@]}" "${nginx_pid[@]}"; do kill -9 "$pid" 2>/dev/null; done
+    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+holder() {
+    for node in a b; do
+        ip -n "vklab-$node" -4 -o addr show dev eth0 | grep -q ' 10.250.10.100/' && printf '%s ' "$node"
+    done
+    echo
+}
+wait_for_holder() { # NODE TIMEOUT
+    local start; start=$(now)
+    for _ in $(seq 1 $(( $2 * 50 ))); do
+        [ "$(holder)" = "$1 " ] && { echo "VIP on node $1 after $(elapsed "$start") s"; return 0; }
+        sleep 0.02
+    done
+    echo "VIP not on node $1 after $2 s (holders: $(holder))"; return 1
+}
+client_get() { ip netns exec vklab-c curl -s --max-time 2 "http://10.250.10.100$1" || echo "(no answer)"; }
+
+say "network: a bridge, two Harbor nodes and a client"
+ip netns add vklab-sw
+ip -n vklab-sw link add br0 type bridge && ip -n vklab-sw link set br0 up
+index=0
+for node in a b c; do
+    case $node in a) address=10.250.10.11 ;; b) address=10.250.10.12 ;; c) address=10.250.10.200 ;; esac
+    ip netns add "vklab-$node"
+    ip link add eth0 netns "vklab-$node" type veth peer name "p$node" netns vklab-sw
+    ip -n vklab-sw link set "p$node" master br0 && ip -n vklab-sw link set "p$node" up
+    ip -n "vklab-$node" addr add "$address/24" dev eth0
+    ip -n "vklab-$node" link set eth0 up && ip -n "vklab-$node" link set lo up
+    echo "vklab-$node eth0 $address"
+done
+
+say "Harbor stand-ins: nginx serving /api/v2.0/ping and /api/v2.0/health on each node"
+for node in a b; do
+    mkdir -p "$work/$node" && chmod 755 "$work/$node"
+    printf '{"status":"healthy","components":[{"name":"core","status":"healthy"},{"name":"portal","status":"healthy"},{"name":"registry","status":"healthy"},{"name":"registryctl","status":"healthy"},{"name":"jobservice","status":"healthy"},{"name":"database","status":"healthy"},{"name":"redis","status":"healthy"}]}' > "$work/$node/health.json"
+    cat > "$work/$node/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $work/$node/nginx.pid;
+error_log $work/$node/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $work/$node; proxy_temp_path $work/$node; fastcgi_temp_path $work/$node;
+    uwsgi_temp_path $work/$node; scgi_temp_path $work/$node;
+    server {
+        listen 80;
+        location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
+        location = /api/v2.0/health { default_type application/json; alias $work/$node/health.json; }
+        location / { default_type text/plain; return 200 "Harbor on node $node\n"; }
+    }
+}
+NGINX
+    ip netns exec "vklab-$node" nginx -c "$work/$node/nginx.conf" -p "$work/$node" 2>>"$work/$node/error.log" &
+    nginx_pid[$node]=$!
+done
+sleep 0.5
+for node in a b; do
+    echo "node $node: /api/v2.0/ping -> $(ip netns exec "vklab-$node" curl -s --max-time 2 http://127.0.0.1/api/v2.0/ping)"
+done
+
+start_vipkeeper() { # NODE
+    ip netns exec "vklab-$1" "$bin" run -f "$root/examples/harbor-pair/node-$1.conf" --socket "$work/$1.sock" >>"$work/$1.log" 2>&1 &
+    vipkeeper_pid[$1]=$!
+}
+
+say "vipkeeper on both nodes (examples/harbor-pair: A priority 110, B priority 100, HTTP checks)"
+"$bin" check -f examples/harbor-pair/node-a.conf
+start_vipkeeper a
+start_vipkeeper b
+wait_for_holder a 10
+"$bin" status --socket "$work/a.sock"
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "stop vipkeeper on node A (SIGTERM: priority-0 advert, VIP released)"
+kill -TERM "${vipkeeper_pid[a]}"; wait "${vipkeeper_pid[a]}" || true
+wait_for_holder b 5
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "start node A again: it preempts node B"
+start_vipkeeper a
+wait_for_holder a 10
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "node A's Harbor reports core unhealthy (/api/v2.0/health JSON): priority 110 - 30 = 80 < 100"
+sed -i 's/"name":"core","status":"healthy"/"name":"core","status":"unhealthy"/' "$work/a/health.json"
+wait_for_holder b 20
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+"$bin" status --socket "$work/b.sock"
+
+say "node A's Harbor recovers: the VIP returns (preempt)"
+sed -i 's/"name":"core","status":"unhealthy"/"name":"core","status":"healthy"/' "$work/a/health.json"
+wait_for_holder a 30
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "state changes logged by vipkeeper"
+grep -h -- '->' "$work/a.log" | sed 's/^/node a: /'
+grep -h -- '->' "$work/b.log" | sed 's/^/node b: /'
+say "done; removing the lab"
