@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "VRRP"]),
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "Config", "VRRP", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper"]),
     ]

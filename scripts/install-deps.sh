@@ -11,9 +11,9 @@ packages=(
     nftables            # namespace tests cut VRRP between nodes (partitions)
     python3             # the bad-input test's packet injector
     keepalived          # the interoperability peer and `keepalived -t` comparisons
+    nginx               # stands in for Harbor in the health-check tests and the lab
+    curl                # the lab's client, and nginx readiness in tests
 )
-# Extra packages for one caller (the lab adds nginx and curl).
-packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -24,7 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# keepalived's package starts a system-wide daemon; the tests start their own instances.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet keepalived 2>/dev/null; then
-    systemctl stop keepalived || true
-fi
+# The keepalived and nginx packages may start system-wide daemons; tests and the lab start
+# their own, in namespaces.
+for service in keepalived nginx; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+        systemctl stop "$service" || true
+    fi
+done

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-scripts/install-deps.sh nginx curl
+scripts/install-deps.sh
 swift build --product vipkeeper >/dev/null
 bin=$(swift build --show-bin-path)/vipkeeper
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import VRRP
 @testable import Config
@@ -279,5 +282,36 @@ struct ValidationTests {
         #expect(result.contains("4:9: error: vrrp_instance `VI_1` is already in vrrp_sync_group `A`; an instance belongs to one group"))
         #expect(result.contains("5:9: error: vrrp_sync_group `B` lists `VI_X`, which is not a vrrp_instance; did you mean `VI_1`?"))
         #expect(result.contains("8:17: error: vrrp_sync_group `C` has no `group { ... }` members"))
+    }
+}
+
+@Suite("enable_script_security")
+struct ScriptSecurityTests {
+    @Test("a script writable by others, or in such a directory, is refused at check time")
+    func refusesUnsafeScripts() throws {
+        let config = TemporaryConfig()
+        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
+        chmod(script, 0o755)
+        chmod(config.directory, 0o777)
+        let result = config.load("""
+        global_defs { enable_script_security }
+        vrrp_script unsafe { script "\(script)" }
+        vrrp_script safe { script "/bin/true" }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script {\n        unsafe\n        safe\n    }"))
+        """, name: "c.conf")
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("vrrp_script `unsafe`: refusing `\(script)` under enable_script_security") == true)
+        #expect(errors.first?.message.contains("writable by everyone") == true || errors.first?.message.contains("not root") == true)
+        #expect(result.configuration == nil)
+    }
+
+    @Test("without enable_script_security nothing is checked")
+    func offByDefault() {
+        let config = TemporaryConfig()
+        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
+        chmod(config.directory, 0o777)
+        let result = config.load("vrrp_script s { script \"\(script)\" }\n" + minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script {\n        s\n    }"), name: "c.conf")
+        #expect(result.diagnostics == [])
     }
 }

@@ -46,12 +46,12 @@ final class NetworkLab {
     func address(of node: Int) -> String { "10.250.\(subnet).\(10 + node)" }
     var virtualAddress: String { "10.250.\(subnet).100" }
 
-    /// A keepalived.conf both vipkeeper and keepalived read.
-    func config(priority: Int, extra: String = "", unicastPeers: [Int]? = nil, node: Int = 0, vrid: Int = 51) -> String {
+    /// A keepalived.conf both vipkeeper and keepalived read; `checks` goes before the instance.
+    func config(priority: Int, extra: String = "", unicastPeers: [Int]? = nil, node: Int = 0, vrid: Int = 51, checks: String = "") -> String {
         let unicast = unicastPeers.map { peers in
             "    unicast_src_ip \(address(of: node))\n    unicast_peer {\n" + peers.map { "        \(address(of: $0))\n" }.joined() + "    }\n"
         } ?? ""
-        return """
+        return checks + """
         vrrp_instance VI_1 {
             state BACKUP
             interface eth0
@@ -132,6 +132,56 @@ final class NetworkLab {
 
     func log(_ name: String) -> String {
         (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    // MARK: - Harbor stand-in
+
+    private var nginxPIDs: [Int: Int32] = [:]
+
+    /// Starts nginx in a node namespace serving Harbor's /api/v2.0/ping and /api/v2.0/health
+    /// (spec/harbor.md), the health JSON from a file the test can rewrite.
+    func startNginx(_ node: Int) {
+        let root = directory + "/nginx\(node)"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        chmod(root, 0o755)
+        if !FileManager.default.fileExists(atPath: root + "/health.json") { setHarborHealth(node, unhealthy: []) }
+        let conf = write("nginx\(node).conf", """
+        daemon off;
+        worker_processes 1;
+        pid \(root)/nginx.pid;
+        error_log \(root)/error.log;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+            client_body_temp_path \(root); proxy_temp_path \(root); fastcgi_temp_path \(root);
+            uwsgi_temp_path \(root); scgi_temp_path \(root);
+            server {
+                listen 80;
+                location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
+                location = /api/v2.0/health { default_type application/json; alias \(root)/health.json; }
+            }
+        }
+        """)
+        nginxPIDs[node] = spawn(["ip", "netns", "exec", nodes[node], "nginx", "-c", conf, "-p", root], log: directory + "/nginx\(node).log")
+        let ready = waitUntil(timeout: 5) {
+            Shell.run("ip netns exec \(self.nodes[node]) curl -sf -o /dev/null --max-time 1 http://127.0.0.1/api/v2.0/ping").status == 0
+        }
+        if ready == nil { Issue.record("nginx did not start in \(nodes[node]): \(log("nginx\(node).log"))") }
+    }
+
+    func stopNginx(_ node: Int) {
+        if let pid = nginxPIDs.removeValue(forKey: node) { stop(pid, signal: SIGTERM) }
+    }
+
+    /// Rewrites a node's /api/v2.0/health answer: still HTTP 200, as Harbor does.
+    func setHarborHealth(_ node: Int, unhealthy: [String]) {
+        let components = ["core", "portal", "jobservice", "registry", "registryctl", "database", "redis"].map {
+            "{\"name\":\"\($0)\",\"status\":\"\(unhealthy.contains($0) ? "unhealthy" : "healthy")\"}"
+        }
+        let text = "{\"status\":\"\(unhealthy.isEmpty ? "healthy" : "unhealthy")\",\"components\":[\(components.joined(separator: ","))]}"
+        let path = directory + "/nginx\(node)/health.json"
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
     }
 
     // MARK: - Observations (real kernel state, not vipkeeper's word)

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// HTTP checks against the local Harbor nginx, as in examples/harbor-pair.
+func harborChecks(weight: Int, interval: Int = 1, fall: Int = 2, rise: Int = 2) -> String {
+    """
+    vrrp_http_check harbor_ping {
+        url http://127.0.0.1/api/v2.0/ping
+        expect_body "Pong"
+        interval \(interval)
+        timeout 1
+        fall \(fall)
+        rise \(rise)
+        weight \(weight)
+    }
+    vrrp_http_check harbor_health {
+        url http://127.0.0.1/api/v2.0/health
+        require_components core registry
+        interval \(interval)
+        timeout 1
+        fall \(fall)
+        rise \(rise)
+        weight \(weight)
+    }
+
+    """
+}
+
+let trackHarbor = "    track_script {\n        harbor_ping\n        harbor_health\n    }\n"
+
+@Suite("health tracking with a real nginx standing in for Harbor", .serialized)
+struct HealthTrackingTests {
+    /// Two Harbor nodes: A (110) and B (100), both tracking the HTTP checks.
+    func pair(_ lab: NetworkLab, weight: Int, extraA: String = "", extraB: String = "") {
+        lab.startNginx(0)
+        lab.startNginx(1)
+        lab.startVipkeeper(node: 0, config: lab.config(priority: 110, extra: trackHarbor + extraA, checks: harborChecks(weight: weight)))
+        lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: trackHarbor + extraB, checks: harborChecks(weight: weight)))
+        #expect(waitUntil(timeout: masterDown(110) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+        usleep(2_500_000)  // both checks have run a few times; still node A
+        #expect(lab.holders() == [0])
+    }
+
+    @Test("nginx stops on the Master, weight -30: the Backup preempts when its down timer runs out; nginx back: the VIP returns (preempt)")
+    func nginxStopNegativeWeight() {
+        guard let lab = openLab(tag: "hn", subnet: 20, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        pair(lab, weight: -30)
+        lab.stopNginx(0)
+        let moved = waitUntil(timeout: 2 + masterDown(100) + 3) { lab.holders() == [1] }
+        measured("nginx stop, weight -30, RFC path -> VIP moves", moved, bound: 2 + masterDown(100) + 0.5)
+        #expect(moved != nil && moved! <= 2 + masterDown(100) + 0.5)
+        #expect(lab.status(0)?["priority"] as? Int == 50)  // both checks fail with nginx gone: 110 - 30 - 30
+        lab.startNginx(0)
+        let back = waitUntil(timeout: 2 + masterDown(110) + 3) { lab.holders() == [0] }
+        measured("nginx back, preempt -> VIP returns", back, bound: 2 + masterDown(110) + 0.5)
+        #expect(back != nil)
+    }
+
+    @Test("fast_preempt: the Backup takes over as soon as it hears the lower priority")
+    func fastPreempt() {
+        guard let lab = openLab(tag: "hf", subnet: 21, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        pair(lab, weight: -30, extraA: "    fast_preempt\n", extraB: "    fast_preempt\n")
+        lab.stopNginx(0)
+        let moved = waitUntil(timeout: 6) { lab.holders() == [1] }
+        measured("nginx stop, weight -30, fast_preempt -> VIP moves", moved, bound: 2 + 0.5)
+        #expect(moved != nil && moved! <= 2 + 0.5)
+        #expect(lab.log("node1.log").contains("fast preemption: master \(lab.address(of: 0)) advertises lower priority 80"))
+    }
+
+    @Test("Harbor's /health turns unhealthy for a required component (still HTTP 200): the VIP moves")
+    func healthJSON() throws {
+        guard let lab = openLab(tag: "hj", subnet: 22, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        pair(lab, weight: -30)
+        lab.setHarborHealth(0, unhealthy: ["registry"])
+        let moved = waitUntil(timeout: 2 + masterDown(100) + 3) { lab.holders() == [1] }
+        measured("/health registry unhealthy -> VIP moves", moved, bound: 2 + masterDown(100) + 0.5)
+        #expect(moved != nil && moved! <= 2 + masterDown(100) + 0.5)
+        let checks = try #require(lab.report(0)?["checks"] as? [[String: Any]])
+        let health = try #require(checks.first { $0["name"] as? String == "harbor_health" })
+        #expect(health["up"] as? Bool == false)
+        #expect(health["lastResult"] as? String == "Harbor components not healthy: registry unhealthy")
+        // A shared component that is not required (database) does not move the VIP back or forth.
+        lab.setHarborHealth(0, unhealthy: ["database"])
+        #expect(waitUntil(timeout: 2 + masterDown(110) + 3) { lab.holders() == [0] } != nil)
+    }
+
+    @Test("weight 0: a failing check puts the Master in FAULT, which resigns with priority 0; nopreempt keeps the VIP on B after recovery")
+    func faultAndNopreempt() {
+        guard let lab = openLab(tag: "hz", subnet: 23, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        pair(lab, weight: 0, extraA: "    nopreempt\n", extraB: "    nopreempt\n")
+        lab.stopNginx(0)
+        let moved = waitUntil(timeout: 2 + skew(100) + 3) { lab.holders() == [1] }
+        measured("nginx stop, weight 0 (FAULT) -> VIP moves", moved, bound: 2 + skew(100) + 0.5)
+        #expect(moved != nil && moved! <= 2 + skew(100) + 0.5)
+        #expect(lab.status(0)?["state"] as? String == "FAULT")
+        #expect((lab.status(0)?["fault"] as? String)?.contains("harbor_ping") == true)
+        lab.startNginx(0)
+        #expect(waitUntil(timeout: 5) { lab.status(0)?["state"] as? String == "BACKUP" } != nil)
+        usleep(UInt32((masterDown(110) + 2) * 1_000_000))
+        #expect(lab.holders() == [1], "nopreempt: node A must not take the VIP back from a healthy B")
+    }
+
+    @Test("a hanging check script is killed at its timeout and counted as a failure")
+    func hangingScript() throws {
+        guard let lab = openLab(tag: "hs", subnet: 24, nodes: 1) else { return }
+        defer { lab.tearDown() }
+        let checks = "vrrp_script hang {\n    script \"sleep 60\"\n    interval 2\n    timeout 1\n    fall 1\n    weight 0\n}\n"
+        lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        hang\n    }\n", checks: checks))
+        let faulted = waitUntil(timeout: 5) { lab.status(0)?["state"] as? String == "FAULT" }
+        #expect(faulted != nil)
+        let check = try #require((lab.report(0)?["checks"] as? [[String: Any]])?.first)
+        #expect((check["lastResult"] as? String)?.hasPrefix("timed out after 1.0s") == true, "\(check)")
+        #expect((check["failures"] as? Int ?? 0) >= 1)
+        #expect(lab.log("node0.log").contains("check hang timed out"))
+        #expect(lab.holders() == [])
+        // No sleep survives in the node's namespace beyond the one currently running.
+        let sleeping = Shell.run("ip netns pids \(lab.nodes[0]) | xargs -r ps -o comm= -p | grep -c '^sleep$'").output
+        #expect((Int(sleeping.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 1)
+    }
+
+    @Test("a check that flaps faster than rise/fall does not move the VIP")
+    func flapping() throws {
+        guard let lab = openLab(tag: "hp", subnet: 25, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        let toggle = lab.directory + "/toggle"
+        let checks = "vrrp_script flap {\n    script \"sh -c 'if [ -e \(toggle) ]; then rm -f \(toggle); exit 1; else touch \(toggle); exit 0; fi'\"\n    interval 1\n    rise 2\n    fall 2\n    weight -30\n}\n"
+        lab.startVipkeeper(node: 0, config: lab.config(priority: 110, extra: "    track_script {\n        flap\n    }\n", checks: checks))
+        lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
+        #expect(waitUntil(timeout: masterDown(110) + 2) { lab.holders() == [0] } != nil)
+        for _ in 0..<16 {
+            usleep(500_000)
+            #expect(lab.holders() == [0])
+        }
+        let check = try #require((lab.report(0)?["checks"] as? [[String: Any]])?.first)
+        #expect(check["up"] as? Bool == true)
+        #expect((check["failures"] as? Int ?? 0) >= 3, "\(check)")
+        #expect(lab.status(0)?["priority"] as? Int == 110)
+    }
+}
