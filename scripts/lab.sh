@@ -24,7 +24,10 @@ cleanup() {
     for pid in "${vipkeeper_pid[@]}" "${nginx_pid[@]}"; do kill "$pid" 2>/dev/null; done
     sleep 1
     for pid in "${vipkeeper_pid[@]}" "${nginx_pid[@]}"; do kill -9 "$pid" 2>/dev/null; done
-    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    for ns in "${namespaces[@]}"; do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill -9   # nginx workers and check scripts, by pid
+        ip netns del "$ns" 2>/dev/null
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT

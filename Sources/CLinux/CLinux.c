@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
@@ -129,6 +130,8 @@ pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid
         if (setgroups(1, &group) != 0 || setgid(group) != 0) _exit(126);
     }
     if (uid >= 0 && setuid((uid_t)uid) != 0) _exit(126);
+    // Set after the credential change, which would clear it: if the daemon dies, so does this.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     execve(path, argv, envp);
     _exit(127);
 }

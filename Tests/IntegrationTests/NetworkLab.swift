@@ -81,9 +81,9 @@ final class NetworkLab {
     /// Starts `vipkeeper run` in a node namespace; returns its pid (ip netns exec execs, so
     /// the pid is vipkeeper's own).
     @discardableResult
-    func startVipkeeper(node: Int, config: String) -> Int32 {
+    func startVipkeeper(node: Int, config: String, environment: [String] = []) -> Int32 {
         let path = write("node\(node).conf", config)
-        return spawn(["ip", "netns", "exec", nodes[node], Self.vipkeeper, "run", "-f", path, "--socket", socket(node)],
+        return spawn(["ip", "netns", "exec", nodes[node], "env"] + environment + [Self.vipkeeper, "run", "-f", path, "--socket", socket(node)],
                      log: directory + "/node\(node).log")
     }
 
@@ -261,9 +261,11 @@ final class NetworkLab {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Kills whatever still runs inside the namespaces (nginx workers, keepalived's VRRP
+    /// child, check scripts), by pid, then deletes them.
     private func tearDownNamespaces() {
         for namespace in nodes + [client, "\(prefix)sw"] {
-            Shell.run("ip netns del \(namespace) 2>/dev/null")
+            Shell.run("ip netns pids \(namespace) 2>/dev/null | xargs -r kill -9; ip netns del \(namespace) 2>/dev/null")
         }
     }
 }

@@ -43,7 +43,8 @@ void vk_unblock_all_signals(void);
 /// Starts `path` with `argv` and `envp` in a new session (so its whole process group can be
 /// killed), with every signal unblocked and default dispositions, standard input and output
 /// on /dev/null, and, when `uid`/`gid` are not -1, with those credentials (supplementary
-/// groups dropped). Only async-signal-safe calls run between fork and exec. Returns the
+/// groups dropped), and killed if the daemon dies. Only async-signal-safe calls run between
+/// fork and exec. Returns the
 /// child's pid, or -1 with errno.
 pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid, int gid);
 
