@@ -17,9 +17,10 @@ private func seeds() -> [UInt64] {
     return Array(0..<count)
 }
 
-private func node(_ index: Int, priority: UInt8, preempt: Bool = true, auth: String = "harbor") -> RouterConfiguration {
+private func node(_ index: Int, priority: UInt8, preempt: Bool = true, auth: String = "harbor", fastPreempt: Bool = false) -> RouterConfiguration {
     RouterConfiguration(virtualRouterID: 51, basePriority: priority, preempt: preempt, authentication: .password(auth),
-                        virtualAddresses: [ClusterScenario.virtualAddress], localAddress: ClusterScenario.address(of: index))
+                        virtualAddresses: [ClusterScenario.virtualAddress], localAddress: ClusterScenario.address(of: index),
+                        fastPreempt: fastPreempt)
 }
 
 @Suite("cluster simulator")
@@ -82,6 +83,27 @@ struct ClusterSimulatorTests {
         // Graceful stop: takeover after Skew_Time (0.609 s), not Master_Down_Interval.
         #expect(report.trace.contains { $0.hasPrefix("[10.6") && $0.contains("n1 BACKUP -> MASTER") })
         #expect(report.trace.last { $0.contains("check (settled)") }?.contains("n0=BACKUP n1=MASTER") == true)
+    }
+
+    @Test("fast_preempt: a returning or healthier node takes over on the first lower advert, without flapping")
+    func fastPreempt() {
+        let scenario = ClusterScenario(
+            seed: 4, nodes: [node(0, priority: 200, fastPreempt: true), node(1, priority: 100, fastPreempt: true),
+                             node(2, priority: 150, fastPreempt: true)],
+            events: [(.seconds(10), .crash(0)), (.seconds(20), .restart(0)), (.seconds(30), .setPriority(0, 120)),
+                     (.seconds(40), .setPriority(0, 200))],
+            healAt: .seconds(50), maxDelay: .milliseconds(1))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        // Restart at 20 s: node 0 preempts on the first advert of node 2 (within one interval),
+        // not after its Master_Down_Interval (3.2 s).
+        let back = report.trace.first { $0.contains("n0 BACKUP -> MASTER") && $0.hasPrefix("[20.") }
+        #expect(back?.contains("fast preemption") == true, "\(report.trace.filter { $0.contains("n0") })")
+        // Priority 120 at 30 s: node 2 (150) takes over on the advert that carries it, at once.
+        #expect(report.trace.contains { $0.hasPrefix("[30.0") && $0.contains("n2 BACKUP -> MASTER (fast preemption") })
+        // Exactly the expected hand-overs: no flapping between the three.
+        let transitionsToMaster = report.trace.filter { $0.contains("-> MASTER") }.count
+        #expect(transitionsToMaster == 5, "\(report.trace.filter { $0.contains("->") })")
     }
 
     @Test("the invariant checker catches a cluster that cannot converge")
