@@ -13,6 +13,7 @@ packages=(
     keepalived          # the interoperability peer and `keepalived -t` comparisons
     nginx               # stands in for Harbor in the health-check tests and the lab
     curl                # the lab's client, and nginx readiness in tests
+    openssl             # a self-signed certificate for the https check test
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -380,23 +380,9 @@ public final class Agent {
                     }
                 }
             case .addVirtualAddresses:
-                for binding in instances[index].virtualAddresses {
-                    do {
-                        _ = try addresses.add(binding.address, interfaceIndex: binding.interfaceIndex)
-                    } catch {
-                        logger.error("[\(name)] could not add \(binding.address) to \(binding.interface): \(error)")
-                    }
-                }
-                instances[index].holdsVirtualAddresses = true
+                changeVirtualAddresses(of: index, add: true)
             case .removeVirtualAddresses:
-                for binding in instances[index].virtualAddresses {
-                    do {
-                        _ = try addresses.remove(binding.address, interfaceIndex: binding.interfaceIndex)
-                    } catch {
-                        logger.error("[\(name)] could not remove \(binding.address) from \(binding.interface): \(error)")
-                    }
-                }
-                instances[index].holdsVirtualAddresses = false
+                changeVirtualAddresses(of: index, add: false)
             case .sendGratuitousARP(let count):
                 for binding in instances[index].virtualAddresses {
                     do {
@@ -425,6 +411,18 @@ public final class Agent {
                                instance: name, now: now)
             }
         }
+    }
+
+    private func changeVirtualAddresses(of index: Int, add: Bool) {
+        for binding in instances[index].virtualAddresses {
+            do {
+                _ = add ? try addresses.add(binding.address, interfaceIndex: binding.interfaceIndex)
+                        : try addresses.remove(binding.address, interfaceIndex: binding.interfaceIndex)
+            } catch {
+                logger.error("[\(instances[index].name)] could not \(add ? "add" : "remove") \(binding.address) \(add ? "to" : "from") \(binding.interface): \(error)")
+            }
+        }
+        instances[index].holdsVirtualAddresses = add
     }
 
     // MARK: - Status

@@ -141,3 +141,117 @@ struct HealthTrackingTests {
         #expect(lab.status(0)?["priority"] as? Int == 110)
     }
 }
+
+@Suite("links, notify, https and resources", .serialized)
+struct LinkAndNotifyTests {
+    @Test("the Master's link goes down: FAULT, the Backup takes over; link up: it returns; notify scripts run in order")
+    func linkDown() throws {
+        guard let lab = openLab(tag: "ld", subnet: 27, nodes: 2) else { return }
+        defer { lab.tearDown() }
+        let record = lab.directory + "/notify.log"
+        let notify = "    notify \"/bin/sh -c 'echo $2 $3 >> \(record)'\"\n"
+        lab.startVipkeeper(node: 0, config: lab.config(priority: 200, extra: notify))
+        lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
+        #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
+        _ = Shell.must("ip -n \(lab.nodes[0]) link set eth0 down")
+        #expect(waitUntil(timeout: 3) { lab.status(0)?["state"] as? String == "FAULT" } != nil)
+        #expect(lab.status(0)?["fault"] as? String == "link:eth0 down")
+        #expect(!lab.holdsVirtualAddress(0))
+        let takeover = waitUntil(timeout: masterDown(100) + 3) { lab.holdsVirtualAddress(1) }
+        measured("Master link down -> backup holds VIP", takeover, bound: masterDown(100) + 0.5)
+        #expect(takeover != nil)
+        _ = Shell.must("ip -n \(lab.nodes[0]) link set eth0 up")
+        #expect(waitUntil(timeout: masterDown(200) + 4) { lab.holders() == [0] } != nil)
+        // notify runs with INSTANCE NAME STATE PRIORITY; under sh -c, $0 is INSTANCE, so $2 $3 are STATE and PRIORITY.
+        let states = waitUntil(timeout: 3) {
+            ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n").count >= 5
+        }
+        #expect(states != nil)
+        #expect((try? String(contentsOfFile: record, encoding: .utf8)) == "BACKUP 200\nMASTER 200\nFAULT 200\nBACKUP 200\nMASTER 200\n")
+    }
+
+    @Test("HTTP checks hold no sockets between runs: the descriptor count stays flat over hundreds of checks")
+    func noSocketLeak() throws {
+        guard let lab = openLab(tag: "fd", subnet: 28, nodes: 1) else { return }
+        defer { lab.tearDown() }
+        lab.startNginx(0)
+        let checks = """
+        vrrp_http_check fast_ping {
+            url http://127.0.0.1/api/v2.0/ping
+            expect_body "Pong"
+            interval 0.1
+            timeout 1
+        }
+        vrrp_http_check fast_refused {
+            url http://127.0.0.1:81/
+            interval 0.1
+            timeout 1
+            weight -10
+        }
+
+        """
+        let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        fast_ping\n        fast_refused\n    }\n", checks: checks))
+        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
+        func residentKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+        }
+        usleep(3_000_000)
+        let before = (descriptors(), residentKiB())
+        usleep(20_000_000)
+        let after = (descriptors(), residentKiB())
+        let checkList = try #require(lab.report(0)?["checks"] as? [[String: Any]])
+        let runs = checkList.map { $0["runs"] as? Int ?? 0 }.reduce(0, +)
+        print("measured: \(runs) HTTP check runs; descriptors \(before.0) -> \(after.0); RSS \(before.1) KiB -> \(after.1) KiB")
+        #expect(runs >= 300)
+        #expect(after.0 <= before.0 + 2, "descriptors grew from \(before.0) to \(after.0)")
+        #expect(checkList.first { $0["name"] as? String == "fast_refused" }?["lastResult"] as? String != nil)
+        #expect(checkList.first { $0["name"] as? String == "fast_ping" }?["up"] as? Bool == true)
+    }
+
+    @Test("https checks: tls_verify on fails an untrusted certificate, ca_file trusts it, tls_verify off accepts it")
+    func https() throws {
+        guard let lab = openLab(tag: "tl", subnet: 29, nodes: 1) else { return }
+        defer { lab.tearDown() }
+        let dir = lab.directory
+        _ = Shell.must("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=harbor.test' -addext 'subjectAltName=DNS:harbor.test,IP:127.0.0.1' -keyout \(dir)/key.pem -out \(dir)/cert.pem 2>&1")
+        _ = Shell.must("chmod 644 \(dir)/key.pem \(dir)/cert.pem")
+        let conf = lab.write("nginx-tls.conf", """
+        daemon off;
+        worker_processes 1;
+        pid \(dir)/tls.pid;
+        error_log \(dir)/tls-error.log;
+        events { worker_connections 16; }
+        http {
+            access_log off;
+            client_body_temp_path \(dir); proxy_temp_path \(dir); fastcgi_temp_path \(dir); uwsgi_temp_path \(dir); scgi_temp_path \(dir);
+            server {
+                listen 443 ssl;
+                ssl_certificate \(dir)/cert.pem;
+                ssl_certificate_key \(dir)/key.pem;
+                location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
+            }
+        }
+        """)
+        chmod(dir, 0o755)
+        lab.spawn(["ip", "netns", "exec", lab.nodes[0], "nginx", "-c", conf, "-p", dir], log: dir + "/tls.log")
+        usleep(500_000)
+        func check(_ name: String, _ extra: String) -> String {
+            "vrrp_http_check \(name) {\n    url https://127.0.0.1/api/v2.0/ping\n    expect_body \"Pong\"\n    interval 1\n    timeout 2\n\(extra)}\n"
+        }
+        let checks = check("untrusted", "") + check("trusted", "    ca_file \(dir)/cert.pem\n") + check("unverified", "    tls_verify off\n")
+        lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        untrusted weight -1\n        trusted weight -1\n        unverified weight -1\n    }\n", checks: checks))
+        let settled = waitUntil(timeout: 8) {
+            let list = lab.report(0)?["checks"] as? [[String: Any]] ?? []
+            return list.count == 3 && list.allSatisfy { ($0["runs"] as? Int ?? 0) >= 2 }
+        }
+        #expect(settled != nil)
+        let list = try #require(lab.report(0)?["checks"] as? [[String: Any]])
+        let results = Dictionary(uniqueKeysWithValues: list.map { ($0["name"] as? String ?? "", $0["lastResult"] as? String ?? "") })
+        #expect(results["trusted"] == "success", "\(results)")
+        #expect(results["unverified"] == "success", "\(results)")
+        #expect(results["untrusted"] != "success" && results["untrusted"]?.isEmpty == false, "\(results)")
+        print("untrusted certificate: \(results["untrusted"] ?? "")")
+    }
+}
