@@ -336,8 +336,9 @@ public final class Agent {
     /// §7.1: a dropped packet is counted (under keepalived's counter names) and logged at a
     /// limited rate; it changes nothing else.
     private func countDrop(_ reason: DropReason, on socket: VRRPSocket, bytes: [UInt8], now: Instant) {
-        let source = (try? IPv4Packet.parse(bytes)).map { " from \($0.source)" } ?? ""
-        let vrid = (try? IPv4Packet.parse(bytes)).flatMap { $0.payload.count > 1 ? $0.payload[1] : nil }
+        let packet = try? IPv4Packet.parse(bytes)
+        let source = packet.map { " from \($0.source)" } ?? ""
+        let vrid = packet.flatMap { $0.payload.count > 1 ? $0.payload[1] : nil }
         let owner = vrid.flatMap { vrid in
             instances.firstIndex { $0.interfaceIndex == socket.interfaceIndex && $0.virtualRouterID == vrid }
         }
