@@ -40,6 +40,7 @@ public final class Agent {
     private let supervisor = ProcessSupervisor()
     private let health: HealthMonitor
     private let notify: NotifyQueue
+    private var groupStates: [String: RouterState] = [:]
 
     public init(configuration: Configuration, options: Options, signals: SignalWatcher,
                 notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
@@ -286,22 +287,39 @@ public final class Agent {
         }
     }
 
-    /// Brings routers to their trackers' verdict: effective priority, and FAULT. Members of a
-    /// `vrrp_sync_group` share faults: one member in FAULT puts every member in FAULT, so the
-    /// group's addresses stay together.
+    /// Brings routers to their trackers' verdict: effective priority, and FAULT. The members
+    /// of a `vrrp_sync_group` move together: one member in FAULT puts every member in FAULT,
+    /// and each member's tracker weights apply to every member's priority, so with the same
+    /// configuration on every node the group's addresses change hands as one.
     private func applyTrackers(of index: Int, now: Instant) {
         let group = configuration.syncGroup(of: instances[index].name)
         let members = group.map { group in instances.indices.filter { group.members.contains(instances[$0].name) } } ?? [index]
         let groupFault = members.lazy.compactMap { member in
             self.instances[member].trackers.faultReason.map { (member, $0) }
         }.first
+        let groupAdjustment = members.map { instances[$0].trackers.adjustment }.reduce(0, +)
         for member in members {
             let own = instances[member].trackers.faultReason
             let fault = own ?? groupFault.map { "sync group \(group?.name ?? ""): \(instances[$0.0].name) \($0.1)" }
-            for event in instances[member].router.events(towardPriority: instances[member].trackers.effectivePriority, fault: fault) {
+            let others = groupAdjustment - instances[member].trackers.adjustment
+            let priority = instances[member].trackers.effectivePriority(adding: others)
+            for event in instances[member].router.events(towardPriority: priority, fault: fault) {
                 feed(member, event, now: now)
             }
         }
+    }
+
+    /// keepalived runs a sync group's notify scripts (`GROUP NAME STATE PRIORITY`) when every
+    /// member has reached the same state.
+    private func notifyGroup(of index: Int, now: Instant, stopping: Bool) {
+        guard let group = configuration.syncGroup(of: instances[index].name) else { return }
+        let members = instances.filter { group.members.contains($0.name) }
+        guard let state = members.first?.router.state, members.allSatisfy({ $0.router.state == state }),
+              groupStates[group.name] != state else { return }
+        groupStates[group.name] = state
+        notify.enqueue(NotifyQueue.jobs(for: group.notify, scope: "GROUP", name: group.name, state: state,
+                                        priority: members[0].router.priority, stopping: stopping),
+                       instance: "group \(group.name)", now: now)
     }
 
     // MARK: - Receiving
@@ -407,9 +425,10 @@ public final class Agent {
                 notifier.status(summary())
                 let stopping: Bool
                 if case .shutdown = reason { stopping = true } else { stopping = false }
-                notify.enqueue(NotifyQueue.jobs(for: instances[index].definition.notify, instance: name, state: to,
+                notify.enqueue(NotifyQueue.jobs(for: instances[index].definition.notify, scope: "INSTANCE", name: name, state: to,
                                                 priority: instances[index].router.priority, stopping: stopping),
                                instance: name, now: now)
+                notifyGroup(of: index, now: now, stopping: stopping)
             }
         }
     }

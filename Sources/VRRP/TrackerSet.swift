@@ -39,15 +39,21 @@ public struct TrackerSet: Hashable, Sendable {
         entries.filter { $0.weight.effect(isUp: $0.isUp) == .fault }.map(\.name)
     }
 
-    public var effectivePriority: UInt8 {
-        guard basePriority != 255 else { return 255 }
-        var total = Int(basePriority)
-        for entry in entries {
-            if case .adjust(let delta) = entry.weight.effect(isUp: entry.isUp) {
-                total += delta
-            }
+    /// The sum of the adjustments of every weighted tracker in its current state.
+    public var adjustment: Int {
+        entries.reduce(0) { total, entry in
+            if case .adjust(let delta) = entry.weight.effect(isUp: entry.isUp) { return total + delta }
+            return total
         }
-        return UInt8(min(254, max(1, total)))
+    }
+
+    public var effectivePriority: UInt8 { effectivePriority(adding: 0) }
+
+    /// The effective priority with `extra` adjustment from elsewhere (the other members of a
+    /// sync group).
+    public func effectivePriority(adding extra: Int) -> UInt8 {
+        guard basePriority != 255 else { return 255 }
+        return UInt8(min(254, max(1, Int(basePriority) + adjustment + extra)))
     }
 
     /// The FAULT reason these trackers give, or nil: "chk_nginx, link:eth0 down".

@@ -76,12 +76,14 @@ struct ProcessTests {
         var commands = NotifyCommands()
         commands.master = ScriptCommand("/usr/local/bin/became-master")
         commands.generic = ScriptCommand("/usr/local/bin/notify")
-        let master = NotifyQueue.jobs(for: commands, instance: "VI_1", state: .master, priority: 110, stopping: false)
+        let master = NotifyQueue.jobs(for: commands, scope: "INSTANCE", name: "VI_1", state: .master, priority: 110, stopping: false)
         #expect(master.map(\.command.text) == ["/usr/local/bin/became-master", "/usr/local/bin/notify"])
         #expect(master.last?.arguments == ["INSTANCE", "VI_1", "MASTER", "110"])
-        let stop = NotifyQueue.jobs(for: commands, instance: "VI_1", state: .initialize, priority: 110, stopping: true)
+        let stop = NotifyQueue.jobs(for: commands, scope: "INSTANCE", name: "VI_1", state: .initialize, priority: 110, stopping: true)
         #expect(stop.map(\.arguments) == [["INSTANCE", "VI_1", "STOP", "110"]])
-        #expect(NotifyQueue.jobs(for: NotifyCommands(), instance: "VI_1", state: .fault, priority: 1, stopping: false).isEmpty)
+        #expect(NotifyQueue.jobs(for: commands, scope: "GROUP", name: "VG1", state: .backup, priority: 90, stopping: false).map(\.arguments)
+                == [["GROUP", "VG1", "BACKUP", "90"]])
+        #expect(NotifyQueue.jobs(for: NotifyCommands(), scope: "INSTANCE", name: "VI_1", state: .fault, priority: 1, stopping: false).isEmpty)
     }
 
     @Test("notify scripts of one instance run one at a time, in order")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs commands for the namespace tests, capturing their output.
 enum Shell {
@@ -62,3 +63,8 @@ enum Privileges {
         geteuid() == 0 && Shell.run("ip netns list").status == 0
     }
 }
+
+/// Every namespace suite is nested here and runs one at a time: parallel labs on a 2-core
+/// machine would eat into the protocol-timing margins the tests check.
+@Suite("network namespaces", .serialized)
+struct NamespaceSuites {}

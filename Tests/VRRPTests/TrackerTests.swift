@@ -80,6 +80,8 @@ struct TrackerTests {
         #expect(box.set("chk_nginx", isUp: false))
         #expect(!box.set("chk_nginx", isUp: false))
         #expect(box.value.effectivePriority == 80)
+        #expect(box.value.adjustment == -20)
+        #expect(box.value.effectivePriority(adding: -30) == 50)  // a sync-group peer's weight
         #expect(box.value.faultReason == nil)
         #expect(box.set("link:eth0", isUp: false))
         #expect(box.value.faultReason == "link:eth0 down")

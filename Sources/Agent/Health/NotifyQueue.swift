@@ -26,8 +26,8 @@ final class NotifyQueue {
     }
 
     /// The scripts keepalived runs for a transition: the state-specific one, then `notify`
-    /// with INSTANCE NAME STATE PRIORITY.
-    static func jobs(for notify: NotifyCommands, instance: String, state: RouterState, priority: UInt8, stopping: Bool) -> [Job] {
+    /// with INSTANCE|GROUP NAME STATE PRIORITY.
+    static func jobs(for notify: NotifyCommands, scope: String, name instance: String, state: RouterState, priority: UInt8, stopping: Bool) -> [Job] {
         let name = stopping ? "STOP" : state.rawValue
         let specific: ScriptCommand?
         switch (stopping, state) {
@@ -40,7 +40,7 @@ final class NotifyQueue {
         var jobs: [Job] = []
         if let specific { jobs.append(Job(command: specific, arguments: [], label: "notify_\(name.lowercased())")) }
         if let generic = notify.generic {
-            jobs.append(Job(command: generic, arguments: ["INSTANCE", instance, name, String(priority)], label: "notify"))
+            jobs.append(Job(command: generic, arguments: [scope, instance, name, String(priority)], label: "notify"))
         }
         return jobs
     }
