@@ -487,6 +487,8 @@ public final class Agent {
                     becameMaster: instance.counters.becameMaster,
                     advertisementsSent: instance.counters.advertisementsSent,
                     advertisementsReceived: instance.counters.advertisementsReceived,
+                    priorityZeroReceived: instance.counters.priorityZeroReceived,
+                    sendErrors: instance.counters.sendErrors,
                     drops: instance.counters.drops,
                     trackers: instance.trackers.entries.map {
                         .init(name: $0.name, up: $0.isUp, weight: $0.weight.weight, reverse: $0.weight.reverse)

@@ -16,6 +16,4 @@ public enum GratuitousARP {
         bytes += Array(repeating: 0, count: 6) + address.octets  // target: unknown MAC, same IP
         return bytes
     }
-
-    public static let broadcast: [UInt8] = Array(repeating: 0xff, count: 6)
 }

@@ -66,6 +66,8 @@ extension NamespaceSuites {
             #expect(lab.stop(master), "vipkeeper did not exit after SIGTERM")
             #expect(!lab.holdsVirtualAddress(0))
             #expect(lab.log("node0.log").contains("MASTER -> INIT (shutdown)"))
+            // The takeover came from the resign advert (§6.4.2: Master_Down_Timer = Skew_Time).
+            #expect((lab.status(1)?["priorityZeroReceived"] as? Int ?? 0) >= 1)
             #expect(lab.clientReachesVirtualAddress())
         }
 

@@ -265,7 +265,9 @@ final class NetworkLab {
     /// child, check scripts), by pid, then deletes them.
     private func tearDownNamespaces() {
         for namespace in nodes + [client, "\(prefix)sw"] {
-            Shell.run("ip netns pids \(namespace) 2>/dev/null | xargs -r kill -9; ip netns del \(namespace) 2>/dev/null")
+            Shell.run("ip netns pids \(namespace) 2>/dev/null | xargs -r kill -9")
+            _ = waitUntil(timeout: 2) { Shell.run("ip netns pids \(namespace) 2>/dev/null").output.isEmpty }
+            Shell.run("ip netns del \(namespace) 2>/dev/null")
         }
     }
 }

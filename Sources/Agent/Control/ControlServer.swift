@@ -1,3 +1,4 @@
+import Config
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,7 +98,7 @@ final class ControlServer {
 
     private func respond(_ connection: Connection, _ answer: (String) -> String) {
         let line = String(decoding: connection.input.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-        connection.output = Array((answer(line.trimmingCharacters()) + "\n").utf8)
+        connection.output = Array((answer(line.trimmingWhitespace()) + "\n").utf8)
         connection.answered = true
         flush(connection)
     }
@@ -123,11 +124,5 @@ final class ControlServer {
 
     private func drop(_ connection: Connection) {
         connections.removeAll { $0 === connection }
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

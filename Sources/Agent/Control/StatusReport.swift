@@ -50,6 +50,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var becameMaster: Int
         public var advertisementsSent: Int
         public var advertisementsReceived: Int
+        /// Priority-0 adverts heard: a Master resigning (§6.4.2).
+        public var priorityZeroReceived: Int
+        /// Adverts the kernel refused to send (link down, no route).
+        public var sendErrors: Int
         public var drops: [String: Int]
         public var trackers: [Tracker]
     }

@@ -22,10 +22,6 @@ struct TimerTable {
         entries.removeAll { $0.instance == instance && $0.token.kind == kind }
     }
 
-    mutating func cancelAll(instance: Int) {
-        entries.removeAll { $0.instance == instance }
-    }
-
     var nextDeadline: Instant? { entries.map(\.deadline).min() }
 
     /// Removes and returns the timers due at `now`, earliest first.

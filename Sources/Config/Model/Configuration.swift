@@ -18,10 +18,6 @@ public struct Configuration: Hashable, Sendable {
         scripts.first { $0.name == name }?.schedule ?? httpChecks.first { $0.name == name }?.schedule
     }
 
-    public func instance(named name: String) -> InstanceDefinition? {
-        instances.first { $0.name == name }
-    }
-
     /// The sync group an instance belongs to, if any.
     public func syncGroup(of instance: String) -> SyncGroupDefinition? {
         syncGroups.first { $0.members.contains(instance) }

@@ -213,8 +213,8 @@ struct ConfigurationReader {
                 log.error(token.location, "`header` expects \"Name: value\", got `\(token.text)`")
                 return
             }
-            let name = String(token.text[..<colon]).trimmingSpaces()
-            let value = String(token.text[token.text.index(after: colon)...]).trimmingSpaces()
+            let name = String(token.text[..<colon]).trimmingWhitespace()
+            let value = String(token.text[token.text.index(after: colon)...]).trimmingWhitespace()
             guard !name.contains(where: \.isWhitespace), !token.text.contains("\r") else {
                 log.error(token.location, "`header` name must be one word and the header one line, got `\(token.text)`")
                 return
@@ -470,7 +470,8 @@ struct ConfigurationReader {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    /// The text without leading and trailing white space.
+    public func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }
