@@ -125,6 +125,8 @@ pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid
         dup2(null, 2);
         if (null > 2) close(null);
     }
+    // Our descriptors are close-on-exec; this also covers any a library opened without it.
+    closefrom(3);
     if (gid >= 0) {
         gid_t group = (gid_t)gid;
         if (setgroups(1, &group) != 0 || setgid(group) != 0) _exit(126);

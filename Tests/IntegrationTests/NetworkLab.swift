@@ -72,7 +72,7 @@ final class NetworkLab {
 
     func write(_ name: String, _ text: String) -> String {
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) { Issue.record("cannot write \(path)") }
         return path
     }
 
@@ -99,19 +99,12 @@ final class NetworkLab {
     }
 
     func spawn(_ arguments: [String], log: String) -> Int32 {
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: log)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            Issue.record("could not start \(arguments): \(error)")
+        guard let pid = ChildLauncher.spawn(arguments, log: log) else {
+            Issue.record("could not start \(arguments): \(String(cString: strerror(errno)))")
             return -1
         }
-        processes.append(process.processIdentifier)
-        return process.processIdentifier
+        processes.append(pid)
+        return pid
     }
 
     /// Sends a signal and waits (bounded) for the process to exit.
@@ -181,7 +174,9 @@ final class NetworkLab {
         }
         let text = "{\"status\":\"\(unhealthy.isEmpty ? "healthy" : "unhealthy")\",\"components\":[\(components.joined(separator: ","))]}"
         let path = directory + "/nginx\(node)/health.json"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
+        if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) {
+            Issue.record("cannot write \(path)")
+        }
     }
 
     // MARK: - Observations (real kernel state, not vipkeeper's word)

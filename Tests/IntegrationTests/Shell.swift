@@ -12,22 +12,8 @@ enum Shell {
     /// and combined output.
     @discardableResult
     static func run(_ command: String, timeout: TimeInterval = 30) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return Result(status: -1, output: "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let (status, output) = ChildLauncher.run(["/bin/sh", "-c", command], timeout: timeout)
+        return Result(status: status, output: String(decoding: output, as: UTF8.self))
     }
 
     /// Runs a command that must succeed; records a test issue otherwise.
