@@ -12,14 +12,17 @@ public final class Agent {
     public struct Options: Sendable {
         public var controlSocketPath: String?
         public var version: String
+        /// The file SIGHUP re-reads; nil turns reloading off.
+        public var configurationPath: String?
 
-        public init(controlSocketPath: String?, version: String) {
+        public init(controlSocketPath: String?, version: String, configurationPath: String? = nil) {
             self.controlSocketPath = controlSocketPath
             self.version = version
+            self.configurationPath = configurationPath
         }
     }
 
-    private let configuration: Configuration
+    private var configuration: Configuration
     private let options: Options
     private let logger: Logger
     private let signals: SignalWatcher
@@ -37,6 +40,7 @@ public final class Agent {
     private var interfaceDrops: [String: [String: Int]] = [:]
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
+    private var reloadRequested = false
     private let supervisor = ProcessSupervisor()
     private let health: HealthMonitor
     private let notify: NotifyQueue
@@ -53,19 +57,14 @@ public final class Agent {
         links = try NetlinkSocket()
         linkMonitor = try NetlinkSocket(subscribeToLinks: true)
         arp = try GratuitousARPSender()
-        health = try HealthMonitor(configuration: configuration, supervisor: supervisor, logger: logger, now: startedAt)
-        let notifyCredentials: ScriptCredentials
-        do {
-            notifyCredentials = try ScriptCredentials.resolve(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup)
-        } catch {
-            throw .script(command: "notify", reason: "\(error)")
-        }
-        notify = NotifyQueue(supervisor: supervisor, credentials: notifyCredentials, logger: logger)
+        health = try HealthMonitor(supervisor: supervisor, logger: logger)
+        try health.configure(configuration, now: startedAt)
+        notify = NotifyQueue(supervisor: supervisor, credentials: try Self.notifyCredentials(configuration), logger: logger)
         for definition in configuration.instances {
-            instances.append(try resolve(definition))
+            instances.append(try resolve(definition, in: configuration))
         }
-        removeLeftoverAddresses()
-        try openSockets()
+        removeLeftoverAddresses(of: instances.indices)
+        (sockets, validators) = try makeSockets(for: instances, group: configuration.globals.multicastGroup)
         if let path = options.controlSocketPath {
             control = try ControlServer(path: path)
         }
@@ -74,8 +73,16 @@ public final class Agent {
 
     // MARK: - Set-up
 
+    private static func notifyCredentials(_ configuration: Configuration) throws(AgentError) -> ScriptCredentials {
+        do {
+            return try ScriptCredentials.resolve(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup)
+        } catch {
+            throw .script(command: "notify", reason: "\(error)")
+        }
+    }
+
     /// Binds an instance to the machine: interfaces, source address, VIP devices.
-    private func resolve(_ definition: InstanceDefinition) throws(AgentError) -> InstanceRuntime {
+    private func resolve(_ definition: InstanceDefinition, in configuration: Configuration) throws(AgentError) -> InstanceRuntime {
         let virtual = Set(definition.virtualAddresses.map(\.address))
         guard let interface = definition.interface
             ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {
@@ -110,9 +117,12 @@ public final class Agent {
     /// keepalived issue 2361: a VIP left on an interface by a run that was killed (kill -9, a
     /// crash, a power cut of the process) must not stay there: remove every configured VIP
     /// before anything else, so only an elected Master holds one.
-    private func removeLeftoverAddresses() {
-        for instance in instances {
-            for binding in instance.virtualAddresses {
+    /// On reload this runs for the instances that start afresh, sparing any address an
+    /// instance that continues holds.
+    private func removeLeftoverAddresses(of indices: some Sequence<Int>) {
+        let held = Set(instances.filter(\.holdsVirtualAddresses).flatMap { $0.virtualAddresses.map { "\($0.address.address)@\($0.interfaceIndex)" } })
+        for instance in indices.map({ instances[$0] }) {
+            for binding in instance.virtualAddresses where !held.contains("\(binding.address.address)@\(binding.interfaceIndex)") {
                 do {
                     if try addresses.remove(binding.address, interfaceIndex: binding.interfaceIndex) == .changed {
                         logger.warning("[\(instance.name)] removed \(binding.address) from \(binding.interface): left behind by an earlier run")
@@ -124,19 +134,31 @@ public final class Agent {
         }
     }
 
-    private func openSockets() throws(AgentError) {
-        var byInterface: [Int32: [Int]] = [:]
-        for (index, instance) in instances.enumerated() {
-            byInterface[instance.interfaceIndex, default: []].append(index)
+    /// One socket per interface with instances (an existing one is reused, so a reload misses
+    /// no advert), joined to the multicast group when one of them uses multicast, and the
+    /// receive validator of each interface's routers. Changes nothing of the agent's own.
+    private func makeSockets(for instances: [InstanceRuntime], group: IPv4Address) throws(AgentError)
+        -> (sockets: [VRRPSocket], validators: [Int32: AdvertisementValidator]) {
+        var byInterface: [Int32: [InstanceRuntime]] = [:]
+        for instance in instances {
+            byInterface[instance.interfaceIndex, default: []].append(instance)
         }
+        var made: [VRRPSocket] = []
+        var validators: [Int32: AdvertisementValidator] = [:]
         for (interfaceIndex, members) in byInterface.sorted(by: { $0.key < $1.key }) {
-            let socket = try VRRPSocket(interface: instances[members[0]].interface, interfaceIndex: interfaceIndex)
-            if members.contains(where: { !instances[$0].definition.usesUnicast }) {
-                try socket.join(configuration.globals.multicastGroup)
+            let socket: VRRPSocket
+            if let existing = sockets.first(where: { $0.interfaceIndex == interfaceIndex }) {
+                socket = existing
+            } else {
+                socket = try VRRPSocket(interface: members[0].interface, interfaceIndex: interfaceIndex)
             }
-            sockets.append(socket)
-            validators[interfaceIndex] = AdvertisementValidator(members.map { instances[$0].router.configuration })
+            if members.contains(where: { !$0.definition.usesUnicast }) {
+                try socket.join(group)
+            }
+            made.append(socket)
+            validators[interfaceIndex] = AdvertisementValidator(members.map(\.router.configuration))
         }
+        return (made, validators)
     }
 
     // MARK: - Running
@@ -154,6 +176,10 @@ public final class Agent {
         var nextWatchdog = notifier.watchdogInterval.map { MonotonicClock.now() + $0 }
         while !stopRequested {
             let now = MonotonicClock.now()
+            if reloadRequested {
+                reloadRequested = false
+                reload(now: now)
+            }
             for entry in timers.popDue(at: now) {
                 feed(entry.instance, .timerFired(entry.token), now: now)
             }
@@ -250,11 +276,94 @@ public final class Agent {
                 logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): resigning and releasing the virtual addresses")
                 stopRequested = true
             case SIGHUP:
-                logger.warning("received SIGHUP: configuration reload is not supported yet; restart the service to apply changes")
+                reloadRequested = true
             default:
                 break
             }
         }
+    }
+
+    // MARK: - Reload
+
+    /// SIGHUP: re-reads the configuration file. An invalid file, or one that cannot be bound
+    /// to this machine (a missing interface, an unknown script user), changes nothing: the
+    /// error is logged and the daemon runs on. Otherwise every instance whose configuration
+    /// did not change continues untouched, and the rest stop and start (`ReloadPlan`).
+    private func reload(now: Instant) {
+        guard let path = options.configurationPath else {
+            logger.warning("received SIGHUP, but this daemon was started without a configuration file to re-read")
+            return
+        }
+        notifier.reloading()
+        defer { notifier.ready(status: summary()) }
+        logger.notice("received SIGHUP: reloading \(path)")
+        let result = ConfigurationLoader.load(path: path)
+        for diagnostic in result.diagnostics {
+            logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
+        }
+        guard let next = result.configuration else {
+            logger.error("reload refused: \(result.errors) error\(result.errors == 1 ? "" : "s") in the configuration; still running the previous one")
+            return
+        }
+        let resolved: [InstanceRuntime]
+        let notifyCredentials: ScriptCredentials
+        let transport: (sockets: [VRRPSocket], validators: [Int32: AdvertisementValidator])
+        do {
+            resolved = try next.instances.map { definition throws(AgentError) in try resolve(definition, in: next) }
+            notifyCredentials = try Self.notifyCredentials(next)
+            transport = try makeSockets(for: resolved, group: next.globals.multicastGroup)
+            try health.configure(next, now: now)
+        } catch {
+            logger.error("reload refused: \(error); still running the previous configuration")
+            return
+        }
+        let plan = ReloadPlan(running: instances, in: configuration, resolved: resolved, in: next)
+
+        // Stop what changed or went away while the old sockets and bindings are in place.
+        for index in plan.stops {
+            let name = instances[index].name
+            logger.notice("[\(name)] \(next.instances.contains { $0.name == name } ? "configuration changed: restarting" : "removed from the configuration: stopping")")
+            feed(index, .shutdown, now: now)
+        }
+        let previous = instances
+        instances = zip(resolved, plan.continues).map { fresh, continued in
+            guard let continued else { return fresh }
+            var kept = previous[continued]
+            kept.definition = fresh.definition
+            return kept
+        }
+        var moved: [Int: Int] = [:]
+        for (index, continued) in plan.continues.enumerated() {
+            if let continued { moved[continued] = index }
+        }
+        timers.remap(moved)
+        configuration = next
+        notify.credentials = notifyCredentials
+        groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
+        (sockets, validators) = transport
+
+        removeLeftoverAddresses(of: plan.started)
+        for index in plan.started {
+            for entry in instances[index].trackers.entries where Configuration.interface(ofLinkTracker: entry.name) == nil {
+                if let up = health.isUp(entry.name) { _ = instances[index].trackers.set(entry.name, isUp: up) }
+            }
+            refreshLinks(of: index, now: now, initial: true)
+            feed(index, .startup, now: now)
+        }
+        for index in instances.indices {
+            applyTrackers(of: index, now: now)
+        }
+        let names = { (indices: [Int], from: [InstanceRuntime]) in indices.map { from[$0].name }.joined(separator: ", ") }
+        let continued = plan.continues.compactMap { $0 }
+        let restarted = plan.started.filter { index in previous.contains { $0.name == instances[index].name } }
+        let added = plan.started.filter { !restarted.contains($0) }
+        let removed = plan.stops.filter { index in !instances.contains { $0.name == previous[index].name } }
+        logger.notice("""
+            reload applied: \(continued.count) unchanged\(continued.isEmpty ? "" : " (\(names(continued, previous)))"), \
+            \(restarted.count) restarted\(restarted.isEmpty ? "" : " (\(names(restarted, instances)))"), \
+            \(added.count) added\(added.isEmpty ? "" : " (\(names(added, instances)))"), \
+            \(removed.count) removed\(removed.isEmpty ? "" : " (\(names(removed, previous)))")
+            """)
     }
 
     // MARK: - Links

@@ -15,7 +15,8 @@ struct RunCommand: ParsableCommand {
         Logs to standard error, one line per state change. Refuses a configuration with errors \
         (see `vipkeeper check`). SIGTERM or SIGINT: each Master sends a priority-0 advert and \
         releases its virtual addresses, then the process exits 0. Needs root (or CAP_NET_RAW \
-        and CAP_NET_ADMIN).
+        and CAP_NET_ADMIN). SIGHUP re-reads the file: unchanged instances keep their state, \
+        changed ones restart, and a file with errors changes nothing.
         """
     )
 
@@ -50,7 +51,8 @@ struct RunCommand: ParsableCommand {
         let agent: Agent
         do {
             agent = try Agent(configuration: configuration,
-                              options: Agent.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version),
+                              options: Agent.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
+                                                     configurationPath: path),
                               signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {
             throw fail(error)

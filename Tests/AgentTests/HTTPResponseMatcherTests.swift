@@ -79,12 +79,12 @@ struct HTTPProbeTests {
     func refused() throws {
         var definition = HTTPCheckDefinition(name: "t", location: SourceLocation(file: "t", line: 1, column: 1))
         definition.url = HTTPCheckURL("http://127.0.0.1:1/api/v2.0/ping")
-        let probe = HTTPProbe(checks: [definition])
+        let probe = HTTPProbe()
         defer { probe.shutdown() }
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox()
         let started = DispatchTime.now()
-        probe.run(definition, timeout: .seconds(10)) { outcome in
+        probe.run(definition, tls: nil, timeout: .seconds(10)) { outcome in
             result.set(outcome)
             done.signal()
         }

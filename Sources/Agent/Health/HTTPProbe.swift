@@ -25,17 +25,15 @@ final class HTTPProbe: Sendable {
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let tlsContexts: [String: Result<NIOSSLContext, Failure>]
 
-    init(checks: [HTTPCheckDefinition]) {
-        var contexts: [String: Result<NIOSSLContext, Failure>] = [:]
-        for check in checks where check.url?.isTLS == true {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = check.tlsVerify ? .fullVerification : .none
-            if let caFile = check.caFile { configuration.trustRoots = .file(caFile) }
-            contexts[check.name] = Result { try NIOSSLContext(configuration: configuration) }.mapError { .tls("\($0)") }
-        }
-        tlsContexts = contexts
+    /// The TLS client context of an https check: `tls_verify` and `ca_file` applied. Made once
+    /// per check (not per run); a bad CA file is a failure every run reports.
+    static func tlsContext(for check: HTTPCheckDefinition) -> Result<NIOSSLContext, Failure>? {
+        guard check.url?.isTLS == true else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = check.tlsVerify ? .fullVerification : .none
+        if let caFile = check.caFile { configuration.trustRoots = .file(caFile) }
+        return Result { try NIOSSLContext(configuration: configuration) }.mapError { .tls("\($0)") }
     }
 
     func shutdown() {
@@ -43,13 +41,14 @@ final class HTTPProbe: Sendable {
     }
 
     /// Runs one check; `completion` is called exactly once, on the probe's thread.
-    func run(_ check: HTTPCheckDefinition, timeout: Duration, completion: @escaping @Sendable (CheckOutcome) -> Void) {
+    func run(_ check: HTTPCheckDefinition, tls context: Result<NIOSSLContext, Failure>?, timeout: Duration,
+             completion: @escaping @Sendable (CheckOutcome) -> Void) {
         guard let url = check.url else {
             completion(.failure("no url"))
             return
         }
         let tls: NIOSSLContext?
-        switch tlsContexts[check.name] {
+        switch context {
         case .success(let context): tls = context
         case .failure(let error): completion(.failure("\(error)")); return
         case nil: tls = nil

@@ -1,5 +1,6 @@
 import Config
 import Logging
+import NIOSSL
 import VRRP
 
 /// Runs the checks instances track — `vrrp_script` commands and `vrrp_http_check` requests —
@@ -7,12 +8,15 @@ import VRRP
 /// up/down changes through rise/fall hysteresis. Nothing here blocks the event loop: scripts
 /// are child processes watched by pidfd, HTTP runs on the probe's thread.
 final class HealthMonitor {
-    enum Kind {
+    enum Kind: Equatable {
         case script(ScriptCommand, ScriptCredentials)
         case http(HTTPCheckDefinition)
     }
 
     struct Check {
+        /// Unique for the daemon's life: a result that comes back after a reload replaced or
+        /// removed its check finds no check and is dropped.
+        let id: Int
         let name: String
         let kind: Kind
         let schedule: CheckSchedule
@@ -25,18 +29,28 @@ final class HealthMonitor {
     }
 
     private(set) var checks: [Check] = []
+    private var nextID = 0
     private let supervisor: ProcessSupervisor
-    private let probe: HTTPProbe?
+    private var probe: HTTPProbe?
+    private var tlsContexts: [Int: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
     let inbox: HealthInbox
     private let logger: Logger
     /// Called when a check's up/down state flips: name, up, reason.
     var onChange: (String, Bool, String) -> Void = { _, _, _ in }
 
-    init(configuration: Configuration, supervisor: ProcessSupervisor, logger: Logger, now: Instant) throws(AgentError) {
+    init(supervisor: ProcessSupervisor, logger: Logger) throws(AgentError) {
         self.supervisor = supervisor
         self.logger = logger
         inbox = try HealthInbox()
+    }
+
+    /// Runs the checks `configuration`'s instances track. A check whose settings did not change
+    /// (a reload) keeps its up/down state, its counts and any run in flight; a new or changed
+    /// one starts now from its `init_fail` state. Throws, changing nothing, when a script's
+    /// user or group does not exist.
+    func configure(_ configuration: Configuration, now: Instant) throws(AgentError) {
         let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
+        var wanted: [(name: String, kind: Kind, schedule: CheckSchedule)] = []
         for script in configuration.scripts where tracked.contains(script.name) {
             guard let command = script.command else { continue }
             let credentials: ScriptCredentials
@@ -46,17 +60,38 @@ final class HealthMonitor {
             } catch {
                 throw .script(command: command.text, reason: "\(error)")
             }
-            checks.append(Check(name: script.name, kind: .script(command, credentials), schedule: script.schedule,
-                                counter: CheckResultCounter(rise: script.schedule.rise, fall: script.schedule.fall, initiallyUp: !script.schedule.initFail),
-                                nextRun: now))
+            wanted.append((script.name, .script(command, credentials), script.schedule))
         }
-        let httpChecks = configuration.httpChecks.filter { tracked.contains($0.name) }
-        for check in httpChecks {
-            checks.append(Check(name: check.name, kind: .http(check), schedule: check.schedule,
-                                counter: CheckResultCounter(rise: check.schedule.rise, fall: check.schedule.fall, initiallyUp: !check.schedule.initFail),
-                                nextRun: now))
+        for check in configuration.httpChecks where tracked.contains(check.name) {
+            wanted.append((check.name, .http(check.settings), check.schedule))
         }
-        probe = httpChecks.isEmpty ? nil : HTTPProbe(checks: httpChecks)
+
+        var kept: [Check] = []
+        for entry in wanted {
+            if let old = checks.first(where: { $0.name == entry.name && $0.kind == entry.kind && $0.schedule == entry.schedule }) {
+                kept.append(old)
+                continue
+            }
+            nextID += 1
+            kept.append(Check(id: nextID, name: entry.name, kind: entry.kind, schedule: entry.schedule,
+                              counter: CheckResultCounter(rise: entry.schedule.rise, fall: entry.schedule.fall,
+                                                          initiallyUp: !entry.schedule.initFail),
+                              nextRun: now))
+            if case .http(let definition) = entry.kind, let context = HTTPProbe.tlsContext(for: definition) {
+                tlsContexts[nextID] = context
+            }
+        }
+        checks = kept
+        let live = Set(kept.map(\.id))
+        tlsContexts = tlsContexts.filter { live.contains($0.key) }
+        if probe == nil, kept.contains(where: { if case .http = $0.kind { true } else { false } }) {
+            probe = HTTPProbe()
+        }
+    }
+
+    /// A check's current verdict, nil when no check has that name.
+    func isUp(_ name: String) -> Bool? {
+        checks.first { $0.name == name }?.counter.isUp
     }
 
     func shutdown() {
@@ -77,7 +112,7 @@ final class HealthMonitor {
 
     /// Results from the HTTP probe's thread.
     func drainInbox(now: Instant) {
-        for item in inbox.drain() where checks.indices.contains(item.check) {
+        for item in inbox.drain() {
             record(item.check, item.outcome, now: now)
         }
     }
@@ -88,19 +123,20 @@ final class HealthMonitor {
         // The interval counts from the start of a run, as in keepalived.
         checks[index].nextRun = now + checks[index].schedule.interval
         let timeout = checks[index].schedule.effectiveTimeout
+        let id = checks[index].id
         switch checks[index].kind {
         case .script(let command, let credentials):
             do {
                 try supervisor.start(command, credentials: credentials, timeout: timeout, now: now) { [weak self] outcome in
-                    self?.record(index, Self.outcome(of: outcome, timeout: timeout), now: MonotonicClock.now())
+                    self?.record(id, Self.outcome(of: outcome, timeout: timeout), now: MonotonicClock.now())
                 }
             } catch {
-                record(index, .failure("\(error)"), now: now)
+                record(id, .failure("\(error)"), now: now)
             }
         case .http(let definition):
             let inbox = self.inbox
-            probe?.run(definition, timeout: timeout) { outcome in
-                inbox.post(check: index, outcome: outcome)
+            probe?.run(definition, tls: tlsContexts[id], timeout: timeout) { outcome in
+                inbox.post(check: id, outcome: outcome)
             }
         }
     }
@@ -115,7 +151,8 @@ final class HealthMonitor {
         }
     }
 
-    private func record(_ index: Int, _ outcome: CheckOutcome, now: Instant) {
+    private func record(_ id: Int, _ outcome: CheckOutcome, now: Instant) {
+        guard let index = checks.firstIndex(where: { $0.id == id }) else { return }
         checks[index].running = false
         checks[index].lastOutcome = outcome
         if !outcome.succeeded {

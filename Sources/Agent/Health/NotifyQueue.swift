@@ -14,7 +14,8 @@ final class NotifyQueue {
     static let timeout: Duration = .seconds(30)
 
     private let supervisor: ProcessSupervisor
-    private let credentials: ScriptCredentials
+    /// The user and group scripts run as (`script_user`); a reload may change them.
+    var credentials: ScriptCredentials
     private let logger: Logger
     private var pending: [String: [Job]] = [:]
     private var busy: Set<String> = []

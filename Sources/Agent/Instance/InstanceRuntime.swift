@@ -3,7 +3,7 @@ import VRRP
 
 /// One running `vrrp_instance`: the pure router plus what the runtime knows around it.
 struct InstanceRuntime {
-    let definition: InstanceDefinition
+    var definition: InstanceDefinition
     var router: VirtualRouter
     var trackers: TrackerSet
     let interface: String
@@ -19,6 +19,20 @@ struct InstanceRuntime {
 
     var name: String { definition.name }
     var virtualRouterID: UInt8 { router.configuration.virtualRouterID }
+
+    /// What the instance is bound to on this machine; a reload keeps an instance only when
+    /// this is unchanged (an interface recreated with a new index, say, restarts it).
+    var binding: Binding {
+        Binding(interfaceIndex: interfaceIndex, destinations: destinations, source: source,
+                virtualAddresses: virtualAddresses.map { [Int($0.interfaceIndex)] + $0.hardwareAddress.map(Int.init) })
+    }
+
+    struct Binding: Equatable {
+        var interfaceIndex: Int32
+        var destinations: [IPv4Address]
+        var source: IPv4Address
+        var virtualAddresses: [[Int]]
+    }
 
     /// Names of the interfaces whose link state this instance follows.
     var trackedLinks: [String] {

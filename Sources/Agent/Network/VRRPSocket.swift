@@ -48,8 +48,14 @@ final class VRRPSocket {
     }
 
     /// §5.2.2: receive the VRRP multicast group on this interface (joined by interface index).
+    /// A socket joins one group: joining another (a reload changed `vrrp_mcast_group4`)
+    /// leaves the old one.
     func join(_ group: IPv4Address) throws(AgentError) {
-        guard joinedGroup == nil else { return }
+        guard joinedGroup != group else { return }
+        if let old = joinedGroup {
+            _ = vk_multicast_membership(fileDescriptor, old.value.bigEndian, interfaceIndex, 0)
+            joinedGroup = nil
+        }
         try check(vk_multicast_membership(fileDescriptor, group.value.bigEndian, interfaceIndex, 1), "join \(group) on \(interface)")
         joinedGroup = group
     }

@@ -22,6 +22,17 @@ struct TimerTable {
         entries.removeAll { $0.instance == instance && $0.token.kind == kind }
     }
 
+    /// After a reload renumbered the instances: moves each timer of instance `old` to
+    /// `mapping[old]` and drops the timers of instances not in `mapping`.
+    mutating func remap(_ mapping: [Int: Int]) {
+        entries = entries.compactMap { entry in
+            guard let index = mapping[entry.instance] else { return nil }
+            var moved = entry
+            moved.instance = index
+            return moved
+        }
+    }
+
     var nextDeadline: Instant? { entries.map(\.deadline).min() }
 
     /// Removes and returns the timers due at `now`, earliest first.

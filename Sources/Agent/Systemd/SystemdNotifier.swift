@@ -28,6 +28,12 @@ public final class SystemdNotifier {
     public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
     public func status(_ text: String) { send("STATUS=\(text)") }
     public func stopping() { send("STOPPING=1") }
+    /// Reload started (sd_notify(3)); `ready` ends it.
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000)")
+    }
     public func watchdog() { send("WATCHDOG=1") }
 
     private func send(_ message: String) {
