@@ -30,12 +30,14 @@ struct Executable {
     static func read(_ path: String) -> String {
         guard let file = fopen(path, "r") else { return "" }
         defer { fclose(file) }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            text += String(cString: buffer)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -86,6 +88,12 @@ struct CheckCommandTests {
         #expect(output.status == 2)
         #expect(output.stderr.hasPrefix("\(path):1:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance"))
         #expect(output.stdout == "")
+        // systemd's ExecStartPre/ExecReload: warnings are reported but do not fail.
+        let allowed = Executable.run(["check", "-f", path, "--quiet", "--allow-warnings"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stderr == output.stderr)
+        let broken = writeTemporary("vrrp_instance VI_1 { priority 300 }\n")
+        #expect(Executable.run(["check", "-f", broken, "--quiet", "--allow-warnings"]).status == 1)
     }
 
     @Test("an unreadable file exits 1")
