@@ -119,6 +119,13 @@ start_vipkeeper a
 wait_for_holder a 10
 echo "client GET http://10.250.10.100/ -> $(client_get /)"
 
+say "reload node A (SIGHUP, as systemctl reload does): nothing changed, so it stays Master"
+kill -HUP "${vipkeeper_pid[a]}"
+sleep 4
+[ "$(holder)" = "a " ] || { echo "VIP left node A on a reload (holders: $(holder))"; exit 1; }
+grep -h 'reload applied' "$work/a.log" | tail -n 1
+echo "VIP still on node A 4 s after the reload"
+
 say "node A's Harbor reports core unhealthy (/api/v2.0/health JSON): priority 110 - 30 = 80 < 100"
 sed -i 's/"name":"core","status":"healthy"/"name":"core","status":"unhealthy"/' "$work/a/health.json"
 wait_for_holder b 20
