@@ -321,8 +321,7 @@ public final class Agent {
 
         // Stop what changed or went away while the old sockets and bindings are in place.
         for index in plan.stops {
-            let name = instances[index].name
-            logger.notice("[\(name)] \(next.instances.contains { $0.name == name } ? "configuration changed: restarting" : "removed from the configuration: stopping")")
+            logger.notice("[\(instances[index].name)] \(plan.isRemoved(index) ? "removed from the configuration: stopping" : "configuration changed: restarting")")
             feed(index, .shutdown, now: now)
         }
         let previous = instances
@@ -332,11 +331,7 @@ public final class Agent {
             kept.definition = fresh.definition
             return kept
         }
-        var moved: [Int: Int] = [:]
-        for (index, continued) in plan.continues.enumerated() {
-            if let continued { moved[continued] = index }
-        }
-        timers.remap(moved)
+        timers.remap(plan.renumbering)
         configuration = next
         notify.credentials = notifyCredentials
         groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
@@ -344,7 +339,7 @@ public final class Agent {
 
         removeLeftoverAddresses(of: plan.started)
         for index in plan.started {
-            for entry in instances[index].trackers.entries where Configuration.interface(ofLinkTracker: entry.name) == nil {
+            for entry in instances[index].trackers.entries {
                 if let up = health.isUp(entry.name) { _ = instances[index].trackers.set(entry.name, isUp: up) }
             }
             refreshLinks(of: index, now: now, initial: true)
@@ -353,17 +348,7 @@ public final class Agent {
         for index in instances.indices {
             applyTrackers(of: index, now: now)
         }
-        let names = { (indices: [Int], from: [InstanceRuntime]) in indices.map { from[$0].name }.joined(separator: ", ") }
-        let continued = plan.continues.compactMap { $0 }
-        let restarted = plan.started.filter { index in previous.contains { $0.name == instances[index].name } }
-        let added = plan.started.filter { !restarted.contains($0) }
-        let removed = plan.stops.filter { index in !instances.contains { $0.name == previous[index].name } }
-        logger.notice("""
-            reload applied: \(continued.count) unchanged\(continued.isEmpty ? "" : " (\(names(continued, previous)))"), \
-            \(restarted.count) restarted\(restarted.isEmpty ? "" : " (\(names(restarted, instances)))"), \
-            \(added.count) added\(added.isEmpty ? "" : " (\(names(added, instances)))"), \
-            \(removed.count) removed\(removed.isEmpty ? "" : " (\(names(removed, previous)))")
-            """)
+        logger.notice("\(plan.summary)")
     }
 
     // MARK: - Links

@@ -12,9 +12,11 @@ import Config
 struct ReloadPlan: Equatable {
     /// For each instance of the new configuration, in order: the index of the running
     /// instance it continues, or nil when it starts afresh.
-    var continues: [Int?]
+    let continues: [Int?]
     /// Running instances that stop: removed from the configuration, or changed.
-    var stops: [Int]
+    let stops: [Int]
+    private let runningNames: [String]
+    private let nextNames: [String]
 
     init(running: [InstanceRuntime], in old: Configuration, resolved: [InstanceRuntime], in new: Configuration) {
         continues = resolved.map { candidate in
@@ -26,7 +28,35 @@ struct ReloadPlan: Equatable {
         }
         let continued = Set(continues.compactMap { $0 })
         stops = running.indices.filter { !continued.contains($0) }
+        runningNames = running.map(\.name)
+        nextNames = resolved.map(\.name)
     }
 
+    /// New instances that start from Initialize: changed or added.
     var started: [Int] { continues.indices.filter { continues[$0] == nil } }
+
+    /// The instance's new index for each running instance that continues.
+    var renumbering: [Int: Int] {
+        var mapping: [Int: Int] = [:]
+        for (index, continued) in continues.enumerated() {
+            if let continued { mapping[continued] = index }
+        }
+        return mapping
+    }
+
+    /// Whether the running instance at `index` stops for good (it is not in the new file).
+    func isRemoved(_ index: Int) -> Bool { !nextNames.contains(runningNames[index]) }
+
+    /// One log line: `reload applied: 1 unchanged (VI_1), 1 restarted (VI_2), 0 added, 0 removed`.
+    var summary: String {
+        let unchanged = continues.compactMap { $0 }.map { runningNames[$0] }
+        let restarted = started.map { nextNames[$0] }.filter(runningNames.contains)
+        let added = started.map { nextNames[$0] }.filter { !runningNames.contains($0) }
+        let removed = stops.map { runningNames[$0] }.filter { !nextNames.contains($0) }
+        func part(_ names: [String], _ what: String) -> String {
+            "\(names.count) \(what)" + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))")
+        }
+        return "reload applied: " + [part(unchanged, "unchanged"), part(restarted, "restarted"),
+                                     part(added, "added"), part(removed, "removed")].joined(separator: ", ")
+    }
 }
