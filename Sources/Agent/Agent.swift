@@ -41,6 +41,7 @@ public final class Agent {
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
     private var reloadRequested = false
+    private var lastReload: (at: Instant, applied: Bool, result: String)?
     private let supervisor = ProcessSupervisor()
     private let health: HealthMonitor
     private let notify: NotifyQueue
@@ -302,7 +303,7 @@ public final class Agent {
             logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
         }
         guard let next = result.configuration else {
-            logger.error("reload refused: \(result.errors) error\(result.errors == 1 ? "" : "s") in the configuration; still running the previous one")
+            refuseReload("\(result.errors) error\(result.errors == 1 ? "" : "s") in \(path)", now: now)
             return
         }
         let resolved: [InstanceRuntime]
@@ -314,7 +315,7 @@ public final class Agent {
             transport = try makeSockets(for: resolved, group: next.globals.multicastGroup)
             try health.configure(next, now: now)
         } catch {
-            logger.error("reload refused: \(error); still running the previous configuration")
+            refuseReload("\(error)", now: now)
             return
         }
         let plan = ReloadPlan(running: instances, in: configuration, resolved: resolved, in: next)
@@ -349,6 +350,12 @@ public final class Agent {
             applyTrackers(of: index, now: now)
         }
         logger.notice("\(plan.summary)")
+        lastReload = (now, true, plan.summary)
+    }
+
+    private func refuseReload(_ reason: String, now: Instant) {
+        logger.error("reload refused: \(reason); still running the previous configuration")
+        lastReload = (now, false, "refused: \(reason)")
     }
 
     // MARK: - Links
@@ -555,6 +562,8 @@ public final class Agent {
             pid: Int(getpid()),
             routerID: configuration.globals.routerID,
             uptimeSeconds: (now - startedAt).seconds,
+            configurationFile: options.configurationPath,
+            lastReload: lastReload.map { .init(secondsAgo: (now - $0.at).seconds, applied: $0.applied, result: $0.result) },
             instances: instances.map { instance in
                 let router = instance.router
                 return StatusReport.Instance(

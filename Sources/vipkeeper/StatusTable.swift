@@ -23,6 +23,9 @@ struct StatusTable {
         }
         lines.append("")
         lines.append("vipkeeper \(report.version), pid \(report.pid), up \(Self.duration(report.uptimeSeconds))\(report.routerID.map { ", router_id \($0)" } ?? "")  (* = holds its VIPs)")
+        if let reload = report.lastReload {
+            lines.append("last reload \(Self.duration(reload.secondsAgo)) ago: \(reload.result.replacingPrefix("reload applied: ", with: "applied: "))")
+        }
         for check in report.checks {
             lines.append("check \(check.name) (\(check.kind)): \(check.up ? "up" : "DOWN"), \(check.runs) runs, \(check.failures) failed\(check.lastResult.map { ", last: \($0)" } ?? "")")
         }
@@ -50,6 +53,10 @@ struct StatusTable {
 }
 
 extension String {
+    func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+        hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+
     func trimmingTrailingSpaces() -> String {
         String(reversed().drop { $0 == " " }.reversed())
     }

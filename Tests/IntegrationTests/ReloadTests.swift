@@ -61,6 +61,8 @@ extension NamespaceSuites {
             #expect(peer["priorityZeroReceived"] as? Int == 0, "node 0 resigned VI_1 on a reload that did not change it")
             #expect(lab.log("node0.log").contains("reload applied: 1 unchanged (VI_1), 0 restarted, 1 added (VI_2), 0 removed"),
                     "\(lab.log("node0.log"))")
+            let applied = lab.report(0)?["lastReload"] as? [String: Any]
+            #expect(applied?["applied"] as? Bool == true, "\(String(describing: applied))")
 
             // 2. A broken file: refused with its position, nothing applied, the daemon runs on.
             _ = lab.write("node0.conf", "vrrp_instance VI_1 {\n    priority 300\n")
@@ -69,6 +71,11 @@ extension NamespaceSuites {
             #expect(refused != nil, "\(lab.log("node0.log"))")
             #expect(lab.log("node0.log").contains("node0.conf:2:"), "the error names the file and line: \(lab.log("node0.log"))")
             #expect(kill(pid, 0) == 0, "vipkeeper exited on a bad reload")
+            let refusal = lab.report(0)?["lastReload"] as? [String: Any]
+            #expect(refusal?["applied"] as? Bool == false)
+            #expect((refusal?["result"] as? String)?.hasPrefix("refused: 5 errors in ") == true, "\(String(describing: refusal))")
+            let table = Shell.run("\(NetworkLab.vipkeeper) status --socket \(lab.socket(0))").output
+            #expect(table.contains("last reload 0s ago: refused: 5 errors in "), "\(table)")
             let afterBad = Self.instances(lab, 0)
             #expect(afterBad["VI_1"]?["state"] as? String == "MASTER")
             #expect(afterBad["VI_1"]?["transitions"] as? Int == transitions)

@@ -30,6 +30,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var secondsAgo: Double
     }
 
+    /// The outcome of the last SIGHUP.
+    public struct Reload: Codable, Sendable, Equatable {
+        public var secondsAgo: Double
+        public var applied: Bool
+        /// The summary (`reload applied: ...`) or why it was refused.
+        public var result: String
+    }
+
     public struct Instance: Codable, Sendable, Equatable {
         public var name: String
         public var state: String
@@ -62,6 +70,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int
     public var routerID: String?
     public var uptimeSeconds: Double
+    public var configurationFile: String?
+    public var lastReload: Reload?
     public var instances: [Instance]
     public var checks: [Check]
     /// Drops that belong to no instance (unknown VRID, unparsable packets), per interface.
