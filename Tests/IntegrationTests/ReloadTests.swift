@@ -82,6 +82,16 @@ extension NamespaceSuites {
             #expect(afterBad["VI_2"]?["state"] as? String == "MASTER")
             #expect(lab.holders() == [0] && Self.holds(lab, 0, second))
 
+            // A valid file naming an interface this machine lacks: refused by the daemon.
+            _ = lab.write("node0.conf", lab.config(priority: 150).replacingOccurrences(of: "interface eth0", with: "interface eth9"))
+            kill(pid, SIGHUP)
+            let unbound = waitUntil(timeout: 5) {
+                (lab.report(0)?["lastReload"] as? [String: Any])?["result"] as? String == "refused: interface eth9 does not exist"
+            }
+            #expect(unbound != nil, "\(lab.log("node0.log"))")
+            #expect(Self.instances(lab, 0).keys.sorted() == ["VI_1", "VI_2"])
+            #expect(lab.holders() == [0] && Self.holds(lab, 0, second))
+
             // 3. VI_1 drops to priority 50 (changed: it resigns and restarts), VI_2 is removed.
             _ = lab.write("node0.conf", lab.config(priority: 50))
             kill(pid, SIGHUP)
