@@ -128,6 +128,35 @@ extension NamespaceSuites {
             lab.stop(high)
         }
 
+        @Test("restarting the Backup, even one configured `state MASTER`, never takes the VIP from a healthy Master")
+        func restartDoesNotFlap() throws {
+            guard let lab = openLab(tag: "rs", subnet: 33, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            lab.startVipkeeper(node: 0, config: lab.config(priority: 150))
+            #expect(waitUntil(timeout: masterDown(150) + 2) { lab.holders() == [0] } != nil)
+            let transitions = try #require(lab.status(0)?["transitions"] as? Int)
+            // The client holds an ARP entry for the VIP, which a stray gratuitous ARP would move.
+            #expect(lab.clientReachesVirtualAddress())
+            let backupConfig = lab.config(priority: 100).replacingOccurrences(of: "state BACKUP", with: "state MASTER")
+            for round in 0..<2 {
+                let backup = lab.startVipkeeper(node: 1, config: backupConfig)
+                var holders: Set<[Int]> = []
+                var macs: Set<String> = []
+                let until = Date().addingTimeInterval(masterDown(100) + 1)
+                while Date() < until {
+                    holders.insert(lab.holders())
+                    if let mac = lab.clientNeighbourMAC() { macs.insert(mac) }
+                    usleep(50_000)
+                }
+                #expect(holders == [[0]], "round \(round): the VIP was taken from the healthy Master: \(holders)")
+                #expect(macs == [lab.mac(of: 0)], "round \(round): the client's ARP entry moved: \(macs)")
+                #expect(lab.status(1)?["state"] as? String == "BACKUP")
+                #expect(lab.status(1)?["becameMaster"] as? Int == 0)
+                #expect(lab.stop(backup))
+            }
+            #expect(lab.status(0)?["transitions"] as? Int == transitions, "the Master changed state while the Backup restarted")
+        }
+
         @Test("a partition makes two Masters; healing leaves one, and the client's ARP entry follows the winner")
         func partition() {
             guard let lab = openLab(tag: "pt", subnet: 15, nodes: 2) else { return }
