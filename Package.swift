@@ -57,6 +57,6 @@ let package = Package(
             "Agent", "Config", "VRRP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
-        .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper", "CLinux"]),
     ]
 )

@@ -138,6 +138,10 @@ pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid
     _exit(127);
 }
 
+int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, low);
+}
+
 int vk_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }

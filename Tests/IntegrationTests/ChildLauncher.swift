@@ -1,3 +1,4 @@
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +11,8 @@ import Glibc
 enum ChildLauncher {
     /// Spawns `argv[0]` (searched in PATH) with stdin on /dev/null and stdout and stderr both on
     /// `output`, with default signal dispositions and an empty signal mask (the test runner's
-    /// threads may block signals the child must obey). Every descriptor of ours is close-on-exec,
-    /// so the child inherits only these three.
+    /// threads may block signals the child must obey). Every other descriptor is closed in the
+    /// child: the test runner's own would otherwise leak into vipkeeper, nginx and keepalived.
     static func spawn(_ arguments: [String], output: Int32) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -19,6 +20,7 @@ enum ChildLauncher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        vk_spawn_file_actions_closefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

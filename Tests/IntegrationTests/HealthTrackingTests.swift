@@ -268,7 +268,7 @@ extension NamespaceSuites {
             guard let lab = openLab(tag: "sg", subnet: 30, nodes: 2) else { return }
             defer { lab.tearDown() }
             let flag = lab.directory + "/healthy"
-            FileManager.default.createFile(atPath: flag, contents: nil)
+            #expect(FileManager.default.createFile(atPath: flag, contents: nil))
             let notifyLog = lab.directory + "/group.log"
             func config(priority: Int, tracked: Bool) -> String {
                 let check = tracked ? "vrrp_script chk {\n    script \"test -e \(flag)\"\n    interval 1\n    fall 1\n    rise 1\n    weight -30\n}\n" : ""
@@ -313,7 +313,7 @@ extension NamespaceSuites {
             #expect(moved != nil, "VI_1 on \(holders(first)), VI_2 on \(holders(second))")
             let instances = try #require(lab.report(0)?["instances"] as? [[String: Any]])
             #expect(instances.map { $0["priority"] as? Int } == [80, 80])
-            FileManager.default.createFile(atPath: flag, contents: nil)
+            #expect(FileManager.default.createFile(atPath: flag, contents: nil))
             #expect(waitUntil(timeout: 2 + masterDown(110) + 3) { holders(first) == [0] && holders(second) == [0] } != nil)
             // Node A's group notify record (each node writes its own file).
             let groupNotes = (try? String(contentsOfFile: notifyLog + "110", encoding: .utf8)) ?? ""

@@ -98,6 +98,7 @@ final class NetworkLab {
                      log: directory + "/keepalived\(node).log")
     }
 
+    @discardableResult
     func spawn(_ arguments: [String], log: String) -> Int32 {
         guard let pid = ChildLauncher.spawn(arguments, log: log) else {
             Issue.record("could not start \(arguments): \(String(cString: strerror(errno)))")

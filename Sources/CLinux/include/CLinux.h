@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <signal.h>
+#include <spawn.h>
 
 /// Receives one datagram from a raw IPv4 socket (IP header included). Reports the arrival
 /// interface from IP_PKTINFO (0 when absent). Returns the byte count or -1 with errno set.
@@ -47,6 +48,10 @@ void vk_unblock_all_signals(void);
 /// fork and exec. Returns the
 /// child's pid, or -1 with errno.
 pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid, int gid);
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child closes every descriptor
+/// from `low` up, so it inherits nothing it was not given.
+int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low);
 
 /// pidfd_open(2): a descriptor that becomes readable when the process exits.
 int vk_pidfd_open(pid_t pid);
