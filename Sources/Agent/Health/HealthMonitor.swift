@@ -20,6 +20,8 @@ final class HealthMonitor {
         let name: String
         let kind: Kind
         let schedule: CheckSchedule
+        /// An https check's TLS context, made once per check.
+        let tls: Result<NIOSSLContext, HTTPProbe.Failure>?
         var counter: CheckResultCounter
         var nextRun: Instant
         var running = false
@@ -32,7 +34,6 @@ final class HealthMonitor {
     private var nextID = 0
     private let supervisor: ProcessSupervisor
     private var probe: HTTPProbe?
-    private var tlsContexts: [Int: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
     let inbox: HealthInbox
     private let logger: Logger
     /// Called when a check's up/down state flips: name, up, reason.
@@ -73,17 +74,14 @@ final class HealthMonitor {
                 continue
             }
             nextID += 1
-            kept.append(Check(id: nextID, name: entry.name, kind: entry.kind, schedule: entry.schedule,
+            var tls: Result<NIOSSLContext, HTTPProbe.Failure>?
+            if case .http(let definition) = entry.kind { tls = HTTPProbe.tlsContext(for: definition) }
+            kept.append(Check(id: nextID, name: entry.name, kind: entry.kind, schedule: entry.schedule, tls: tls,
                               counter: CheckResultCounter(rise: entry.schedule.rise, fall: entry.schedule.fall,
                                                           initiallyUp: !entry.schedule.initFail),
                               nextRun: now))
-            if case .http(let definition) = entry.kind, let context = HTTPProbe.tlsContext(for: definition) {
-                tlsContexts[nextID] = context
-            }
         }
         checks = kept
-        let live = Set(kept.map(\.id))
-        tlsContexts = tlsContexts.filter { live.contains($0.key) }
         if probe == nil, kept.contains(where: { if case .http = $0.kind { true } else { false } }) {
             probe = HTTPProbe()
         }
@@ -135,7 +133,7 @@ final class HealthMonitor {
             }
         case .http(let definition):
             let inbox = self.inbox
-            probe?.run(definition, tls: tlsContexts[id], timeout: timeout) { outcome in
+            probe?.run(definition, tls: checks[index].tls, timeout: timeout) { outcome in
                 inbox.post(check: id, outcome: outcome)
             }
         }

@@ -24,14 +24,14 @@ struct InstanceRuntime {
     /// this is unchanged (an interface recreated with a new index, say, restarts it).
     var binding: Binding {
         Binding(interfaceIndex: interfaceIndex, destinations: destinations, source: source,
-                virtualAddresses: virtualAddresses.map { [Int($0.interfaceIndex)] + $0.hardwareAddress.map(Int.init) })
+                virtualAddressDevices: virtualAddresses.map(\.device))
     }
 
     struct Binding: Equatable {
         var interfaceIndex: Int32
         var destinations: [IPv4Address]
         var source: IPv4Address
-        var virtualAddresses: [[Int]]
+        var virtualAddressDevices: [VirtualAddressBinding.Device]
     }
 
     /// Names of the interfaces whose link state this instance follows.

@@ -7,4 +7,12 @@ struct VirtualAddressBinding {
     var interface: String
     var interfaceIndex: Int32
     var hardwareAddress: [UInt8]
+
+    /// The link an address lives on, as the kernel knows it.
+    struct Device: Equatable {
+        var interfaceIndex: Int32
+        var hardwareAddress: [UInt8]
+    }
+
+    var device: Device { Device(interfaceIndex: interfaceIndex, hardwareAddress: hardwareAddress) }
 }
