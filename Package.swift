@@ -17,10 +17,16 @@ let package = Package(
         // Pure, deterministic VRRPv2 core: packets, receive validation, state machine, tracker
         // math. No sockets, no clocks, no Foundation.
         .target(name: "VRRP"),
-        // Test support: a seeded, virtual-time cluster simulator with invariants.
-        .target(name: "VRRPSimulation", dependencies: ["VRRP"]),
+        // Test support: a seeded, virtual-time simulator running N node models with invariants.
+        .target(name: "VRRPSimulation", dependencies: ["VRRP", "Config", "Node"]),
         // keepalived.conf dialect: lexer, parser, typed model, validation with diagnostics.
         .target(name: "Config", dependencies: ["VRRP"]),
+        // The control socket's wire format (status JSON, socket address): what the CLI client
+        // needs, without NIO, NIOSSL or libnl.
+        .target(name: "ControlProtocol"),
+        // The node as a pure model: every instance, checks, sync groups, reload, failed
+        // effects. Events and time in, effects out; no sockets, clocks or name lookups.
+        .target(name: "Node", dependencies: ["VRRP", "Config", "ControlProtocol"]),
         // libnl-3 / libnl-route-3: VIPs and link state through netlink.
         .systemLibrary(
             name: "CNetlink",
@@ -33,7 +39,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "VRRP", "Config", "CNetlink", "CLinux",
+                "VRRP", "Config", "Node", "ControlProtocol", "CNetlink", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -44,17 +50,18 @@ let package = Package(
         .executableTarget(
             name: "vipkeeper",
             dependencies: [
-                "VRRP", "Config", "Agent",
+                "VRRP", "Config", "Agent", "ControlProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"]),
         .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "Config", "VRRP", "ControlProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Config", "VRRP", .product(name: "Logging", package: "swift-log"),
+            "Agent", "Config", "Node", "VRRP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper", "CLinux"]),

@@ -1,3 +1,5 @@
+import Node
+
 /// Failures of the runtime, with messages an operator can act on.
 public enum AgentError: Error, CustomStringConvertible, Equatable {
     case configurationInvalid(path: String, errors: Int)
@@ -27,6 +29,18 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "cannot start `\(command)`: \(reason)"
         case .scriptSecurity(let reason):
             return "enable_script_security: \(reason)"
+        }
+    }
+}
+
+extension AgentError {
+    /// What the node is told when an effect failed: the errno or libnl code and this text.
+    var effectError: EffectError {
+        switch self {
+        case .socket(_, let code): return EffectError(code: code, message: description)
+        case .netlink(_, let code): return EffectError(code: code, message: description)
+        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity:
+            return EffectError(code: -1, message: description)
         }
     }
 }

@@ -3,7 +3,8 @@
 public struct GratuitousARPPolicy: Hashable, Sendable {
     /// Wait after becoming Master before the repeated burst (`garp_master_delay`, default 5 s).
     public var delay: Duration
-    /// How many more per address after `delay` (`garp_master_repeat`, default 5).
+    /// How many per address at takeover, and again after `delay` (`garp_master_repeat`,
+    /// default 5: keepalived sends 5 + 5 on a takeover).
     public var repeatCount: Int
     /// Period of refreshes while Master; nil is off (`garp_master_refresh`, default 0 = off).
     public var refresh: Duration?
@@ -18,4 +19,7 @@ public struct GratuitousARPPolicy: Hashable, Sendable {
     }
 
     public static let keepalivedDefaults = GratuitousARPPolicy()
+
+    /// Gratuitous ARPs per address in one burst: `garp_master_repeat`, at least one.
+    public var burstCount: Int { max(1, repeatCount) }
 }

@@ -11,7 +11,11 @@ public enum RouterEvent: Hashable, Sendable {
     /// Tracker adjustments changed the effective priority (see `TrackerSet`).
     case priorityChanged(UInt8)
     /// A weight-0 tracker or a tracked interface went down.
-    case faultRaised(String)
+    case faultRaised(FaultCause)
     /// Every fault is gone.
     case faultCleared
+    /// keepalived `vrrp_sync_group`: another member became Master; a Backup follows it.
+    case syncGroupMaster(group: String, member: String)
+    /// keepalived `vrrp_sync_group`: another member left Master for Backup; a Master follows it.
+    case syncGroupBackup(group: String, member: String)
 }

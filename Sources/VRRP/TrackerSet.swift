@@ -4,12 +4,12 @@
 /// effective = clamp(base + Σ adjustments, 1, 254); the address owner (255) is never changed.
 public struct TrackerSet: Hashable, Sendable {
     public struct Entry: Hashable, Sendable {
-        public var name: String
+        public var object: TrackedObject
         public var weight: TrackerWeight
         public var isUp: Bool
 
-        public init(name: String, weight: TrackerWeight, isUp: Bool) {
-            self.name = name
+        public init(_ object: TrackedObject, weight: TrackerWeight, isUp: Bool) {
+            self.object = object
             self.weight = weight
             self.isUp = isUp
         }
@@ -23,21 +23,24 @@ public struct TrackerSet: Hashable, Sendable {
         self.entries = entries
     }
 
-    /// Updates the state of every entry with this name; returns whether anything changed.
+    /// Updates the state of every entry following `object`; returns whether anything changed.
     @discardableResult
-    public mutating func set(_ name: String, isUp: Bool) -> Bool {
+    public mutating func set(_ object: TrackedObject, isUp: Bool) -> Bool {
         var changed = false
-        for index in entries.indices where entries[index].name == name && entries[index].isUp != isUp {
+        for index in entries.indices where entries[index].object == object && entries[index].isUp != isUp {
             entries[index].isUp = isUp
             changed = true
         }
         return changed
     }
 
-    /// Names of the weight-0 objects whose state means FAULT, in configuration order.
-    public var faults: [String] {
-        entries.filter { $0.weight.effect(isUp: $0.isUp) == .fault }.map(\.name)
+    /// The weight-0 objects whose state means FAULT, in configuration order.
+    public var faults: [TrackedObject] {
+        entries.filter { $0.weight.effect(isUp: $0.isUp) == .fault }.map(\.object)
     }
+
+    /// Every object tracked, in configuration order.
+    public var objects: [TrackedObject] { entries.map(\.object) }
 
     /// The sum of the adjustments of every weighted tracker in its current state.
     public var adjustment: Int {
@@ -56,9 +59,9 @@ public struct TrackerSet: Hashable, Sendable {
         return UInt8(min(254, max(1, Int(basePriority) + adjustment + extra)))
     }
 
-    /// The FAULT reason these trackers give, or nil: "chk_nginx, link:eth0 down".
-    public var faultReason: String? {
-        let names = faults
-        return names.isEmpty ? nil : names.joined(separator: ", ") + " down"
+    /// The FAULT these trackers give, or nil: `.down([.check("chk_nginx"), .interface("eth0")])`.
+    public var fault: FaultCause? {
+        let objects = faults
+        return objects.isEmpty ? nil : .down(objects)
     }
 }

@@ -13,9 +13,11 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
     /// §6.4.2/§6.4.3: a Shutdown event.
     case shutdown
     /// keepalived FAULT: a weight-0 tracker or a tracked interface is down.
-    case fault(String)
+    case fault(FaultCause)
     /// Every fault cleared.
     case faultCleared
+    /// keepalived `vrrp_sync_group`: following another member of the group.
+    case syncGroup(group: String, member: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .shutdown: return "shutdown"
         case .fault(let reason): return "fault: \(reason)"
         case .faultCleared: return "fault cleared"
+        case .syncGroup(let group, let member): return "sync group \(group) follows \(member)"
         }
     }
 }

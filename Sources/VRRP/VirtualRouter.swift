@@ -14,7 +14,7 @@ public struct VirtualRouter: Sendable {
     /// Effective priority: base plus tracker adjustments (see `TrackerSet`).
     public private(set) var priority: UInt8
     /// Set while a weight-0 tracker or tracked interface is down.
-    public private(set) var faultReason: String?
+    public private(set) var fault: FaultCause?
     /// The Master last heard from while Backup (for status output).
     public private(set) var currentMaster: IPv4Address?
     /// When the current state was entered.
@@ -54,11 +54,11 @@ public struct VirtualRouter: Sendable {
     /// The events that bring this router to a tracker verdict: an effective priority and a
     /// FAULT reason (nil when healthy). Priority first, so a router leaving FAULT starts with
     /// its current priority.
-    public func events(towardPriority target: UInt8, fault: String?) -> [RouterEvent] {
+    public func events(towardPriority priorityTarget: UInt8, fault target: FaultCause?) -> [RouterEvent] {
         var events: [RouterEvent] = []
-        if target != priority { events.append(.priorityChanged(target)) }
-        if let fault, fault != faultReason { events.append(.faultRaised(fault)) }
-        if fault == nil, faultReason != nil { events.append(.faultCleared) }
+        if priorityTarget != priority { events.append(.priorityChanged(priorityTarget)) }
+        if let target, target != fault { events.append(.faultRaised(target)) }
+        if target == nil, fault != nil { events.append(.faultCleared) }
         return events
     }
 
@@ -71,6 +71,20 @@ public struct VirtualRouter: Sendable {
         case .priorityChanged(let newPriority): return priorityChanged(to: newPriority, now: now)
         case .faultRaised(let reason): return faultRaised(reason, now: now)
         case .faultCleared: return faultCleared(now: now)
+        case .syncGroupMaster(let group, let member):
+            // A Backup takes over with its group, as on Master_Down_Timer (§6.4.2).
+            guard state == .backup else { return [] }
+            return becomeMaster(reason: .syncGroup(group: group, member: member), now: now)
+        case .syncGroupBackup(let group, let member):
+            // A Master yields with its group: as on hearing a higher priority (§6.4.3), but the
+            // group, not an advert, says so. The owner keeps its addresses.
+            guard state == .master, priority != 255 else { return [] }
+            var actions = cancelAllTimers()
+            actions.append(.removeVirtualAddresses)
+            currentMaster = nil
+            downTimerBase = now
+            actions.append(arm(.masterDown, at: now + masterDownInterval))
+            return actions + transition(to: .backup, reason: .syncGroup(group: group, member: member), now: now)
         }
     }
 
@@ -81,8 +95,8 @@ public struct VirtualRouter: Sendable {
     private mutating func startup(now: Instant) -> [RouterAction] {
         guard state == .initialize else { return [] }
         startedAt = now
-        if let faultReason {
-            return transition(to: .fault, reason: .fault(faultReason), now: now)
+        if let fault {
+            return transition(to: .fault, reason: .fault(fault), now: now)
         }
         return enterInitialRole(reason: priority == 255 ? .addressOwner : .startup, now: now)
     }
@@ -175,7 +189,7 @@ public struct VirtualRouter: Sendable {
             return []
         }
         lastAnswerToLowerPriority = now
-        return [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: 1)]
+        return [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: configuration.gratuitousARP.burstCount)]
     }
 
     private mutating func timerFired(_ token: TimerToken, now: Instant) -> [RouterAction] {
@@ -224,8 +238,8 @@ public struct VirtualRouter: Sendable {
 
     /// keepalived FAULT: a Master resigns with a priority-0 advert (the Backup takes over after
     /// Skew_Time); nobody in FAULT holds addresses or sends adverts.
-    private mutating func faultRaised(_ reason: String, now: Instant) -> [RouterAction] {
-        faultReason = reason
+    private mutating func faultRaised(_ reason: FaultCause, now: Instant) -> [RouterAction] {
+        fault = reason
         switch state {
         case .initialize, .fault:
             return []
@@ -237,8 +251,8 @@ public struct VirtualRouter: Sendable {
     }
 
     private mutating func faultCleared(now: Instant) -> [RouterAction] {
-        guard faultReason != nil else { return [] }
-        faultReason = nil
+        guard fault != nil else { return [] }
+        fault = nil
         guard state == .fault else { return [] }
         return enterInitialRole(reason: priority == 255 ? .addressOwner : .faultCleared, now: now)
     }
@@ -258,10 +272,12 @@ public struct VirtualRouter: Sendable {
         var actions = cancelAllTimers()
         actions.append(.sendAdvertisement(currentAdvertisement()))
         actions.append(.addVirtualAddresses)
-        actions.append(.sendGratuitousARP(count: 1))
+        // §8.2 with keepalived's policy: a burst of garp_master_repeat per address at once, and
+        // the same burst again after garp_master_delay (0: no second burst).
+        actions.append(.sendGratuitousARP(count: configuration.gratuitousARP.burstCount))
         actions.append(arm(.advertisement, at: now + configuration.advertisementInterval))
         let garp = configuration.gratuitousARP
-        if garp.repeatCount > 0 {
+        if garp.repeatCount > 0 && garp.delay > .zero {
             actions.append(arm(.gratuitousARPDelay, at: now + garp.delay))
         }
         if let refresh = garp.refresh {

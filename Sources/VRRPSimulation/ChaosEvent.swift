@@ -8,16 +8,25 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
     case heal
     /// Per-receiver packet loss, duplication and corruption probabilities.
     case degrade(loss: Double, duplication: Double, corruption: Double)
-    /// The process dies without a word (kill -9): timers and state are gone.
+    /// The process dies without a word (kill -9): timers and state are gone, the kernel keeps
+    /// whatever addresses it had (keepalived issue 2361).
     case crash(Int)
-    /// SIGTERM: the router handles Shutdown, then the process is gone.
+    /// SIGTERM: the node handles Stop, then the process is gone.
     case stop(Int)
     /// A fresh process starts on a node that was down.
     case restart(Int)
-    /// Tracker adjustments give the node a new effective priority.
-    case setPriority(Int, UInt8)
-    case raiseFault(Int)
-    case clearFault(Int)
+    /// The node's tracked check starts passing or failing (Harbor up or down).
+    case setHealth(Int, healthy: Bool)
+    /// SIGHUP with the same file: nothing may change.
+    case reloadUnchanged(Int)
+    /// SIGHUP with a new base priority: the instances restart.
+    case reloadPriority(Int, UInt8)
+    /// Netlink refuses every address change on the node until turned off.
+    case netlinkFailing(Int, Bool)
+    /// Someone runs `ip addr del` for the node's virtual addresses.
+    case deleteAddresses(Int)
+    /// The node's link goes down (it hears and sends nothing) or comes back.
+    case link(Int, up: Bool)
     /// A stranger sends junk into the segment (wrong VRID, bad auth, wrong TTL, garbage).
     case junk
 
@@ -30,9 +39,12 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
         case .crash(let node): return "crash n\(node)"
         case .stop(let node): return "stop n\(node)"
         case .restart(let node): return "restart n\(node)"
-        case .setPriority(let node, let priority): return "n\(node) priority -> \(priority)"
-        case .raiseFault(let node): return "n\(node) fault"
-        case .clearFault(let node): return "n\(node) fault cleared"
+        case .setHealth(let node, let healthy): return "n\(node) check \(healthy ? "passes" : "fails")"
+        case .reloadUnchanged(let node): return "n\(node) SIGHUP, same file"
+        case .reloadPriority(let node, let priority): return "n\(node) SIGHUP, priority -> \(priority)"
+        case .netlinkFailing(let node, let failing): return "n\(node) netlink \(failing ? "fails" : "works again")"
+        case .deleteAddresses(let node): return "n\(node) ip addr del of its VIPs"
+        case .link(let node, let up): return "n\(node) link \(up ? "up" : "down")"
         case .junk: return "junk packet"
         }
     }

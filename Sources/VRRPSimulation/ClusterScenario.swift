@@ -3,7 +3,9 @@ import VRRP
 /// A cluster and the faults thrown at it: everything a run needs, derived from one seed.
 public struct ClusterScenario: Sendable, CustomStringConvertible {
     public var seed: UInt64
-    public var nodes: [RouterConfiguration]
+    public var nodes: [NodeSetup]
+    /// Whole seconds (§5.3.7), shared by every node.
+    public var advertisementInterval: UInt8
     /// Chaos timeline (virtual seconds from the start, sorted).
     public var events: [(at: Duration, event: ChaosEvent)]
     /// When the network is made whole for good and every stopped node restarted.
@@ -11,23 +13,33 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
     /// Largest one-way delivery delay; delays are uniform in 0...maxDelay.
     public var maxDelay: Duration
 
-    public static let virtualAddress = IPv4Address(10, 250, 0, 100)
+    public static let interfaceIndex: Int32 = 2
+
+    /// The virtual address of instance `offset` (VI_1, VI_2).
+    public static func virtualAddress(_ offset: Int = 0) -> IPv4Address {
+        IPv4Address(10, 250, 0, UInt8(100 + offset))
+    }
 
     public static func address(of node: Int) -> IPv4Address {
         IPv4Address(10, 250, 0, UInt8(10 + node))
     }
 
-    public init(seed: UInt64, nodes: [RouterConfiguration], events: [(at: Duration, event: ChaosEvent)], healAt: Duration, maxDelay: Duration) {
+    public init(seed: UInt64, nodes: [NodeSetup], advertisementInterval: UInt8 = 1, events: [(at: Duration, event: ChaosEvent)],
+                healAt: Duration, maxDelay: Duration) {
         self.seed = seed
         self.nodes = nodes
+        self.advertisementInterval = advertisementInterval
         self.events = events
         self.healAt = healAt
         self.maxDelay = maxDelay
     }
 
-    /// A random scenario: 2 to 5 routers with random priorities (ties included, sometimes an
-    /// address owner), preempt / nopreempt / preempt_delay, then 60 s of partitions, loss,
-    /// duplication, corruption, crashes, graceful stops, priority changes and faults.
+    /// A random scenario: 2 to 5 nodes with random priorities (ties included, sometimes an
+    /// address owner), preempt / nopreempt / preempt_delay / fast_preempt, checks with rise
+    /// and fall and weights (0: FAULT), sometimes two instances in a sync group; then 60 s of
+    /// partitions, loss, duplication, corruption, crashes, graceful stops, flapping checks,
+    /// reloads (same file and changed priority), failing netlink, addresses deleted behind
+    /// the node's back, links going down, and junk.
     public static func random(seed: UInt64) -> ClusterScenario {
         var rng = SeededRandom(seed: seed)
         let count = Int.random(in: 2...5, using: &rng)
@@ -35,25 +47,30 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
         let auth: Authentication = rng.chance(0.5) ? .password("harbor") : .none
         let ownerIndex = rng.chance(0.1) ? Int.random(in: 0..<count, using: &rng) : nil
         let priorities: [UInt8] = [50, 90, 100, 100, 150, 200, 254]
-        var nodes: [RouterConfiguration] = []
+        let grouped = rng.chance(0.3)
+        var nodes: [NodeSetup] = []
         for index in 0..<count {
-            let priority = index == ownerIndex ? 255 : priorities.randomElement(using: &rng)!
-            let preempt = rng.chance(0.75)
-            let delay: Duration = preempt && rng.chance(0.25) ? .seconds(Int.random(in: 1...8, using: &rng)) : .zero
-            nodes.append(RouterConfiguration(
-                virtualRouterID: 51, basePriority: priority, advertisementIntervalSeconds: interval,
-                preempt: preempt, preemptDelay: delay, authentication: auth,
-                virtualAddresses: [virtualAddress], localAddress: address(of: index),
-                gratuitousARP: GratuitousARPPolicy(delay: .seconds(5), repeatCount: 5, refresh: rng.chance(0.2) ? .seconds(7) : nil),
-                sendAdvertisementOnYield: rng.chance(0.3), fastPreempt: preempt && rng.chance(0.3)))
+            var setup = NodeSetup(priority: index == ownerIndex ? 255 : priorities.randomElement(using: &rng)!)
+            setup.preempt = rng.chance(0.75)
+            setup.preemptDelay = setup.preempt && rng.chance(0.25) ? .seconds(Int.random(in: 1...8, using: &rng)) : .zero
+            setup.fastPreempt = setup.preempt && rng.chance(0.3)
+            setup.sendAdvertisementOnYield = rng.chance(0.8)
+            setup.authentication = auth
+            setup.gratuitousARP = GratuitousARPPolicy(delay: .seconds(5), repeatCount: 5, refresh: rng.chance(0.2) ? .seconds(7) : nil)
+            if rng.chance(0.7) {
+                setup.check = .init(weight: [0, -20, -60, 30].randomElement(using: &rng)!, rise: Int.random(in: 1...3, using: &rng),
+                                    fall: Int.random(in: 1...3, using: &rng), interval: .milliseconds([500, 1000, 2000].randomElement(using: &rng)!))
+            }
+            setup.syncGroup = grouped
+            nodes.append(setup)
         }
         var events: [(at: Duration, event: ChaosEvent)] = []
         let chaosLength = 60_000
-        for _ in 0..<Int.random(in: 5...25, using: &rng) {
+        for _ in 0..<Int.random(in: 5...30, using: &rng) {
             let at = Duration.milliseconds(Int.random(in: 0..<chaosLength, using: &rng))
             let node = Int.random(in: 0..<count, using: &rng)
             let event: ChaosEvent
-            switch Int.random(in: 0..<11, using: &rng) {
+            switch Int.random(in: 0..<16, using: &rng) {
             case 0, 1:
                 var groups: [[Int]] = [[], []]
                 for member in 0..<count { groups[Int.random(in: 0...1, using: &rng)].append(member) }
@@ -65,30 +82,38 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             case 4: event = .crash(node)
             case 5: event = .stop(node)
             case 6: event = .restart(node)
-            case 7: event = nodes[node].isAddressOwner ? .junk : .setPriority(node, UInt8.random(in: 1...254, using: &rng))
-            case 8: event = .raiseFault(node)
-            case 9: event = .clearFault(node)
+            case 7, 8: event = .setHealth(node, healthy: rng.chance(0.5))
+            case 9: event = .reloadUnchanged(node)
+            case 10: event = nodes[node].priority == 255 ? .reloadUnchanged(node)
+                : .reloadPriority(node, priorities.randomElement(using: &rng)!)
+            case 11: event = .netlinkFailing(node, rng.chance(0.6))
+            case 12: event = .deleteAddresses(node)
+            case 13: event = .link(node, up: rng.chance(0.5))
             default: event = .junk
             }
             events.append((at, event))
         }
         events.sort { $0.at < $1.at }
         let maxDelay = Duration.milliseconds([1, 20, 150].randomElement(using: &rng)!)
-        return ClusterScenario(seed: seed, nodes: nodes, events: events, healAt: .milliseconds(chaosLength), maxDelay: maxDelay)
+        return ClusterScenario(seed: seed, nodes: nodes, advertisementInterval: interval, events: events,
+                               healAt: .milliseconds(chaosLength), maxDelay: maxDelay)
     }
 
     public var description: String {
-        var lines = ["seed \(seed): \(nodes.count) nodes, advert_int \(nodes[0].advertisementIntervalSeconds)s, max delay \(maxDelay)"]
+        var lines = ["seed \(seed): \(nodes.count) nodes, advert_int \(advertisementInterval)s, max delay \(maxDelay)"]
         for (index, node) in nodes.enumerated() {
-            lines.append("  n\(index) \(node.localAddress) priority \(node.basePriority)"
+            lines.append("  n\(index) \(Self.address(of: index)) priority \(node.priority)"
                 + (node.preempt ? "" : " nopreempt")
                 + (node.preemptDelay > .zero ? " preempt_delay \(node.preemptDelay)" : "")
-                + (node.fastPreempt ? " fast_preempt" : ""))
+                + (node.fastPreempt ? " fast_preempt" : "")
+                + (node.sendAdvertisementOnYield ? "" : " no-yield-advert")
+                + (node.check.map { " check weight \($0.weight) rise \($0.rise) fall \($0.fall) every \($0.interval)" } ?? "")
+                + (node.syncGroup ? " sync group VI_1+VI_2" : ""))
         }
         for (at, event) in events {
             lines.append("  at \(Instant(sinceOrigin: at)): \(event)")
         }
-        lines.append("  at \(Instant(sinceOrigin: healAt)): heal for good, restart stopped nodes")
+        lines.append("  at \(Instant(sinceOrigin: healAt)): heal for good, restart stopped nodes, netlink works, links up (checks keep their state)")
         return lines.joined(separator: "\n")
     }
 }

@@ -1,29 +1,35 @@
+import Node
 import VRRP
 
-/// Runs N virtual routers on a simulated segment in virtual time, executing their actions
-/// the way the real runtime does (adverts through the real codec and validator, timers,
-/// VIP add/remove) and checking the cluster invariants:
+/// Runs N node models (`Node`, the daemon's own policy) on a simulated segment in virtual
+/// time. The simulator is their executor: adverts go through the real codec as IPv4 packets,
+/// timers fire, check runs answer from the node's simulated health, address changes land in
+/// a simulated kernel (or fail while netlink is made to fail) and come back as address
+/// events. Invariants:
 ///
-/// - on every step: a node holds the VIP exactly while it is Master; every reported
-///   transition starts from the state the node was in;
-/// - once the network has been whole (and every node restarted) for longer than the
-///   largest preempt_delay + Master_Down_Interval + one advert interval: exactly one Master
-///   among the running, unfaulted nodes, and no preempting node has a higher priority than it
-///   (with everyone preempting, that is the highest priority; with nopreempt, the incumbent
-///   may stay);
+/// - on every step: a node reports an address as held only while the kernel has it; a
+///   Master's address is in the kernel unless a failed change is being retried; a non-Master's
+///   is not, unless a failed removal is being retried;
+/// - a reload with an unchanged file changes no instance's id, state, priority or timers;
+/// - once the network has been whole (every node restarted, netlink working, links up) for
+///   longer than the checks' rise/fall, the largest preempt_delay, Master_Down_Interval and
+///   one advert interval: per instance exactly one Master among the running, unfaulted nodes,
+///   only its kernel has the address, no preempting node has a higher priority than it, and
+///   the members of a sync group are in one state;
 /// - after that, nothing changes state any more.
 public struct ClusterSimulator {
     enum Item {
         case chaos(ChaosEvent)
-        case deliver(payload: [UInt8], ttl: UInt8, from: IPv4Address, to: Int, generation: Int)
-        case timer(node: Int, token: TimerToken, generation: Int)
+        case deliver(packet: [UInt8], to: Int, generation: Int)
+        case timer(node: Int, timer: NodeTimer, sequence: UInt64, generation: Int)
+        case checkResult(node: Int, run: CheckRunID, outcome: CheckOutcome, generation: Int)
         case settledCheck
         case finalCheck
     }
 
     public let scenario: ClusterScenario
     private var nodes: [SimulatedNode]
-    /// Bumped on each restart so packets and timers meant for a dead process are discarded.
+    /// Bumped on each restart so packets, timers and results meant for a dead process are discarded.
     private var generations: [Int]
     private var queue = EventQueue<Item>()
     private var rng: SeededRandom
@@ -34,24 +40,25 @@ public struct ClusterSimulator {
     private var corruption = 0.0
     private var healed = false
     private var settled = false
+    private var nextSequence: UInt64 = 0
     private var report: SimulationReport
 
     public init(scenario: ClusterScenario) {
         self.scenario = scenario
-        nodes = scenario.nodes.map(SimulatedNode.init(configuration:))
+        nodes = scenario.nodes.map(SimulatedNode.init(setup:))
         generations = Array(repeating: 0, count: scenario.nodes.count)
         rng = SeededRandom(seed: scenario.seed ^ 0xA5A5_5A5A_DEAD_BEEF)
         report = SimulationReport(scenario: scenario, violations: [], trace: [], drops: [:], transitions: 0)
     }
 
+    private var interval: Duration { .seconds(Int(scenario.advertisementInterval)) }
+
     /// Time after healing at which the cluster must have converged.
     public var settleTime: Duration {
-        let interval = Duration.seconds(Int(scenario.nodes[0].advertisementIntervalSeconds))
         let largestDelay = scenario.nodes.map(\.preemptDelay).max() ?? .zero
-        let largestDown = scenario.nodes.map {
-            Timing.masterDownInterval(advertisementInterval: $0.advertisementInterval, priority: 1)
-        }.max() ?? .zero
-        return largestDelay + largestDown + interval + scenario.maxDelay * 2 + .milliseconds(100)
+        let largestDown = Timing.masterDownInterval(advertisementInterval: interval, priority: 1)
+        let checks = scenario.nodes.compactMap(\.check).map { $0.interval * (max($0.rise, $0.fall) + 1) }.max() ?? .zero
+        return checks + largestDelay + largestDown + interval + scenario.maxDelay * 2 + .seconds(1) + .milliseconds(100)
     }
 
     public static func run(_ scenario: ClusterScenario) -> SimulationReport {
@@ -73,8 +80,8 @@ public struct ClusterSimulator {
         var steps = 0
         while let (at, item) = queue.pop() {
             steps += 1
-            guard steps < 2_000_000 else {
-                violation("the simulation did not finish within 2 000 000 steps")
+            guard steps < 3_000_000 else {
+                violation("the simulation did not finish within 3 000 000 steps")
                 break
             }
             now = at
@@ -84,6 +91,7 @@ public struct ClusterSimulator {
             }
             process(item)
         }
+        for index in nodes.indices { collectDrops(index) }
         return report
     }
 
@@ -94,19 +102,16 @@ public struct ClusterSimulator {
         case .chaos(let event):
             trace("chaos: \(event)")
             apply(event)
-        case .deliver(let payload, let ttl, let source, let to, let generation):
-            guard generations[to] == generation, nodes[to].router != nil else { return }
-            let validator = AdvertisementValidator([nodes[to].configuration])
-            do {
-                let received = try validator.validate(payload: payload, ttl: ttl, source: source)
-                feed(to, .advertisement(received))
-            } catch {
-                report.drops[error.counterName, default: 0] += 1
-            }
-        case .timer(let node, let token, let generation):
-            guard generations[node] == generation, nodes[node].timers[token.kind] == token else { return }
-            nodes[node].timers[token.kind] = nil
-            feed(node, .timerFired(token))
+        case .deliver(let packet, let to, let generation):
+            guard generations[to] == generation, nodes[to].linkUp else { return }
+            feed(to, .packet(packet, interfaceIndex: ClusterScenario.interfaceIndex))
+        case .timer(let node, let timer, let sequence, let generation):
+            guard generations[node] == generation, nodes[node].timers[timer.slot]?.sequence == sequence else { return }
+            nodes[node].timers[timer.slot] = nil
+            feed(node, .timerFired(timer))
+        case .checkResult(let node, let run, let outcome, let generation):
+            guard generations[node] == generation else { return }
+            feed(node, .checkCompleted(run, outcome, duration: .milliseconds(5)))
         case .settledCheck:
             settled = true
             checkConverged(label: "settled")
@@ -127,8 +132,10 @@ public struct ClusterSimulator {
             corruption = 0
             if now >= Instant(sinceOrigin: scenario.healAt) {
                 healed = true
-                for index in nodes.indices where !nodes[index].isUp {
-                    start(index)
+                for index in nodes.indices {
+                    if nodes[index].netlinkFailing { apply(.netlinkFailing(index, false)) }
+                    if !nodes[index].linkUp { apply(.link(index, up: true)) }
+                    if !nodes[index].isUp { start(index) }
                 }
             }
         case .degrade(let newLoss, let newDuplication, let newCorruption):
@@ -137,30 +144,40 @@ public struct ClusterSimulator {
             duplication = newDuplication
             corruption = newCorruption
         case .crash(let index):
-            guard nodes[index].isUp else { return }
-            nodes[index].router = nil
+            guard nodes[index].isUp, !healed else { return }
+            collectDrops(index)
+            nodes[index].node = nil
             nodes[index].timers = [:]
-            // The machine's VIP goes with it (a restart removes leftovers before anything else).
-            nodes[index].holdsVirtualAddress = false
             generations[index] += 1
         case .stop(let index):
-            guard nodes[index].isUp else { return }
-            feed(index, .shutdown)
-            nodes[index].router = nil
+            guard nodes[index].isUp, !healed else { return }
+            feed(index, .stop)
+            collectDrops(index)
+            nodes[index].node = nil
             nodes[index].timers = [:]
             generations[index] += 1
         case .restart(let index):
             guard !nodes[index].isUp else { return }
             start(index)
-        case .setPriority(let index, let priority):
-            nodes[index].priority = priority
-            if nodes[index].isUp { feed(index, .priorityChanged(priority)) }
-        case .raiseFault(let index):
-            nodes[index].faulted = true
-            if nodes[index].isUp { feed(index, .faultRaised("simulated check down")) }
-        case .clearFault(let index):
-            nodes[index].faulted = false
-            if nodes[index].isUp { feed(index, .faultCleared) }
+        case .setHealth(let index, let healthy):
+            guard !healed else { return }
+            nodes[index].healthy = healthy
+        case .reloadUnchanged(let index):
+            reload(index, priority: nil)
+        case .reloadPriority(let index, let priority):
+            guard !healed else { return }
+            reload(index, priority: priority)
+        case .netlinkFailing(let index, let failing):
+            guard !healed || !failing else { return }
+            nodes[index].netlinkFailing = failing
+        case .deleteAddresses(let index):
+            guard !nodes[index].kernel.isEmpty else { return }
+            nodes[index].kernel = []
+            feed(index, .addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: []))
+        case .link(let index, let up):
+            guard !healed || up else { return }
+            nodes[index].linkUp = up
+            feed(index, .link("eth0", up: up))
         case .junk:
             injectJunk()
         }
@@ -168,74 +185,106 @@ public struct ClusterSimulator {
 
     private mutating func start(_ index: Int) {
         generations[index] += 1
-        nodes[index].router = VirtualRouter(configuration: nodes[index].configuration)
-        nodes[index].holdsVirtualAddress = false
-        // The runtime reports current tracker state before Startup.
-        if nodes[index].priority != nodes[index].configuration.basePriority {
-            feed(index, .priorityChanged(nodes[index].priority))
-        }
-        if nodes[index].faulted {
-            feed(index, .faultRaised("simulated check down"))
-        }
-        feed(index, .startup)
+        nodes[index].node = Node(configuration: nodes[index].setup.bound(node: index, advertisementInterval: scenario.advertisementInterval))
+        nodes[index].timers = [:]
+        // The runtime reports the link state, then starts the node, then reads the addresses.
+        feed(index, .link("eth0", up: nodes[index].linkUp))
+        feed(index, .start)
+        feed(index, .addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: nodes[index].kernel))
     }
 
-    /// Hands one event to a node's router and carries out the actions, checking the per-step
+    private mutating func reload(_ index: Int, priority: UInt8?) {
+        guard nodes[index].isUp else { return }
+        if let priority { nodes[index].setup.priority = priority }
+        let before = nodes[index].views
+        let routerTimers = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
+        feed(index, .reload(nodes[index].setup.bound(node: index, advertisementInterval: scenario.advertisementInterval)))
+        guard priority == nil else { return }
+        let after = nodes[index].views
+        let routerTimersAfter = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
+        for (old, new) in zip(before, after) where old.id != new.id || old.state != new.state || old.priority != new.priority
+            || old.armedTimers != new.armedTimers {
+            violation("n\(index) \(old.name): a reload with the same file changed it: \(old.state)/\(old.priority) -> \(new.state)/\(new.priority)")
+        }
+        if before.count != after.count || routerTimers != routerTimersAfter {
+            violation("n\(index): a reload with the same file changed the router timers")
+        }
+    }
+
+    /// Hands one event to a node and carries out its effects; the events they raise (failed
+    /// changes, address events from the kernel) are handled next, in order. Then the per-step
     /// invariants.
-    private mutating func feed(_ index: Int, _ event: RouterEvent) {
-        guard var router = nodes[index].router else { return }
-        let before = router.state
-        let actions = router.handle(event, now: now)
-        nodes[index].router = router
-        var state = before
-        for action in actions {
-            switch action {
-            case .sendAdvertisement(let advert):
-                broadcast(advert.encoded(), from: index)
-            case .addVirtualAddresses:
-                nodes[index].holdsVirtualAddress = true
-            case .removeVirtualAddresses:
-                nodes[index].holdsVirtualAddress = false
-            case .sendGratuitousARP:
-                break
-            case .setTimer(let token, let deadline):
-                nodes[index].timers[token.kind] = token
-                queue.push(.timer(node: index, token: token, generation: generations[index]), at: deadline)
-            case .cancelTimer(let kind):
-                nodes[index].timers[kind] = nil
-            case .stateChanged(let from, let to, let reason):
-                report.transitions += 1
-                trace("n\(index) \(from) -> \(to) (\(reason)) priority \(router.priority)")
-                if from != state {
-                    violation("n\(index) reported a transition from \(from) while in \(state)")
-                }
-                state = to
-                if settled {
-                    violation("n\(index) changed state \(from) -> \(to) after the cluster had settled")
-                }
+    private mutating func feed(_ index: Int, _ event: NodeEvent) {
+        var pending = [event]
+        var handled = 0
+        while !pending.isEmpty && handled < 1000 {
+            let next = pending.removeFirst()
+            handled += 1
+            guard var node = nodes[index].node else { return }
+            nodes[index].node = nil  // keep the model uniquely referenced while it changes
+            let effects = node.handle(next, now: now)
+            nodes[index].node = node
+            pending += execute(effects, on: index)
+            // As the daemon does: read the addresses back after changing them.
+            if effects.contains(where: \.changesAddresses) {
+                pending.append(.addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: nodes[index].kernel))
             }
         }
-        if state != router.state {
-            violation("n\(index) reported \(state) but is \(router.state)")
-        }
-        let holds = nodes[index].holdsVirtualAddress
-        if holds != (router.state == .master) {
-            violation("n\(index) is \(router.state) but \(holds ? "holds" : "does not hold") the VIP")
-        }
+        checkStep(index)
     }
 
-    private mutating func broadcast(_ payload: [UInt8], from sender: Int) {
-        let source = nodes[sender].configuration.localAddress
+    private mutating func execute(_ effects: [NodeEffect], on index: Int) -> [NodeEvent] {
+        var failures: [NodeEvent] = []
+        let netlinkError = EffectError(code: -105, message: "simulated netlink failure")
+        for effect in effects {
+            switch effect {
+            case .send(let outbound):
+                guard nodes[index].linkUp else {
+                    failures.append(.effectFailed(effect, EffectError(code: 100, message: "simulated: network is down")))
+                    continue
+                }
+                for destination in outbound.destinations {
+                    let packet = IPv4Packet(source: outbound.source, destination: destination, ttl: 255, payload: outbound.payload)
+                    broadcast(packet.encoded(), from: index)
+                }
+            case .addAddress(let change):
+                guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
+                nodes[index].kernel.insert(change.binding.address.address)
+            case .removeAddress(let change), .removeLeftoverAddress(let change):
+                guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
+                nodes[index].kernel.remove(change.binding.address.address)
+            case .gratuitousARP, .runNotify, .statusChanged:
+                break
+            case .armTimer(let timer, let deadline):
+                nextSequence += 1
+                nodes[index].timers[timer.slot] = (timer, nextSequence)
+                queue.push(.timer(node: index, timer: timer, sequence: nextSequence, generation: generations[index]), at: deadline)
+            case .cancelTimer(let slot):
+                nodes[index].timers[slot] = nil
+            case .runCheck(let run):
+                let outcome: CheckOutcome = nodes[index].healthy ? .success : .failure("simulated Harbor down")
+                let delay = Duration.milliseconds(Int.random(in: 0...30, using: &rng))
+                queue.push(.checkResult(node: index, run: run.id, outcome: outcome, generation: generations[index]), at: now + delay)
+            case .log(let line):
+                guard line.level >= .notice else { break }
+                if line.message.contains(" -> ") && !line.message.hasPrefix("reload") { report.transitions += 1 }
+                trace("n\(index) \(line.message)")
+            }
+        }
+        return failures
+    }
+
+    private mutating func broadcast(_ packet: [UInt8], from sender: Int) {
         for receiver in nodes.indices where receiver != sender && connected(sender, receiver) {
             guard !rng.chance(loss) else { continue }
             let copies = rng.chance(duplication) ? 2 : 1
             for _ in 0..<copies {
-                var bytes = payload
+                var bytes = packet
                 if rng.chance(corruption) {
                     bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
                 }
                 let delay = Duration.nanoseconds(Int64.random(in: 0...nanoseconds(scenario.maxDelay), using: &rng))
-                queue.push(.deliver(payload: bytes, ttl: 255, from: source, to: receiver, generation: generations[receiver]), at: now + delay)
+                queue.push(.deliver(packet: bytes, to: receiver, generation: generations[receiver]), at: now + delay)
             }
         }
     }
@@ -243,13 +292,11 @@ public struct ClusterSimulator {
     /// A stranger on the segment: foreign VRID, wrong auth, wrong TTL, wrong interval, garbage.
     private mutating func injectJunk() {
         let stranger = IPv4Address(10, 250, 0, 250)
-        let base = scenario.nodes[0]
-        var advert = Advertisement(virtualRouterID: base.virtualRouterID, priority: 254,
-                                   advertisementInterval: base.advertisementIntervalSeconds,
-                                   authentication: .password("intruder"), addresses: base.virtualAddresses)
+        var advert = Advertisement(virtualRouterID: 51, priority: 254, advertisementInterval: scenario.advertisementInterval,
+                                   authentication: .password("intruder"), addresses: [ClusterScenario.virtualAddress()])
         var ttl: UInt8 = 255
         switch Int.random(in: 0..<4, using: &rng) {
-        case 0: advert.virtualRouterID &+= 1
+        case 0: advert.virtualRouterID &+= 10
         case 1: ttl = 64
         case 2: advert.advertisementInterval &+= 1
         default: break
@@ -257,41 +304,87 @@ public struct ClusterSimulator {
         let payload = Int.random(in: 0..<5, using: &rng) == 0
             ? (0..<Int.random(in: 0..<40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             : advert.encoded()
+        let packet = IPv4Packet(source: stranger, destination: .vrrpMulticastGroup, ttl: ttl, payload: payload).encoded()
         for receiver in nodes.indices {
-            queue.push(.deliver(payload: payload, ttl: ttl, from: stranger, to: receiver, generation: generations[receiver]), at: now)
+            queue.push(.deliver(packet: packet, to: receiver, generation: generations[receiver]), at: now)
         }
     }
 
     private func connected(_ a: Int, _ b: Int) -> Bool {
+        guard nodes[a].linkUp && nodes[b].linkUp else { return false }
         guard let partition else { return true }
         return partition.contains { $0.contains(a) && $0.contains(b) }
     }
 
+    private mutating func collectDrops(_ index: Int) {
+        guard let node = nodes[index].node else { return }
+        for view in node.instanceViews {
+            for (name, count) in view.drops { report.drops[name, default: 0] += count }
+        }
+        for (_, counts) in node.interfaceDropCounts {
+            for (name, count) in counts { report.drops[name, default: 0] += count }
+        }
+    }
+
     // MARK: - Invariants
 
-    private mutating func checkConverged(label: String) {
-        let eligible = nodes.indices.filter { nodes[$0].isUp && !nodes[$0].faulted }
-        let masters = nodes.indices.filter { nodes[$0].state == .master }
-        let summary = nodes.indices.map { "n\($0)=\(nodes[$0].state.map { "\($0)" } ?? "down")" }.joined(separator: " ")
-        trace("check (\(label)): \(summary)")
-        if eligible.isEmpty {
-            if !masters.isEmpty { violation("\(label): no eligible node, yet masters \(masters)") }
-            return
-        }
-        guard masters.count == 1, let master = masters.first else {
-            violation("\(label): expected exactly one Master among \(eligible), found \(masters) (\(summary))")
-            return
-        }
-        let masterPriority = nodes[master].router?.priority ?? 0
-        for index in eligible where index != master {
-            let node = nodes[index]
-            guard let router = node.router else { continue }
-            if node.configuration.preempt && router.priority > masterPriority {
-                violation("\(label): n\(master) is Master with priority \(masterPriority) but preempting n\(index) has \(router.priority)")
+    private mutating func checkStep(_ index: Int) {
+        guard nodes[index].node?.isRunning == true else { return }
+        let kernel = nodes[index].kernel
+        for (offset, view) in nodes[index].views.enumerated() {
+            let address = ClusterScenario.virtualAddress(offset)
+            for held in view.heldAddresses where !kernel.contains(held) {
+                violation("n\(index) \(view.name) reports holding \(held), but the kernel has not got it")
+            }
+            if view.state == .master && !kernel.contains(address) && view.failingAddresses == 0 {
+                violation("n\(index) \(view.name) is MASTER but the kernel has not got \(address), and no retry is pending")
+            }
+            if view.state != .master && kernel.contains(address) && view.failingAddresses == 0 {
+                violation("n\(index) \(view.name) is \(view.state) but the kernel has \(address), and no removal is pending")
+            }
+            if settled, let previous = lastSettledStates[index]?[offset], previous != view.state {
+                violation("n\(index) \(view.name) changed state \(previous) -> \(view.state) after the cluster had settled")
             }
         }
-        for index in nodes.indices where nodes[index].holdsVirtualAddress && index != master {
-            violation("\(label): n\(index) holds the VIP but n\(master) is Master")
+        if settled { lastSettledStates[index] = nodes[index].views.map(\.state) }
+    }
+
+    private var lastSettledStates: [Int: [RouterState]] = [:]
+
+    private mutating func checkConverged(label: String) {
+        let names = scenario.nodes[0].instanceNames
+        for (offset, name) in names.enumerated() {
+            let address = ClusterScenario.virtualAddress(offset)
+            let views = nodes.map { $0.views.count > offset ? $0.views[offset] : nil }
+            let eligible = nodes.indices.filter { views[$0] != nil && views[$0]?.fault == nil && nodes[$0].linkUp }
+            let masters = nodes.indices.filter { views[$0]?.state == .master }
+            let summary = nodes.indices.map { "n\($0)=\(views[$0].map { "\($0.state)/\($0.priority)" } ?? "down")" }.joined(separator: " ")
+            trace("check (\(label)) \(name): \(summary)")
+            let holders = nodes.indices.filter { nodes[$0].kernel.contains(address) }
+            if eligible.isEmpty {
+                if !masters.isEmpty { violation("\(label) \(name): no eligible node, yet masters \(masters)") }
+                if !holders.isEmpty { violation("\(label) \(name): no eligible node, yet the kernels of \(holders) hold \(address)") }
+                continue
+            }
+            guard masters.count == 1, let master = masters.first, let masterView = views[master] else {
+                violation("\(label) \(name): expected exactly one Master among \(eligible), found \(masters) (\(summary))")
+                continue
+            }
+            if holders != [master] {
+                violation("\(label) \(name): n\(master) is Master but the kernels holding \(address) are \(holders)")
+            }
+            for index in eligible where index != master {
+                guard let view = views[index] else { continue }
+                if nodes[index].setup.preempt && view.priority > masterView.priority {
+                    violation("\(label) \(name): n\(master) is Master with priority \(masterView.priority) but preempting n\(index) has \(view.priority)")
+                }
+            }
+        }
+        if names.count > 1 {
+            for index in nodes.indices {
+                let states = Set(nodes[index].views.map(\.state))
+                if states.count > 1 { violation("\(label): the sync group members of n\(index) are in different states \(states)") }
+            }
         }
     }
 

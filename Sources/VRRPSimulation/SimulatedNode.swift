@@ -1,22 +1,23 @@
+import Node
 import VRRP
 
-/// One machine of the simulated cluster: the router process (if running) and what the
-/// runtime would hold for it (armed timers, whether the VIP is on its interface).
+/// One machine of the simulated cluster: the vipkeeper process (if running), and what the
+/// machine holds whatever the process does: the kernel's addresses, the armed timers of the
+/// process, the health of what its check looks at, and faults of its network.
 struct SimulatedNode {
-    let configuration: RouterConfiguration
-    var router: VirtualRouter?
-    var timers: [TimerKind: TimerToken] = [:]
-    var holdsVirtualAddress = false
-    /// A weight-0 tracker is down on this machine; survives process restarts.
-    var faulted = false
-    /// The effective priority trackers would report; survives process restarts.
-    var priority: UInt8
+    var setup: NodeSetup
+    var node: Node?
+    /// The virtual addresses on eth0, as the simulated kernel has them.
+    var kernel: Set<IPv4Address> = []
+    var timers: [NodeTimer.Slot: (timer: NodeTimer, sequence: UInt64)] = [:]
+    var healthy = true
+    var netlinkFailing = false
+    var linkUp = true
 
-    init(configuration: RouterConfiguration) {
-        self.configuration = configuration
-        self.priority = configuration.basePriority
+    init(setup: NodeSetup) {
+        self.setup = setup
     }
 
-    var isUp: Bool { router != nil }
-    var state: RouterState? { router?.state }
+    var isUp: Bool { node != nil }
+    var views: [InstanceView] { node?.instanceViews ?? [] }
 }

@@ -1,4 +1,4 @@
-import Agent
+import ControlProtocol
 #if canImport(Glibc)
 import Glibc
 #endif

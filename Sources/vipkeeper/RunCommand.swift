@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Config
+import ControlProtocol
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var config: ConfigFileOption
 
     @Option(name: .long, help: "Control socket for `vipkeeper status`.")
-    var socket: String = ControlSocketOption.defaultPath
+    var socket: String = ControlSocket.defaultPath
 
     @Flag(name: .long, help: "Do not open a control socket.")
     var noSocket = false
@@ -48,16 +49,16 @@ struct RunCommand: ParsableCommand {
         guard let configuration = result.configuration else {
             throw fail(AgentError.configurationInvalid(path: path, errors: result.errors))
         }
-        let agent: Agent
+        let daemon: Daemon
         do {
-            agent = try Agent(configuration: configuration,
-                              options: Agent.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
-                                                     configurationPath: path),
-                              signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
+            daemon = try Daemon(configuration: configuration,
+                                options: Daemon.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
+                                                        configurationPath: path),
+                                signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {
             throw fail(error)
         }
-        let status = agent.run()
+        let status = daemon.run()
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -1,4 +1,4 @@
-import Agent
+import ControlProtocol
 import ArgumentParser
 
 /// `vipkeeper status`: what the running daemon is doing.

@@ -1,4 +1,4 @@
-import Agent
+import ControlProtocol
 
 /// The human table of `vipkeeper status`.
 struct StatusTable {
@@ -11,7 +11,7 @@ struct StatusTable {
             let drops = instance.drops.values.reduce(0, +)
             rows.append([
                 instance.name, instance.state + (instance.holdsVirtualAddresses ? "*" : ""), priority, "\(instance.virtualRouterID)",
-                instance.interface, instance.virtualAddresses.map { $0.split(separator: " ").first.map(String.init) ?? $0 }.joined(separator: ","),
+                instance.interface, instance.virtualAddresses.map { $0.address.split(separator: " ").first.map(String.init) ?? $0.address }.joined(separator: ","),
                 instance.master ?? "-", Self.duration(instance.secondsInState),
                 "\(instance.advertisementsSent)/\(instance.advertisementsReceived)", "\(drops)",
             ])
@@ -36,6 +36,15 @@ struct StatusTable {
             }
             let down = instance.trackers.filter { !$0.up }.map(\.name)
             if !down.isEmpty { lines.append("\(instance.name): down: \(down.joined(separator: ", "))") }
+            for address in instance.virtualAddresses where address.failures > 0 || address.foreign {
+                if address.failures > 0 {
+                    lines.append("\(instance.name): \(address.address) NOT HELD: \(address.failures) failed attempt\(address.failures == 1 ? "" : "s"), last: \(address.lastError ?? "?")")
+                }
+                if address.foreign { lines.append("\(instance.name): \(address.address) is present although not held here") }
+            }
+            if instance.addressesRestored > 0 {
+                lines.append("\(instance.name): virtual addresses put back after an external delete: \(instance.addressesRestored)")
+            }
             if !instance.drops.isEmpty {
                 lines.append("\(instance.name): drops: " + instance.drops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             }

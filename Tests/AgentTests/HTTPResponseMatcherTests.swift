@@ -1,4 +1,5 @@
 import Config
+import Node
 import Foundation
 import Testing
 @testable import Agent
@@ -58,7 +59,7 @@ struct HTTPResponseMatcherTests {
     func malformed(body: String) {
         let outcome = check(field: ("status", "healthy"), components: ["core"]).evaluate(status: 200, body: Array(body.utf8))
         #expect(!outcome.succeeded)
-        #expect(outcome.reason?.isEmpty == false)
+        #expect(!outcome.description.isEmpty)
     }
 
     @Test("a request carries Host, Connection: close and configured headers")
@@ -91,7 +92,7 @@ struct HTTPProbeTests {
         #expect(done.wait(timeout: .now() + 15) == .success)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let outcome = try #require(result.get())
-        #expect(outcome.reason?.contains("connection") == true, "\(outcome)")
+        #expect(outcome.description.contains("connection"), "\(outcome)")
         #expect(elapsed < 5, "a refused connect took \(elapsed) s")
     }
 }

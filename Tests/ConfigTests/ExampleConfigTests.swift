@@ -28,7 +28,7 @@ struct ExampleConfigTests {
             #expect(configuration.scripts.first?.schedule.weight == TrackerWeight(-20))
             // A failing nginx check on the master: 100 - 20 = 80 < 90, so the backup preempts.
             var trackers = configuration.trackerSet(for: instance)
-            trackers.set("chk_nginx", isUp: false)
+            trackers.set(.check("chk_nginx"), isUp: false)
             #expect(trackers.effectivePriority == priority - 20)
             let router = configuration.routerConfiguration(for: instance, interfaceAddress: IPv4Address(10, 0, 0, 99))
             #expect(router.localAddress == IPv4Address(source))  // mcast_src_ip wins

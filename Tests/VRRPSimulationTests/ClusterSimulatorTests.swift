@@ -17,10 +17,14 @@ private func seeds() -> [UInt64] {
     return Array(0..<count)
 }
 
-private func node(_ index: Int, priority: UInt8, preempt: Bool = true, auth: String = "harbor", fastPreempt: Bool = false) -> RouterConfiguration {
-    RouterConfiguration(virtualRouterID: 51, basePriority: priority, preempt: preempt, authentication: .password(auth),
-                        virtualAddresses: [ClusterScenario.virtualAddress], localAddress: ClusterScenario.address(of: index),
-                        fastPreempt: fastPreempt)
+private func node(priority: UInt8, preempt: Bool = true, auth: String = "harbor", fastPreempt: Bool = false,
+                  check: NodeSetup.Check? = nil) -> NodeSetup {
+    var setup = NodeSetup(priority: priority)
+    setup.preempt = preempt
+    setup.authentication = .password(auth)
+    setup.fastPreempt = fastPreempt
+    setup.check = check
+    return setup
 }
 
 @Suite("cluster simulator")
@@ -61,56 +65,108 @@ struct ClusterSimulatorTests {
     @Test("a crashed Master is replaced within Master_Down_Interval; it comes back and preempts")
     func crashAndReturn() {
         let scenario = ClusterScenario(
-            seed: 1, nodes: [node(0, priority: 200), node(1, priority: 100)],
+            seed: 1, nodes: [node(priority: 200), node(priority: 100)],
             events: [(.seconds(10), .crash(0)), (.seconds(20), .restart(0))],
             healAt: .seconds(30), maxDelay: .milliseconds(1))
         let report = ClusterSimulator.run(scenario)
         #expect(report.passed, Comment(rawValue: report.failureDescription()))
-        let takeover = report.trace.first { $0.contains("n1 BACKUP -> MASTER") }
+        let takeover = report.trace.first { $0.contains("n1 [VI_1] BACKUP -> MASTER") }
         // crash at 10 s + MDI(100) 3.609 s, give or take the phase of the last advert (≤ 1 s).
         #expect(takeover.map { $0.hasPrefix("[12.") || $0.hasPrefix("[13.") } == true, "\(takeover ?? "no takeover")")
-        #expect(report.trace.contains { $0.contains("n0 BACKUP -> MASTER") && $0.hasPrefix("[23.") })
+        #expect(report.trace.contains { $0.contains("n0 [VI_1] BACKUP -> MASTER") && $0.hasPrefix("[23.") })
     }
 
     @Test("nopreempt: the incumbent keeps the VIP when a higher priority returns")
     func nopreemptIncumbent() {
         let scenario = ClusterScenario(
-            seed: 2, nodes: [node(0, priority: 200, preempt: false), node(1, priority: 100, preempt: false)],
+            seed: 2, nodes: [node(priority: 200, preempt: false), node(priority: 100, preempt: false)],
             events: [(.seconds(10), .stop(0)), (.seconds(15), .restart(0))],
             healAt: .seconds(20), maxDelay: .milliseconds(1))
         let report = ClusterSimulator.run(scenario)
         #expect(report.passed, Comment(rawValue: report.failureDescription()))
         // Graceful stop: takeover after Skew_Time (0.609 s), not Master_Down_Interval.
-        #expect(report.trace.contains { $0.hasPrefix("[10.6") && $0.contains("n1 BACKUP -> MASTER") })
-        #expect(report.trace.last { $0.contains("check (settled)") }?.contains("n0=BACKUP n1=MASTER") == true)
+        #expect(report.trace.contains { $0.hasPrefix("[10.6") && $0.contains("n1 [VI_1] BACKUP -> MASTER") })
+        #expect(report.trace.last { $0.contains("check (settled)") }?.contains("n0=BACKUP/200 n1=MASTER/100") == true)
     }
 
     @Test("fast_preempt: a returning or healthier node takes over on the first lower advert, without flapping")
     func fastPreempt() {
+        // Node 0's check weighs -80: failing, it advertises 120, below node 2's 150.
         let scenario = ClusterScenario(
-            seed: 4, nodes: [node(0, priority: 200, fastPreempt: true), node(1, priority: 100, fastPreempt: true),
-                             node(2, priority: 150, fastPreempt: true)],
-            events: [(.seconds(10), .crash(0)), (.seconds(20), .restart(0)), (.seconds(30), .setPriority(0, 120)),
-                     (.seconds(40), .setPriority(0, 200))],
+            seed: 4, nodes: [node(priority: 200, fastPreempt: true, check: .init(weight: -80, interval: .milliseconds(100))),
+                             node(priority: 100, fastPreempt: true), node(priority: 150, fastPreempt: true)],
+            events: [(.seconds(10), .crash(0)), (.seconds(20), .restart(0)), (.seconds(30), .setHealth(0, healthy: false)),
+                     (.seconds(40), .setHealth(0, healthy: true))],
             healAt: .seconds(50), maxDelay: .milliseconds(1))
         let report = ClusterSimulator.run(scenario)
         #expect(report.passed, Comment(rawValue: report.failureDescription()))
         // Restart at 20 s: node 0 preempts on the first advert of node 2 (within one interval),
         // not after its Master_Down_Interval (3.2 s).
-        let back = report.trace.first { $0.contains("n0 BACKUP -> MASTER") && $0.hasPrefix("[20.") }
+        let back = report.trace.first { $0.contains("n0 [VI_1] BACKUP -> MASTER") && $0.hasPrefix("[20.") }
         #expect(back?.contains("fast preemption") == true, "\(report.trace.filter { $0.contains("n0") })")
-        // Priority 120 at 30 s: node 2 (150) takes over on the advert that carries it, at once.
-        #expect(report.trace.contains { $0.hasPrefix("[30.0") && $0.contains("n2 BACKUP -> MASTER (fast preemption") })
+        // The check fails at 30 s (seen within 0.1 s): node 2 (150) takes over on the advert that
+        // carries 120, at once.
+        #expect(report.trace.contains { $0.hasPrefix("[30.") && $0.contains("n2 [VI_1] BACKUP -> MASTER (fast preemption") },
+                "\(report.trace.filter { $0.contains("->") })")
         // Exactly the expected hand-overs: no flapping between the three.
         let transitionsToMaster = report.trace.filter { $0.contains("-> MASTER") }.count
         #expect(transitionsToMaster == 5, "\(report.trace.filter { $0.contains("->") })")
+    }
+
+    @Test("a virtual address deleted behind a Master's back is put back at once; failed netlink changes are retried, never reported as held")
+    func addressFaults() {
+        let scenario = ClusterScenario(
+            seed: 5, nodes: [node(priority: 200), node(priority: 100)],
+            events: [(.seconds(10), .deleteAddresses(0)), (.seconds(15), .netlinkFailing(0, true)), (.seconds(15.5), .deleteAddresses(0)),
+                     (.seconds(18), .netlinkFailing(0, false))],
+            healAt: .seconds(25), maxDelay: .milliseconds(1))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        #expect(report.trace.contains { $0.hasPrefix("[10.000s]") && $0.contains("was deleted by someone else while MASTER; adding it back") })
+        #expect(report.trace.contains { $0.hasPrefix("[15.500s]") && $0.contains("could not add 10.250.0.100/24 dev eth0") })
+        // Netlink works again at 18 s: the next retry (every second) puts it back.
+        #expect(report.trace.contains { $0.hasPrefix("[18.500s]") && $0.contains("is on eth0 after 3 failed attempts") },
+                "\(report.trace.filter { $0.contains("n0") })")
+        // n0 stayed Master all along: no transition after the election.
+        #expect(report.trace.filter { $0.contains("-> MASTER") }.count == 1)
+    }
+
+    @Test("SIGHUP with the same file changes nothing; with a lower priority the Master restarts and the peer takes over")
+    func reloads() {
+        let scenario = ClusterScenario(
+            seed: 6, nodes: [node(priority: 200, check: .init(weight: -20, rise: 2, fall: 2)), node(priority: 150)],
+            events: [(.seconds(10), .reloadUnchanged(0)), (.seconds(12), .setHealth(0, healthy: false)),
+                     (.seconds(16), .reloadUnchanged(0)), (.seconds(20), .reloadPriority(0, 100))],
+            healAt: .seconds(30), maxDelay: .milliseconds(1))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        #expect(report.trace.contains { $0.hasPrefix("[10.000s]") && $0.contains("reload applied: 1 unchanged (VI_1), 0 restarted") })
+        // 200 - 20 = 180 > 150: node 0 stays Master through the failing check and the reload.
+        #expect(report.trace.contains { $0.hasPrefix("[20.000s]") && $0.contains("reload applied: 0 unchanged, 1 restarted (VI_1)") })
+        #expect(report.trace.contains { $0.hasPrefix("[20.414s]") && $0.contains("n1 [VI_1] BACKUP -> MASTER") },
+                "\(report.trace.joined(separator: "\n"))")
+        #expect(report.trace.last { $0.contains("check (settled)") }?.contains("n0=BACKUP/80 n1=MASTER/150") == true)
+    }
+
+    @Test("a sync group moves together: one member's failing check moves both addresses")
+    func syncGroup() {
+        var a = node(priority: 200, check: .init(weight: 0))
+        a.syncGroup = true
+        var b = node(priority: 100)
+        b.syncGroup = true
+        let scenario = ClusterScenario(seed: 7, nodes: [a, b], events: [(.seconds(10), .setHealth(0, healthy: false))],
+                                       healAt: .seconds(20), maxDelay: .milliseconds(1))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        #expect(report.trace.contains { $0.contains("n0 [VI_2] MASTER -> FAULT (fault: sync group VG_1: VI_1 has chk down)") })
+        #expect(report.trace.filter { $0.contains("n1 [VI_") && $0.contains("BACKUP -> MASTER") }.count == 2)
     }
 
     @Test("the invariant checker catches a cluster that cannot converge")
     func checkerCanFail() {
         // Mismatched passwords: each drops the other's adverts, so both stay Master forever.
         let scenario = ClusterScenario(
-            seed: 3, nodes: [node(0, priority: 200), node(1, priority: 100, auth: "other")],
+            seed: 3, nodes: [node(priority: 200), node(priority: 100, auth: "other")],
             events: [], healAt: .seconds(5), maxDelay: .milliseconds(1))
         let report = ClusterSimulator.run(scenario)
         #expect(!report.passed)

@@ -35,5 +35,5 @@ extension Box where Value == CheckResultCounter {
 }
 
 extension Box where Value == TrackerSet {
-    func set(_ name: String, isUp: Bool) -> Bool { value.set(name, isUp: isUp) }
+    func set(_ object: TrackedObject, isUp: Bool) -> Bool { value.set(object, isUp: isUp) }
 }

@@ -51,48 +51,50 @@ struct TrackerTests {
     @Test("effective priority is clamped to 1...254 and the owner stays 255")
     func clamp() {
         var set = TrackerSet(basePriority: 100, entries: [
-            .init(name: "a", weight: TrackerWeight(-60), isUp: true),
-            .init(name: "b", weight: TrackerWeight(-60), isUp: true),
-            .init(name: "c", weight: TrackerWeight(200), isUp: false),
+            .init(.check("a"), weight: TrackerWeight(-60), isUp: true),
+            .init(.check("b"), weight: TrackerWeight(-60), isUp: true),
+            .init(.check("c"), weight: TrackerWeight(200), isUp: false),
         ])
         #expect(set.effectivePriority == 100)
-        set.set("a", isUp: false)
+        set.set(.check("a"), isUp: false)
         #expect(set.effectivePriority == 40)
-        set.set("b", isUp: false)
+        set.set(.check("b"), isUp: false)
         #expect(set.effectivePriority == 1)
-        set.set("c", isUp: true)
+        set.set(.check("c"), isUp: true)
         #expect(set.effectivePriority == 180)
-        set.set("a", isUp: true); set.set("b", isUp: true)
+        set.set(.check("a"), isUp: true); set.set(.check("b"), isUp: true)
         #expect(set.effectivePriority == 254)
-        var owner = TrackerSet(basePriority: 255, entries: [.init(name: "a", weight: TrackerWeight(-60), isUp: false)])
+        var owner = TrackerSet(basePriority: 255, entries: [.init(.check("a"), weight: TrackerWeight(-60), isUp: false)])
         #expect(owner.effectivePriority == 255)
-        owner.set("a", isUp: true)
+        owner.set(.check("a"), isUp: true)
         #expect(owner.effectivePriority == 255)
     }
 
     @Test("a router is brought to a tracker verdict: priority, FAULT raised, FAULT cleared")
     func verdictEvents() {
         let healthy = TrackerSet(basePriority: 100, entries: [
-            .init(name: "chk_nginx", weight: TrackerWeight(-20), isUp: true),
-            .init(name: "link:eth0", weight: TrackerWeight(0), isUp: true),
+            .init(.check("chk_nginx"), weight: TrackerWeight(-20), isUp: true),
+            .init(.interface("eth0"), weight: TrackerWeight(0), isUp: true),
         ])
         let box = Box(healthy)
-        #expect(box.set("chk_nginx", isUp: false))
-        #expect(!box.set("chk_nginx", isUp: false))
+        #expect(box.set(.check("chk_nginx"), isUp: false))
+        #expect(!box.set(.check("chk_nginx"), isUp: false))
         #expect(box.value.effectivePriority == 80)
         #expect(box.value.adjustment == -20)
         #expect(box.value.effectivePriority(adding: -30) == 50)  // a sync-group peer's weight
-        #expect(box.value.faultReason == nil)
-        #expect(box.set("link:eth0", isUp: false))
-        #expect(box.value.faultReason == "link:eth0 down")
+        #expect(box.value.fault == nil)
+        #expect(box.set(.interface("eth0"), isUp: false))
+        #expect(box.value.fault == .down([.interface("eth0")]))
+        #expect(box.value.fault?.description == "interface eth0 down")
 
+        let linkDown = FaultCause.down([.interface("eth0")])
         let driver = RouterDriver(RouterConfiguration(virtualRouterID: 1, virtualAddresses: [IPv4Address(10, 250, 0, 1)],
                                                       localAddress: IPv4Address(10, 250, 0, 2)))
         #expect(driver.router.events(towardPriority: 100, fault: nil) == [])
-        #expect(driver.router.events(towardPriority: 80, fault: "link:eth0 down") == [.priorityChanged(80), .faultRaised("link:eth0 down")])
-        _ = driver.handle(.faultRaised("link:eth0 down"), now: .origin)
-        #expect(driver.router.events(towardPriority: 100, fault: "link:eth0 down") == [])
-        #expect(driver.router.events(towardPriority: 100, fault: "chk down") == [.faultRaised("chk down")])
+        #expect(driver.router.events(towardPriority: 80, fault: linkDown) == [.priorityChanged(80), .faultRaised(linkDown)])
+        _ = driver.handle(.faultRaised(linkDown), now: .origin)
+        #expect(driver.router.events(towardPriority: 100, fault: linkDown) == [])
+        #expect(driver.router.events(towardPriority: 100, fault: .down([.check("chk")])) == [.faultRaised(.down([.check("chk")]))])
         #expect(driver.router.events(towardPriority: 100, fault: nil) == [.faultCleared])
     }
 }

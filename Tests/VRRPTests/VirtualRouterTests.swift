@@ -27,6 +27,11 @@ func ours(_ priority: UInt8) -> RouterAction {
 
 func at(_ seconds: Double) -> Instant { .seconds(seconds) }
 
+/// A FAULT caused by the named checks being down (`"chk_nginx down"`, `"eth0 down, chk down"`).
+func fault(_ text: String) -> FaultCause {
+    .down(text.split(separator: " ").filter { $0 != "down" }.map { .check(String($0.filter { $0 != "," })) })
+}
+
 func timer(_ kind: TimerKind, _ generation: UInt64, _ deadline: Instant) -> RouterAction {
     .setTimer(TimerToken(kind: kind, generation: generation), deadline: deadline)
 }
@@ -66,7 +71,7 @@ struct InitializeTests {
     func startupOwner() {
         let router = RouterDriver(makeConfig(priority: 255))
         #expect(router.handle(.startup, now: at(0)) == [
-            ours(255), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            ours(255), .addVirtualAddresses, .sendGratuitousARP(count: 5),
             timer(.advertisement, 1, at(1)), timer(.gratuitousARPDelay, 2, at(5)),
             .stateChanged(from: .initialize, to: .master, reason: .addressOwner),
         ])
@@ -75,8 +80,8 @@ struct InitializeTests {
     @Test("a fault present at startup starts in FAULT, holding nothing")
     func startupFaulted() {
         let router = RouterDriver(makeConfig())
-        #expect(router.handle(.faultRaised("chk_nginx down"), now: at(0)) == [])
-        #expect(router.handle(.startup, now: at(0)) == [.stateChanged(from: .initialize, to: .fault, reason: .fault("chk_nginx down"))])
+        #expect(router.handle(.faultRaised(fault("chk_nginx down")), now: at(0)) == [])
+        #expect(router.handle(.startup, now: at(0)) == [.stateChanged(from: .initialize, to: .fault, reason: .fault(fault("chk_nginx down")))])
     }
 
     @Test("Initialize ignores adverts and a second startup")
@@ -94,7 +99,7 @@ struct BackupTests {
     func downTimerFires() {
         let router = backup()
         #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(0) + mdi100) == [
-            ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 5),
             timer(.advertisement, 2, at(0) + mdi100 + .seconds(1)), timer(.gratuitousARPDelay, 3, at(0) + mdi100 + .seconds(5)),
             .stateChanged(from: .backup, to: .master, reason: .masterDown),
         ])
@@ -133,7 +138,7 @@ struct BackupTests {
     func fastPreempt() {
         let router = backup(makeConfig(fastPreempt: true))
         #expect(router.handle(advert(80, from: lowerAddress), now: at(2)) == [
-            .cancelTimer(.masterDown), ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 1),
+            .cancelTimer(.masterDown), ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 5),
             timer(.advertisement, 2, at(3)), timer(.gratuitousARPDelay, 3, at(7)),
             .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: lowerAddress, priority: 80)),
         ])
@@ -232,17 +237,17 @@ struct MasterTests {
     @Test("equal priority from a lower primary address: stay Master and answer")
     func equalLowerAddress() {
         let router = master()
-        #expect(router.handle(advert(100, from: lowerAddress), now: at(4)) == [ours(100), .sendGratuitousARP(count: 1)])
+        #expect(router.handle(advert(100, from: lowerAddress), now: at(4)) == [ours(100), .sendGratuitousARP(count: 5)])
         #expect(router.state == .master)
     }
 
     @Test("lower priority: answer with advert and gratuitous ARP, at most once per interval")
     func lowerPriorityAnswerRateLimited() {
         let router = master()
-        #expect(router.handle(advert(50), now: at(4)) == [ours(100), .sendGratuitousARP(count: 1)])
+        #expect(router.handle(advert(50), now: at(4)) == [ours(100), .sendGratuitousARP(count: 5)])
         #expect(router.handle(advert(50), now: at(4.5)) == [])
         #expect(router.handle(advert(50), now: at(4.99)) == [])
-        #expect(router.handle(advert(50), now: at(5)) == [ours(100), .sendGratuitousARP(count: 1)])
+        #expect(router.handle(advert(50), now: at(5)) == [ours(100), .sendGratuitousARP(count: 5)])
     }
 
     @Test("vrrp_higher_prio_send_advert: one more advert before yielding")
@@ -299,35 +304,35 @@ struct FaultTests {
     @Test("Master in fault: priority-0 advert, remove VIPs, FAULT")
     func masterFault() {
         let router = master()
-        #expect(router.handle(.faultRaised("chk_nginx down"), now: at(9)) == [
+        #expect(router.handle(.faultRaised(fault("chk_nginx down")), now: at(9)) == [
             .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), .removeVirtualAddresses,
-            .stateChanged(from: .master, to: .fault, reason: .fault("chk_nginx down")),
+            .stateChanged(from: .master, to: .fault, reason: .fault(fault("chk_nginx down"))),
         ])
     }
 
     @Test("Backup in fault: stop the down timer, FAULT")
     func backupFault() {
         let router = backup()
-        #expect(router.handle(.faultRaised("eth0 down"), now: at(1)) == [
-            .cancelTimer(.masterDown), .stateChanged(from: .backup, to: .fault, reason: .fault("eth0 down")),
+        #expect(router.handle(.faultRaised(fault("eth0 down")), now: at(1)) == [
+            .cancelTimer(.masterDown), .stateChanged(from: .backup, to: .fault, reason: .fault(fault("eth0 down"))),
         ])
     }
 
     @Test("FAULT ignores adverts, stale timers and priority changes, says nothing")
     func faultIsSilent() {
         let router = backup()
-        _ = router.handle(.faultRaised("eth0 down"), now: at(1))
+        _ = router.handle(.faultRaised(fault("eth0 down")), now: at(1))
         #expect(router.handle(advert(0), now: at(2)) == [])
         #expect(router.handle(.timerFired(TimerToken(kind: .masterDown, generation: 1)), now: at(4)) == [])
         #expect(router.handle(.priorityChanged(90), now: at(5)) == [])
-        #expect(router.handle(.faultRaised("eth0 down, chk down"), now: at(5)) == [])
+        #expect(router.handle(.faultRaised(fault("eth0 down, chk down")), now: at(5)) == [])
         #expect(router.state == .fault)
     }
 
     @Test("fault cleared: back to Backup with a fresh down timer")
     func cleared() {
         let router = backup()
-        _ = router.handle(.faultRaised("eth0 down"), now: at(1))
+        _ = router.handle(.faultRaised(fault("eth0 down")), now: at(1))
         #expect(router.handle(.faultCleared, now: at(10)) == [
             timer(.masterDown, 2, at(10) + mdi100), .stateChanged(from: .fault, to: .backup, reason: .faultCleared),
         ])
@@ -337,7 +342,7 @@ struct FaultTests {
     @Test("the owner leaves FAULT straight to Master")
     func ownerCleared() {
         let router = RouterDriver(makeConfig(priority: 255))
-        _ = router.handle(.faultRaised("eth0 down"), now: at(0))
+        _ = router.handle(.faultRaised(fault("eth0 down")), now: at(0))
         _ = router.handle(.startup, now: at(0))
         #expect(router.handle(.faultCleared, now: at(3)).last == .stateChanged(from: .fault, to: .master, reason: .addressOwner))
     }
@@ -345,7 +350,34 @@ struct FaultTests {
     @Test("shutdown from FAULT goes to Initialize without adverts")
     func shutdownFromFault() {
         let router = backup()
-        _ = router.handle(.faultRaised("x down"), now: at(1))
+        _ = router.handle(.faultRaised(fault("x down")), now: at(1))
         #expect(router.handle(.shutdown, now: at(2)) == [.stateChanged(from: .fault, to: .initialize, reason: .shutdown)])
+    }
+}
+
+@Suite("sync groups (keepalived vrrp_sync_master / vrrp_sync_backup)")
+struct SyncGroupEventTests {
+    @Test("a Backup follows a member that became Master: advert, VIPs, GARP, Adver_Timer, Master")
+    func followMaster() {
+        let router = backup()
+        let actions = router.handle(.syncGroupMaster(group: "VG", member: "VI_2"), now: at(1))
+        #expect(actions.first == .cancelTimer(.masterDown))
+        #expect(actions.contains(ours(100)) && actions.contains(.addVirtualAddresses))
+        #expect(actions.last == .stateChanged(from: .backup, to: .master, reason: .syncGroup(group: "VG", member: "VI_2")))
+        #expect(router.handle(.syncGroupMaster(group: "VG", member: "VI_2"), now: at(2)) == [])
+    }
+
+    @Test("a Master follows a member that went Backup: VIPs released, down timer, Backup; the owner and non-Masters ignore it")
+    func followBackup() {
+        let router = master()
+        #expect(router.handle(.syncGroupBackup(group: "VG", member: "VI_2"), now: at(9)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), .removeVirtualAddresses,
+            timer(.masterDown, 4, at(9) + mdi100),
+            .stateChanged(from: .master, to: .backup, reason: .syncGroup(group: "VG", member: "VI_2")),
+        ])
+        #expect(backup().handle(.syncGroupBackup(group: "VG", member: "VI_2"), now: at(1)) == [])
+        let owner = RouterDriver(makeConfig(priority: 255))
+        _ = owner.handle(.startup, now: at(0))
+        #expect(owner.handle(.syncGroupBackup(group: "VG", member: "VI_2"), now: at(1)) == [])
     }
 }

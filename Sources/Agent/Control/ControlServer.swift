@@ -1,4 +1,5 @@
 import Config
+import ControlProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,9 @@ final class ControlServer {
     let path: String
     let fileDescriptor: Int32
     private(set) var connections: [Connection] = []
-    static let maximumConnections = 16
+    /// Open connections at most. Past it a new client gets a one-line error and is closed at
+    /// once, so the listening socket never stays readable unserviced (that would spin the loop).
+    static let maximumConnections = 128
     static let maximumRequest = 4096
 
     init(path: String) throws(AgentError) {
@@ -63,13 +66,19 @@ final class ControlServer {
         unlink(path)
     }
 
-    /// Accepts waiting clients.
+    /// Accepts every waiting client (at most a bounded number per turn).
     func acceptClients(now: Int64) {
-        while connections.count < Self.maximumConnections {
+        for _ in 0..<64 {
             let client = accept(fileDescriptor, nil, nil)
             guard client >= 0 else { return }
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            guard connections.count < Self.maximumConnections else {
+                let busy = Array("{\"error\": \"too many open control connections; try again\"}\n".utf8)
+                _ = busy.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                close(client)
+                continue
+            }
             connections.append(Connection(fileDescriptor: client, opened: now))
         }
     }

@@ -1,4 +1,5 @@
 import Config
+import Node
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -89,6 +90,7 @@ final class HTTPProbe: Sendable {
             deadline.cancel()
             switch result {
             case .success(let answer): completion(matcher.evaluate(status: answer.status, body: answer.body))
+            case .failure(Failure.timedOut(let timeout)): completion(.timedOut(timeout))
             case .failure(let error): completion(.failure("\(check.method) \(url): \(Self.describe(error))"))
             }
         }

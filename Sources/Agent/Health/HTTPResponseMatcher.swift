@@ -1,4 +1,5 @@
 import Config
+import Node
 
 /// Decides whether an HTTP answer means "healthy" for a `vrrp_http_check` (spec/harbor.md):
 /// the status must be one of `expect_status`, the body must contain `expect_body`, the

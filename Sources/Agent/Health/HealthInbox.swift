@@ -1,3 +1,4 @@
+import Node
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 final class HealthInbox: Sendable {
     let readDescriptor: Int32
     private let writeDescriptor: Int32
-    private let queue = Mutex<[(check: Int, outcome: CheckOutcome)]>([])
+    private let queue = Mutex<[(run: CheckRunID, outcome: CheckOutcome)]>([])
 
     init() throws(AgentError) {
         var fds: [Int32] = [0, 0]
@@ -26,13 +27,13 @@ final class HealthInbox: Sendable {
         close(writeDescriptor)
     }
 
-    func post(check: Int, outcome: CheckOutcome) {
-        queue.withLock { $0.append((check, outcome)) }
+    func post(run: CheckRunID, outcome: CheckOutcome) {
+        queue.withLock { $0.append((run, outcome)) }
         var byte: UInt8 = 1
         _ = write(writeDescriptor, &byte, 1)
     }
 
-    func drain() -> [(check: Int, outcome: CheckOutcome)] {
+    func drain() -> [(run: CheckRunID, outcome: CheckOutcome)] {
         var buffer = [UInt8](repeating: 0, count: 256)
         while read(readDescriptor, &buffer, buffer.count) > 0 {}
         return queue.withLock { items in

@@ -1,48 +1,113 @@
 import Config
+import Node
 import VRRP
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every child process the daemon runs (check scripts, notify scripts), watched through
-/// pidfds in the event loop and killed, with its whole process group, at its deadline.
-final class ProcessSupervisor {
-    private struct Entry {
-        let child: ChildProcess
+/// pidfds in the event loop. Nothing here waits: a child past its deadline gets SIGKILL (its
+/// whole process group) and is reported as timed out at once; it is reaped when its pidfd
+/// says it has gone. One that is still there `stuckAfter` the kill (stuck in the kernel, in
+/// uninterruptible sleep) is reported once and counted, and never delays anything else.
+final class ProcessSupervisor<Tag> {
+    struct Finished {
+        var tag: Tag
+        var outcome: ChildOutcome
+        var startedAt: Instant
+        /// The timeout it was started with.
+        var timeout: Duration
+    }
+
+    private struct Running {
+        let child: ChildHandle
+        let tag: Tag
+        let startedAt: Instant
         let deadline: Instant
-        let completion: (ChildProcess.Outcome) -> Void
     }
 
-    private var entries: [Int32: Entry] = [:]
-
-    func start(_ command: ScriptCommand, credentials: ScriptCredentials, extraArguments: [String] = [],
-               timeout: Duration, now: Instant, completion: @escaping (ChildProcess.Outcome) -> Void) throws(AgentError) {
-        let child = try ChildProcess(command, credentials: credentials, extraArguments: extraArguments)
-        entries[child.pidFileDescriptor] = Entry(child: child, deadline: now + timeout, completion: completion)
+    private struct Dying {
+        let child: ChildHandle
+        let tag: Tag
+        let killedAt: Instant
+        var reported = false
     }
 
-    var descriptors: [Int32] { entries.keys.sorted() }
-    var nextDeadline: Instant? { entries.values.map(\.deadline).min() }
-    var isEmpty: Bool { entries.isEmpty }
+    typealias Launcher = (ScriptCommand, Credentials, [String]) throws(AgentError) -> ChildHandle
 
-    /// A pidfd became readable: the child exited.
-    func exited(_ descriptor: Int32) {
-        guard let entry = entries[descriptor], let outcome = entry.child.reap() else { return }
-        entries[descriptor] = nil
-        entry.completion(outcome)
+    private let launch: Launcher
+    let stuckAfter: Duration
+    private var running: [Int32: Running] = [:]
+    private var dying: [Int32: Dying] = [:]
+
+    init(stuckAfter: Duration = .seconds(5),
+         launch: @escaping Launcher = { command, credentials, arguments throws(AgentError) in
+             try ChildProcess(command, credentials: credentials, extraArguments: arguments)
+         }) {
+        self.stuckAfter = stuckAfter
+        self.launch = launch
     }
 
-    /// Kills children past their deadline.
-    func expire(now: Instant) {
-        for (descriptor, entry) in entries.sorted(by: { $0.key < $1.key }) where entry.deadline <= now {
-            entries[descriptor] = nil
-            entry.completion(entry.child.terminate())
+    func start(_ command: ScriptCommand, credentials: Credentials, extraArguments: [String] = [], timeout: Duration,
+               now: Instant, tag: Tag) throws(AgentError) {
+        let child = try launch(command, credentials, extraArguments)
+        running[child.pidFileDescriptor] = Running(child: child, tag: tag, startedAt: now, deadline: now + timeout)
+    }
+
+    /// Every pidfd to poll: running children and killed ones not yet gone.
+    var descriptors: [Int32] { (Array(running.keys) + Array(dying.keys)).sorted() }
+
+    var nextDeadline: Instant? {
+        let deadlines = running.values.map(\.deadline) + dying.values.filter { !$0.reported }.map { $0.killedAt + stuckAfter }
+        return deadlines.min()
+    }
+
+    var isEmpty: Bool { running.isEmpty }
+    /// Children that did not exit `stuckAfter` their SIGKILL.
+    var stuck: Int { dying.values.filter(\.reported).count }
+
+    /// The pid of a killed child whose tag matches and that is still there: the next run of
+    /// the same check must not start beside it.
+    func dyingChild(where matches: (Tag) -> Bool) -> pid_t? {
+        dying.values.first { matches($0.tag) }?.child.pid
+    }
+
+    /// A pidfd became readable: the child exited (or a killed one is finally gone).
+    func readable(_ descriptor: Int32) -> Finished? {
+        if let entry = running[descriptor] {
+            guard let outcome = entry.child.reap() else { return nil }
+            running[descriptor] = nil
+            return Finished(tag: entry.tag, outcome: outcome, startedAt: entry.startedAt, timeout: entry.deadline - entry.startedAt)
         }
+        if let entry = dying[descriptor], entry.child.reap() != nil {
+            dying[descriptor] = nil
+        }
+        return nil
     }
 
-    /// Kills every child (shutdown).
-    func terminateAll() {
-        let all = entries
-        entries = [:]
-        for (_, entry) in all.sorted(by: { $0.key < $1.key }) {
-            entry.completion(entry.child.terminate())
+    /// Kills children past their deadline and reports them timed out; returns the lines to log
+    /// about killed children that will not go away.
+    func expire(now: Instant) -> (finished: [Finished], stuck: [String]) {
+        var finished: [Finished] = []
+        for (descriptor, entry) in running.sorted(by: { $0.key < $1.key }) where entry.deadline <= now {
+            running[descriptor] = nil
+            entry.child.kill()
+            if entry.child.reap() == nil {
+                dying[descriptor] = Dying(child: entry.child, tag: entry.tag, killedAt: now)
+            }
+            finished.append(Finished(tag: entry.tag, outcome: .timedOut, startedAt: entry.startedAt, timeout: entry.deadline - entry.startedAt))
         }
+        var lines: [String] = []
+        for (descriptor, entry) in dying.sorted(by: { $0.key < $1.key }) where !entry.reported && now >= entry.killedAt + stuckAfter {
+            dying[descriptor]?.reported = true
+            lines.append("child process \(entry.child.pid) has not exited \(stuckAfter.formattedSeconds) s after SIGKILL (stuck in the kernel?); it is not waited for")
+        }
+        return (finished, lines)
+    }
+
+    /// Kills every child (shutdown); nothing is waited for.
+    func killAll() {
+        for entry in running.values { entry.child.kill() }
+        for entry in dying.values { entry.child.kill() }
     }
 }

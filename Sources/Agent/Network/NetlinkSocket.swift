@@ -7,8 +7,8 @@ import Glibc
 final class NetlinkSocket {
     let handle: OpaquePointer
 
-    /// - Parameter subscribeToLinks: join RTNLGRP_LINK to hear link state changes; such a
-    ///   socket is non-blocking and polled by the event loop.
+    /// - Parameter subscribeToLinks: join RTNLGRP_LINK and RTNLGRP_IPV4_IFADDR to hear link
+    ///   state and address changes; such a socket is non-blocking and polled by the event loop.
     init(subscribeToLinks: Bool = false) throws(AgentError) {
         guard let socket = nl_socket_alloc() else { throw .netlink(operation: "socket allocation", code: -Int32(NLE_NOMEM)) }
         handle = socket
@@ -21,10 +21,12 @@ final class NetlinkSocket {
             throw .netlink(operation: "connect", code: connected)
         }
         if subscribeToLinks {
-            let joined = nl_socket_add_membership(socket, Int32(RTNLGRP_LINK.rawValue))
-            guard joined == 0 else {
-                nl_socket_free(socket)
-                throw .netlink(operation: "join RTNLGRP_LINK", code: joined)
+            for (group, name) in [(RTNLGRP_LINK, "RTNLGRP_LINK"), (RTNLGRP_IPV4_IFADDR, "RTNLGRP_IPV4_IFADDR")] {
+                let joined = nl_socket_add_membership(socket, Int32(group.rawValue))
+                guard joined == 0 else {
+                    nl_socket_free(socket)
+                    throw .netlink(operation: "join \(name)", code: joined)
+                }
             }
             _ = nl_socket_set_nonblocking(socket)
         }
@@ -36,7 +38,7 @@ final class NetlinkSocket {
 
     var fileDescriptor: Int32 { nl_socket_get_fd(handle) }
 
-    /// Reads and discards every pending notification (the caller re-reads link state).
+    /// Reads and discards every pending notification (the caller re-reads links and addresses).
     func drain() {
         for _ in 0..<1000 {
             if nl_recvmsgs_default(handle) < 0 { return }

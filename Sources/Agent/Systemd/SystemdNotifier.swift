@@ -1,3 +1,4 @@
+import ControlProtocol
 #if canImport(Glibc)
 import Glibc
 #endif

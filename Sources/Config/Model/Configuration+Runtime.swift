@@ -21,27 +21,19 @@ extension Configuration {
     /// The instance's trackers at startup: checks (with the instance's weight override, else
     /// the check's own weight; `init_fail` starts them down), then links: the instance's own
     /// interface (weight 0: down means FAULT, as in keepalived) and each `track_interface`,
-    /// named `link:IF` and assumed up until the link watcher says otherwise.
+    /// assumed up until the link watcher says otherwise.
     public func trackerSet(for instance: InstanceDefinition) -> TrackerSet {
         var entries: [TrackerSet.Entry] = []
         for tracked in instance.trackedChecks {
             guard let schedule = check(named: tracked.name) else { continue }
-            entries.append(.init(name: tracked.name, weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
+            entries.append(.init(.check(tracked.name), weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
         }
         if let interface = instance.interface {
-            entries.append(.init(name: Self.linkTrackerName(interface), weight: TrackerWeight(0), isUp: true))
+            entries.append(.init(.interface(interface), weight: TrackerWeight(0), isUp: true))
         }
         for interface in instance.trackedInterfaces {
-            entries.append(.init(name: Self.linkTrackerName(interface.name), weight: interface.weight, isUp: true))
+            entries.append(.init(.interface(interface.name), weight: interface.weight, isUp: true))
         }
         return TrackerSet(basePriority: instance.priority, entries: entries)
-    }
-
-    /// The tracker name of an interface's link state.
-    public static func linkTrackerName(_ interface: String) -> String { "link:\(interface)" }
-
-    /// The interface name behind a link tracker name, or nil for a check.
-    public static func interface(ofLinkTracker name: String) -> String? {
-        name.hasPrefix("link:") ? String(name.dropFirst(5)) : nil
     }
 }

@@ -42,24 +42,3 @@ extension HTTPCheckDefinition {
         return copy
     }
 }
-
-extension Configuration {
-    /// Whether `instance` runs exactly the same under both configurations: its own settings,
-    /// the global settings that shape its router, and every check it tracks.
-    public func runsSame(_ instance: InstanceDefinition, as other: Configuration) -> Bool {
-        guard let theirs = other.instances.first(where: { $0.name == instance.name }),
-              instance.settings == theirs.settings else { return false }
-        let probe = IPv4Address(0, 0, 0, 0)
-        guard routerConfiguration(for: instance, interfaceAddress: probe)
-                == other.routerConfiguration(for: theirs, interfaceAddress: probe),
-              globals.multicastGroup == other.globals.multicastGroup else { return false }
-        return instance.trackedChecks.allSatisfy { checkSettings(named: $0.name) == other.checkSettings(named: $0.name) }
-    }
-
-    /// A check's definition, position cleared, for comparison; nil when there is none.
-    private func checkSettings(named name: String) -> AnyHashable? {
-        if let script = scripts.first(where: { $0.name == name }) { return AnyHashable(script.settings) }
-        if let check = httpChecks.first(where: { $0.name == name }) { return AnyHashable(check.settings) }
-        return nil
-    }
-}

@@ -8,8 +8,11 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var enableScriptSecurity = false
     public var scriptUser: String?
     public var scriptGroup: String?
-    /// `vrrp_higher_prio_send_advert`.
-    public var higherPrioritySendAdvert = false
+    /// `vrrp_higher_prio_send_advert`: a Master that yields sends one advert first, so the
+    /// winner hears a lower priority and re-sends gratuitous ARP (clients reach it at once
+    /// after a split brain heals, whichever side heard the other first). **On by default in
+    /// vipkeeper** (keepalived: off); `vrrp_higher_prio_send_advert false` turns it off.
+    public var higherPrioritySendAdvert = true
     /// `vrrp_strict`: refuse what RFC 3768 forbids (authentication, unicast).
     public var strict = false
 

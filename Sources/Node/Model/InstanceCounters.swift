@@ -1,5 +1,5 @@
-/// What an instance has done since start, for `vipkeeper status`.
-struct InstanceCounters {
+/// What an instance has done since it started, for `vipkeeper status`.
+struct InstanceCounters: Hashable, Sendable {
     var advertisementsSent = 0
     var advertisementsReceived = 0
     var priorityZeroReceived = 0
@@ -8,4 +8,7 @@ struct InstanceCounters {
     /// Received packets dropped by §7.1 validation, by keepalived counter name.
     var drops: [String: Int] = [:]
     var sendErrors = 0
+    var gratuitousARPErrors = 0
+    var addressesRestored = 0
+    var notifyFailures = 0
 }

@@ -1,10 +1,9 @@
-import Logging
 import VRRP
 
-/// Rate-limited logging of dropped packets (spec: one line per reason per window, with the
-/// count): the first drop of a reason is logged at once, later ones are summed and reported
-/// at most once per window, so a flood of junk cannot flood the journal.
-struct DropLog {
+/// Rate-limited logging (spec: one line per reason per window, with the count): the first
+/// occurrence of a key is logged at once, later ones are summed and reported at most once
+/// per window, so a flood of junk or a failing effect cannot flood the journal.
+struct RateLimitedLog: Hashable, Sendable {
     let window: Duration
     private var lastLogged: [String: Instant] = [:]
     private var suppressed: [String: Int] = [:]

@@ -1,0 +1,89 @@
+import Config
+import Node
+import VRRP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Binds a validated configuration to this machine: interface indexes and MACs (libnl),
+/// each instance's advert source (the interface's primary address, §5.2.1), the devices of
+/// its virtual addresses, and the uid/gid of every script (getpwnam/getgrnam: NSS lookups
+/// happen here, at start and reload, never on the event loop). Reads only; changes nothing.
+struct ConfigurationBinder {
+    let links: NetlinkSocket
+
+    func bind(_ configuration: Configuration) throws(AgentError) -> BoundConfiguration {
+        var instances: [BoundInstance] = []
+        for definition in configuration.instances {
+            instances.append(try bind(definition, in: configuration))
+        }
+        let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
+        var checks: [BoundCheck] = []
+        for script in configuration.scripts where tracked.contains(script.name) {
+            guard let command = script.command else { continue }
+            let credentials = try Self.credentials(user: script.user ?? configuration.globals.scriptUser,
+                                                   group: script.user != nil ? script.group : configuration.globals.scriptGroup,
+                                                   for: command.text)
+            checks.append(BoundCheck(name: script.name, kind: .script(command, credentials), schedule: script.schedule))
+        }
+        for check in configuration.httpChecks where tracked.contains(check.name) {
+            checks.append(BoundCheck(name: check.name, kind: .http(check.settings), schedule: check.schedule))
+        }
+        let notify = try Self.credentials(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup,
+                                          for: "notify scripts")
+        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
+                                  notifyCredentials: notify, routerID: configuration.globals.routerID)
+    }
+
+    private func bind(_ definition: InstanceDefinition, in configuration: Configuration) throws(AgentError) -> BoundInstance {
+        let virtual = Set(definition.virtualAddresses.map(\.address))
+        guard let name = definition.interface
+            ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {
+            throw .interfaceNotFound(definition.unicastSourceAddress.map { "holding \($0)" } ?? "(none configured)")
+        }
+        let interface = try device(name)
+        guard let source = definition.unicastSourceAddress ?? definition.multicastSourceAddress
+            ?? InterfaceAddresses.primary(of: name, excluding: virtual) else {
+            throw .noIPv4Address(interface: name)
+        }
+        var bindings: [VirtualAddressBinding] = []
+        for address in definition.virtualAddresses {
+            let deviceName = address.device ?? name
+            let device = deviceName == name ? interface : try self.device(deviceName)
+            bindings.append(VirtualAddressBinding(address: address, device: device))
+        }
+        return BoundInstance(
+            definition: definition,
+            router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
+            interface: interface,
+            destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.globals.multicastGroup],
+            source: source,
+            virtualAddresses: bindings,
+            trackers: configuration.trackerSet(for: definition),
+            multicastGroup: definition.usesUnicast ? nil : configuration.globals.multicastGroup)
+    }
+
+    private func device(_ name: String) throws(AgentError) -> Device {
+        guard let link = LinkState.read(name, socket: links) else { throw .interfaceNotFound(name) }
+        return Device(name: name, index: link.index, hardwareAddress: link.hardwareAddress)
+    }
+
+    /// The link state of every interface the configuration's instances track, now.
+    func linkStates(of configuration: BoundConfiguration) -> [(name: String, up: Bool)] {
+        let names = Set(configuration.instances.flatMap { $0.trackers.objects.compactMap(\.interfaceName) })
+        return names.sorted().map { ($0, LinkState.read($0, socket: links)?.isUp ?? false) }
+    }
+
+    /// The user and group a script runs as (`user` in vrrp_script, else `script_user`, else
+    /// the daemon's own).
+    static func credentials(user: String?, group: String?, for command: String) throws(AgentError) -> Credentials {
+        guard let user else { return .inherit }
+        guard let entry = getpwnam(user) else { throw .script(command: command, reason: "user \(user) does not exist") }
+        var groupID = Int32(bitPattern: entry.pointee.pw_gid)
+        if let group {
+            guard let groupEntry = getgrnam(group) else { throw .script(command: command, reason: "group \(group) does not exist") }
+            groupID = Int32(bitPattern: groupEntry.pointee.gr_gid)
+        }
+        return Credentials(userID: Int32(bitPattern: entry.pointee.pw_uid), groupID: groupID)
+    }
+}

@@ -1,0 +1,210 @@
+import Config
+import Logging
+import NIOSSL
+import Node
+import VRRP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Carries out the node's effects, in order, and reports every failure back as the event the
+/// node must see (`NodeEvent.effectFailed`, a check's result). Owns what the effects touch:
+/// the raw VRRP sockets, netlink, the ARP socket, the timer table, child processes and the
+/// HTTP probe. Decides nothing.
+final class EffectExecutor {
+    enum ChildTag {
+        case check(CheckRunID, name: String)
+        case notify(NotifyJob)
+    }
+
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let addresses: AddressManager
+    private let arp: GratuitousARPSender
+    let transports = TransportSet()
+    var timers = TimerTable()
+    let supervisor = ProcessSupervisor<ChildTag>()
+    private var notify = NotifyQueue()
+    private var probe: HTTPProbe?
+    let inbox: HealthInbox
+    /// An https check's TLS context, made on its first run and kept while the check exists.
+    private var tlsContexts: [HTTPCheckDefinition: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
+    private var httpStarted: [CheckRunID: Instant] = [:]
+
+    init(logger: Logger, notifier: SystemdNotifier) throws(AgentError) {
+        self.logger = logger
+        self.notifier = notifier
+        addresses = try AddressManager()
+        arp = try GratuitousARPSender()
+        inbox = try HealthInbox()
+    }
+
+    /// Carries out effects in order; returns the events their failures raise, in order.
+    func execute(_ effects: [NodeEffect], now: Instant) -> [NodeEvent] {
+        var events: [NodeEvent] = []
+        for effect in effects {
+            events += execute(effect, now: now)
+        }
+        return events
+    }
+
+    private func execute(_ effect: NodeEffect, now: Instant) -> [NodeEvent] {
+        do {
+            switch effect {
+            case .send(let outbound):
+                guard let socket = transports.socket(for: outbound.interface.index) else {
+                    throw AgentError.socket(operation: "send advert on \(outbound.interface): no socket for the interface", errno: ENODEV)
+                }
+                for destination in outbound.destinations {
+                    try socket.send(outbound.payload, to: destination, from: outbound.source)
+                }
+            case .addAddress(let change):
+                _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index)
+            case .removeAddress(let change):
+                _ = try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index)
+            case .removeLeftoverAddress(let change):
+                if try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index) == .changed {
+                    logger.warning("[\(change.instanceName)] removed \(change.binding): left behind by an earlier run")
+                }
+            case .gratuitousARP(let request):
+                for binding in request.addresses {
+                    try arp.announce(binding.address.address, hardwareAddress: binding.device.hardwareAddress,
+                                     interfaceIndex: binding.device.index, count: request.count)
+                }
+            case .armTimer(let timer, let deadline):
+                timers.arm(timer, at: deadline)
+            case .cancelTimer(let slot):
+                timers.cancel(slot)
+            case .runCheck(let run):
+                return try start(run, now: now)
+            case .runNotify(let job):
+                if let startable = notify.enqueue(job) { return startNotify(startable, now: now) }
+            case .log(let line):
+                log(line)
+            case .statusChanged(let summary):
+                notifier.status(summary)
+            }
+        } catch let error as AgentError {
+            return [.effectFailed(effect, error.effectError)]
+        } catch {
+            return [.effectFailed(effect, EffectError(code: -1, message: "\(error)"))]
+        }
+        return []
+    }
+
+    func log(_ line: LogLine) {
+        switch line.level {
+        case .debug: logger.debug("\(line.message)")
+        case .info: logger.info("\(line.message)")
+        case .notice: logger.notice("\(line.message)")
+        case .warning: logger.warning("\(line.message)")
+        case .error: logger.error("\(line.message)")
+        }
+    }
+
+    // MARK: - Checks
+
+    private func start(_ run: CheckRun, now: Instant) throws(AgentError) -> [NodeEvent] {
+        switch run.kind {
+        case .script(let command, let credentials):
+            if let stuck = supervisor.dyingChild(where: { if case .check(_, let name) = $0 { name == run.name } else { false } }) {
+                return [.checkCompleted(run.id, .failure("the previous run (pid \(stuck)) has not exited after SIGKILL"), duration: .zero)]
+            }
+            try supervisor.start(command, credentials: credentials, timeout: run.timeout, now: now, tag: .check(run.id, name: run.name))
+        case .http(let definition):
+            if probe == nil { probe = HTTPProbe() }
+            if tlsContexts[definition] == nil, let context = HTTPProbe.tlsContext(for: definition) {
+                tlsContexts[definition] = context
+            }
+            httpStarted[run.id] = now
+            let inbox = self.inbox
+            let id = run.id
+            probe?.run(definition, tls: tlsContexts[definition], timeout: run.timeout) { outcome in
+                inbox.post(run: id, outcome: outcome)
+            }
+        }
+        return []
+    }
+
+    /// Forgets the TLS contexts of checks a reload removed or changed.
+    func keepTLSContexts(for checks: [BoundCheck]) {
+        let wanted = Set(checks.compactMap { check -> HTTPCheckDefinition? in
+            if case .http(let definition) = check.kind { return definition }
+            return nil
+        })
+        tlsContexts = tlsContexts.filter { wanted.contains($0.key) }
+    }
+
+    /// HTTP results from the probe's thread.
+    func drainInbox(now: Instant) -> [NodeEvent] {
+        inbox.drain().map { item in
+            let started = httpStarted.removeValue(forKey: item.run) ?? now
+            return .checkCompleted(item.run, item.outcome, duration: now - started)
+        }
+    }
+
+    // MARK: - Children
+
+    /// A child's pidfd is readable.
+    func childReadable(_ descriptor: Int32, now: Instant) -> [NodeEvent] {
+        guard let finished = supervisor.readable(descriptor) else { return [] }
+        return childFinished(finished, now: now)
+    }
+
+    /// Kills children past their deadline (reported as timed out at once, never waited for).
+    func expireChildren(now: Instant) -> [NodeEvent] {
+        let (finished, stuck) = supervisor.expire(now: now)
+        for line in stuck { logger.error("\(line)") }
+        return finished.flatMap { childFinished($0, now: now) }
+    }
+
+    private func childFinished(_ finished: ProcessSupervisor<ChildTag>.Finished, now: Instant) -> [NodeEvent] {
+        switch finished.tag {
+        case .check(let run, _):
+            let outcome: CheckOutcome
+            switch finished.outcome {
+            case .exited(0): outcome = .success
+            case .exited(127): outcome = .failure("exited 127 (command not found)")
+            case .exited(let code): outcome = .failure("exited \(code)")
+            case .signaled(let signal): outcome = .failure("killed by signal \(signal)")
+            case .timedOut: outcome = .timedOut(finished.timeout)
+            }
+            return [.checkCompleted(run, outcome, duration: now - finished.startedAt)]
+        case .notify(let job):
+            var events: [NodeEvent] = []
+            switch finished.outcome {
+            case .exited(0): break
+            case .exited(let code): events.append(.effectFailed(.runNotify(job), EffectError(code: code, message: "exited \(code)")))
+            case .signaled(let signal): events.append(.effectFailed(.runNotify(job), EffectError(code: signal, message: "killed by signal \(signal)")))
+            case .timedOut:
+                events.append(.effectFailed(.runNotify(job), EffectError(code: ETIMEDOUT, message: "timed out after \(NotifyJob.timeout.formattedSeconds)s; its process group was killed")))
+            }
+            if let next = notify.finished(queue: job.queue) { events += startNotify(next, now: now) }
+            return events
+        }
+    }
+
+    private func startNotify(_ job: NotifyJob, now: Instant) -> [NodeEvent] {
+        var events: [NodeEvent] = []
+        var next: NotifyJob? = job
+        while let current = next {
+            do {
+                try supervisor.start(current.command, credentials: current.credentials, extraArguments: current.arguments,
+                                     timeout: NotifyJob.timeout, now: now, tag: .notify(current))
+                return events
+            } catch {
+                events.append(.effectFailed(.runNotify(current), error.effectError))
+                next = notify.finished(queue: current.queue)
+            }
+        }
+        return events
+    }
+
+    var notifyIdle: Bool { notify.isIdle }
+
+    /// Shutdown: every child is killed (notify_stop got its bounded time), the probe stops.
+    func shutdown() {
+        supervisor.killAll()
+        probe?.shutdown()
+    }
+}

@@ -1,0 +1,52 @@
+import Node
+import VRRP
+
+/// The raw VRRP sockets, one per interface with instances. A reload prepares the sockets the
+/// new configuration needs *before* anything changes (a failure refuses the reload), installs
+/// them once the node has accepted it, and retires what is no longer used after the stopping
+/// instances have resigned on the old ones.
+final class TransportSet {
+    private(set) var sockets: [Int32: VRRPSocket] = [:]
+    private var prepared: [Int32: VRRPSocket] = [:]
+    private var wanted: [Transport] = []
+
+    func socket(for interfaceIndex: Int32) -> VRRPSocket? { sockets[interfaceIndex] }
+
+    /// Opens a socket (joined to its multicast group) for every interface that has none yet;
+    /// changes nothing in use. Throws, keeping nothing prepared, when one cannot be opened.
+    func prepare(_ transports: [Transport]) throws(AgentError) {
+        prepared = [:]
+        for transport in transports where sockets[transport.interface.index] == nil {
+            do {
+                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index)
+                if let group = transport.multicastGroup { try socket.join(group) }
+                prepared[transport.interface.index] = socket
+            } catch {
+                prepared = [:]
+                throw error
+            }
+        }
+        wanted = transports
+    }
+
+    /// Puts the prepared sockets in use and brings the multicast memberships of the existing
+    /// ones to the new configuration. Returns what failed (logged by the caller).
+    func install() -> [AgentError] {
+        sockets.merge(prepared) { old, _ in old }
+        prepared = [:]
+        var failures: [AgentError] = []
+        for transport in wanted {
+            guard let socket = sockets[transport.interface.index], let group = transport.multicastGroup else { continue }
+            do { try socket.join(group) } catch { failures.append(error) }
+        }
+        return failures
+    }
+
+    /// Closes the sockets of interfaces no instance uses any more.
+    func retire() {
+        let used = Set(wanted.map(\.interface.index))
+        sockets = sockets.filter { used.contains($0.key) }
+    }
+
+    var all: [VRRPSocket] { sockets.keys.sorted().compactMap { sockets[$0] } }
+}

@@ -1,0 +1,206 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `vipkeeper status` shows, as sent over the control socket (JSON).
+public struct StatusReport: Codable, Sendable, Equatable {
+    public struct Tracker: Codable, Sendable, Equatable {
+        public var name: String
+        /// `check` or `interface`.
+        public var kind: String
+        public var up: Bool
+        public var weight: Int
+        public var reverse: Bool
+
+        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool) {
+            self.name = name
+            self.kind = kind
+            self.up = up
+            self.weight = weight
+            self.reverse = reverse
+        }
+    }
+
+    public struct Check: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var up: Bool
+        public var running: Bool
+        public var runs: Int
+        public var failures: Int
+        public var lastResult: String?
+        /// How long the last run took, in seconds.
+        public var lastDurationSeconds: Double?
+
+        public init(name: String, kind: String, up: Bool, running: Bool, runs: Int, failures: Int, lastResult: String?,
+                    lastDurationSeconds: Double?) {
+            self.name = name
+            self.kind = kind
+            self.up = up
+            self.running = running
+            self.runs = runs
+            self.failures = failures
+            self.lastResult = lastResult
+            self.lastDurationSeconds = lastDurationSeconds
+        }
+    }
+
+    /// One virtual address of an instance, as the kernel has it.
+    public struct VirtualAddress: Codable, Sendable, Equatable {
+        /// `10.250.0.100/24 dev eth0`.
+        public var address: String
+        /// The kernel has it on its device (as far as the last netlink answer and event say).
+        public var held: Bool
+        /// Failed netlink changes since it was last right; retried every second.
+        public var failures: Int
+        public var lastError: String?
+        /// Present on the device although this instance does not hold it (someone else added it).
+        public var foreign: Bool
+
+        public init(address: String, held: Bool, failures: Int, lastError: String?, foreign: Bool) {
+            self.address = address
+            self.held = held
+            self.failures = failures
+            self.lastError = lastError
+            self.foreign = foreign
+        }
+    }
+
+    public struct Transition: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var reason: String
+        public var secondsAgo: Double
+
+        public init(from: String, to: String, reason: String, secondsAgo: Double) {
+            self.from = from
+            self.to = to
+            self.reason = reason
+            self.secondsAgo = secondsAgo
+        }
+    }
+
+    /// The outcome of the last SIGHUP.
+    public struct Reload: Codable, Sendable, Equatable {
+        public var secondsAgo: Double
+        public var applied: Bool
+        /// The summary (`reload applied: ...`) or why it was refused.
+        public var result: String
+
+        public init(secondsAgo: Double, applied: Bool, result: String) {
+            self.secondsAgo = secondsAgo
+            self.applied = applied
+            self.result = result
+        }
+    }
+
+    public struct Instance: Codable, Sendable, Equatable {
+        public var name: String
+        public var state: String
+        public var priority: Int
+        public var basePriority: Int
+        public var virtualRouterID: Int
+        public var interface: String
+        public var sourceAddress: String
+        public var transport: String
+        public var virtualAddresses: [VirtualAddress]
+        /// Every virtual address is on its device.
+        public var holdsVirtualAddresses: Bool
+        public var master: String?
+        public var fault: String?
+        public var preempt: Bool
+        public var secondsInState: Double
+        public var lastTransition: Transition?
+        public var transitions: Int
+        public var becameMaster: Int
+        public var advertisementsSent: Int
+        public var advertisementsReceived: Int
+        /// Priority-0 adverts heard: a Master resigning (§6.4.2).
+        public var priorityZeroReceived: Int
+        /// Adverts the kernel refused to send (link down, no route).
+        public var sendErrors: Int
+        /// Gratuitous ARPs the kernel refused to send.
+        public var gratuitousARPErrors: Int
+        /// Virtual addresses put back after someone else deleted them while Master.
+        public var addressesRestored: Int
+        /// Notify scripts that could not start or did not exit 0.
+        public var notifyFailures: Int
+        public var drops: [String: Int]
+        public var trackers: [Tracker]
+
+        public init(name: String, state: String, priority: Int, basePriority: Int, virtualRouterID: Int, interface: String,
+                    sourceAddress: String, transport: String, virtualAddresses: [VirtualAddress], holdsVirtualAddresses: Bool,
+                    master: String?, fault: String?, preempt: Bool, secondsInState: Double, lastTransition: Transition?,
+                    transitions: Int, becameMaster: Int, advertisementsSent: Int, advertisementsReceived: Int,
+                    priorityZeroReceived: Int, sendErrors: Int, gratuitousARPErrors: Int, addressesRestored: Int,
+                    notifyFailures: Int, drops: [String: Int], trackers: [Tracker]) {
+            self.name = name
+            self.state = state
+            self.priority = priority
+            self.basePriority = basePriority
+            self.virtualRouterID = virtualRouterID
+            self.interface = interface
+            self.sourceAddress = sourceAddress
+            self.transport = transport
+            self.virtualAddresses = virtualAddresses
+            self.holdsVirtualAddresses = holdsVirtualAddresses
+            self.master = master
+            self.fault = fault
+            self.preempt = preempt
+            self.secondsInState = secondsInState
+            self.lastTransition = lastTransition
+            self.transitions = transitions
+            self.becameMaster = becameMaster
+            self.advertisementsSent = advertisementsSent
+            self.advertisementsReceived = advertisementsReceived
+            self.priorityZeroReceived = priorityZeroReceived
+            self.sendErrors = sendErrors
+            self.gratuitousARPErrors = gratuitousARPErrors
+            self.addressesRestored = addressesRestored
+            self.notifyFailures = notifyFailures
+            self.drops = drops
+            self.trackers = trackers
+        }
+    }
+
+    public var version: String
+    public var pid: Int
+    public var routerID: String?
+    public var uptimeSeconds: Double
+    public var configurationFile: String?
+    public var lastReload: Reload?
+    public var instances: [Instance]
+    public var checks: [Check]
+    /// Drops that belong to no instance (unknown VRID, unparsable packets), per interface.
+    public var interfaceDrops: [String: [String: Int]]
+    /// Check or notify children that did not exit after SIGKILL (stuck in the kernel).
+    public var stuckChildren: Int
+
+    public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
+                lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
+                stuckChildren: Int) {
+        self.version = version
+        self.pid = pid
+        self.routerID = routerID
+        self.uptimeSeconds = uptimeSeconds
+        self.configurationFile = configurationFile
+        self.lastReload = lastReload
+        self.instances = instances
+        self.checks = checks
+        self.interfaceDrops = interfaceDrops
+        self.stuckChildren = stuckChildren
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) throws -> StatusReport {
+        try JSONDecoder().decode(StatusReport.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,75 @@
+import VRRP
+
+/// What the node asks the runtime to do, in order. Each one that fails comes back as
+/// `NodeEvent.effectFailed`, never silently.
+public enum NodeEffect: Hashable, Sendable {
+    /// Send a VRRP message (multicast, or to each unicast peer) out of an interface.
+    case send(Outbound)
+    /// Add one virtual address to its device (netlink RTM_NEWADDR; present is not an error).
+    case addAddress(AddressChange)
+    /// Remove one virtual address (absent is not an error).
+    case removeAddress(AddressChange)
+    /// keepalived issue 2361: remove a configured address a crashed earlier run left behind;
+    /// the executor logs it when there was one.
+    case removeLeftoverAddress(AddressChange)
+    /// Gratuitous ARPs for these addresses (§8.2).
+    case gratuitousARP(GratuitousARPRequest)
+    case armTimer(NodeTimer, at: Instant)
+    case cancelTimer(NodeTimer.Slot)
+    case runCheck(CheckRun)
+    case runNotify(NotifyJob)
+    case log(LogLine)
+    /// The one-line summary changed (systemd STATUS=).
+    case statusChanged(String)
+
+    /// Whether this changes addresses in the kernel: the runtime reads the addresses back
+    /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
+    public var changesAddresses: Bool {
+        switch self {
+        case .addAddress, .removeAddress, .removeLeftoverAddress: return true
+        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged: return false
+        }
+    }
+}
+
+public struct Outbound: Hashable, Sendable {
+    public var instance: InstanceID
+    public var interface: Device
+    public var source: IPv4Address
+    public var destinations: [IPv4Address]
+    /// The VRRP message, checksum filled in.
+    public var payload: [UInt8]
+
+    public init(instance: InstanceID, interface: Device, source: IPv4Address, destinations: [IPv4Address], payload: [UInt8]) {
+        self.instance = instance
+        self.interface = interface
+        self.source = source
+        self.destinations = destinations
+        self.payload = payload
+    }
+}
+
+public struct AddressChange: Hashable, Sendable {
+    public var instance: InstanceID
+    public var instanceName: String
+    public var binding: VirtualAddressBinding
+
+    public init(instance: InstanceID, instanceName: String, binding: VirtualAddressBinding) {
+        self.instance = instance
+        self.instanceName = instanceName
+        self.binding = binding
+    }
+}
+
+public struct GratuitousARPRequest: Hashable, Sendable {
+    public var instance: InstanceID
+    public var addresses: [VirtualAddressBinding]
+    /// Per address.
+    public var count: Int
+
+    public init(instance: InstanceID, addresses: [VirtualAddressBinding], count: Int) {
+        self.instance = instance
+        self.addresses = addresses
+        self.count = count
+    }
+}

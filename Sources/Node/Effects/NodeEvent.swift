@@ -1,0 +1,36 @@
+import VRRP
+
+/// What happens to a node, in the order the runtime saw it. Time comes with every event.
+public enum NodeEvent: Hashable, Sendable {
+    /// Start every instance (after the initial `link` and `addresses` reports).
+    case start
+    /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
+    case stop
+    /// One packet from the raw VRRP socket of an interface, IPv4 header included.
+    case packet([UInt8], interfaceIndex: Int32)
+    case timerFired(NodeTimer)
+    case checkCompleted(CheckRunID, CheckOutcome, duration: Duration)
+    /// An interface's link state (administratively up with carrier) as read now.
+    case link(String, up: Bool)
+    /// The IPv4 addresses on a device as read now (after a netlink address event).
+    case addresses(interfaceIndex: Int32, present: Set<IPv4Address>)
+    /// An effect that the kernel refused.
+    case effectFailed(NodeEffect, EffectError)
+    /// SIGHUP with a file that loaded and bound: apply it.
+    case reload(BoundConfiguration)
+    /// SIGHUP with a file that did not load or bind: nothing changes.
+    case reloadRefused(String)
+}
+
+/// Why an effect failed: an errno or libnl code and its text.
+public struct EffectError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

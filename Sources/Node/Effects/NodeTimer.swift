@@ -1,0 +1,27 @@
+import VRRP
+
+/// A timer the node asks the executor to arm. Arming a timer replaces the one armed in the
+/// same `slot`; when it fires the executor hands the very same value back.
+public enum NodeTimer: Hashable, Sendable {
+    /// A virtual router's timer (§6.2 and the gratuitous ARP timers).
+    case router(InstanceID, TimerToken)
+    /// A check is due to run.
+    case check(CheckID)
+    /// Retry the virtual-address changes netlink refused.
+    case addressRetry(InstanceID)
+
+    public var slot: Slot {
+        switch self {
+        case .router(let instance, let token): return .router(instance, token.kind)
+        case .check(let check): return .check(check)
+        case .addressRetry(let instance): return .addressRetry(instance)
+        }
+    }
+
+    /// At most one timer is armed per slot.
+    public enum Slot: Hashable, Sendable {
+        case router(InstanceID, TimerKind)
+        case check(CheckID)
+        case addressRetry(InstanceID)
+    }
+}

@@ -1,0 +1,19 @@
+/// One virtual address of an instance as the kernel has it, by what the node did and what
+/// netlink answered and reported since.
+struct AddressState: Hashable, Sendable {
+    var binding: VirtualAddressBinding
+    /// On its device, because this instance put it there and nothing since says otherwise.
+    var held = false
+    /// A removal netlink refused: the address may still be on its device; retried.
+    var pendingRemoval = false
+    /// Netlink refused a change: how many times in a row, and the last reason. Cleared when
+    /// the address is as wanted again.
+    var failures = 0
+    var lastError: String?
+    /// Present although this instance does not hold it (someone else added it); reported once.
+    var foreign = false
+
+    init(binding: VirtualAddressBinding) {
+        self.binding = binding
+    }
+}

@@ -1,0 +1,34 @@
+import VRRP
+
+/// One running `vrrp_instance`: the pure router plus what the node knows around it.
+struct InstanceState: Sendable {
+    let id: InstanceID
+    var bound: BoundInstance
+    var router: VirtualRouter
+    var trackers: TrackerSet
+    var addresses: [AddressState]
+    var counters = InstanceCounters()
+    var lastTransition: Transition?
+
+    struct Transition: Hashable, Sendable {
+        var from: RouterState
+        var to: RouterState
+        var reason: TransitionReason
+        var at: Instant
+    }
+
+    init(id: InstanceID, bound: BoundInstance) {
+        self.id = id
+        self.bound = bound
+        router = VirtualRouter(configuration: bound.router)
+        trackers = bound.trackers
+        addresses = bound.virtualAddresses.map(AddressState.init(binding:))
+    }
+
+    var name: String { bound.name }
+    var virtualRouterID: UInt8 { bound.router.virtualRouterID }
+    /// A Master holds its addresses; nobody else does.
+    var wantsAddresses: Bool { router.state == .master }
+    var holdsEveryAddress: Bool { !addresses.isEmpty && addresses.allSatisfy(\.held) }
+    var holdsAnyAddress: Bool { addresses.contains(where: \.held) }
+}

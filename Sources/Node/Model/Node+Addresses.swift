@@ -1,0 +1,137 @@
+import VRRP
+
+extension Node {
+    /// How often netlink changes it refused are tried again.
+    static let addressRetryInterval: Duration = .seconds(1)
+
+    /// What the kernel has on a device now (read after a netlink address event). A Master
+    /// whose address was deleted by someone else puts it back at once, with gratuitous ARP —
+    /// keepalived keeps advertising without it, so no peer steps in and clients lose the VIP;
+    /// an address that shows up where this node does not hold it is reported once.
+    mutating func addressesObserved(on interfaceIndex: Int32, present: Set<IPv4Address>, now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        var effects: [NodeEffect] = []
+        for index in instances.indices {
+            for slot in instances[index].addresses.indices where instances[index].addresses[slot].binding.device.index == interfaceIndex {
+                effects += observe(index, slot, isPresent: present.contains(instances[index].addresses[slot].binding.address.address))
+            }
+        }
+        return effects
+    }
+
+    private mutating func observe(_ index: Int, _ slot: Int, isPresent: Bool) -> [NodeEffect] {
+        let instance = instances[index]
+        let state = instance.addresses[slot]
+        let binding = state.binding
+        if instance.wantsAddresses {
+            if state.held && !isPresent {
+                instances[index].counters.addressesRestored += 1
+                return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back")),
+                        .addAddress(change(instance, binding)),
+                        .gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: [binding],
+                                                            count: instance.bound.router.gratuitousARP.burstCount))]
+            }
+            guard isPresent, !state.held || state.failures > 0 else { return [] }  // as wanted, or a retry is pending
+            // A retried add went through (or someone else added it): it is held now.
+            instances[index].addresses[slot].held = true
+            instances[index].addresses[slot].failures = 0
+            instances[index].addresses[slot].lastError = nil
+            guard state.failures > 0 else { return [] }
+            return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is on \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
+        }
+        if isPresent {
+            guard !state.pendingRemoval, !state.foreign else { return [] }
+            instances[index].addresses[slot].foreign = true
+            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) is present although this instance is \(instance.router.state) and does not hold it: another router or process added it"))]
+        }
+        instances[index].addresses[slot].foreign = false
+        guard state.pendingRemoval || state.failures > 0 else { return [] }
+        // A removal that failed is done after all.
+        instances[index].addresses[slot].pendingRemoval = false
+        instances[index].addresses[slot].failures = 0
+        instances[index].addresses[slot].lastError = nil
+        return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is off \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
+    }
+
+    /// Netlink refused to add or remove an address: it is not as wanted, which `status`
+    /// shows (a refused add is not held; a refused removal is pending); logged once per
+    /// streak, counted, and retried every second.
+    mutating func addressChangeFailed(_ change: AddressChange, adding: Bool, _ error: EffectError, now: Instant) -> [NodeEffect] {
+        guard let index = index(of: change.instance),
+              let slot = instances[index].addresses.firstIndex(where: { $0.binding == change.binding }) else { return [] }
+        if adding {
+            instances[index].addresses[slot].held = false
+        } else {
+            instances[index].addresses[slot].pendingRemoval = true
+        }
+        instances[index].addresses[slot].failures += 1
+        instances[index].addresses[slot].lastError = error.message
+        var effects: [NodeEffect] = []
+        if instances[index].addresses[slot].failures == 1 {
+            effects.append(.log(LogLine(.error, "[\(change.instanceName)] could not \(adding ? "add" : "remove") \(change.binding): \(error); retrying every \(Self.addressRetryInterval.formattedSeconds) s")))
+        }
+        if isRunning {
+            effects.append(.armTimer(.addressRetry(change.instance), at: now + Self.addressRetryInterval))
+        }
+        return effects
+    }
+
+    /// The retry timer: every address not as wanted gets its change again. It counts as done
+    /// only when the kernel shows it (the runtime reads the addresses after every change).
+    mutating func retryAddresses(of index: Int, now: Instant) -> [NodeEffect] {
+        let instance = instances[index]
+        var effects: [NodeEffect] = []
+        var readded: [VirtualAddressBinding] = []
+        for state in instance.addresses {
+            if instance.wantsAddresses && !state.held {
+                effects.append(.addAddress(change(instance, state.binding)))
+                readded.append(state.binding)
+            } else if !instance.wantsAddresses && state.pendingRemoval {
+                effects.append(.removeAddress(change(instance, state.binding)))
+            }
+        }
+        if !readded.isEmpty {
+            effects.append(.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: readded,
+                                                               count: instance.bound.router.gratuitousARP.burstCount)))
+        }
+        return effects
+    }
+
+    mutating func effectFailed(_ effect: NodeEffect, _ error: EffectError, now: Instant) -> [NodeEffect] {
+        switch effect {
+        case .addAddress(let change):
+            return addressChangeFailed(change, adding: true, error, now: now)
+        case .removeAddress(let change):
+            return addressChangeFailed(change, adding: false, error, now: now)
+        case .removeLeftoverAddress(let change):
+            return addressChangeFailed(change, adding: false, error, now: now)
+        case .send(let outbound):
+            guard let index = index(of: outbound.instance) else { return [] }
+            instances[index].counters.sendErrors += 1
+            instances[index].counters.advertisementsSent -= 1
+            return rateLimitedError(instances[index].name, "send", "sending an advert to \(outbound.destinations.map(\.description).joined(separator: ", ")) on \(outbound.interface) failed: \(error)", now: now)
+        case .gratuitousARP(let request):
+            guard let index = index(of: request.instance) else { return [] }
+            instances[index].counters.gratuitousARPErrors += 1
+            return rateLimitedError(instances[index].name, "garp", "gratuitous ARP failed: \(error)", now: now)
+        case .runNotify(let job):
+            if let index = instances.firstIndex(where: { $0.name == job.queue }) {
+                instances[index].counters.notifyFailures += 1
+            }
+            return [.log(LogLine(.warning, "[\(job.queue)] \(job.label) `\(job.command)`: \(error)"))]
+        case .runCheck(let run):
+            return checkCompletedAfterFailure(run, error, now: now)
+        case .armTimer, .cancelTimer, .log, .statusChanged:
+            return []
+        }
+    }
+
+    private mutating func checkCompletedAfterFailure(_ run: CheckRun, _ error: EffectError, now: Instant) -> [NodeEffect] {
+        handle(.checkCompleted(run.id, .failure("cannot start: \(error)"), duration: .zero), now: now)
+    }
+
+    private mutating func rateLimitedError(_ instance: String, _ what: String, _ message: String, now: Instant) -> [NodeEffect] {
+        guard let line = rateLimited.record(key: "\(instance)/\(what)", message: "[\(instance)] \(message)", now: now) else { return [] }
+        return [.log(LogLine(.error, line))]
+    }
+}

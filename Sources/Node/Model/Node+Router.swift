@@ -1,0 +1,127 @@
+import VRRP
+
+extension Node {
+    /// Hands one event to an instance's router and turns its actions into effects, in the
+    /// core's documented order.
+    mutating func feed(_ index: Int, _ event: RouterEvent, now: Instant) -> [NodeEffect] {
+        let actions = instances[index].router.handle(event, now: now)
+        var effects: [NodeEffect] = []
+        for action in actions {
+            effects += carryOut(action, of: index, now: now)
+        }
+        return effects
+    }
+
+    private mutating func carryOut(_ action: RouterAction, of index: Int, now: Instant) -> [NodeEffect] {
+        let instance = instances[index]
+        switch action {
+        case .sendAdvertisement(let advert):
+            let payload = advert.encoded()
+            instances[index].counters.advertisementsSent += instance.bound.destinations.count
+            return instance.bound.destinations.map {
+                .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: instance.bound.source,
+                               destinations: [$0], payload: payload))
+            }
+        case .addVirtualAddresses:
+            for address in instances[index].addresses.indices {
+                instances[index].addresses[address].held = true
+                instances[index].addresses[address].pendingRemoval = false
+                instances[index].addresses[address].foreign = false
+                instances[index].addresses[address].failures = 0
+                instances[index].addresses[address].lastError = nil
+            }
+            return instance.addresses.map { .addAddress(change(instance, $0.binding)) }
+        case .removeVirtualAddresses:
+            for address in instances[index].addresses.indices {
+                instances[index].addresses[address].held = false
+                instances[index].addresses[address].pendingRemoval = false
+                instances[index].addresses[address].failures = 0
+                instances[index].addresses[address].lastError = nil
+            }
+            return instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
+        case .sendGratuitousARP(let count):
+            let held = instances[index].addresses.filter(\.held).map(\.binding)
+            return held.isEmpty ? [] : [.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: held, count: count))]
+        case .setTimer(let token, let deadline):
+            return [.armTimer(.router(instance.id, token), at: deadline)]
+        case .cancelTimer(let kind):
+            return [.cancelTimer(.router(instance.id, kind))]
+        case .stateChanged(let from, let to, let reason):
+            return transitioned(index, from: from, to: to, reason: reason, now: now)
+        }
+    }
+
+    private mutating func transitioned(_ index: Int, from: RouterState, to: RouterState, reason: TransitionReason,
+                                       now: Instant) -> [NodeEffect] {
+        instances[index].lastTransition = .init(from: from, to: to, reason: reason, at: now)
+        instances[index].counters.transitions += 1
+        if to == .master { instances[index].counters.becameMaster += 1 }
+        let instance = instances[index]
+        let stopping = reason == .shutdown
+        var effects: [NodeEffect] = [
+            .log(LogLine(.notice, "[\(instance.name)] \(from) -> \(to) (\(reason)) priority \(instance.router.priority)")),
+            .statusChanged(summary),
+        ]
+        effects += NotifyJob.jobs(for: instance.bound.notify, scope: "INSTANCE", name: instance.name, queue: instance.name, state: to,
+                                  priority: instance.router.priority, stopping: stopping,
+                                  credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+        effects += notifyGroup(of: index, stopping: stopping)
+        effects += followInGroup(index, from: from, to: to, reason: reason, now: now)
+        return effects
+    }
+
+    /// keepalived `vrrp_sync_master` / `vrrp_sync_backup`: when a member becomes Master, its
+    /// Backup peers in the group take over too; when it leaves Master for Backup, the group's
+    /// Masters yield too, so the group's addresses always change hands as one.
+    private mutating func followInGroup(_ index: Int, from: RouterState, to: RouterState, reason: TransitionReason,
+                                        now: Instant) -> [NodeEffect] {
+        if case .syncGroup = reason { return [] }
+        guard let group = configuration.syncGroup(of: instances[index].name) else { return [] }
+        let name = instances[index].name
+        var effects: [NodeEffect] = []
+        for member in instances.indices where member != index && group.members.contains(instances[member].name) {
+            if to == .master && instances[member].router.state == .backup {
+                effects += feed(member, .syncGroupMaster(group: group.name, member: name), now: now)
+            } else if from == .master && to == .backup && instances[member].router.state == .master {
+                effects += feed(member, .syncGroupBackup(group: group.name, member: name), now: now)
+            }
+        }
+        return effects
+    }
+
+    /// keepalived runs a sync group's notify scripts (`GROUP NAME STATE PRIORITY`) when every
+    /// member has reached the same state.
+    private mutating func notifyGroup(of index: Int, stopping: Bool) -> [NodeEffect] {
+        guard let group = configuration.syncGroup(of: instances[index].name) else { return [] }
+        let members = instances.filter { group.members.contains($0.name) }
+        guard let state = members.first?.router.state, members.allSatisfy({ $0.router.state == state }),
+              groupStates[group.name] != state else { return [] }
+        groupStates[group.name] = state
+        return NotifyJob.jobs(for: group.notify, scope: "GROUP", name: group.name, queue: "group \(group.name)", state: state,
+                              priority: members[0].router.priority, stopping: stopping,
+                              credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+    }
+
+    /// Brings routers to their trackers' verdict: effective priority, and FAULT. The members
+    /// of a `vrrp_sync_group` move together: one member in FAULT puts every member in FAULT,
+    /// and each member's tracker weights apply to every member's priority, so with the same
+    /// configuration on every node the group's addresses change hands as one.
+    mutating func applyTrackers(of index: Int, now: Instant) -> [NodeEffect] {
+        let group = configuration.syncGroup(of: instances[index].name)
+        let members = group.map { group in instances.indices.filter { group.members.contains(instances[$0].name) } } ?? [index]
+        let groupFault = members.first { !instances[$0].trackers.faults.isEmpty }.map { ($0, instances[$0].trackers.faults) }
+        let groupAdjustment = members.map { instances[$0].trackers.adjustment }.reduce(0, +)
+        var effects: [NodeEffect] = []
+        for member in members {
+            let fault = instances[member].trackers.fault ?? groupFault.map { culprit, objects in
+                FaultCause.syncGroup(group: group?.name ?? "", member: instances[culprit].name, objects: objects)
+            }
+            let others = groupAdjustment - instances[member].trackers.adjustment
+            let priority = instances[member].trackers.effectivePriority(adding: others)
+            for event in instances[member].router.events(towardPriority: priority, fault: fault) {
+                effects += feed(member, event, now: now)
+            }
+        }
+        return effects
+    }
+}

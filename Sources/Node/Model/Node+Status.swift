@@ -1,0 +1,129 @@
+import ControlProtocol
+import VRRP
+
+/// What the daemon around the node adds to its status report.
+public struct DaemonInfo: Sendable {
+    public var version: String
+    public var pid: Int
+    public var startedAt: Instant
+    public var configurationFile: String?
+    public var stuckChildren: Int
+
+    public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0) {
+        self.version = version
+        self.pid = pid
+        self.startedAt = startedAt
+        self.configurationFile = configurationFile
+        self.stuckChildren = stuckChildren
+    }
+}
+
+/// A read-only view of one instance, for the simulator and tests.
+public struct InstanceView: Hashable, Sendable {
+    public var id: InstanceID
+    public var name: String
+    public var state: RouterState
+    public var priority: UInt8
+    public var fault: FaultCause?
+    /// Every virtual address is on its device, as far as the node knows.
+    public var holdsEveryAddress: Bool
+    public var holdsAnyAddress: Bool
+    public var armedTimers: [TimerKind: TimerToken]
+    /// The addresses the node says are on their devices.
+    public var heldAddresses: [IPv4Address]
+    /// Addresses whose last netlink change failed (a retry is pending).
+    public var failingAddresses: Int
+    public var addressesRestored: Int
+    public var advertisementsSent: Int
+    /// §7.1 drops counted against this instance, by keepalived counter name.
+    public var drops: [String: Int]
+}
+
+extension Node {
+    public var instanceViews: [InstanceView] {
+        instances.map {
+            InstanceView(id: $0.id, name: $0.name, state: $0.router.state, priority: $0.router.priority, fault: $0.router.fault,
+                         holdsEveryAddress: $0.holdsEveryAddress, holdsAnyAddress: $0.holdsAnyAddress,
+                         armedTimers: $0.router.armedTimers, heldAddresses: $0.addresses.filter(\.held).map(\.binding.address.address),
+                         failingAddresses: $0.addresses.filter { $0.failures > 0 }.count, addressesRestored: $0.counters.addressesRestored,
+                         advertisementsSent: $0.counters.advertisementsSent, drops: $0.counters.drops)
+        }
+    }
+
+    /// Drops that belong to no instance, per interface, by keepalived counter name.
+    public var interfaceDropCounts: [String: [String: Int]] { interfaceDrops }
+
+    /// Whether any check has a run in flight (the checks' current verdicts are in `status`).
+    public var checksRunning: Int { checks.checks.filter { $0.running != nil }.count }
+
+    /// The `vipkeeper status` report at `now`.
+    public func status(now: Instant, daemon: DaemonInfo) -> StatusReport {
+        StatusReport(
+            version: daemon.version,
+            pid: daemon.pid,
+            routerID: configuration.routerID,
+            uptimeSeconds: (now - daemon.startedAt).secondsValue,
+            configurationFile: daemon.configurationFile,
+            lastReload: lastReload.map { outcome in
+                switch outcome {
+                case .applied(let summary, let at):
+                    return .init(secondsAgo: (now - at).secondsValue, applied: true, result: summary)
+                case .refused(let reason, let at):
+                    return .init(secondsAgo: (now - at).secondsValue, applied: false, result: "refused: \(reason)")
+                }
+            },
+            instances: instances.map { report(of: $0, now: now) },
+            checks: checks.checks.map { check in
+                StatusReport.Check(name: check.name, kind: check.bound.kind.label, up: check.isUp, running: check.running != nil,
+                                   runs: check.runs, failures: check.failures, lastResult: check.lastOutcome?.description,
+                                   lastDurationSeconds: check.lastDuration?.secondsValue)
+            },
+            interfaceDrops: interfaceDrops,
+            stuckChildren: daemon.stuckChildren)
+    }
+
+    private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {
+        let router = instance.router
+        let bound = instance.bound
+        return StatusReport.Instance(
+            name: instance.name,
+            state: router.state.rawValue,
+            priority: Int(router.priority),
+            basePriority: Int(bound.router.basePriority),
+            virtualRouterID: Int(instance.virtualRouterID),
+            interface: bound.interface.name,
+            sourceAddress: bound.source.description,
+            transport: bound.multicastGroup.map { "multicast \($0)" }
+                ?? "unicast " + bound.destinations.map(\.description).joined(separator: ","),
+            virtualAddresses: instance.addresses.map {
+                .init(address: $0.binding.description, held: $0.held, failures: $0.failures, lastError: $0.lastError, foreign: $0.foreign)
+            },
+            holdsVirtualAddresses: instance.holdsEveryAddress,
+            master: router.currentMaster?.description,
+            fault: router.fault?.description,
+            preempt: bound.router.preempt,
+            secondsInState: router.stateSince.map { (now - $0).secondsValue } ?? 0,
+            lastTransition: instance.lastTransition.map {
+                .init(from: $0.from.rawValue, to: $0.to.rawValue, reason: $0.reason.description, secondsAgo: (now - $0.at).secondsValue)
+            },
+            transitions: instance.counters.transitions,
+            becameMaster: instance.counters.becameMaster,
+            advertisementsSent: instance.counters.advertisementsSent,
+            advertisementsReceived: instance.counters.advertisementsReceived,
+            priorityZeroReceived: instance.counters.priorityZeroReceived,
+            sendErrors: instance.counters.sendErrors,
+            gratuitousARPErrors: instance.counters.gratuitousARPErrors,
+            addressesRestored: instance.counters.addressesRestored,
+            notifyFailures: instance.counters.notifyFailures,
+            drops: instance.counters.drops,
+            trackers: instance.trackers.entries.map { entry in
+                let kind: String
+                let name: String
+                switch entry.object {
+                case .check(let check): (kind, name) = ("check", check)
+                case .interface(let interface): (kind, name) = ("interface", interface)
+                }
+                return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse)
+            })
+    }
+}

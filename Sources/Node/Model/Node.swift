@@ -1,0 +1,176 @@
+import Config
+import VRRP
+
+/// The whole node as a pure, deterministic model: every instance on this machine, the checks
+/// they track, sync groups, reloads and what to do when an effect failed. Events go in with
+/// the time they happened; effects come out, in order, for the runtime to carry out. Nothing
+/// here opens a socket, reads a clock or looks a name up, so the same model runs under the
+/// simulator and in unit tests exactly as in the daemon.
+///
+/// Decided here:
+/// - receive demux: which instance a packet is for, and whom a drop is counted against (§7.1);
+/// - tracker verdicts: check results through rise/fall, link states, weights, FAULT, sync
+///   groups moving together (keepalived semantics);
+/// - virtual addresses as the kernel has them: a failed add is not held and is retried; an
+///   address deleted by someone else while Master is put back at once;
+/// - reload: what continues, restarts, starts and stops (`ReloadPlan`);
+/// - notify scripts of instances and groups, and what gets logged.
+public struct Node: Sendable {
+    public internal(set) var configuration: BoundConfiguration
+    var instances: [InstanceState] = []
+    var checks = CheckTable()
+    var groupStates: [String: RouterState] = [:]
+    var rateLimited = RateLimitedLog()
+    var interfaceDrops: [String: [String: Int]] = [:]
+    var validators: [Int32: AdvertisementValidator] = [:]
+    /// The last reported state of each interface, by name; unknown counts as up.
+    var links: [String: Bool] = [:]
+    public internal(set) var lastReload: ReloadOutcome?
+    private var nextInstanceID: UInt64 = 0
+    /// Between `start` and `stop`.
+    public private(set) var isRunning = false
+
+    public init(configuration: BoundConfiguration) {
+        self.configuration = configuration
+        instances = configuration.instances.map { makeInstance($0) }
+        rebuildValidators()
+    }
+
+    public mutating func handle(_ event: NodeEvent, now: Instant) -> [NodeEffect] {
+        switch event {
+        case .start: return start(now: now)
+        case .stop: return stop(now: now)
+        case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
+        case .timerFired(let timer): return timerFired(timer, now: now)
+        case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
+        case .link(let name, let up): return linkChanged(name, up: up, now: now)
+        case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
+        case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
+        case .reload(let next): return reload(to: next, now: now)
+        case .reloadRefused(let reason):
+            lastReload = .refused(reason: reason, at: now)
+            return [.log(LogLine(.error, "reload refused: \(reason); still running the previous configuration"))]
+        }
+    }
+
+    // MARK: - Start and stop
+
+    /// keepalived issue 2361: addresses a crashed earlier run left behind go first; then the
+    /// checks start and every instance starts from its trackers' verdict (§6.4.1).
+    private mutating func start(now: Instant) -> [NodeEffect] {
+        guard !isRunning else { return [] }
+        isRunning = true
+        var effects: [NodeEffect] = []
+        for instance in instances {
+            effects += instance.addresses.map { .removeLeftoverAddress(change(instance, $0.binding)) }
+        }
+        effects += checks.configure(configuration.checks, now: now)
+        for index in instances.indices {
+            _ = syncTrackers(index)
+        }
+        for index in instances.indices {
+            effects += applyTrackers(of: index, now: now)
+            effects += feed(index, .startup, now: now)
+        }
+        return effects
+    }
+
+    /// §6.4.2/§6.4.3 Shutdown for every instance: a Master sends a priority-0 advert and
+    /// releases its addresses; notify_stop runs.
+    private mutating func stop(now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        var effects: [NodeEffect] = []
+        for index in instances.indices {
+            effects += feed(index, .shutdown, now: now)
+            effects.append(.cancelTimer(.addressRetry(instances[index].id)))
+        }
+        effects += checks.cancelAll
+        isRunning = false
+        return effects
+    }
+
+    // MARK: - Timers and checks
+
+    private mutating func timerFired(_ timer: NodeTimer, now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        switch timer {
+        case .router(let id, let token):
+            guard let index = index(of: id) else { return [] }
+            return feed(index, .timerFired(token), now: now)
+        case .check(let id):
+            return checks.due(id, now: now)
+        case .addressRetry(let id):
+            guard let index = index(of: id) else { return [] }
+            return retryAddresses(of: index, now: now)
+        }
+    }
+
+    private mutating func checkCompleted(_ run: CheckRunID, _ outcome: CheckOutcome, duration: Duration, now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        let (flip, logged) = checks.complete(run, outcome, duration: duration, now: now)
+        var effects = logged
+        if let flip {
+            for index in instances.indices where instances[index].trackers.set(.check(flip.name), isUp: flip.isUp) {
+                effects += applyTrackers(of: index, now: now)
+            }
+        }
+        return effects
+    }
+
+    private mutating func linkChanged(_ name: String, up: Bool, now: Instant) -> [NodeEffect] {
+        let known = links[name]
+        links[name] = up
+        var effects: [NodeEffect] = []
+        for index in instances.indices where instances[index].trackers.objects.contains(.interface(name)) {
+            let changed = instances[index].trackers.set(.interface(name), isUp: up)
+            if changed || (known == nil && !up) {
+                effects.append(.log(LogLine(.notice, "[\(instances[index].name)] interface \(name) is \(up ? "up" : "down")")))
+            }
+            if changed { effects += applyTrackers(of: index, now: now) }
+        }
+        return effects
+    }
+
+    // MARK: - Helpers
+
+    mutating func makeInstance(_ bound: BoundInstance) -> InstanceState {
+        nextInstanceID += 1
+        return InstanceState(id: InstanceID(nextInstanceID), bound: bound)
+    }
+
+    func index(of id: InstanceID) -> Int? {
+        instances.firstIndex { $0.id == id }
+    }
+
+    func change(_ instance: InstanceState, _ binding: VirtualAddressBinding) -> AddressChange {
+        AddressChange(instance: instance.id, instanceName: instance.name, binding: binding)
+    }
+
+    /// The receive validator of each interface's routers (§7.1).
+    mutating func rebuildValidators() {
+        var byInterface: [Int32: [RouterConfiguration]] = [:]
+        for instance in instances {
+            byInterface[instance.bound.interface.index, default: []].append(instance.bound.router)
+        }
+        validators = byInterface.mapValues(AdvertisementValidator.init)
+    }
+
+    /// Brings an instance's trackers to the current check verdicts and link states.
+    mutating func syncTrackers(_ index: Int) -> Bool {
+        var changed = false
+        for object in instances[index].trackers.objects {
+            let up: Bool?
+            switch object {
+            case .check(let name): up = checks.verdict(of: name)
+            case .interface(let name): up = links[name]
+            }
+            if let up, instances[index].trackers.set(object, isUp: up) { changed = true }
+        }
+        return changed
+    }
+
+    /// `VI_1 MASTER prio 110, VI_2 BACKUP prio 100` (systemd STATUS=).
+    public var summary: String {
+        instances.map { "\($0.name) \($0.router.state) prio \($0.router.priority)" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,91 @@
+import Config
+import Node
+import VRRP
+
+/// One machine of a simulated cluster as its configuration file would describe it.
+public struct NodeSetup: Sendable {
+    /// A tracked check (`vrrp_script chk`): weight 0 means FAULT while it fails.
+    public struct Check: Sendable {
+        public var weight: Int
+        public var rise: Int
+        public var fall: Int
+        public var interval: Duration
+
+        public init(weight: Int, rise: Int = 1, fall: Int = 1, interval: Duration = .seconds(1)) {
+            self.weight = weight
+            self.rise = rise
+            self.fall = fall
+            self.interval = interval
+        }
+    }
+
+    public var priority: UInt8
+    public var preempt = true
+    public var preemptDelay: Duration = .zero
+    public var fastPreempt = false
+    public var sendAdvertisementOnYield = true
+    public var authentication: Authentication = .password("harbor")
+    public var gratuitousARP = GratuitousARPPolicy.keepalivedDefaults
+    public var check: Check?
+    /// Two instances (VRID 51 and 52) in one `vrrp_sync_group`; the first tracks the check.
+    public var syncGroup = false
+
+    public init(priority: UInt8) {
+        self.priority = priority
+    }
+
+    public var instanceNames: [String] { syncGroup ? ["VI_1", "VI_2"] : ["VI_1"] }
+
+    /// The node's configuration, bound as the daemon would bind it on its machine.
+    public func bound(node index: Int, advertisementInterval: UInt8) -> BoundConfiguration {
+        var configuration = Configuration()
+        configuration.globals.higherPrioritySendAdvert = sendAdvertisementOnYield
+        configuration.globals.gratuitousARP = gratuitousARP
+        if let check {
+            var script = ScriptCheckDefinition(name: "chk", location: .unplaced)
+            script.command = ScriptCommand("/usr/local/bin/harbor-check")
+            script.schedule.weight = TrackerWeight(check.weight)
+            script.schedule.rise = check.rise
+            script.schedule.fall = check.fall
+            script.schedule.interval = check.interval
+            configuration.scripts = [script]
+        }
+        for (offset, name) in instanceNames.enumerated() {
+            var definition = InstanceDefinition(name: name, location: .unplaced)
+            definition.interface = "eth0"
+            definition.virtualRouterID = UInt8(51 + offset)
+            definition.priority = priority
+            definition.advertisementInterval = advertisementInterval
+            definition.preempt = preempt
+            definition.preemptDelay = preemptDelay
+            definition.fastPreempt = fastPreempt
+            definition.authentication = authentication
+            var address = VirtualAddress(address: ClusterScenario.virtualAddress(offset), location: .unplaced)
+            address.prefixLength = 24
+            definition.virtualAddresses = [address]
+            if check != nil && offset == 0 {
+                definition.trackedChecks = [TrackedCheck(name: "chk", weightOverride: nil, location: .unplaced)]
+            }
+            configuration.instances.append(definition)
+        }
+        if syncGroup {
+            var group = SyncGroupDefinition(name: "VG_1", location: .unplaced)
+            group.members = instanceNames
+            configuration.syncGroups = [group]
+        }
+        let device = Device(name: "eth0", index: ClusterScenario.interfaceIndex, hardwareAddress: [0x02, 0, 0, 0, 0, UInt8(10 + index)])
+        let source = ClusterScenario.address(of: index)
+        let instances = configuration.instances.map { definition in
+            BoundInstance(definition: definition,
+                          router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
+                          interface: device, destinations: [IPv4Address.vrrpMulticastGroup], source: source,
+                          virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
+                          trackers: configuration.trackerSet(for: definition), multicastGroup: IPv4Address.vrrpMulticastGroup)
+        }
+        let checks = configuration.scripts.map { script in
+            BoundCheck(name: script.name, kind: .script(script.command ?? ScriptCommand(""), .inherit), schedule: script.schedule)
+        }
+        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
+                                  notifyCredentials: .inherit, routerID: "n\(index)")
+    }
+}

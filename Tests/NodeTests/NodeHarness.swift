@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Config
+import Node
+import Testing
+import VRRP
+
+/// Loads configuration text as `vipkeeper run` would (a scratch file).
+func loadConfiguration(_ text: String) throws -> Configuration {
+    let path = "/tmp/vipkeeper-node-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).conf"
+    let file = try #require(fopen(path, "w"))
+    fputs(text, file)
+    fclose(file)
+    defer { unlink(path) }
+    let result = ConfigurationLoader.load(path: path)
+    return try #require(result.configuration, "\(result.diagnostics)")
+}
+
+/// Binds a configuration the way the daemon's binder does, on a pretend machine: `eth0` is
+/// ifindex 2 with address 10.250.1.11; users are looked up in `users`.
+func bind(_ configuration: Configuration, interfaceIndex: Int32 = 2, users: [String: Int32] = ["harbor": 1000, "nobody": 65534]) -> BoundConfiguration {
+    let source = IPv4Address(10, 250, 1, 11)
+    let device = Device(name: "eth0", index: interfaceIndex, hardwareAddress: [2, 0, 0, 0, 0, 1])
+    func credentials(_ user: String?) -> Credentials {
+        user.map { Credentials(userID: users[$0] ?? -2, groupID: users[$0] ?? -2) } ?? .inherit
+    }
+    let instances = configuration.instances.map { definition in
+        BoundInstance(definition: definition, router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
+                      interface: device, destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.globals.multicastGroup],
+                      source: source, virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
+                      trackers: configuration.trackerSet(for: definition),
+                      multicastGroup: definition.usesUnicast ? nil : configuration.globals.multicastGroup)
+    }
+    let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
+    var checks = configuration.scripts.filter { tracked.contains($0.name) }.compactMap { script in
+        script.command.map { BoundCheck(name: script.name, kind: .script($0, credentials(script.user ?? configuration.globals.scriptUser)),
+                                        schedule: script.schedule) }
+    }
+    checks += configuration.httpChecks.filter { tracked.contains($0.name) }.map {
+        BoundCheck(name: $0.name, kind: .http($0.settings), schedule: $0.schedule)
+    }
+    return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
+                              notifyCredentials: credentials(configuration.globals.scriptUser), routerID: configuration.globals.routerID)
+}
+
+/// Drives a node as the daemon does, in virtual time: keeps its timers, a pretend kernel
+/// (addresses on ifindex 2, optionally refusing changes), answers nothing by itself.
+final class NodeHarness {
+    var node: Node
+    var now = Instant.seconds(100)
+    var timers: [NodeTimer.Slot: (NodeTimer, Instant)] = [:]
+    var kernel: Set<IPv4Address> = []
+    var netlinkFails = false
+    /// Every effect carried out, in order (tests clear it between steps).
+    var effects: [NodeEffect] = []
+
+    init(_ configuration: BoundConfiguration, start: Bool = true) {
+        node = Node(configuration: configuration)
+        if start { handle(.start) }
+    }
+
+    convenience init(_ text: String, start: Bool = true) throws {
+        self.init(bind(try loadConfiguration(text)), start: start)
+    }
+
+    private var firing = false
+
+    /// Handles an event and, as the daemon does in the same turn, fires the timers due now.
+    func handle(_ event: NodeEvent) {
+        deliver(event)
+        guard !firing else { return }
+        firing = true
+        advance(to: now)
+        firing = false
+    }
+
+    private func deliver(_ event: NodeEvent) {
+        var queue = [event]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            let produced = node.handle(next, now: now)
+            effects += produced
+            for effect in produced {
+                switch effect {
+                case .armTimer(let timer, let deadline): timers[timer.slot] = (timer, deadline)
+                case .cancelTimer(let slot): timers[slot] = nil
+                case .addAddress(let change):
+                    if netlinkFails { queue.append(.effectFailed(effect, EffectError(code: -6, message: "Object exists"))) }
+                    else { kernel.insert(change.binding.address.address) }
+                case .removeAddress(let change), .removeLeftoverAddress(let change):
+                    if netlinkFails { queue.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
+                    else { kernel.remove(change.binding.address.address) }
+                default: break
+                }
+            }
+            if produced.contains(where: \.changesAddresses) {
+                queue.append(.addresses(interfaceIndex: 2, present: kernel))
+            }
+        }
+    }
+
+    /// Moves time forward, firing due timers in order.
+    func advance(to instant: Instant) {
+        while let (slot, (timer, deadline)) = timers.min(by: { $0.value.1 < $1.value.1 }), deadline <= instant {
+            timers[slot] = nil
+            now = deadline
+            deliver(.timerFired(timer))
+        }
+        now = instant
+    }
+
+    func advance(by duration: Duration) { advance(to: now + duration) }
+
+    /// Answers every check run started so far (of the check `name`, or of all) with `outcome`.
+    func answerChecks(_ outcome: CheckOutcome, named name: String? = nil) {
+        func matches(_ effect: NodeEffect) -> CheckRun? {
+            if case .runCheck(let run) = effect, name == nil || run.name == name { return run }
+            return nil
+        }
+        let runs = effects.compactMap(matches)
+        effects.removeAll { matches($0) != nil }
+        for run in runs { handle(.checkCompleted(run.id, outcome, duration: .milliseconds(3))) }
+    }
+
+    /// An advert from a peer on eth0, as the raw socket hands it over.
+    func receive(priority: UInt8, from source: IPv4Address = IPv4Address(10, 250, 1, 12), vrid: UInt8 = 51, ttl: UInt8 = 255,
+                 password: String = "harbor", addresses: [IPv4Address] = [IPv4Address(10, 250, 1, 100)]) {
+        let advert = Advertisement(virtualRouterID: vrid, priority: priority, advertisementInterval: 1,
+                                   authentication: .password(password), addresses: addresses)
+        handle(.packet(IPv4Packet(source: source, destination: .vrrpMulticastGroup, ttl: ttl, payload: advert.encoded()).encoded(),
+                       interfaceIndex: 2))
+    }
+
+    var views: [InstanceView] { node.instanceViews }
+    var logs: [String] { effects.compactMap { if case .log(let line) = $0 { line.message } else { nil } } }
+    func log(containing text: String) -> Bool { logs.contains { $0.contains(text) } }
+
+    var sends: [Advertisement] {
+        effects.compactMap { effect -> Advertisement? in
+            guard case .send(let outbound) = effect else { return nil }
+            return try? Advertisement.decode(outbound.payload)
+        }
+    }
+
+    var gratuitousARPs: [GratuitousARPRequest] {
+        effects.compactMap { if case .gratuitousARP(let request) = $0 { request } else { nil } }
+    }
+}
+
+/// One instance as in the Harbor examples: VRID 51 on eth0, PASS auth, VIP 10.250.1.100.
+func instanceText(_ name: String = "VI_1", vrid: Int = 51, priority: Int = 150, extra: String = "") -> String {
+    """
+    vrrp_instance \(name) {
+        interface eth0
+        virtual_router_id \(vrid)
+        priority \(priority)
+        advert_int 1
+        authentication {
+            auth_type PASS
+            auth_pass harbor
+        }
+        virtual_ipaddress {
+            10.250.1.\(vrid == 51 ? 100 : vrid)/24
+        }
+    \(extra)}
+
+    """
+}

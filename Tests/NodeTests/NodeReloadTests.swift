@@ -1,0 +1,159 @@
+import Foundation
+import Config
+import Node
+import Testing
+import VRRP
+
+@Suite("node: reload")
+struct NodeReloadTests {
+    static let base = """
+    global_defs { router_id harbor-a }
+    vrrp_script chk_nginx {
+        script "/usr/bin/true"
+        interval 2
+        weight -20
+    }
+    vrrp_instance VI_1 {
+        interface eth0
+        virtual_router_id 51
+        priority 150
+        advert_int 1
+        virtual_ipaddress { 10.250.1.100/24 }
+        track_script { chk_nginx }
+    }
+    vrrp_instance VI_2 {
+        interface eth0
+        virtual_router_id 52
+        priority 100
+        virtual_ipaddress { 10.250.1.101/24 }
+    }
+
+    """
+
+    func same(_ name: String, _ old: String, _ new: String) throws -> Bool {
+        let before = bind(try loadConfiguration(old)), after = bind(try loadConfiguration(new))
+        let instance = try #require(after.instances.first { $0.name == name })
+        return before.instances.first { $0.name == name }.map { $0.runsSame(as: instance) } ?? false
+    }
+
+    @Test("an edit that only moves lines (comments, blank lines) changes no instance")
+    func movedLines() throws {
+        let moved = "# edited by hand\n\n\n" + Self.base.replacingOccurrences(of: "    priority 150", with: "    # higher wins\n    priority 150")
+        #expect(try same("VI_1", Self.base, moved))
+        #expect(try same("VI_2", Self.base, moved))
+    }
+
+    @Test("a changed priority, address, tracker weight or multicast group changes the instance, and only it", arguments: [
+        ("    priority 150", "    priority 90", "VI_1"),
+        ("10.250.1.100/24", "10.250.1.110/24", "VI_1"),
+        ("    weight -20", "    weight -40", "VI_1"),
+        ("    priority 100", "    priority 101", "VI_2"),
+    ])
+    func changed(old: String, new: String, changed: String) throws {
+        let edited = Self.base.replacingOccurrences(of: old, with: new)
+        #expect(edited != Self.base)
+        for name in ["VI_1", "VI_2"] {
+            #expect(try same(name, Self.base, edited) == (name != changed), "\(name) after \(old) -> \(new)")
+        }
+    }
+
+    @Test("what a check runs (its interval, its user) is the check's identity, not the instance's")
+    func checkIdentity() throws {
+        let slower = Self.base.replacingOccurrences(of: "    interval 2", with: "    interval 3")
+        #expect(try same("VI_1", Self.base, slower))
+        let before = bind(try loadConfiguration(Self.base)), after = bind(try loadConfiguration(slower))
+        #expect(before.checks != after.checks)
+    }
+
+    @Test("the multicast group changes every instance; the router_id none; a recreated interface restarts")
+    func globalsAndBinding() throws {
+        let group = Self.base.replacingOccurrences(of: "router_id harbor-a", with: "router_id harbor-a\n    vrrp_mcast_group4 224.0.0.19")
+        #expect(try !same("VI_1", Self.base, group))
+        #expect(try !same("VI_2", Self.base, group))
+        let renamed = Self.base.replacingOccurrences(of: "router_id harbor-a", with: "router_id harbor-b")
+        #expect(try same("VI_1", Self.base, renamed))
+        let configuration = try loadConfiguration(Self.base)
+        #expect(!bind(configuration).instances[0].runsSame(as: bind(configuration, interfaceIndex: 7).instances[0]))
+    }
+
+    @Test("plan: unchanged continue (same id, state, timers), a changed one restarts, a removed one stops, a new one starts")
+    func plan() throws {
+        let harness = try NodeHarness(instanceText(priority: 150) + instanceText("VI_2", vrid: 52, priority: 100) + instanceText("VI_3", vrid: 53, priority: 100))
+        harness.advance(by: .seconds(5))
+        let before = harness.views
+        harness.effects = []
+        harness.handle(.reload(bind(try loadConfiguration("# edited\n" + instanceText("VI_4", vrid: 54, priority: 100)
+                                                         + instanceText("VI_3", vrid: 53, priority: 90) + instanceText(priority: 150)))))
+        #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1), 1 restarted (VI_3), 1 added (VI_4), 1 removed (VI_2)"))
+        let after = harness.views
+        #expect(after.map(\.name) == ["VI_4", "VI_3", "VI_1"])
+        #expect(after[2].id == before[0].id && after[2].state == .master && after[2].armedTimers == before[0].armedTimers)
+        #expect(after[1].id != before[2].id && after[1].state == .backup)
+        // No peer: all three were Master. The removed and the changed one resign (priority 0);
+        // the continuing one sends nothing out of turn.
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[52, 0], [53, 0]])
+        #expect(harness.kernel.contains(IPv4Address(10, 250, 1, 100)))
+        #expect(!harness.kernel.contains(IPv4Address(10, 250, 1, 52)))
+    }
+
+    @Test("a refused reload changes nothing and is remembered")
+    func refused() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        let before = harness.views
+        harness.effects = []
+        harness.handle(.reloadRefused("interface eth9 does not exist"))
+        #expect(harness.views == before)
+        #expect(harness.logs == ["reload refused: interface eth9 does not exist; still running the previous configuration"])
+        #expect(harness.node.lastReload.map { if case .refused(let reason, _) = $0 { reason } else { "" } } == "interface eth9 does not exist")
+    }
+
+    @Test("changing script_user takes effect: the new check starts from the old verdict and restores the priority once it passes")
+    func scriptUser() throws {
+        let checks = """
+        global_defs {
+            script_user nobody
+        }
+        vrrp_script chk_harbor {
+            script "/usr/local/bin/check-harbor"
+            interval 1
+            weight -30
+        }
+
+        """
+        let text = checks + instanceText(extra: "    track_script {\n        chk_harbor\n    }\n")
+        let harness = try NodeHarness(text)
+        harness.answerChecks(.failure("exited 1 (nobody may not read the token)"))
+        #expect(harness.views.first?.priority == 120)
+        harness.effects = []
+        let fixed = bind(try loadConfiguration(text.replacingOccurrences(of: "script_user nobody", with: "script_user harbor")))
+        harness.handle(.reload(fixed))
+        #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1)"))
+        // Same verdict as before: nothing flips until the new check says so.
+        #expect(harness.views.first?.priority == 120)
+        let run = try #require(harness.effects.compactMap { if case .runCheck(let run) = $0 { run } else { nil } }.first)
+        guard case .script(_, let credentials) = run.kind else {
+            Issue.record("not a script: \(run.kind)")
+            return
+        }
+        #expect(credentials == Credentials(userID: 1000, groupID: 1000))
+        harness.answerChecks(.success)
+        #expect(harness.views.first?.priority == 150)
+    }
+
+    @Test("a result of a check the reload replaced is ignored")
+    func staleResult() throws {
+        let text = """
+        vrrp_script chk {
+            script "/usr/bin/true"
+            weight -30
+        }
+
+        """ + instanceText(extra: "    track_script {\n        chk\n    }\n")
+        let harness = try NodeHarness(text)
+        let old = try #require(harness.effects.compactMap { if case .runCheck(let run) = $0 { run } else { nil } }.first)
+        harness.handle(.reload(bind(try loadConfiguration(text.replacingOccurrences(of: "/usr/bin/true", with: "/bin/true")))))
+        harness.handle(.checkCompleted(old.id, .failure("exited 1"), duration: .zero))
+        #expect(harness.views.first?.priority == 150)
+    }
+}

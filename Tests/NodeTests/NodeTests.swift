@@ -1,0 +1,228 @@
+import Foundation
+import Config
+import ControlProtocol
+import Node
+import Testing
+import VRRP
+
+/// Master_Down_Interval at priority 150 and 1 s adverts: 3 + 106/256 s.
+let mdi150 = Duration.seconds(3) + Timing.skewTime(priority: 150)
+let vip = IPv4Address(10, 250, 1, 100)
+
+@Suite("node: start, takeover, stop")
+struct NodeLifecycleTests {
+    @Test("start removes leftovers first, then every instance starts as Backup; the down timer makes it Master with a full GARP burst")
+    func takeover() throws {
+        let harness = try NodeHarness(instanceText())
+        guard case .removeLeftoverAddress(let leftover)? = harness.effects.first else {
+            Issue.record("the first effect is not a leftover removal: \(harness.effects)")
+            return
+        }
+        #expect(leftover.binding.address.address == vip)
+        #expect(harness.views.first?.state == .backup)
+        harness.effects = []
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.kernel == [vip])
+        #expect(harness.views.first?.holdsEveryAddress == true)
+        // keepalived's burst: garp_master_repeat (5) at once, the same again after garp_master_delay (5 s).
+        #expect(harness.gratuitousARPs.map(\.count) == [5])
+        harness.advance(by: .seconds(5))
+        #expect(harness.gratuitousARPs.map(\.count) == [5, 5])
+    }
+
+    @Test("stop: priority-0 advert, addresses released, notify_stop; nothing happens afterwards")
+    func stop() throws {
+        let harness = try NodeHarness(instanceText(extra: "    notify_stop /usr/local/bin/on-stop\n"))
+        harness.advance(by: mdi150)
+        harness.effects = []
+        harness.handle(.stop)
+        #expect(harness.sends.map(\.priority) == [0])
+        #expect(harness.kernel.isEmpty)
+        #expect(harness.effects.contains { if case .runNotify(let job) = $0 { job.label == "notify_stop" } else { false } })
+        harness.effects = []
+        harness.receive(priority: 200)
+        harness.advance(by: .seconds(10))
+        #expect(harness.effects.isEmpty)
+    }
+}
+
+@Suite("node: receive demux and drop attribution (RFC 3768 §7.1)")
+struct NodeReceiveTests {
+    @Test("a bad packet for a configured VRID is counted against its instance; an unknown VRID against the interface, silently; garbage against the interface")
+    func drops() throws {
+        let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100))
+        harness.receive(priority: 200, password: "wrong")
+        harness.receive(priority: 200, ttl: 64)
+        harness.receive(priority: 200, vrid: 99)
+        harness.handle(.packet([0x45, 0, 0, 5], interfaceIndex: 2))
+        let report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(report.instances[0].drops == ["auth_failure": 1, "ip_ttl_err": 1])
+        #expect(report.instances[1].drops.isEmpty)
+        #expect(report.interfaceDrops == ["eth0": ["unknown_vrid": 1, "packet_len_err": 1]])
+        #expect(harness.log(containing: "[VI_1] dropped packet from 10.250.1.12: authentication password does not match (auth_failure)"))
+        #expect(!harness.log(containing: "virtual router id 99"))
+        #expect(harness.log(containing: "[eth0] dropped packet"))
+        // Rate-limited: the same reason again within the window logs nothing more.
+        harness.effects = []
+        harness.receive(priority: 200, password: "wrong")
+        #expect(harness.logs.isEmpty)
+    }
+
+    @Test("an advert reaches only the instance with its VRID; our own looped-back advert is ignored")
+    func demux() throws {
+        let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100))
+        harness.receive(priority: 200, vrid: 52, addresses: [IPv4Address(10, 250, 1, 52)])
+        harness.receive(priority: 200, from: IPv4Address(10, 250, 1, 11))
+        let report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(report.instances.map(\.advertisementsReceived) == [0, 1])
+        #expect(report.instances[1].master == "10.250.1.12")
+    }
+}
+
+@Suite("node: virtual addresses as the kernel has them")
+struct NodeAddressTests {
+    @Test("a failed add is not reported as held: logged once with the error, counted, retried every second, held once the kernel has it")
+    func failedAdd() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.netlinkFails = true
+        harness.advance(by: mdi150)
+        let view = try #require(harness.views.first)
+        #expect(view.state == .master)
+        #expect(!view.holdsEveryAddress && view.heldAddresses.isEmpty && view.failingAddresses == 1)
+        #expect(harness.logs.filter { $0.contains("could not add 10.250.1.100/24 dev eth0: Object exists; retrying every 1 s") }.count == 1)
+        harness.advance(by: .seconds(3))
+        #expect(harness.logs.filter { $0.contains("could not add") }.count == 1)  // once per streak
+        var report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(report.instances[0].holdsVirtualAddresses == false)
+        #expect(report.instances[0].virtualAddresses.first?.failures == 4)
+        #expect(report.instances[0].virtualAddresses.first?.lastError == "Object exists")
+        harness.netlinkFails = false
+        harness.advance(by: .seconds(1))
+        #expect(harness.kernel == [vip])
+        #expect(harness.views.first?.holdsEveryAddress == true)
+        #expect(harness.log(containing: "10.250.1.100/24 dev eth0 is on eth0 after 4 failed attempts"))
+        report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(report.instances[0].virtualAddresses.first?.failures == 0)
+        #expect(harness.gratuitousARPs.last?.addresses.map(\.address.address) == [vip])
+    }
+
+    @Test("an address deleted by someone else while Master is put back at once, with gratuitous ARP, and counted")
+    func deletedExternally() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        harness.effects = []
+        harness.kernel = []
+        harness.handle(.addresses(interfaceIndex: 2, present: []))
+        #expect(harness.kernel == [vip])
+        #expect(harness.log(containing: "was deleted by someone else while MASTER; adding it back"))
+        #expect(harness.gratuitousARPs.count == 1)
+        #expect(harness.views.first?.addressesRestored == 1)
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.sends.isEmpty)  // no election, no advert out of turn
+    }
+
+    @Test("an address that appears while Backup is reported once")
+    func appearsWhileBackup() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.handle(.addresses(interfaceIndex: 2, present: [vip]))
+        harness.handle(.addresses(interfaceIndex: 2, present: [vip]))
+        #expect(harness.logs.filter { $0.contains("is present although this instance is BACKUP") }.count == 1)
+        let report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(report.instances[0].virtualAddresses.first?.foreign == true)
+        #expect(report.instances[0].holdsVirtualAddresses == false)
+    }
+
+    @Test("a failed removal stays pending and is retried until the address is gone")
+    func failedRemoval() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        harness.netlinkFails = true
+        harness.receive(priority: 200)
+        #expect(harness.views.first?.state == .backup)
+        #expect(harness.kernel == [vip])
+        #expect(harness.views.first?.heldAddresses.isEmpty == true)
+        #expect(harness.views.first?.failingAddresses == 1)
+        harness.netlinkFails = false
+        harness.advance(by: .seconds(1))
+        #expect(harness.kernel.isEmpty)
+        #expect(harness.views.first?.failingAddresses == 0)
+    }
+}
+
+@Suite("node: trackers and sync groups")
+struct NodeTrackerTests {
+    static let checks = """
+    vrrp_script chk_nginx {
+        script "/usr/bin/true"
+        interval 1
+        fall 2
+        rise 2
+        weight -30
+    }
+
+    """
+
+    @Test("a check's verdict follows rise/fall and moves the effective priority; a run is never started twice at once")
+    func riseFall() throws {
+        let harness = try NodeHarness(Self.checks + instanceText(extra: "    track_script {\n        chk_nginx\n    }\n"))
+        #expect(harness.effects.contains { if case .runCheck = $0 { true } else { false } })
+        harness.answerChecks(.failure("exited 1"))
+        harness.advance(by: .seconds(1))
+        #expect(harness.views.first?.priority == 150)
+        harness.answerChecks(.timedOut(.seconds(1)))
+        #expect(harness.views.first?.priority == 120)
+        #expect(harness.log(containing: "check chk_nginx is down after 2 failure(s): timed out after 1s"))
+        // Overdue: the timer fires while a run is in flight; the next run starts when it ends.
+        harness.effects = []
+        harness.advance(by: .seconds(2.5))
+        let started = harness.effects.filter { if case .runCheck = $0 { true } else { false } }.count
+        #expect(started == 1)
+        harness.answerChecks(.success)
+        #expect(harness.effects.filter { if case .runCheck = $0 { true } else { false } }.count == 1)  // the overdue run
+        harness.answerChecks(.success)
+        #expect(harness.views.first?.priority == 150)
+    }
+
+    @Test("sync group: each member's weights apply to every member; one member's FAULT faults them all")
+    func syncGroup() throws {
+        let text = Self.checks + """
+        vrrp_script chk_db {
+            script "/usr/bin/true"
+            weight 0
+        }
+        vrrp_sync_group VG_1 {
+            group {
+                VI_1
+                VI_2
+            }
+        }
+
+        """ + instanceText(extra: "    track_script {\n        chk_nginx\n    }\n")
+            + instanceText("VI_2", vrid: 52, priority: 140, extra: "    track_script {\n        chk_db\n    }\n")
+        let harness = try NodeHarness(text)
+        for _ in 0..<2 {
+            harness.answerChecks(.failure("exited 1"), named: "chk_nginx")
+            harness.advance(by: .seconds(1))
+        }
+        #expect(harness.views.map(\.priority) == [120, 110])
+        harness.answerChecks(.failure("exited 1"), named: "chk_db")
+        #expect(harness.views.map(\.state) == [.fault, .fault])
+        #expect(harness.views[0].fault == .syncGroup(group: "VG_1", member: "VI_2", objects: [.check("chk_db")]))
+        #expect(harness.views[1].fault == .down([.check("chk_db")]))
+    }
+
+    @Test("a link going down puts its instance in FAULT; coming back clears it")
+    func link() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        harness.effects = []
+        harness.handle(.link("eth0", up: false))
+        #expect(harness.views.first?.state == .fault)
+        #expect(harness.views.first?.fault == .down([.interface("eth0")]))
+        #expect(harness.sends.map(\.priority) == [0])
+        #expect(harness.kernel.isEmpty)
+        harness.handle(.link("eth0", up: true))
+        #expect(harness.views.first?.state == .backup)
+    }
+}
