@@ -132,7 +132,7 @@ struct ValidationTests {
         let configuration = try #require(result.configuration)
         let instance = try #require(configuration.instances.first)
         let trackers = configuration.trackerSet(for: instance)
-        #expect(trackers.entries.map(\.name) == ["chk_nginx", "ping", "link:eth0"])
+        #expect(trackers.objects == [.check("chk_nginx"), .check("ping"), .interface("eth0")])
         #expect(trackers.entries[0].weight == TrackerWeight(-50, reverse: true))
         #expect(trackers.entries[0].isUp == false)  // init_fail
         #expect(trackers.entries[1].weight == TrackerWeight(0))
@@ -304,6 +304,34 @@ struct ScriptSecurityTests {
         #expect(errors.first?.message.contains("vrrp_script `unsafe`: refusing `\(script)` under enable_script_security") == true)
         #expect(errors.first?.message.contains("writable by everyone") == true || errors.first?.message.contains("not root") == true)
         #expect(result.configuration == nil)
+    }
+
+    @Test("a command that needs a shell is checked for the script it runs, not only /bin/sh; sync-group notify scripts too")
+    func shellCommandsAndGroups() throws {
+        let config = TemporaryConfig()
+        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
+        let notify = config.write("notify.sh", "#!/bin/sh\nexit 0\n")
+        chmod(script, 0o755)
+        chmod(notify, 0o755)
+        chmod(config.directory, 0o777)
+        let result = config.load("""
+        global_defs { enable_script_security }
+        vrrp_script piped { script "\(script) --quiet > /dev/null" }
+        vrrp_script interpreted { script "bash \(script)" }
+        vrrp_sync_group VG_1 {
+            group {
+                VI_1
+            }
+            notify_master "\(notify) master"
+        }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script {\n        piped\n        interpreted\n    }"))
+        """, name: "c.conf")
+        let errors = result.diagnostics.filter { $0.severity == .error }.map(\.message)
+        #expect(errors.count == 3, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("vrrp_script `piped`: refusing") })
+        #expect(errors.contains { $0.hasPrefix("vrrp_script `interpreted`: refusing") })
+        #expect(errors.contains { $0.hasPrefix("vrrp_sync_group `VG_1` notify: refusing") })
+        #expect(ScriptSecurity.programs(of: ScriptCommand("curl -sf http://127.0.0.1/ | grep -q Pong")) == ["/bin/sh", "curl"])
     }
 
     @Test("without enable_script_security nothing is checked")
