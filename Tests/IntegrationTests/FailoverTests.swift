@@ -1,15 +1,11 @@
 import Foundation
 import Testing
 
-/// Opens a lab, or explains why not: outside CI a test without root skips with a printed
-/// reason; in CI it fails.
-func openLab(tag: String, subnet: Int, nodes: Int) -> NetworkLab? {
+/// Opens a lab. The namespace suites are enabled only as root, or in CI, where a machine
+/// that cannot make namespaces fails the test instead of skipping it.
+func openLab(tag: String, subnet: Int, nodes: Int, sourceLocation: SourceLocation = #_sourceLocation) -> NetworkLab? {
     guard Privileges.canUseNamespaces else {
-        if Privileges.ci {
-            Issue.record("namespace tests must run in CI: needs root and iproute2")
-        } else {
-            print("skipped \(tag): namespace tests need root (run scripts/test.sh as root)")
-        }
+        Issue.record("namespace tests must run: needs root and iproute2 (CI=\(Privileges.ci))", sourceLocation: sourceLocation)
         return nil
     }
     return NetworkLab(tag: tag, subnet: subnet, nodeCount: nodes)
@@ -19,9 +15,11 @@ func openLab(tag: String, subnet: Int, nodes: Int) -> NetworkLab? {
 func masterDown(_ priority: Int) -> Double { 3 + Double(256 - priority) / 256 }
 func skew(_ priority: Int) -> Double { Double(256 - priority) / 256 }
 
+/// Prints a measurement beside its protocol bound. Timing is measured here and benchmarked in
+/// bench/; tests assert behaviour, with margins a loaded 2-core machine cannot miss.
 func measured(_ what: String, _ seconds: TimeInterval?, bound: Double) {
     let value = seconds.map { String(format: "%.3f s", $0) } ?? "timeout"
-    print("measured: \(what): \(value) (bound \(String(format: "%.3f", bound)) s)")
+    print("measured: \(what): \(value) (protocol bound \(String(format: "%.3f", bound)) s)")
 }
 
 extension NamespaceSuites {
@@ -62,7 +60,7 @@ extension NamespaceSuites {
             kill(master, SIGTERM)
             let takeover = waitUntil(timeout: skew(100) + 3) { lab.holders() == [1] }
             measured("graceful stop -> backup holds VIP", takeover, bound: skew(100) + 0.5)
-            #expect(takeover != nil && takeover! <= skew(100) + 0.5)
+            #expect(takeover != nil && takeover! < masterDown(100) - 1, "not the Skew_Time path of a priority-0 advert: \(String(describing: takeover))")
             #expect(lab.stop(master), "vipkeeper did not exit after SIGTERM")
             #expect(!lab.holdsVirtualAddress(0))
             #expect(lab.log("node0.log").contains("MASTER -> INIT (shutdown)"))
@@ -83,7 +81,7 @@ extension NamespaceSuites {
             lab.stop(master, signal: SIGKILL)
             let takeover = waitUntil(timeout: masterDown(100) + 3) { lab.holdsVirtualAddress(1) }
             measured("SIGKILL -> backup holds VIP", takeover, bound: masterDown(100) + 0.5)
-            #expect(takeover != nil && takeover! <= masterDown(100) + 0.5)
+            #expect(takeover != nil, "no takeover within \(masterDown(100) + 3) s")
             // The killed process could not clean up: its VIP is still on the interface.
             #expect(lab.holdsVirtualAddress(0))
             lab.startVipkeeper(node: 0, config: config0)
@@ -157,34 +155,65 @@ extension NamespaceSuites {
             #expect(lab.status(0)?["transitions"] as? Int == transitions, "the Master changed state while the Backup restarted")
         }
 
-        @Test("a partition makes two Masters; healing leaves one, and the client's ARP entry follows the winner")
-        func partition() {
-            guard let lab = openLab(tag: "pt", subnet: 15, nodes: 2) else { return }
+        /// Which side hears the other first when a split brain heals.
+        enum HealOrder: String, CaseIterable, Sendable {
+            /// The winner hears the loser's advert first and answers (advert + gratuitous ARP).
+            case winnerHearsFirst
+            /// The loser hears the winner's advert first and yields: without its one advert on
+            /// yielding (vrrp_higher_prio_send_advert, on by default) the winner would never hear
+            /// a lower priority, send no gratuitous ARP, and clients would stay on the loser.
+            case loserHearsFirst
+        }
+
+        @Test("a partition makes two Masters; healing leaves one, and the client's ARP entry follows the winner whoever hears first",
+              arguments: HealOrder.allCases)
+        func partition(order: HealOrder) throws {
+            guard let lab = openLab(tag: order == .winnerHearsFirst ? "pw" : "pl", subnet: 15, nodes: 2) else { return }
             defer { lab.tearDown() }
             lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
             lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
             #expect(lab.clientReachesVirtualAddress())
-            #expect(lab.clientNeighbourMAC() == lab.mac(of: 0))
+            try partitionAndHeal(lab, order: order, watchAdverts: order == .winnerHearsFirst ? 0 : 1)
+            #expect(lab.log("node1.log").contains("MASTER -> BACKUP (higher priority 200 advertised by \(lab.address(of: 0)))"))
+        }
 
+        @Test("a keepalived winner: the vipkeeper loser that hears it first yields with one advert, and keepalived's gratuitous ARP moves the client")
+        func partitionKeepalivedWinner() throws {
+            guard keepalivedInstalled(), let lab = openLab(tag: "pk", subnet: 34, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            lab.startKeepalived(node: 0, config: lab.config(priority: 200))
+            lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
+            #expect(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil, "\(lab.log("keepalived0.log"))")
+            #expect(lab.clientReachesVirtualAddress())  // the client has an ARP entry to move
+            try partitionAndHeal(lab, order: .loserHearsFirst, watchAdverts: 1)
+        }
+
+        /// Cuts VRRP between node 0 (the winner) and node 1 until both are Master and the
+        /// client's ARP entry points at node 1; then heals right after `watchAdverts` sent an
+        /// advert, so the other side's next advert is the first one heard.
+        func partitionAndHeal(_ lab: NetworkLab, order: HealOrder, watchAdverts node: Int) throws {
             lab.blockVRRP(0)
             lab.blockVRRP(1)
             let splitBrain = waitUntil(timeout: masterDown(100) + 2) { lab.holders() == [0, 1] }
             #expect(splitBrain != nil, "the backup did not become Master during the partition")
             // The new Master's gratuitous ARP moved the client's entry to it.
-            #expect(waitUntil(timeout: 2) { lab.clientNeighbourMAC() == lab.mac(of: 1) } != nil,
+            #expect(waitUntil(timeout: 7) { lab.clientNeighbourMAC() == lab.mac(of: 1) } != nil,
                     "client neighbour entry: \(lab.clientNeighbourMAC() ?? "none"), node1 \(lab.mac(of: 1))")
-
+            let sent = try #require(lab.status(node)?["advertisementsSent"] as? Int, "no status from node \(node)")
+            let justSent = waitUntil(timeout: 3) { (lab.status(node)?["advertisementsSent"] as? Int ?? sent) > sent }
+            #expect(justSent != nil, "node \(node) sent no advert")
             lab.unblockVRRP(0)
             lab.unblockVRRP(1)
-            let healed = waitUntil(timeout: 3) { lab.holders() == [0] }
-            measured("partition healed -> one Master", healed, bound: 1.5)
+            let healed = waitUntil(timeout: 4) { lab.holders() == [0] }
+            measured("partition healed (\(order.rawValue)) -> one Master", healed, bound: 1)
             #expect(healed != nil, "holders after healing: \(lab.holders())")
-            let arp = waitUntil(timeout: 3) { lab.clientNeighbourMAC() == lab.mac(of: 0) }
-            measured("partition healed -> client ARP entry points at the winner", arp, bound: 3)
-            #expect(arp != nil, "client neighbour entry: \(lab.clientNeighbourMAC() ?? "none"), winner \(lab.mac(of: 0))")
+            let arp = waitUntil(timeout: 4) { lab.clientNeighbourMAC() == lab.mac(of: 0) }
+            measured("partition healed (\(order.rawValue)) -> client ARP entry points at the winner", arp, bound: 1)
+            // The target is 1 s; asserted with a margin a loaded machine cannot miss, and far below
+            // the ~49 s a stale entry lasts when the winner never re-sends gratuitous ARP.
+            #expect(arp != nil && arp! < 3, "client neighbour entry: \(lab.clientNeighbourMAC() ?? "none"), winner \(lab.mac(of: 0))")
             #expect(lab.clientReachesVirtualAddress())
-            #expect(lab.log("node1.log").contains("MASTER -> BACKUP (higher priority 200 advertised by \(lab.address(of: 0)))"))
         }
 
         @Test("unicast peers: election, graceful stop and crash failover without multicast")
@@ -205,7 +234,7 @@ extension NamespaceSuites {
             kill(master, SIGTERM)
             let graceful = waitUntil(timeout: skew(100) + 3) { lab.holders() == [1] }
             measured("unicast graceful stop -> backup holds VIP", graceful, bound: skew(100) + 0.5)
-            #expect(graceful != nil && graceful! <= skew(100) + 0.5)
+            #expect(graceful != nil && graceful! < masterDown(100) - 1, "not the Skew_Time path: \(String(describing: graceful))")
             lab.stop(master)
             master = lab.startVipkeeper(node: 0, config: config0)
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
@@ -213,7 +242,7 @@ extension NamespaceSuites {
             lab.stop(master, signal: SIGKILL)
             let crash = waitUntil(timeout: masterDown(100) + 3) { lab.holdsVirtualAddress(1) }
             measured("unicast SIGKILL -> backup holds VIP", crash, bound: masterDown(100) + 0.5)
-            #expect(crash != nil && crash! <= masterDown(100) + 0.5)
+            #expect(crash != nil, "no takeover after the crash")
         }
     }
 }

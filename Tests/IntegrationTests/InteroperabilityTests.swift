@@ -4,13 +4,6 @@ import Testing
 extension NamespaceSuites {
     @Suite("a mixed cluster with keepalived 2.2", .serialized)
     struct InteroperabilityTests {
-        func keepalivedInstalled() -> Bool {
-            if FileManager.default.isExecutableFile(atPath: "/usr/sbin/keepalived") { return true }
-            if Privileges.ci { Issue.record("keepalived must be installed in CI (apt-get install keepalived)") }
-            else { print("skipped: keepalived is not installed") }
-            return false
-        }
-
         @Test("vipkeeper Master, keepalived Backup: failover both ways with the same config syntax")
         func vipkeeperMaster() {
             guard keepalivedInstalled(), let lab = openLab(tag: "ka", subnet: 17, nodes: 2) else { return }
@@ -28,7 +21,7 @@ extension NamespaceSuites {
             kill(ours, SIGTERM)
             let toKeepalived = waitUntil(timeout: skew(100) + 3) { lab.holders() == [1] }
             measured("vipkeeper SIGTERM -> keepalived holds VIP", toKeepalived, bound: skew(100) + 0.5)
-            #expect(toKeepalived != nil && toKeepalived! <= skew(100) + 0.5)
+            #expect(toKeepalived != nil && toKeepalived! < masterDown(100) - 1, "not the Skew_Time path: \(String(describing: toKeepalived))")
             lab.stop(ours)
 
             ours = lab.startVipkeeper(node: 0, config: vipkeeperConfig)
@@ -56,7 +49,7 @@ extension NamespaceSuites {
             kill(theirs, SIGTERM)
             let graceful = waitUntil(timeout: skew(100) + 3) { lab.holders() == [1] }
             measured("keepalived SIGTERM -> vipkeeper holds VIP", graceful, bound: skew(100) + 0.5)
-            #expect(graceful != nil && graceful! <= skew(100) + 0.5)
+            #expect(graceful != nil && graceful! < masterDown(100) - 1, "not the Skew_Time path: \(String(describing: graceful))")
             lab.stop(theirs)
 
             theirs = lab.startKeepalived(node: 0, config: lab.config(priority: 200))

@@ -16,17 +16,15 @@ enum Shell {
         return Result(status: status, output: String(decoding: output, as: UTF8.self))
     }
 
-    /// Runs a command that must succeed; records a test issue otherwise.
-    static func must(_ command: String) -> String {
+    /// Runs a set-up command that must succeed: a failure fails the test that ran it (a lab
+    /// whose nft rule or veth was never made must not let the test pass).
+    @discardableResult
+    static func must(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         let result = run(command)
         if result.status != 0 {
-            fatalErrorInTest("`\(command)` failed (\(result.status)): \(result.output)")
+            Issue.record("set-up command failed (\(result.status)): `\(command)`: \(result.output)", sourceLocation: sourceLocation)
         }
         return result.output
-    }
-
-    static func fatalErrorInTest(_ message: String) {
-        FileHandle.standardError.write(Data("lab: \(message)\n".utf8))
     }
 }
 
@@ -48,9 +46,21 @@ enum Privileges {
     static var canUseNamespaces: Bool {
         geteuid() == 0 && Shell.run("ip netns list").status == 0
     }
+
+    /// Namespace tests run as root; without root they are skipped (reported as skipped, not
+    /// passed) — except in CI, where they run and fail when they cannot.
+    static var runNamespaceTests: Bool { ci || canUseNamespaces }
 }
 
 /// Every namespace suite is nested here and runs one at a time: parallel labs on a 2-core
 /// machine would eat into the protocol-timing margins the tests check.
-@Suite("network namespaces", .serialized)
+@Suite("network namespaces", .serialized, .enabled(if: Privileges.runNamespaceTests, "needs root and ip netns (run scripts/test.sh as root)"))
 struct NamespaceSuites {}
+
+/// keepalived is the interoperability peer; scripts/test.sh installs it, so a namespace test
+/// that finds it missing fails.
+func keepalivedInstalled(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    if FileManager.default.isExecutableFile(atPath: "/usr/sbin/keepalived") { return true }
+    Issue.record("keepalived is not installed (scripts/install-deps.sh installs it)", sourceLocation: sourceLocation)
+    return false
+}

@@ -34,9 +34,10 @@ extension NamespaceSuites {
             }
             let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 100),
                                          environment: ["NOTIFY_SOCKET=\(path)", "WATCHDOG_USEC=1000000"])
-            collect(for: 2.5)
+            collect(for: 3)
             #expect(messages.contains("READY=1\nSTATUS=VI_1 BACKUP prio 100"), "\(messages)")
-            #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 3, "\(messages)")
+            // Every 0.5 s when idle; asserted loosely (a loaded machine may delay a ping or two).
+            #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 2, "\(messages)")
             kill(pid, SIGTERM)
             collect(for: 1)
             #expect(messages.contains("STOPPING=1"))
