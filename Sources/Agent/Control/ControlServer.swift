@@ -27,8 +27,10 @@ final class ControlServer {
     let path: String
     let fileDescriptor: Int32
     private(set) var connections: [Connection] = []
-    /// Open connections at most. Past it a new client gets a one-line error and is closed at
-    /// once, so the listening socket never stays readable unserviced (that would spin the loop).
+    /// Open connections at most. Past it the oldest connection that has sent nothing is
+    /// closed to make room (a client that means it sends its request at once), or, when every
+    /// one is busy, the new client gets a one-line error: the listening socket never stays
+    /// readable unserviced (that would spin the loop) and idle clients cannot lock others out.
     static let maximumConnections = 128
     static let maximumRequest = 4096
 
@@ -73,6 +75,10 @@ final class ControlServer {
             guard client >= 0 else { return }
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            if connections.count >= Self.maximumConnections,
+               let idle = connections.firstIndex(where: { $0.input.isEmpty && !$0.answered }) {
+                connections.remove(at: idle)
+            }
             guard connections.count < Self.maximumConnections else {
                 let busy = Array("{\"error\": \"too many open control connections; try again\"}\n".utf8)
                 _ = busy.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }

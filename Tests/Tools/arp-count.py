@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""Counts gratuitous ARPs for one address seen on an interface for a bounded time.
+
+usage: arp-count.py INTERFACE ADDRESS SECONDS
+Prints one line per gratuitous ARP (seconds since the first one, sender MAC), then
+`total N`. A gratuitous ARP here is an ARP packet whose sender and target protocol
+addresses are both ADDRESS (RFC 5227 §3), request or reply.
+"""
+import socket
+import sys
+import time
+
+interface, address, seconds = sys.argv[1], socket.inet_aton(sys.argv[2]), float(sys.argv[3])
+listener = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+listener.bind((interface, 0))
+listener.settimeout(0.2)
+deadline = time.monotonic() + seconds
+first = None
+total = 0
+while time.monotonic() < deadline:
+    try:
+        frame = listener.recv(2048)
+    except socket.timeout:
+        continue
+    arp = frame[14:]
+    if len(arp) < 28 or arp[14:18] != address or arp[24:28] != address:
+        continue
+    now = time.monotonic()
+    first = first if first is not None else now
+    total += 1
+    print(f"{now - first:.3f} {arp[8:14].hex(':')}", flush=True)
+print(f"total {total}", flush=True)
