@@ -196,12 +196,9 @@ public final class Daemon {
     }
 
     private func addressEvents() -> [NodeEvent] {
-        let present = InterfaceAddresses.byInterface()
-        var devices: [Int32: String] = [:]
-        for instance in node.configuration.instances {
-            for binding in instance.virtualAddresses { devices[binding.device.index] = binding.device.name }
-        }
-        return devices.sorted { $0.key < $1.key }.map { .addresses(interfaceIndex: $0.key, present: present[$0.value] ?? []) }
+        let present = AddressTable.read(socket: links)
+        let devices = Set(node.configuration.instances.flatMap { $0.virtualAddresses.map(\.device.index) })
+        return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
     }
 
     private func handleSignals() {

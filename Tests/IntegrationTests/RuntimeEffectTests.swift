@@ -8,10 +8,15 @@ extension NamespaceSuites {
         func deletedAddress() throws {
             guard let lab = openLab(tag: "ad", subnet: 35, nodes: 2) else { return }
             defer { lab.tearDown() }
-            lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
-            lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
+            // Labelled, as in examples/harbor-pair: getifaddrs(3) would report it as `eth0:vip`.
+            let labelled = { (priority: Int) in
+                lab.config(priority: priority).replacingOccurrences(of: "\(lab.virtualAddress)/24", with: "\(lab.virtualAddress)/24 label eth0:vip")
+            }
+            lab.startVipkeeper(node: 0, config: labelled(200))
+            lab.startVipkeeper(node: 1, config: labelled(100))
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
             #expect(lab.clientReachesVirtualAddress())
+            #expect(lab.status(0)?["addressesRestored"] as? Int == 0, "the daemon did not see its own labelled VIP")
             let transitions = try #require(lab.status(0)?["transitions"] as? Int)
             Shell.must("ip -n \(lab.nodes[0]) addr del \(lab.virtualAddress)/24 dev eth0")
             let back = waitUntil(timeout: 3) { lab.holdsVirtualAddress(0) }

@@ -226,3 +226,21 @@ struct NodeTrackerTests {
         #expect(harness.views.first?.state == .backup)
     }
 }
+
+@Suite("node: an address the kernel never shows")
+struct NodeInvisibleAddressTests {
+    @Test("an add that succeeds but never shows up is a failed add, retried every second, not a restore loop")
+    func invisible() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        harness.effects = []
+        // The kernel takes the address but reports a list without it, again and again.
+        harness.kernel = []
+        for _ in 0..<3 { harness.node.handle(.addresses(interfaceIndex: 2, present: []), now: harness.now).forEach { harness.effects.append($0) } }
+        let restores = harness.effects.filter { if case .addAddress = $0 { true } else { false } }.count
+        #expect(restores == 1)
+        #expect(harness.views.first?.addressesRestored == 1)
+        #expect(harness.views.first?.failingAddresses == 1)
+        #expect(harness.log(containing: "could not add 10.250.1.100/24 dev eth0: added, but the kernel does not show it"))
+    }
+}

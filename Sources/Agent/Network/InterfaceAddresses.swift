@@ -30,11 +30,4 @@ enum InterfaceAddresses {
     static func interface(holding address: IPv4Address) -> String? {
         all().first { $0.address == address }?.interface
     }
-
-    /// The IPv4 addresses on each named interface, now.
-    static func byInterface() -> [String: Set<IPv4Address>] {
-        var result: [String: Set<IPv4Address>] = [:]
-        for entry in all() { result[entry.interface, default: []].insert(entry.address) }
-        return result
-    }
 }

@@ -1,3 +1,5 @@
+import VRRP
+
 /// One virtual address of an instance as the kernel has it, by what the node did and what
 /// netlink answered and reported since.
 struct AddressState: Hashable, Sendable {
@@ -12,6 +14,9 @@ struct AddressState: Hashable, Sendable {
     var lastError: String?
     /// Present although this instance does not hold it (someone else added it); reported once.
     var foreign = false
+    /// When it was last put back after an external delete: a kernel that still does not show
+    /// it at that same instant makes it a failed add (retried), never a loop.
+    var restoredAt: Instant?
 
     init(binding: VirtualAddressBinding) {
         self.binding = binding

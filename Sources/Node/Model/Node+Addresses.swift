@@ -13,18 +13,23 @@ extension Node {
         var effects: [NodeEffect] = []
         for index in instances.indices {
             for slot in instances[index].addresses.indices where instances[index].addresses[slot].binding.device.index == interfaceIndex {
-                effects += observe(index, slot, isPresent: present.contains(instances[index].addresses[slot].binding.address.address))
+                effects += observe(index, slot, isPresent: present.contains(instances[index].addresses[slot].binding.address.address), now: now)
             }
         }
         return effects
     }
 
-    private mutating func observe(_ index: Int, _ slot: Int, isPresent: Bool) -> [NodeEffect] {
+    private mutating func observe(_ index: Int, _ slot: Int, isPresent: Bool, now: Instant) -> [NodeEffect] {
         let instance = instances[index]
         let state = instance.addresses[slot]
         let binding = state.binding
         if instance.wantsAddresses {
+            if state.held && !isPresent && state.restoredAt == now {
+                return addressChangeFailed(change(instance, binding), adding: true,
+                                           EffectError(code: 0, message: "added, but the kernel does not show it"), now: now)
+            }
             if state.held && !isPresent {
+                instances[index].addresses[slot].restoredAt = now
                 instances[index].counters.addressesRestored += 1
                 return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back")),
                         .addAddress(change(instance, binding)),
