@@ -49,7 +49,7 @@ extension NamespaceSuites {
             #expect((backup["advertisementsReceived"] as? Int ?? 0) >= 2)
         }
 
-        @Test("graceful stop: the backup takes over within Skew_Time + 0.5 s, and the VIP leaves the old Master")
+        @Test("graceful stop: the backup takes over on the Skew_Time path of the priority-0 advert, and the VIP leaves the old Master")
         func gracefulStop() {
             guard let lab = openLab(tag: "gs", subnet: 12, nodes: 2) else { return }
             defer { lab.tearDown() }
@@ -69,7 +69,7 @@ extension NamespaceSuites {
             #expect(lab.clientReachesVirtualAddress())
         }
 
-        @Test("SIGKILL of the Master: the backup takes over within Master_Down_Interval + 0.5 s; the restarted node removes its stale VIP")
+        @Test("SIGKILL of the Master: the backup takes over when its Master_Down_Timer runs out; the restarted node removes its stale VIP")
         func crash() {
             guard let lab = openLab(tag: "kl", subnet: 13, nodes: 2) else { return }
             defer { lab.tearDown() }
