@@ -6,7 +6,8 @@
 #   vklab-c  10.250.10.200 a client of the VIP 10.250.10.100
 #
 # It shows the election, then the VIP moving when node A's vipkeeper stops and when node A's
-# Harbor (nginx) fails its health check, and coming back; then removes everything it made.
+# Harbor (nginx) fails its health check, and coming back; a failover drill from node A with a
+# probe through the VIP; node A in maintenance and back; then removes everything it made.
 # Run as root on Debian 12 with Swift; installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,7 +98,8 @@ for node in a b; do
 done
 
 start_vipkeeper() { # NODE
-    ip netns exec "vklab-$1" "$bin" run -f "$root/examples/harbor-pair/node-$1.conf" --socket "$work/$1.sock" >>"$work/$1.log" 2>&1 &
+    ip netns exec "vklab-$1" "$bin" run -f "$root/examples/harbor-pair/node-$1.conf" --socket "$work/$1.sock" \
+        --state-directory "$work/state-$1" >>"$work/$1.log" 2>&1 &
     vipkeeper_pid[$1]=$!
 }
 
@@ -106,7 +108,7 @@ say "vipkeeper on both nodes (examples/harbor-pair: A priority 110, B priority 1
 start_vipkeeper a
 start_vipkeeper b
 wait_for_holder a 10
-"$bin" status --socket "$work/a.sock"
+"$bin" status --socket "$work/a.sock" || true
 echo "client GET http://10.250.10.100/ -> $(client_get /)"
 
 say "stop vipkeeper on node A (SIGTERM: priority-0 advert, VIP released)"
@@ -130,11 +132,23 @@ say "node A's Harbor reports core unhealthy (/api/v2.0/health JSON): priority 11
 sed -i 's/"name":"core","status":"healthy"/"name":"core","status":"unhealthy"/' "$work/a/health.json"
 wait_for_holder b 20
 echo "client GET http://10.250.10.100/ -> $(client_get /)"
-"$bin" status --socket "$work/b.sock"
+"$bin" status --socket "$work/b.sock" || true
 
 say "node A's Harbor recovers: the VIP returns (preempt)"
 sed -i 's/"name":"core","status":"unhealthy"/"name":"core","status":"healthy"/' "$work/a/health.json"
 wait_for_holder a 30
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "failover drill on node A (the Master): the VIP to B and back, probed through the VIP every 20 ms"
+ip netns exec vklab-a "$bin" drill --hold 3 --probe http://10.250.10.100/api/v2.0/ping --socket "$work/a.sock"
+wait_for_holder a 10
+
+say "maintenance on node A (a Harbor upgrade): B takes the VIP, A stays a Backup at priority 1"
+ip netns exec vklab-a "$bin" maintenance on --reason "Harbor upgrade" --socket "$work/a.sock"
+wait_for_holder b 5
+"$bin" status --socket "$work/a.sock" || echo "(status exit $?: degraded while in maintenance)"
+ip netns exec vklab-a "$bin" maintenance off --socket "$work/a.sock"
+wait_for_holder a 10
 echo "client GET http://10.250.10.100/ -> $(client_get /)"
 
 say "state changes logged by vipkeeper"

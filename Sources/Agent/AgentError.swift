@@ -10,6 +10,7 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case controlSocket(path: String, reason: String)
     case script(command: String, reason: String)
     case scriptSecurity(String)
+    case state(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "cannot start `\(command)`: \(reason)"
         case .scriptSecurity(let reason):
             return "enable_script_security: \(reason)"
+        case .state(let path, let reason):
+            return "state file \(path): \(reason)"
         }
     }
 }
@@ -39,7 +42,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity:
+        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity, .state:
             return EffectError(code: -1, message: description)
         }
     }

@@ -18,16 +18,22 @@ public final class Daemon {
         public var version: String
         /// The file SIGHUP re-reads; nil turns reloading off.
         public var configurationPath: String?
+        /// Where maintenance is persisted (`/var/lib/vipkeeper`).
+        public var stateDirectory: String
 
-        public init(controlSocketPath: String?, version: String, configurationPath: String? = nil) {
+        public static let defaultStateDirectory = "/var/lib/vipkeeper"
+
+        public init(controlSocketPath: String?, version: String, configurationPath: String? = nil,
+                    stateDirectory: String = Options.defaultStateDirectory) {
             self.controlSocketPath = controlSocketPath
             self.version = version
             self.configurationPath = configurationPath
+            self.stateDirectory = stateDirectory
         }
     }
 
     private enum Source: Hashable {
-        case signals, netlink, vrrp(Int32), child(Int32), healthInbox, controlListener, controlConnection(Int32)
+        case signals, netlink, vrrp(Int32), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
     }
 
     private var node: Node
@@ -40,6 +46,8 @@ public final class Daemon {
     private let binder: ConfigurationBinder
     private let executor: EffectExecutor
     private var control: ControlServer?
+    /// Open while a drill watches the wire for the new Master's gratuitous ARP.
+    private var arpListener: ARPListener?
     private var reactor = Reactor<Source>()
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
@@ -55,14 +63,21 @@ public final class Daemon {
         monitor = try NetlinkSocket(subscribeToLinks: true)
         binder = ConfigurationBinder(links: links)
         let bound = try binder.bind(configuration)
-        executor = try EffectExecutor(logger: logger, notifier: notifier)
+        executor = try EffectExecutor(logger: logger, notifier: notifier,
+                                      maintenanceStore: MaintenanceStore(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
         if let path = options.controlSocketPath {
             control = try ControlServer(path: path)
+            control?.setGroup(bound.controlGroupID)
         }
+        restored = try executor.maintenanceStore.load()
+        executor.replies = { [unowned self] id, reply in self.control?.respond(id.value, reply.json()) }
     }
+
+    /// Maintenance persisted by an earlier run.
+    private var restored: [MaintenanceRecord] = []
 
     // MARK: - Running
 
@@ -71,6 +86,9 @@ public final class Daemon {
         var now = MonotonicClock.now()
         for link in binder.linkStates(of: node.configuration) {
             dispatch(.link(link.name, up: link.up), now: now)
+        }
+        if !restored.isEmpty {
+            dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
         dispatch(.start, now: now)
         observeAddresses(now: now)
@@ -98,6 +116,7 @@ public final class Daemon {
                 dispatch(event, now: now)
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
+            watchGratuitousARP()
             if reloadRequested {
                 reloadRequested = false
                 reload(now: now)
@@ -144,6 +163,9 @@ public final class Daemon {
             reactor.register(.child(descriptor), fd: descriptor)
         }
         reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
+        if let arpListener {
+            reactor.register(.arp, fd: arpListener.fileDescriptor)
+        }
         if let control {
             reactor.register(.controlListener, fd: control.fileDescriptor)
             for connection in control.connections {
@@ -180,10 +202,15 @@ public final class Daemon {
             control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp)
         case .controlConnection(let descriptor):
             guard let control, let connection = control.connections.first(where: { $0.fileDescriptor == descriptor }) else { return }
-            if connection.output.isEmpty {
-                control.read(connection) { self.answer($0, now: now) }
-            } else {
+            if !connection.output.isEmpty {
                 control.flush(connection)
+            } else if let line = control.read(connection) {
+                request(line, from: connection, now: now)
+            }
+        case .arp:
+            for heard in arpListener?.receive() ?? [] {
+                dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: heard.address,
+                                            hardwareAddress: heard.hardwareAddress), now: now)
             }
         }
     }
@@ -273,19 +300,56 @@ public final class Daemon {
         }
         executor.transports.retire()
         executor.keepTLSContexts(for: bound.checks)
+        control?.setGroup(bound.controlGroupID)
         observeAddresses(now: now)
     }
 
     // MARK: - Control
 
-    private func answer(_ request: String, now: Instant) -> String {
-        switch request {
-        case "status":
-            let info = DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
-                                  configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
-            return node.status(now: now, daemon: info).json()
-        default:
-            return "{\"error\": \"unknown request `\(request.filter { $0.isLetter || $0.isNumber || $0 == " " })`; known: status\"}"
+    /// One request line from a control client: decoded here (a bad one is answered at once),
+    /// decided by the node, answered by the executor.
+    private func request(_ line: [UInt8], from connection: ControlServer.Connection, now: Instant) {
+        let request: ControlRequest
+        do {
+            request = try ControlRequest.decode(line)
+        } catch {
+            control?.respond(connection.id, ControlReply(outcome: .error, message: "\(error)").json())
+            return
         }
+        let command: NodeCommand
+        switch request.command {
+        case .status:
+            command = .status(DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
+                                         configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck))
+        case .drill:
+            command = .drill(target: request.instance, hold: .milliseconds(Int64((request.holdSeconds ?? 10) * 1000)),
+                             timeout: .milliseconds(Int64((request.timeoutSeconds ?? 30) * 1000)), dryRun: request.dryRun ?? false)
+        case .maintenanceOn:
+            command = .maintenanceOn(target: request.instance, reason: request.reason ?? "maintenance", strict: request.strict ?? false,
+                                     requestedAt: Self.wallClock())
+        case .maintenanceOff:
+            command = .maintenanceOff(target: request.instance)
+        }
+        dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
+    }
+
+    /// Opens the ARP listener while a drill watches for gratuitous ARP, and closes it after.
+    private func watchGratuitousARP() {
+        if node.watchesGratuitousARP && arpListener == nil {
+            do {
+                arpListener = try ARPListener()
+            } catch {
+                logger.error("drill: \(error); gratuitous ARP from the new Master will not be seen")
+            }
+        } else if !node.watchesGratuitousARP {
+            arpListener = nil
+        }
+    }
+
+    /// Seconds since the epoch (for the persisted maintenance record only; timers never read it).
+    private static func wallClock() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

@@ -96,8 +96,20 @@ void vk_unblock_all_signals(void) {
     sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
-int vk_arp_socket(void) {
-    return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+int vk_arp_socket(int receive) {
+    // Protocol 0 receives nothing: a send-only socket never queues the segment's ARP traffic.
+    return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | (receive ? SOCK_NONBLOCK : 0), receive ? htons(ETH_P_ARP) : 0);
+}
+
+ssize_t vk_recv_arp(int fd, void *buffer, size_t length, int *ifindex, int *outgoing) {
+    struct sockaddr_ll from = { 0 };
+    socklen_t size = sizeof(from);
+    ssize_t count = recvfrom(fd, buffer, length, 0, (struct sockaddr *)&from, &size);
+    if (count >= 0) {
+        *ifindex = from.sll_ifindex;
+        *outgoing = from.sll_pkttype == PACKET_OUTGOING;
+    }
+    return count;
 }
 
 ssize_t vk_send_arp(int fd, const void *payload, size_t length, int ifindex) {
@@ -144,4 +156,23 @@ int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low
 
 int vk_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int vk_peer_credentials(int fd, int *uid, int *gid) {
+    struct ucred credentials;
+    socklen_t size = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return -1;
+    *uid = (int)credentials.uid;
+    *gid = (int)credentials.gid;
+    return 0;
+}
+
+int vk_peer_groups(int fd, int *groups, int capacity) {
+    gid_t found[256];
+    socklen_t size = sizeof(found);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, found, &size) != 0) return -1;
+    int count = (int)(size / sizeof(gid_t));
+    if (count > capacity) count = capacity;
+    for (int i = 0; i < count; i++) groups[i] = (int)found[i];
+    return count;
 }

@@ -96,6 +96,20 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// An instance kept out of the election by the operator (`vipkeeper maintenance on`).
+    public struct Maintenance: Codable, Sendable, Equatable {
+        public var reason: String
+        public var secondsAgo: Double
+        /// No adverts, never Master (like FAULT); otherwise a Backup at priority 1.
+        public var strict: Bool
+
+        public init(reason: String, secondsAgo: Double, strict: Bool) {
+            self.reason = reason
+            self.secondsAgo = secondsAgo
+            self.strict = strict
+        }
+    }
+
     public struct Instance: Codable, Sendable, Equatable {
         public var name: String
         public var state: String
@@ -129,13 +143,17 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var notifyFailures: Int
         public var drops: [String: Int]
         public var trackers: [Tracker]
+        public var maintenance: Maintenance?
+        /// Seconds since the last advert of the current Master (Backup only).
+        public var lastAdvertSecondsAgo: Double?
 
         public init(name: String, state: String, priority: Int, basePriority: Int, virtualRouterID: Int, interface: String,
                     sourceAddress: String, transport: String, virtualAddresses: [VirtualAddress], holdsVirtualAddresses: Bool,
                     master: String?, fault: String?, preempt: Bool, secondsInState: Double, lastTransition: Transition?,
                     transitions: Int, becameMaster: Int, advertisementsSent: Int, advertisementsReceived: Int,
                     priorityZeroReceived: Int, sendErrors: Int, gratuitousARPErrors: Int, addressesRestored: Int,
-                    notifyFailures: Int, drops: [String: Int], trackers: [Tracker]) {
+                    notifyFailures: Int, drops: [String: Int], trackers: [Tracker], maintenance: Maintenance?,
+                    lastAdvertSecondsAgo: Double?) {
             self.name = name
             self.state = state
             self.priority = priority
@@ -162,6 +180,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
             self.notifyFailures = notifyFailures
             self.drops = drops
             self.trackers = trackers
+            self.maintenance = maintenance
+            self.lastAdvertSecondsAgo = lastAdvertSecondsAgo
         }
     }
 
@@ -177,10 +197,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var interfaceDrops: [String: [String: Int]]
     /// Check or notify children that did not exit after SIGKILL (stuck in the kernel).
     public var stuckChildren: Int
+    /// The drill running now, or the last one.
+    public var lastDrill: DrillReport?
 
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
-                stuckChildren: Int) {
+                stuckChildren: Int, lastDrill: DrillReport?) {
         self.version = version
         self.pid = pid
         self.routerID = routerID
@@ -191,6 +213,24 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.checks = checks
         self.interfaceDrops = interfaceDrops
         self.stuckChildren = stuckChildren
+        self.lastDrill = lastDrill
+    }
+
+    /// What monitoring should make of the report (`vipkeeper status` exit code 0 or 1): every
+    /// reason the node is not fully healthy.
+    public var degradations: [String] {
+        var reasons: [String] = []
+        for instance in instances {
+            if let fault = instance.fault { reasons.append("\(instance.name) is in FAULT: \(fault)") }
+            if instance.state == "MASTER" && !instance.holdsVirtualAddresses {
+                reasons.append("\(instance.name) is MASTER but does not hold all its virtual addresses")
+            }
+            if let maintenance = instance.maintenance { reasons.append("\(instance.name) is in maintenance: \(maintenance.reason)") }
+        }
+        for check in checks where !check.up { reasons.append("check \(check.name) is down") }
+        if let reload = lastReload, !reload.applied { reasons.append("the last reload was refused") }
+        if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
+        return reasons
     }
 
     public func json() -> String {

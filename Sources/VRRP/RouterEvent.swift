@@ -18,4 +18,10 @@ public enum RouterEvent: Hashable, Sendable {
     case syncGroupMaster(group: String, member: String)
     /// keepalived `vrrp_sync_group`: another member left Master for Backup; a Master follows it.
     case syncGroupBackup(group: String, member: String)
+    /// The operator hands the VIP over (drill, maintenance): a Master resigns as on Shutdown
+    /// (priority-0 advert, addresses released) but stays running, as a Backup.
+    case resign(reason: String)
+    /// The operator takes the VIP back at once (a drill that no backup answered): a Backup
+    /// becomes Master as if its Master_Down_Timer had fired.
+    case takeOver(reason: String)
 }

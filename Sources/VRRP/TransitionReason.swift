@@ -18,6 +18,8 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
     case faultCleared
     /// keepalived `vrrp_sync_group`: following another member of the group.
     case syncGroup(group: String, member: String)
+    /// `vipkeeper drill` or `vipkeeper maintenance`.
+    case operatorRequest(String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,7 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .fault(let reason): return "fault: \(reason)"
         case .faultCleared: return "fault cleared"
         case .syncGroup(let group, let member): return "sync group \(group) follows \(member)"
+        case .operatorRequest(let what): return what
         }
     }
 }

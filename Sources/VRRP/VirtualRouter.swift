@@ -85,6 +85,18 @@ public struct VirtualRouter: Sendable {
             downTimerBase = now
             actions.append(arm(.masterDown, at: now + masterDownInterval))
             return actions + transition(to: .backup, reason: .syncGroup(group: group, member: member), now: now)
+        case .resign(let reason):
+            // As Shutdown (§6.4.3), so a Backup takes over after its Skew_Time, but the router
+            // stays a Backup with a fresh Master_Down_Timer.
+            guard state == .master, priority != 255 else { return [] }
+            var actions = resign(now: now)
+            currentMaster = nil
+            downTimerBase = now
+            actions.append(arm(.masterDown, at: now + masterDownInterval))
+            return actions + transition(to: .backup, reason: .operatorRequest(reason), now: now)
+        case .takeOver(let reason):
+            guard state == .backup else { return [] }
+            return becomeMaster(reason: .operatorRequest(reason), now: now)
         }
     }
 

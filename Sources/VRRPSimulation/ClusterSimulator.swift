@@ -253,7 +253,7 @@ public struct ClusterSimulator {
             case .removeAddress(let change), .removeLeftoverAddress(let change):
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
                 nodes[index].kernel.remove(change.binding.address.address)
-            case .gratuitousARP, .runNotify, .statusChanged:
+            case .gratuitousARP, .runNotify, .statusChanged, .reply, .persistMaintenance:
                 break
             case .armTimer(let timer, let deadline):
                 nextSequence += 1

@@ -8,20 +8,32 @@ enum ControlClient {
     enum Failure: Error, CustomStringConvertible {
         case cannotConnect(path: String, reason: String)
         case timedOut(path: String)
+        case unexpected(String)
 
         var description: String {
             switch self {
             case .cannotConnect(let path, let reason): return "cannot reach vipkeeper at \(path): \(reason) (is `vipkeeper run` running, and are you root?)"
-            case .timedOut(let path): return "vipkeeper at \(path) did not answer within 5 s"
+            case .timedOut(let path): return "vipkeeper at \(path) did not answer in time"
+            case .unexpected(let text): return "unexpected answer from the daemon: \(text)"
             }
         }
     }
 
-    static func request(_ line: String, socketPath: String) throws(Failure) -> String {
+    /// Sends a request and decodes the daemon's reply.
+    static func send(_ request: ControlRequest, socketPath: String, timeout seconds: Int = 5) throws(Failure) -> ControlReply {
+        let text = try self.request(String(request.line().dropLast()), socketPath: socketPath, timeout: seconds)
+        do {
+            return try ControlReply.decode(text)
+        } catch {
+            throw .unexpected(String(text.prefix(200)))
+        }
+    }
+
+    static func request(_ line: String, socketPath: String, timeout seconds: Int = 5) throws(Failure) -> String {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .cannotConnect(path: socketPath, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard let address = UnixSocketAddress(socketPath) else {
@@ -30,7 +42,7 @@ enum ControlClient {
         let connected = address.withSockaddr { connect(fd, $0, $1) }
         guard connected == 0 else { throw .cannotConnect(path: socketPath, reason: String(cString: strerror(errno))) }
         let request = Array((line + "\n").utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not open a control socket.")
     var noSocket = false
 
+    @Option(name: .long, help: "Where maintenance is kept across restarts.")
+    var stateDirectory: String = Daemon.Options.defaultStateDirectory
+
     @Flag(name: .long, help: "Log debug messages.")
     var verbose = false
 
@@ -53,7 +56,7 @@ struct RunCommand: ParsableCommand {
         do {
             daemon = try Daemon(configuration: configuration,
                                 options: Daemon.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
-                                                        configurationPath: path),
+                                                        configurationPath: path, stateDirectory: stateDirectory),
                                 signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {
             throw fail(error)

@@ -1,12 +1,19 @@
-import ControlProtocol
 import ArgumentParser
+import ControlProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `vipkeeper status`: what the running daemon is doing.
+/// `vipkeeper status`: what the running daemon is doing, with an exit code monitoring can use.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the state of every instance of the running daemon.",
-        discussion: "Exit status: 0 answered; 1 the daemon could not be reached."
+        discussion: """
+        Exit status: 0 healthy; 1 degraded (an instance in FAULT, a check down, a Master \
+        without all its VIPs, a refused last reload, maintenance on, a stuck child process); \
+        3 the daemon could not be reached.
+        """
     )
 
     @OptionGroup var control: ControlSocketOption
@@ -14,23 +21,38 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the daemon's JSON report.")
     var json = false
 
+    @Flag(name: .long, help: "Redraw every second until interrupted.")
+    var watch = false
+
     func run() throws {
-        let answer: String
+        guard watch else {
+            throw ExitCode(try show())
+        }
+        while true {
+            print("\u{1B}[H\u{1B}[2J", terminator: "")
+            _ = try? show()
+            sleep(1)
+        }
+    }
+
+    /// Prints the report once; returns the exit status.
+    private func show() throws -> Int32 {
+        let reply: ControlReply
         do {
-            answer = try ControlClient.request("status", socketPath: control.socket)
+            reply = try ControlClient.send(ControlRequest(command: .status), socketPath: control.socket)
         } catch {
             StandardError.write("vipkeeper: \(error)")
-            throw ExitCode(1)
+            return 3
+        }
+        guard let report = reply.status else {
+            StandardError.write("vipkeeper: \(reply.message ?? "the daemon sent no status")")
+            return 3
         }
         if json {
-            print(answer, terminator: answer.hasSuffix("\n") ? "" : "\n")
-            return
+            print(report.json())
+        } else {
+            print(StatusTable(report: report).text)
         }
-        do {
-            print(StatusTable(report: try StatusReport.decode(answer)).text)
-        } catch {
-            StandardError.write("vipkeeper: unexpected answer from the daemon: \(answer.prefix(200))")
-            throw ExitCode(1)
-        }
+        return report.degradations.isEmpty ? 0 : 1
     }
 }

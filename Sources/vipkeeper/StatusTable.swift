@@ -26,11 +26,19 @@ struct StatusTable {
         if let reload = report.lastReload {
             lines.append("last reload \(Self.duration(reload.secondsAgo)) ago: \(reload.result.replacingPrefix("reload applied: ", with: "applied: "))")
         }
+        if let drill = report.lastDrill {
+            lines.append("last drill of \(drill.target) \(Self.duration(drill.secondsAgo)) ago: \(drill.result.rawValue.uppercased())"
+                + (drill.firstAdvertSeconds.map { String(format: ", handover %.3f s", $0) } ?? "")
+                + (drill.newMaster.map { " to \($0)" } ?? "") + (drill.verdict.map { "; \($0)" } ?? ""))
+        }
         for check in report.checks {
             lines.append("check \(check.name) (\(check.kind)): \(check.up ? "up" : "DOWN"), \(check.runs) runs, \(check.failures) failed\(check.lastResult.map { ", last: \($0)" } ?? "")")
         }
         for instance in report.instances {
             if let fault = instance.fault { lines.append("\(instance.name): FAULT because \(fault)") }
+            if let maintenance = instance.maintenance {
+                lines.append("\(instance.name): in maintenance\(maintenance.strict ? " (strict)" : "") for \(Self.duration(maintenance.secondsAgo)): \(maintenance.reason)")
+            }
             if let last = instance.lastTransition {
                 lines.append("\(instance.name): \(last.from) -> \(last.to) \(Self.duration(last.secondsAgo)) ago (\(last.reason))")
             }
@@ -49,6 +57,8 @@ struct StatusTable {
                 lines.append("\(instance.name): drops: " + instance.drops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             }
         }
+        let degradations = report.degradations
+        lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))
         return lines.joined(separator: "\n")
     }
 

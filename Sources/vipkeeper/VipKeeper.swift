@@ -6,6 +6,6 @@ struct VipKeeper: ParsableCommand {
         commandName: "vipkeeper",
         abstract: "VRRPv2 failover agent for Harbor nodes; reads keepalived.conf.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, DrillCommand.self, MaintenanceCommand.self]
     )
 }

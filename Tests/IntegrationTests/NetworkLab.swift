@@ -83,7 +83,8 @@ final class NetworkLab {
     @discardableResult
     func startVipkeeper(node: Int, config: String, environment: [String] = []) -> Int32 {
         let path = write("node\(node).conf", config)
-        return spawn(["ip", "netns", "exec", nodes[node], "env"] + environment + [Self.vipkeeper, "run", "-f", path, "--socket", socket(node)],
+        return spawn(["ip", "netns", "exec", nodes[node], "env"] + environment + [Self.vipkeeper, "run", "-f", path, "--socket", socket(node),
+                                                                                  "--state-directory", directory + "/state\(node)"],
                      log: directory + "/node\(node).log")
     }
 
@@ -208,7 +209,8 @@ final class NetworkLab {
     /// `vipkeeper status --json` of a node, decoded loosely.
     func report(_ node: Int) -> [String: Any]? {
         let result = Shell.run("\(Self.vipkeeper) status --json --socket \(socket(node))")
-        guard result.status == 0, let data = result.output.data(using: .utf8) else { return nil }
+        // 0 healthy, 1 degraded: both print the report; 3 is unreachable.
+        guard result.status == 0 || result.status == 1, let data = result.output.data(using: .utf8) else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 

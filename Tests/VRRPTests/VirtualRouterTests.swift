@@ -381,3 +381,19 @@ struct SyncGroupEventTests {
         #expect(owner.handle(.syncGroupBackup(group: "VG", member: "VI_2"), now: at(1)) == [])
     }
 }
+
+@Suite("operator requests (drill, maintenance)")
+struct OperatorRequestTests {
+    @Test("resign: priority-0 advert, VIPs released, Backup with a fresh down timer; take over: Master at once")
+    func resignAndTakeOver() {
+        let router = master()
+        #expect(router.handle(.resign(reason: "drill"), now: at(9)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), .removeVirtualAddresses,
+            timer(.masterDown, 4, at(9) + mdi100), .stateChanged(from: .master, to: .backup, reason: .operatorRequest("drill")),
+        ])
+        #expect(router.handle(.resign(reason: "drill"), now: at(10)) == [])
+        let back = router.handle(.takeOver(reason: "drill aborted"), now: at(11))
+        #expect(back.contains(ours(100)) && back.contains(.addVirtualAddresses))
+        #expect(back.last == .stateChanged(from: .backup, to: .master, reason: .operatorRequest("drill aborted")))
+    }
+}

@@ -31,8 +31,14 @@ struct ConfigurationBinder {
         }
         let notify = try Self.credentials(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup,
                                           for: "notify scripts")
+        var controlGroupID: Int32?
+        if let group = configuration.globals.controlGroup {
+            guard let entry = getgrnam(group) else { throw .controlSocket(path: "control_group", reason: "group \(group) does not exist") }
+            controlGroupID = Int32(bitPattern: entry.pointee.gr_gid)
+        }
         return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
-                                  notifyCredentials: notify, routerID: configuration.globals.routerID)
+                                  notifyCredentials: notify, routerID: configuration.globals.routerID,
+                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID)
     }
 
     private func bind(_ definition: InstanceDefinition, in configuration: Configuration) throws(AgentError) -> BoundInstance {

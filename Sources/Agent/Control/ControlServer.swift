@@ -1,23 +1,31 @@
-import Config
+import CLinux
 import ControlProtocol
+import Node
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The local control socket (`/run/vipkeeper/vipkeeper.sock`): a Unix stream socket, mode
-/// 0600, polled by the event loop. A client sends one line (`status`) and reads the answer
-/// until the server closes. Connections are non-blocking and bounded, so a stuck client
+/// 0600 (0660 with `control_group`), polled by the event loop. A client sends one request line
+/// (`ControlRequest`, at most 64 KiB) and reads the answer until the server closes. Each
+/// connection carries its peer's credentials (SO_PEERCRED, SO_PEERGROUPS) for authorisation.
+/// Connections are non-blocking and bounded in number and time, so a stuck or hostile client
 /// cannot stall the protocol.
 final class ControlServer {
     final class Connection {
+        let id: UInt64
         let fileDescriptor: Int32
+        let peer: Peer
         var input: [UInt8] = []
         var output: [UInt8] = []
-        var answered = false
+        /// A whole request was read; the answer may come later (a maintenance hand-over).
+        var requested = false
         let opened: Int64
 
-        init(fileDescriptor: Int32, opened: Int64) {
+        init(id: UInt64, fileDescriptor: Int32, peer: Peer, opened: Int64) {
+            self.id = id
             self.fileDescriptor = fileDescriptor
+            self.peer = peer
             self.opened = opened
         }
 
@@ -27,12 +35,15 @@ final class ControlServer {
     let path: String
     let fileDescriptor: Int32
     private(set) var connections: [Connection] = []
+    private var nextID: UInt64 = 0
     /// Open connections at most. Past it the oldest connection that has sent nothing is
     /// closed to make room (a client that means it sends its request at once), or, when every
     /// one is busy, the new client gets a one-line error: the listening socket never stays
     /// readable unserviced (that would spin the loop) and idle clients cannot lock others out.
     static let maximumConnections = 128
-    static let maximumRequest = 4096
+    /// A client has this long to send its request, and a request this long to be answered.
+    static let requestTimeout: Int64 = 2_000
+    static let answerTimeout: Int64 = 30_000
 
     init(path: String) throws(AgentError) {
         self.path = path
@@ -68,6 +79,12 @@ final class ControlServer {
         unlink(path)
     }
 
+    /// Socket ownership for `control_group`: root:GROUP 0660, else root 0600.
+    func setGroup(_ group: Int32?) {
+        _ = chown(path, 0, group.map { gid_t(bitPattern: $0) } ?? 0)
+        _ = chmod(path, group == nil ? 0o600 : 0o660)
+    }
+
     /// Accepts every waiting client (at most a bounded number per turn).
     func acceptClients(now: Int64) {
         for _ in 0..<64 {
@@ -76,45 +93,66 @@ final class ControlServer {
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             if connections.count >= Self.maximumConnections,
-               let idle = connections.firstIndex(where: { $0.input.isEmpty && !$0.answered }) {
+               let idle = connections.firstIndex(where: { $0.input.isEmpty && !$0.requested }) {
                 connections.remove(at: idle)
             }
             guard connections.count < Self.maximumConnections else {
-                let busy = Array("{\"error\": \"too many open control connections; try again\"}\n".utf8)
+                let busy = Array((ControlReply(outcome: .error, message: "too many open control connections; try again").json() + "\n").utf8)
                 _ = busy.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(client)
                 continue
             }
-            connections.append(Connection(fileDescriptor: client, opened: now))
+            nextID += 1
+            connections.append(Connection(id: nextID, fileDescriptor: client, peer: Self.peer(of: client), opened: now))
         }
     }
 
-    /// Reads from a readable client; when a whole request line is in, asks `answer` for the
-    /// response and starts writing it.
-    func read(_ connection: Connection, answer: (String) -> String) {
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        while true {
+    /// Who is at the other end: uid and every group (the primary one and the supplementary).
+    private static func peer(of descriptor: Int32) -> Peer {
+        var user: Int32 = -1
+        var group: Int32 = -1
+        guard vk_peer_credentials(descriptor, &user, &group) == 0 else { return Peer(userID: -1, groupIDs: []) }
+        var groups = [Int32](repeating: 0, count: 256)
+        let count = vk_peer_groups(descriptor, &groups, Int32(groups.count))
+        return Peer(userID: user, groupIDs: [group] + groups.prefix(max(0, Int(count))))
+    }
+
+    /// Reads from a readable client; returns its request line once it is complete. A request
+    /// longer than `ControlRequest.maximumLength` gets an error and the connection is closed.
+    func read(_ connection: Connection) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !connection.requested {
             let count = buffer.withUnsafeMutableBytes { recv(connection.fileDescriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 connection.input += buffer[0..<count]
-                if connection.input.count > Self.maximumRequest { drop(connection); return }
+                if let end = connection.input.firstIndex(of: UInt8(ascii: "\n")) {
+                    connection.requested = true
+                    return Array(connection.input[..<end])
+                }
+                if connection.input.count > ControlRequest.maximumLength {
+                    connection.requested = true
+                    respond(connection.id, ControlReply(outcome: .error, message: "\(ControlRequest.DecodingError.tooLong(connection.input.count))").json())
+                    return nil
+                }
                 continue
             }
             if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
-                // Peer closed: answer what it sent, if anything.
-                if !connection.answered && !connection.input.isEmpty { respond(connection, answer) } else if !connection.answered { drop(connection) }
+                // Peer closed its side: a request without a newline still counts.
+                if !connection.input.isEmpty {
+                    connection.requested = true
+                    return connection.input
+                }
+                drop(connection)
             }
-            break
+            return nil
         }
-        if !connection.answered, connection.input.contains(UInt8(ascii: "\n")) {
-            respond(connection, answer)
-        }
+        return nil
     }
 
-    private func respond(_ connection: Connection, _ answer: (String) -> String) {
-        let line = String(decoding: connection.input.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-        connection.output = Array((answer(line.trimmingWhitespace()) + "\n").utf8)
-        connection.answered = true
+    /// Starts writing the answer to a connection (if it is still open).
+    func respond(_ id: UInt64, _ text: String) {
+        guard let connection = connections.first(where: { $0.id == id }) else { return }
+        connection.output = Array((text + "\n").utf8)
         flush(connection)
     }
 
@@ -132,9 +170,9 @@ final class ControlServer {
         drop(connection)
     }
 
-    /// Closes connections older than `limit` milliseconds.
-    func expire(now: Int64, limit: Int64 = 2000) {
-        connections.removeAll { now - $0.opened > limit }
+    /// Closes connections that sent no whole request in time, or whose answer never came.
+    func expire(now: Int64) {
+        connections.removeAll { now - $0.opened > ($0.requested ? Self.answerTimeout : Self.requestTimeout) }
     }
 
     private func drop(_ connection: Connection) {

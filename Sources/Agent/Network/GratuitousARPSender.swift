@@ -10,7 +10,7 @@ final class GratuitousARPSender {
     private let fileDescriptor: Int32
 
     init() throws(AgentError) {
-        let fd = vk_arp_socket()
+        let fd = vk_arp_socket(0)
         guard fd >= 0 else { throw .socket(operation: "AF_PACKET socket for gratuitous ARP", errno: errno) }
         fileDescriptor = fd
     }

@@ -1,4 +1,5 @@
 import Config
+import ControlProtocol
 import Logging
 import NIOSSL
 import Node
@@ -30,10 +31,14 @@ final class EffectExecutor {
     /// An https check's TLS context, made on its first run and kept while the check exists.
     private var tlsContexts: [HTTPCheckDefinition: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
     private var httpStarted: [CheckRunID: Instant] = [:]
+    let maintenanceStore: MaintenanceStore
+    /// Where control replies go (the daemon's control socket).
+    var replies: (ReplyID, ControlReply) -> Void = { _, _ in }
 
-    init(logger: Logger, notifier: SystemdNotifier) throws(AgentError) {
+    init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore) throws(AgentError) {
         self.logger = logger
         self.notifier = notifier
+        self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
         arp = try GratuitousARPSender()
         inbox = try HealthInbox()
@@ -83,6 +88,10 @@ final class EffectExecutor {
                 log(line)
             case .statusChanged(let summary):
                 notifier.status(summary)
+            case .reply(let id, let reply):
+                replies(id, reply)
+            case .persistMaintenance(let records):
+                try maintenanceStore.save(records)
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]

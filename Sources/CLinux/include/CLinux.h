@@ -24,8 +24,13 @@ int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join);
 /// Selects the outgoing interface for multicast by index.
 int vk_multicast_interface(int fd, int ifindex);
 
-/// Opens an AF_PACKET datagram socket for ARP; -1 with errno on failure.
-int vk_arp_socket(void);
+/// Opens an AF_PACKET datagram socket for ARP: send-only (receive == 0), or non-blocking and
+/// receiving every ARP frame (receive != 0); -1 with errno on failure.
+int vk_arp_socket(int receive);
+
+/// Receives one ARP payload; reports the interface and whether the frame was our own
+/// outgoing one. Returns the byte count or -1 with errno.
+ssize_t vk_recv_arp(int fd, void *buffer, size_t length, int *ifindex, int *outgoing);
 
 /// Sends an ARP payload to the Ethernet broadcast address out of an interface; the kernel
 /// adds the Ethernet header with the interface's MAC as source.
@@ -55,5 +60,11 @@ int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low
 
 /// pidfd_open(2): a descriptor that becomes readable when the process exits.
 int vk_pidfd_open(pid_t pid);
+
+/// SO_PEERCRED of a connected Unix socket: the peer's uid and primary gid; -1 on failure.
+int vk_peer_credentials(int fd, int *uid, int *gid);
+
+/// SO_PEERGROUPS: the peer's supplementary groups (at most `capacity`); their count, or -1.
+int vk_peer_groups(int fd, int *groups, int capacity);
 
 #endif

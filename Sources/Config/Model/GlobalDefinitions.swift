@@ -15,6 +15,9 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var higherPrioritySendAdvert = true
     /// `vrrp_strict`: refuse what RFC 3768 forbids (authentication, unicast).
     public var strict = false
+    /// `control_group NAME` (vipkeeper): members may query the control socket and start
+    /// drills and maintenance (otherwise root only).
+    public var controlGroup: String?
 
     public init() {}
 }

@@ -128,6 +128,10 @@ struct ConfigurationReader {
         table.statement("vrrp_strict") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.strict = value }
         }
+        table.statement("control_group") { globals, statement, log in
+            guard statement.expectArguments(1...1, "a group name", log: &log) else { return }
+            globals.controlGroup = statement.arguments.first?.text
+        }
         return table
     }()
 

@@ -12,9 +12,14 @@ public struct BoundConfiguration: Hashable, Sendable {
     /// Who notify scripts run as (`script_user`).
     public var notifyCredentials: Credentials
     public var routerID: String?
+    /// `control_group` (vipkeeper): who besides root may change things over the control socket.
+    public var controlGroup: String?
+    public var controlGroupID: Int32?
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [SyncGroupDefinition],
-                notifyCredentials: Credentials, routerID: String?) {
+                notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil) {
+        self.controlGroup = controlGroup
+        self.controlGroupID = controlGroupID
         self.instances = instances
         self.checks = checks
         self.syncGroups = syncGroups.map {

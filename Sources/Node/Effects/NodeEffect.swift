@@ -1,8 +1,9 @@
+import ControlProtocol
 import VRRP
 
 /// What the node asks the runtime to do, in order. Each one that fails comes back as
 /// `NodeEvent.effectFailed`, never silently.
-public enum NodeEffect: Hashable, Sendable {
+public enum NodeEffect: Equatable, Sendable {
     /// Send a VRRP message (multicast, or to each unicast peer) out of an interface.
     case send(Outbound)
     /// Add one virtual address to its device (netlink RTM_NEWADDR; present is not an error).
@@ -21,13 +22,18 @@ public enum NodeEffect: Hashable, Sendable {
     case log(LogLine)
     /// The one-line summary changed (systemd STATUS=).
     case statusChanged(String)
+    /// Answer a control request.
+    case reply(ReplyID, ControlReply)
+    /// Write what is in maintenance under the state directory (it survives a restart).
+    case persistMaintenance([MaintenanceRecord])
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
     public var changesAddresses: Bool {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
-        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged: return false
+        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance:
+            return false
         }
     }
 }

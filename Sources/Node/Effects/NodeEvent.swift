@@ -1,7 +1,7 @@
 import VRRP
 
 /// What happens to a node, in the order the runtime saw it. Time comes with every event.
-public enum NodeEvent: Hashable, Sendable {
+public enum NodeEvent: Equatable, Sendable {
     /// Start every instance (after the initial `link` and `addresses` reports).
     case start
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
@@ -20,6 +20,12 @@ public enum NodeEvent: Hashable, Sendable {
     case reload(BoundConfiguration)
     /// SIGHUP with a file that did not load or bind: nothing changes.
     case reloadRefused(String)
+    /// A control request from a local client.
+    case command(NodeCommand, from: Peer, reply: ReplyID)
+    /// A gratuitous ARP heard on an interface (while a drill watches for one).
+    case gratuitousARPSeen(interfaceIndex: Int32, address: IPv4Address, hardwareAddress: [UInt8])
+    /// Maintenance persisted by an earlier run, read back before `start`.
+    case restoreMaintenance([MaintenanceRecord], wallClock: Double)
 }
 
 /// Why an effect failed: an errno or libnl code and its text.

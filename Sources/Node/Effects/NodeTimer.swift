@@ -9,12 +9,15 @@ public enum NodeTimer: Hashable, Sendable {
     case check(CheckID)
     /// Retry the virtual-address changes netlink refused.
     case addressRetry(InstanceID)
+    /// The deadline of a drill's or maintenance hand-over's current phase.
+    case operation(UInt64)
 
     public var slot: Slot {
         switch self {
         case .router(let instance, let token): return .router(instance, token.kind)
         case .check(let check): return .check(check)
         case .addressRetry(let instance): return .addressRetry(instance)
+        case .operation: return .operation
         }
     }
 
@@ -23,5 +26,6 @@ public enum NodeTimer: Hashable, Sendable {
         case router(InstanceID, TimerKind)
         case check(CheckID)
         case addressRetry(InstanceID)
+        case operation
     }
 }

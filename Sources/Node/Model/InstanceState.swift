@@ -9,6 +9,8 @@ struct InstanceState: Sendable {
     var addresses: [AddressState]
     var counters = InstanceCounters()
     var lastTransition: Transition?
+    /// When the current Master's last advert arrived.
+    var lastAdvertAt: Instant?
 
     struct Transition: Hashable, Sendable {
         var from: RouterState

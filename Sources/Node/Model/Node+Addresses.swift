@@ -16,6 +16,7 @@ extension Node {
                 effects += observe(index, slot, isPresent: present.contains(instances[index].addresses[slot].binding.address.address), now: now)
             }
         }
+        noteAddresses(now: now)
         return effects
     }
 
@@ -126,7 +127,9 @@ extension Node {
             return [.log(LogLine(.warning, "[\(job.queue)] \(job.label) `\(job.command)`: \(error)"))]
         case .runCheck(let run):
             return checkCompletedAfterFailure(run, error, now: now)
-        case .armTimer, .cancelTimer, .log, .statusChanged:
+        case .persistMaintenance:
+            return [.log(LogLine(.error, "could not save the maintenance state: \(error); it holds until this daemon stops"))]
+        case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }
     }

@@ -32,7 +32,9 @@ extension Node {
                                          now: now) {
             effects.append(.log(LogLine(.warning, line)))
         }
-        return effects + feed(index, .advertisement(received), now: now)
+        effects += feed(index, .advertisement(received), now: now)
+        if instances[index].router.currentMaster == packet.source { instances[index].lastAdvertAt = now }
+        return effects + noteAdvert(for: index, from: packet.source, priority: received.advertisement.priority, now: now)
     }
 
     private mutating func countDrop(_ reason: DropReason, bytes: [UInt8], interfaceIndex: Int32, now: Instant) -> [NodeEffect] {

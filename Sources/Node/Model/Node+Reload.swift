@@ -14,6 +14,8 @@ extension Node {
             if isRunning { effects += feed(index, .shutdown, now: now) }
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
         }
+        let continuing = Set(plan.continues.compactMap { $0 }.map { instances[$0].name })
+        effects += interruptOperation(keeping: continuing, now: now)
         let previous = instances
         var fresh: [InstanceState] = []
         for (position, bound) in next.instances.enumerated() {
@@ -29,6 +31,11 @@ extension Node {
         configuration = next
         groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
         rebuildValidators()
+        let removed = maintenance.keys.filter { name in !next.instances.contains { $0.name == name } }
+        if !removed.isEmpty {
+            for name in removed { maintenance[name] = nil }
+            effects.append(.persistMaintenance(maintenanceRecords))
+        }
         if isRunning {
             effects += checks.configure(next.checks, now: now)
         }

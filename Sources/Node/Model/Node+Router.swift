@@ -67,6 +67,10 @@ extension Node {
                                   credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
         effects += notifyGroup(of: index, stopping: stopping)
         effects += followInGroup(index, from: from, to: to, reason: reason, now: now)
+        effects += noteTransition(of: index, to: to, now: now)
+        if to == .master, maintenance[instance.name] != nil {
+            effects.append(.log(LogLine(.warning, "[\(instance.name)] in maintenance, but no other node is Master: holding the VIP (availability first)")))
+        }
         return effects
     }
 
@@ -113,11 +117,16 @@ extension Node {
         let groupAdjustment = members.map { instances[$0].trackers.adjustment }.reduce(0, +)
         var effects: [NodeEffect] = []
         for member in members {
-            let fault = instances[member].trackers.fault ?? groupFault.map { culprit, objects in
+            var fault = instances[member].trackers.fault ?? groupFault.map { culprit, objects in
                 FaultCause.syncGroup(group: group?.name ?? "", member: instances[culprit].name, objects: objects)
             }
             let others = groupAdjustment - instances[member].trackers.adjustment
-            let priority = instances[member].trackers.effectivePriority(adding: others)
+            var priority = instances[member].trackers.effectivePriority(adding: others)
+            switch hold(of: instances[member].name) {
+            case .low?: priority = min(priority, 1)
+            case .out(let reason)?: fault = fault ?? .maintenance(reason)
+            case nil: break
+            }
             for event in instances[member].router.events(towardPriority: priority, fault: fault) {
                 effects += feed(member, event, now: now)
             }

@@ -2,7 +2,7 @@ import ControlProtocol
 import VRRP
 
 /// What the daemon around the node adds to its status report.
-public struct DaemonInfo: Sendable {
+public struct DaemonInfo: Hashable, Sendable {
     public var version: String
     public var pid: Int
     public var startedAt: Instant
@@ -79,7 +79,8 @@ extension Node {
                                    lastDurationSeconds: check.lastDuration?.secondsValue)
             },
             interfaceDrops: interfaceDrops,
-            stuckChildren: daemon.stuckChildren)
+            stuckChildren: daemon.stuckChildren,
+            lastDrill: operationReport(now: now))
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {
@@ -124,6 +125,8 @@ extension Node {
                 case .interface(let interface): (kind, name) = ("interface", interface)
                 }
                 return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse)
-            })
+            },
+            maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
+            lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil)
     }
 }

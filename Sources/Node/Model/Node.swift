@@ -27,6 +27,12 @@ public struct Node: Sendable {
     var links: [String: Bool] = [:]
     public internal(set) var lastReload: ReloadOutcome?
     private var nextInstanceID: UInt64 = 0
+    /// Instances the operator took out of the election, by name (survives reloads).
+    var maintenance: [String: MaintenanceEntry] = [:]
+    /// The drill or maintenance hand-over running now, or the last one.
+    var operation: Operation?
+    var previousDrill: Operation?
+    var nextOperationID: UInt64 = 0
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
 
@@ -50,6 +56,12 @@ public struct Node: Sendable {
         case .reloadRefused(let reason):
             lastReload = .refused(reason: reason, at: now)
             return [.log(LogLine(.error, "reload refused: \(reason); still running the previous configuration"))]
+        case .command(let command, let peer, let reply):
+            return self.command(command, from: peer, reply: reply, now: now)
+        case .gratuitousARPSeen(let interfaceIndex, let address, let hardwareAddress):
+            return gratuitousARPSeen(on: interfaceIndex, address: address, from: hardwareAddress)
+        case .restoreMaintenance(let records, let wallClock):
+            return restore(records, wallClock: wallClock, now: now)
         }
     }
 
@@ -102,6 +114,8 @@ public struct Node: Sendable {
         case .addressRetry(let id):
             guard let index = index(of: id) else { return [] }
             return retryAddresses(of: index, now: now)
+        case .operation(let id):
+            return operationTimer(id, now: now)
         }
     }
 

@@ -1,0 +1,137 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One request on the control socket: a line of JSON (`{"version":1,"command":"status"}`),
+/// at most `maximumLength` bytes. A bare `status` line is accepted too, for people at a
+/// terminal with `socat`.
+public struct ControlRequest: Codable, Sendable, Equatable {
+    public enum Command: String, Codable, Sendable {
+        case status
+        case drill
+        case maintenanceOn = "maintenance-on"
+        case maintenanceOff = "maintenance-off"
+
+        /// Whether it changes anything (and so needs root or `control_group`).
+        public var changesState: Bool { self != .status }
+    }
+
+    public static let currentVersion = 1
+    public static let maximumLength = 64 * 1024
+
+    public var version: Int
+    public var command: Command
+    /// The instance, or sync group, a drill or maintenance is for; nil: the only one (drill),
+    /// every instance (maintenance).
+    public var instance: String?
+    /// Drill: seconds the peer holds the VIP before this node takes it back (default 10).
+    public var holdSeconds: Double?
+    /// Drill: seconds the return leg may take (default 30).
+    public var timeoutSeconds: Double?
+    /// Drill: say what would happen and check the refusals, touch nothing.
+    public var dryRun: Bool?
+    /// Maintenance: why (shown in status).
+    public var reason: String?
+    /// Maintenance: stay out entirely (no adverts, never Master), like FAULT.
+    public var strict: Bool?
+    /// Maintenance: when the operator asked, in seconds since the epoch (filled in by the daemon).
+    public var requestedAt: Double?
+
+    public init(command: Command, instance: String? = nil, holdSeconds: Double? = nil, timeoutSeconds: Double? = nil,
+                dryRun: Bool? = nil, reason: String? = nil, strict: Bool? = nil) {
+        version = Self.currentVersion
+        self.command = command
+        self.instance = instance
+        self.holdSeconds = holdSeconds
+        self.timeoutSeconds = timeoutSeconds
+        self.dryRun = dryRun
+        self.reason = reason
+        self.strict = strict
+    }
+
+    public enum DecodingError: Error, Equatable, CustomStringConvertible {
+        case tooLong(Int)
+        case malformed(String)
+        case unsupportedVersion(Int)
+
+        public var description: String {
+            switch self {
+            case .tooLong(let length): return "request is \(length) bytes; at most \(ControlRequest.maximumLength) are read"
+            case .malformed(let reason): return "malformed request: \(reason)"
+            case .unsupportedVersion(let version): return "protocol version \(version) is not spoken here (this daemon speaks \(ControlRequest.currentVersion))"
+            }
+        }
+    }
+
+    /// Decodes one request line (without its newline). Never traps, whatever the bytes.
+    public static func decode(_ line: [UInt8]) throws(DecodingError) -> ControlRequest {
+        guard line.count <= maximumLength else { throw .tooLong(line.count) }
+        let text = String(String(decoding: line, as: UTF8.self).drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+            .reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        if text == "status" { return ControlRequest(command: .status) }
+        struct Header: Decodable { var version: Int? }
+        let data = Data(text.utf8)
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch {
+            throw .malformed("not a JSON object with `version` and `command`")
+        }
+        guard let version = header.version else { throw .malformed("no `version`") }
+        guard version == currentVersion else { throw .unsupportedVersion(version) }
+        do {
+            return try JSONDecoder().decode(ControlRequest.self, from: data)
+        } catch {
+            throw .malformed("unknown command or a field of the wrong type")
+        }
+    }
+
+    /// The request as one line, newline included.
+    public func line() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// The daemon's answer: one JSON object, then the connection closes.
+public struct ControlReply: Codable, Sendable, Equatable {
+    public enum Outcome: String, Codable, Sendable {
+        /// Done (or, for a drill, started).
+        case ok
+        /// Not done, for a reason the operator can act on (exit 2): not Master, already in a
+        /// drill, a check failing, not authorised...
+        case refused
+        /// The request could not be read.
+        case error
+    }
+
+    public var version: Int
+    public var outcome: Outcome
+    /// One sentence for the operator.
+    public var message: String?
+    public var status: StatusReport?
+    public var drill: DrillReport?
+
+    public init(outcome: Outcome, message: String? = nil, status: StatusReport? = nil, drill: DrillReport? = nil) {
+        version = ControlRequest.currentVersion
+        self.outcome = outcome
+        self.message = message
+        self.status = status
+        self.drill = drill
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{\"version\":1,\"outcome\":\"error\"}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) throws -> ControlReply {
+        try JSONDecoder().decode(ControlReply.self, from: Data(text.utf8))
+    }
+}

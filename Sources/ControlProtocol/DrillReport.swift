@@ -1,0 +1,48 @@
+/// What a failover drill found (`vipkeeper drill`, `status --json` `lastDrill`). Times are in
+/// seconds.
+public struct DrillReport: Codable, Sendable, Equatable {
+    public enum Result: String, Codable, Sendable {
+        case running, passed, failed
+    }
+
+    /// The instance or sync group drilled, and the instances that moved.
+    public var target: String
+    public var instances: [String]
+    public var result: Result
+    /// Why it failed, or what the return leg did (`stays BACKUP: nopreempt`).
+    public var verdict: String?
+    public var secondsAgo: Double
+    /// The Master that took over (its address).
+    public var newMaster: String?
+    /// From the priority-0 advert to the first advert of the new Master.
+    public var firstAdvertSeconds: Double?
+    /// From the priority-0 advert until the local VIPs were gone.
+    public var addressesGoneSeconds: Double?
+    /// Whether the new Master's gratuitous ARP for the VIP was seen on the wire.
+    public var gratuitousARPSeen: Bool
+    public var holdSeconds: Double
+    /// `preempt` (the node takes the VIP back) or `nopreempt` (it stays Backup).
+    public var returnMode: String
+    /// From the end of the hold until this node was Master with its VIPs again.
+    public var returnSeconds: Double?
+    /// When no backup took over: from the priority-0 advert until this node had the VIP back.
+    public var takenBackSeconds: Double?
+
+    public init(target: String, instances: [String], result: Result, verdict: String?, secondsAgo: Double, newMaster: String?,
+                firstAdvertSeconds: Double?, addressesGoneSeconds: Double?, gratuitousARPSeen: Bool, holdSeconds: Double,
+                returnMode: String, returnSeconds: Double?, takenBackSeconds: Double?) {
+        self.target = target
+        self.instances = instances
+        self.result = result
+        self.verdict = verdict
+        self.secondsAgo = secondsAgo
+        self.newMaster = newMaster
+        self.firstAdvertSeconds = firstAdvertSeconds
+        self.addressesGoneSeconds = addressesGoneSeconds
+        self.gratuitousARPSeen = gratuitousARPSeen
+        self.holdSeconds = holdSeconds
+        self.returnMode = returnMode
+        self.returnSeconds = returnSeconds
+        self.takenBackSeconds = takenBackSeconds
+    }
+}

@@ -1,0 +1,423 @@
+import ControlProtocol
+import VRRP
+
+/// An instance in maintenance.
+struct MaintenanceEntry: Hashable, Sendable {
+    var reason: String
+    var since: Instant
+    /// Wall-clock seconds since the epoch, for the persisted record.
+    var sinceEpoch: Double
+    var strict: Bool
+}
+
+extension Node {
+    /// Why an instance is held out of the normal election, if it is: in strict maintenance
+    /// (FAULT), or pinned at priority 1 (maintenance, or a hand-over in progress).
+    enum Hold {
+        case low
+        case out(String)
+    }
+
+    func hold(of name: String) -> Hold? {
+        if let entry = maintenance[name] { return entry.strict ? .out(entry.reason) : .low }
+        if let operation, !operation.isFinished, operation.members.contains(name) {
+            if case .returning = operation.phase { return nil }
+            return .low
+        }
+        return nil
+    }
+
+    /// Whether a drill is watching the wire for the new Master's gratuitous ARP.
+    public var watchesGratuitousARP: Bool {
+        guard let operation, operation.isDrill else { return false }
+        switch operation.phase {
+        case .handover, .holding: return true
+        case .returning, .passed, .failed: return false
+        }
+    }
+
+    // MARK: - Commands
+
+    mutating func command(_ command: NodeCommand, from peer: Peer, reply: ReplyID, now: Instant) -> [NodeEffect] {
+        if command.changesState, let refusal = authorize(peer) {
+            return [.reply(reply, ControlReply(outcome: .refused, message: refusal))]
+        }
+        switch command {
+        case .status(let daemon):
+            return [.reply(reply, ControlReply(outcome: .ok, status: status(now: now, daemon: daemon)))]
+        case .drill(let target, let hold, let timeout, let dryRun):
+            return drill(target, hold: hold, timeout: timeout, dryRun: dryRun, reply: reply, now: now)
+        case .maintenanceOn(let target, let reason, let strict, let requestedAt):
+            return maintenanceOn(target, reason: reason, strict: strict, requestedAt: requestedAt, reply: reply, now: now)
+        case .maintenanceOff(let target):
+            return maintenanceOff(target, reply: reply, now: now)
+        }
+    }
+
+    /// Requests that change anything: root, or a member of `control_group`.
+    private func authorize(_ peer: Peer) -> String? {
+        if peer.userID == 0 { return nil }
+        if let group = configuration.controlGroupID, peer.groupIDs.contains(group) { return nil }
+        let allowed = configuration.controlGroup.map { "root or members of control_group \($0)" } ?? "root (set control_group in global_defs to allow a group)"
+        return "not allowed: only \(allowed) may start a drill or change maintenance; you are uid \(peer.userID)"
+    }
+
+    /// The instances a drill or maintenance request names: an instance, a sync group, or (nil)
+    /// `whenNone`.
+    private func resolve(_ target: String?, whenNone: () -> Result<(String, [String]), Refusal>) -> Result<(String, [String]), Refusal> {
+        guard let target else { return whenNone() }
+        if let group = configuration.syncGroups.first(where: { $0.name == target }) {
+            return .success((group.name, group.members.filter { name in instances.contains { $0.name == name } }))
+        }
+        guard instances.contains(where: { $0.name == target }) else {
+            let names = instances.map(\.name) + configuration.syncGroups.map(\.name)
+            return .failure(Refusal("no instance or sync group is named \(target) (there are: \(names.joined(separator: ", ")))"))
+        }
+        return .success((target, [target]))
+    }
+
+    struct Refusal: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    // MARK: - Drill
+
+    private mutating func drill(_ requested: String?, hold: Duration, timeout: Duration, dryRun: Bool, reply: ReplyID,
+                                now: Instant) -> [NodeEffect] {
+        let resolved = resolve(requested) {
+            let groups = configuration.syncGroups
+            if instances.count == 1 {
+                return .success((instances[0].name, [instances[0].name]))
+            }
+            if groups.count == 1, Set(groups[0].members) == Set(instances.map(\.name)) {
+                return .success((groups[0].name, groups[0].members))
+            }
+            return .failure(Refusal("this node runs several instances: name one with --instance (\((instances.map(\.name) + groups.map(\.name)).joined(separator: ", ")))"))
+        }
+        let target: String
+        let members: [String]
+        switch resolved {
+        case .success(let found): (target, members) = found
+        case .failure(let refusal): return [.reply(reply, ControlReply(outcome: .refused, message: refusal.message))]
+        }
+        if let refusal = drillRefusal(target: target, members: members) {
+            return [.reply(reply, ControlReply(outcome: .refused, message: refusal))]
+        }
+        let indices = members.compactMap { name in instances.firstIndex { $0.name == name } }
+        let preempt = indices.allSatisfy { instances[$0].bound.router.preempt }
+        let window = indices.map { Operation.abortWindow(priority: instances[$0].bound.router.basePriority,
+                                                        advertisementInterval: instances[$0].bound.router.advertisementInterval) }.max() ?? .seconds(2)
+        let plan = "hand \(members.joined(separator: ", ")) over (priority-0 advert, VIPs released), wait up to \(window.formattedSeconds) s for another Master, "
+            + "let it hold the VIP \(hold.formattedSeconds) s, then " + (preempt ? "take it back (preempt)" : "stay BACKUP (nopreempt)")
+        if dryRun {
+            return [.reply(reply, ControlReply(outcome: .ok, message: "dry run: would \(plan)"))]
+        }
+        nextOperationID += 1
+        operation = Operation(id: nextOperationID, target: target, members: members, purpose: .drill(hold: hold, timeout: timeout),
+                              startedAt: now, returnsByPreempt: preempt)
+        var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(target): will \(plan)"))]
+        effects += startHandover(indices, reason: "drill", window: window, now: now)
+        effects.append(.reply(reply, ControlReply(outcome: .ok, message: "drill of \(target) started", drill: operationReport(now: now))))
+        return effects
+    }
+
+    private func drillRefusal(target: String, members: [String]) -> String? {
+        if let operation, !operation.isFinished {
+            return "a \(operation.isDrill ? "drill" : "maintenance hand-over") of \(operation.target) is already running"
+        }
+        for name in members {
+            guard let instance = instances.first(where: { $0.name == name }) else { continue }
+            if let group = configuration.syncGroup(of: name), group.name != target {
+                return "\(name) is in sync group \(group.name): drill the group (--instance \(group.name)) so every member moves together"
+            }
+            if let entry = maintenance[name] {
+                return "\(name) is in maintenance (\(entry.reason)); end it with `vipkeeper maintenance off` first"
+            }
+            if instance.bound.router.isAddressOwner {
+                return "\(name) is the address owner (priority 255): it always holds its addresses, there is nothing to hand over"
+            }
+            if let fault = instance.router.fault {
+                return "\(name) is in FAULT (\(fault)); a drill needs a healthy Master"
+            }
+            let failing = instance.trackers.entries.filter { entry in
+                if case .check = entry.object { return !entry.isUp }
+                return false
+            }.map(\.object.description)
+            if !failing.isEmpty {
+                return "\(name) has a failing check (\(failing.joined(separator: ", "))); a drill needs a healthy Master"
+            }
+            if instance.router.state != .master {
+                let master = instance.router.currentMaster.map { " (Master: \($0))" } ?? ""
+                return "\(name) is \(instance.router.state) here\(master); run the drill on the Master"
+            }
+        }
+        return nil
+    }
+
+    /// Resigns the members (priority-0 advert, VIPs released) and pins them at priority 1;
+    /// the operation's timer is the abort deadline.
+    private mutating func startHandover(_ indices: [Int], reason: String, window: Duration, now: Instant) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        for index in indices {
+            effects += feed(index, .resign(reason: reason), now: now)
+        }
+        for index in indices {
+            effects += applyTrackers(of: index, now: now)
+        }
+        if let operation {
+            effects.append(.armTimer(.operation(operation.id), at: now + window))
+        }
+        return effects
+    }
+
+    // MARK: - Progress
+
+    /// An advert another Master sent for a member (called for every accepted advert).
+    mutating func noteAdvert(for index: Int, from source: IPv4Address, priority: UInt8, now: Instant) -> [NodeEffect] {
+        guard priority > 0, var current = operation, !current.isFinished, current.phase == .handover,
+              current.members.contains(instances[index].name) else { return [] }
+        current.newMaster = source
+        current.firstAdvertAt = now
+        switch current.purpose {
+        case .drill(let hold, _):
+            current.phase = .holding
+            operation = current
+            return [.log(LogLine(.notice, "drill of \(current.target): \(source) took over in \((now - current.startedAt).formattedMilliseconds); holding \(hold.formattedSeconds) s")),
+                    .armTimer(.operation(current.id), at: now + hold)]
+        case .maintenance(let reason, let strict, let requestedAt, let reply):
+            current.phase = .passed(verdict: nil)
+            operation = current
+            var effects: [NodeEffect] = [.cancelTimer(.operation)]
+            effects += enterMaintenance(current.members, reason: reason, strict: strict, requestedAt: requestedAt, now: now)
+            effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(current.members.joined(separator: ", ")) in maintenance: \(source) took over in \((now - current.startedAt).formattedMilliseconds)")))
+            return effects
+        }
+    }
+
+    /// The addresses of every member are gone from their devices.
+    mutating func noteAddresses(now: Instant) {
+        guard var current = operation, !current.isFinished, current.addressesGoneAt == nil else { return }
+        let members = instances.filter { current.members.contains($0.name) }
+        guard members.allSatisfy({ !$0.holdsAnyAddress && $0.addresses.allSatisfy { !$0.pendingRemoval } }) else { return }
+        current.addressesGoneAt = now
+        operation = current
+    }
+
+    /// A gratuitous ARP heard on the wire.
+    mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPv4Address, from hardwareAddress: [UInt8]) -> [NodeEffect] {
+        guard watchesGratuitousARP, var current = operation else { return [] }
+        let ours = instances.filter { current.members.contains($0.name) }.flatMap(\.addresses).map(\.binding)
+        guard ours.contains(where: { $0.address.address == address && $0.device.index == interfaceIndex && $0.device.hardwareAddress != hardwareAddress })
+        else { return [] }
+        current.gratuitousARPSeen = true
+        operation = current
+        return []
+    }
+
+    /// A member changed state (the return leg ends when every member is Master again).
+    mutating func noteTransition(of index: Int, to state: RouterState, now: Instant) -> [NodeEffect] {
+        guard var current = operation, case .returning(let since) = current.phase, current.members.contains(instances[index].name),
+              state == .master else { return [] }
+        let members = instances.filter { current.members.contains($0.name) }
+        guard members.allSatisfy({ $0.router.state == .master }) else { return [] }
+        current.returnedAt = now
+        current.phase = .passed(verdict: "took the VIP back (preempt) in \((now - since).formattedMilliseconds)")
+        operation = current
+        return [.cancelTimer(.operation), .log(LogLine(.notice, "drill of \(current.target): PASSED; \(current.phase.verdict ?? "")"))]
+    }
+
+    /// The operation's timer: abort, end of the hold, or the return leg's deadline.
+    mutating func operationTimer(_ id: UInt64, now: Instant) -> [NodeEffect] {
+        guard var current = operation, current.id == id, !current.isFinished else { return [] }
+        let indices = current.members.compactMap { name in instances.firstIndex { $0.name == name } }
+        switch current.phase {
+        case .handover:
+            // Nobody took over: take the VIP back at once — the most useful thing a drill finds.
+            let verdict = "no backup took over within \((now - current.startedAt).formattedSeconds) s; this node took the VIP back"
+            current.phase = .failed(verdict: verdict)
+            operation = current
+            var effects: [NodeEffect] = [.log(LogLine(.error, "\(current.isDrill ? "drill" : "maintenance hand-over") of \(current.target): FAILED: \(verdict)"))]
+            for index in indices {
+                effects += applyTrackers(of: index, now: now)
+                effects += feed(index, .takeOver(reason: "\(current.isDrill ? "drill" : "maintenance") aborted: no backup took over"), now: now)
+            }
+            operation?.takenBackAt = now
+            if case .maintenance(_, _, _, let reply) = current.purpose {
+                effects.append(.reply(reply, ControlReply(outcome: .refused, message: "no peer took over within \((now - current.startedAt).formattedSeconds) s: \(current.members.joined(separator: ", ")) stays MASTER, not in maintenance")))
+            }
+            return effects
+        case .holding:
+            guard case .drill(_, let timeout) = current.purpose else { return [] }
+            current.holdEndedAt = now
+            if current.returnsByPreempt {
+                current.phase = .returning(since: now)
+                operation = current
+                var effects: [NodeEffect] = [.armTimer(.operation(current.id), at: now + timeout)]
+                for index in indices { effects += applyTrackers(of: index, now: now) }
+                return effects
+            }
+            current.phase = .passed(verdict: "stays BACKUP: nopreempt")
+            operation = current
+            var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(current.target): PASSED; stays BACKUP (nopreempt)"))]
+            for index in indices { effects += applyTrackers(of: index, now: now) }
+            return effects
+        case .returning(let since):
+            let verdict = "did not take the VIP back within \((now - since).formattedSeconds) s"
+            current.phase = .failed(verdict: verdict)
+            operation = current
+            return [.log(LogLine(.error, "drill of \(current.target): FAILED: \(verdict)"))]
+        case .passed, .failed:
+            return []
+        }
+    }
+
+    /// A reload restarted or removed a member: the operation cannot go on.
+    mutating func interruptOperation(keeping names: Set<String>, now: Instant) -> [NodeEffect] {
+        guard var current = operation, !current.isFinished, !current.members.allSatisfy(names.contains) else { return [] }
+        current.phase = .failed(verdict: "interrupted by a reload that restarted \(current.members.filter { !names.contains($0) }.joined(separator: ", "))")
+        operation = current
+        var effects: [NodeEffect] = [.cancelTimer(.operation)]
+        if case .maintenance(_, _, _, let reply) = current.purpose {
+            effects.append(.reply(reply, ControlReply(outcome: .refused, message: "interrupted by a reload")))
+        }
+        return effects
+    }
+
+    /// The drill running now, or the last one, for `status`.
+    func operationReport(now: Instant) -> DrillReport? {
+        guard let drill = lastDrill else { return nil }
+        let result: DrillReport.Result
+        switch drill.phase {
+        case .handover, .holding, .returning: result = .running
+        case .passed: result = .passed
+        case .failed: result = .failed
+        }
+        var hold: Duration = .zero
+        if case .drill(let held, _) = drill.purpose { hold = held }
+        var returnSeconds: Double?
+        if let returned = drill.returnedAt, let holdEnded = drill.holdEndedAt {
+            returnSeconds = (returned - holdEnded).secondsValue
+        }
+        return DrillReport(target: drill.target, instances: drill.members, result: result, verdict: drill.phase.verdict,
+                           secondsAgo: (now - drill.startedAt).secondsValue, newMaster: drill.newMaster?.description,
+                           firstAdvertSeconds: drill.firstAdvertAt.map { ($0 - drill.startedAt).secondsValue },
+                           addressesGoneSeconds: drill.addressesGoneAt.map { ($0 - drill.startedAt).secondsValue },
+                           gratuitousARPSeen: drill.gratuitousARPSeen, holdSeconds: hold.secondsValue,
+                           returnMode: drill.returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
+                           takenBackSeconds: drill.takenBackAt.map { ($0 - drill.startedAt).secondsValue })
+    }
+
+    /// The drill among the operations (the current one if it is a drill).
+    var lastDrill: Operation? {
+        if let operation, operation.isDrill { return operation }
+        return previousDrill
+    }
+
+    // MARK: - Maintenance
+
+    private mutating func maintenanceOn(_ requested: String?, reason: String, strict: Bool, requestedAt: Double, reply: ReplyID,
+                                        now: Instant) -> [NodeEffect] {
+        let target: String
+        let members: [String]
+        switch resolve(requested, whenNone: { .success(("every instance", instances.map(\.name))) }) {
+        case .success(let found): (target, members) = found
+        case .failure(let refusal): return [.reply(reply, ControlReply(outcome: .refused, message: refusal.message))]
+        }
+        if let operation, !operation.isFinished {
+            return [.reply(reply, ControlReply(outcome: .refused, message: "a \(operation.isDrill ? "drill" : "maintenance hand-over") of \(operation.target) is running; try again when it ends"))]
+        }
+        if let owner = members.first(where: { name in instances.contains { $0.name == name && $0.bound.router.isAddressOwner } }) {
+            return [.reply(reply, ControlReply(outcome: .refused, message: "\(owner) is the address owner (priority 255): it always holds its addresses"))]
+        }
+        let masters = members.compactMap { name in instances.firstIndex { $0.name == name && $0.router.state == .master } }
+        guard !masters.isEmpty else {
+            var effects = enterMaintenance(members, reason: reason, strict: strict, requestedAt: requestedAt, now: now)
+            effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(members.joined(separator: ", ")) in maintenance\(strict ? " (strict)" : "")")))
+            return effects
+        }
+        // A Master hands over first, as a drill does; with no peer to take over it stays Master.
+        nextOperationID += 1
+        if let finished = operation, finished.isDrill { previousDrill = finished }
+        operation = Operation(id: nextOperationID, target: target, members: members,
+                              purpose: .maintenance(reason: reason, strict: strict, requestedAt: requestedAt, reply: reply),
+                              startedAt: now, returnsByPreempt: false)
+        let window = masters.map { Operation.abortWindow(priority: instances[$0].bound.router.basePriority,
+                                                        advertisementInterval: instances[$0].bound.router.advertisementInterval) }.max() ?? .seconds(2)
+        return [.log(LogLine(.notice, "maintenance of \(target): handing over"))]
+            + startHandover(members.compactMap { name in instances.firstIndex { $0.name == name } }, reason: "maintenance: \(reason)",
+                            window: window, now: now)
+    }
+
+    mutating func enterMaintenance(_ members: [String], reason: String, strict: Bool, requestedAt: Double, now: Instant) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        for name in members {
+            maintenance[name] = MaintenanceEntry(reason: reason, since: now, sinceEpoch: requestedAt, strict: strict)
+            effects.append(.log(LogLine(.notice, "[\(name)] maintenance on\(strict ? " (strict: no adverts, never Master)" : " (Backup at priority 1)"): \(reason)")))
+        }
+        for index in instances.indices where members.contains(instances[index].name) {
+            effects += applyTrackers(of: index, now: now)
+        }
+        effects.append(.persistMaintenance(maintenanceRecords))
+        return effects
+    }
+
+    private mutating func maintenanceOff(_ requested: String?, reply: ReplyID, now: Instant) -> [NodeEffect] {
+        let members: [String]
+        switch resolve(requested, whenNone: { .success(("every instance", instances.map(\.name))) }) {
+        case .success(let found): members = found.1.filter { maintenance[$0] != nil }
+        case .failure(let refusal): return [.reply(reply, ControlReply(outcome: .refused, message: refusal.message))]
+        }
+        guard !members.isEmpty else {
+            return [.reply(reply, ControlReply(outcome: .ok, message: "nothing is in maintenance"))]
+        }
+        var effects: [NodeEffect] = []
+        for name in members {
+            maintenance[name] = nil
+            effects.append(.log(LogLine(.notice, "[\(name)] maintenance off: back in the election")))
+        }
+        for index in instances.indices where members.contains(instances[index].name) {
+            effects += applyTrackers(of: index, now: now)
+        }
+        effects.append(.persistMaintenance(maintenanceRecords))
+        effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(members.joined(separator: ", ")) back in the election")))
+        return effects
+    }
+
+    /// What is persisted under the state directory.
+    var maintenanceRecords: [MaintenanceRecord] {
+        maintenance.sorted { $0.key < $1.key }.map {
+            MaintenanceRecord(instance: $0.key, reason: $0.value.reason, since: $0.value.sinceEpoch, strict: $0.value.strict)
+        }
+    }
+
+    /// Maintenance read back at start (`wallClock`: seconds since the epoch now).
+    mutating func restore(_ records: [MaintenanceRecord], wallClock: Double, now: Instant) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        for record in records where instances.contains(where: { $0.name == record.instance }) {
+            let age = Duration.milliseconds(Int64(max(0, wallClock - record.since) * 1000))
+            maintenance[record.instance] = MaintenanceEntry(reason: record.reason, since: Instant(sinceOrigin: now.sinceOrigin - age),
+                                                            sinceEpoch: record.since, strict: record.strict)
+            effects.append(.log(LogLine(.notice, "[\(record.instance)] still in maintenance\(record.strict ? " (strict)" : ""): \(record.reason)")))
+        }
+        return effects
+    }
+}
+
+extension Operation.Phase {
+    var verdict: String? {
+        switch self {
+        case .passed(let verdict): return verdict
+        case .failed(let verdict): return verdict
+        case .handover, .holding, .returning: return nil
+        }
+    }
+}
+
+extension Duration {
+    /// `0.614 s`.
+    var formattedMilliseconds: String {
+        let millis = Int((secondsValue * 1000).rounded())
+        return "\(millis / 1000).\(String(String(millis % 1000 + 1000).dropFirst())) s"
+    }
+}

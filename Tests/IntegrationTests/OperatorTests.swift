@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+extension NamespaceSuites {
+    @Suite("operating a Harbor pair: drill, maintenance, status exit codes, an authorised socket", .serialized)
+    struct OperatorTests {
+        /// Node 0 (150) Master, node 1 (100) Backup, nginx on both, the client reaching node 0.
+        func pair(_ lab: NetworkLab, extra: String = "") -> Int32 {
+            lab.startNginx(0)
+            lab.startNginx(1)
+            let master = lab.startVipkeeper(node: 0, config: lab.config(priority: 150, extra: extra))
+            lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: extra))
+            #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            return master
+        }
+
+        /// Runs `vipkeeper ARGS --socket` of a node inside its namespace.
+        func vipkeeper(_ lab: NetworkLab, _ node: Int, _ arguments: String, timeout: TimeInterval = 60) -> Shell.Result {
+            Shell.run("ip netns exec \(lab.nodes[node]) \(NetworkLab.vipkeeper) \(arguments) --socket \(lab.socket(node))", timeout: timeout)
+        }
+
+        func drillReport(_ result: Shell.Result) throws -> [String: Any] {
+            let json = try #require(result.output.data(using: .utf8).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] },
+                                    "not a JSON report: \(result.output)")
+            return try #require(json["drill"] as? [String: Any])
+        }
+
+        @Test("a drill hands the VIP to the peer and back (preempt), timing the hand-over and the outage a client sees")
+        func drillPasses() throws {
+            guard let lab = openLab(tag: "dp", subnet: 40, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            _ = pair(lab)
+            let result = vipkeeper(lab, 0, "drill --hold 3 --json --probe http://\(lab.virtualAddress)/api/v2.0/ping")
+            #expect(result.status == 0, "\(result.output)\n\(lab.log("node0.log"))")
+            let drill = try drillReport(result)
+            #expect(drill["result"] as? String == "passed")
+            #expect(drill["newMaster"] as? String == lab.address(of: 1))
+            let handover = try #require(drill["firstAdvertSeconds"] as? Double)
+            measured("drill: priority-0 advert -> the peer's first advert as Master", handover, bound: skew(100))
+            #expect(handover < masterDown(100) - 1, "not the Skew_Time path")
+            #expect(drill["gratuitousARPSeen"] as? Bool == true, "the peer's gratuitous ARP was not seen: \(drill)")
+            let back = try #require(drill["returnSeconds"] as? Double)
+            measured("drill: end of hold -> this node Master again (preempt)", back, bound: masterDown(150))
+            let probe = try #require((try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])?["probe"] as? [String: Any])
+            let outage = try #require(probe["longestOutageSeconds"] as? Double)
+            print("measured: drill: client-visible outage (probe every 20 ms from the Master through the VIP): \(String(format: "%.3f", outage)) s, \(probe["tries"] ?? 0) tries")
+            #expect((probe["tries"] as? Int ?? 0) > 20)
+            #expect(lab.holders() == [0])
+            #expect(lab.log("node0.log").contains("drill of VI_1: PASSED"))
+            let last = try #require(lab.report(0)?["lastDrill"] as? [String: Any])
+            #expect(last["result"] as? String == "passed")
+        }
+
+        @Test("a drill with the only peer dead fails safely: the node takes the VIP back within about a second")
+        func drillAborts() throws {
+            guard let lab = openLab(tag: "da", subnet: 41, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            lab.startNginx(0)
+            lab.startVipkeeper(node: 0, config: lab.config(priority: 150))
+            let peer = lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
+            #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil)
+            lab.stop(peer, signal: SIGKILL)
+            let result = vipkeeper(lab, 0, "drill --json --probe http://\(lab.virtualAddress)/api/v2.0/ping")
+            #expect(result.status == 1, "\(result.output)")
+            let drill = try drillReport(result)
+            #expect(drill["result"] as? String == "failed")
+            #expect((drill["verdict"] as? String)?.hasPrefix("no backup took over") == true, "\(drill)")
+            let back = try #require(drill["takenBackSeconds"] as? Double)
+            measured("drill with no backup: priority-0 advert -> VIP taken back", back, bound: 1 + skew(150))
+            let probe = try #require((try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])?["probe"] as? [String: Any])
+            print("measured: drill with no backup: client-visible outage: \(String(format: "%.3f", probe["longestOutageSeconds"] as? Double ?? -1)) s")
+            #expect(lab.holders() == [0])
+            #expect(lab.status(0)?["state"] as? String == "MASTER")
+        }
+
+        @Test("drill refusals exit 2 with one sentence: on the Backup; a dry run changes nothing")
+        func drillRefusals() throws {
+            guard let lab = openLab(tag: "dr", subnet: 42, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            _ = pair(lab)
+            let onBackup = vipkeeper(lab, 1, "drill")
+            #expect(onBackup.status == 2)
+            #expect(onBackup.output.contains("VI_1 is BACKUP here (Master: \(lab.address(of: 0))); run the drill on the Master"), "\(onBackup.output)")
+            let dry = vipkeeper(lab, 0, "drill --dry-run")
+            #expect(dry.status == 0)
+            #expect(dry.output.contains("dry run: would hand VI_1 over"), "\(dry.output)")
+            #expect(lab.holders() == [0])
+            #expect(lab.status(0)?["transitions"] as? Int == 2)
+        }
+
+        @Test("with nopreempt the drill's return leg leaves the node Backup, and says so")
+        func drillNopreempt() throws {
+            guard let lab = openLab(tag: "dn", subnet: 43, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            _ = pair(lab, extra: "    nopreempt\n")
+            let result = vipkeeper(lab, 0, "drill --hold 2")
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("PASSED: stays BACKUP: nopreempt"), "\(result.output)")
+            #expect(result.output.contains("return: nopreempt"))
+            usleep(1_500_000)
+            #expect(lab.holders() == [1])
+        }
+
+        @Test("maintenance: on hands over; it holds across SIGHUP and a restart; status exits 1 meanwhile; off takes the VIP back")
+        func maintenance() throws {
+            guard let lab = openLab(tag: "mt", subnet: 44, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            var master = pair(lab)
+            #expect(vipkeeper(lab, 0, "status").status == 0)
+            let on = vipkeeper(lab, 0, "maintenance on --reason 'Harbor upgrade'")
+            #expect(on.status == 0, "\(on.output)")
+            #expect(on.output.contains("VI_1 in maintenance: \(lab.address(of: 1)) took over"), "\(on.output)")
+            #expect(lab.holders() == [1])
+            let degraded = vipkeeper(lab, 0, "status")
+            #expect(degraded.status == 1)
+            #expect(degraded.output.contains("DEGRADED: VI_1 is in maintenance: Harbor upgrade"), "\(degraded.output)")
+            #expect(lab.status(0)?["priority"] as? Int == 1)
+            kill(master, SIGHUP)
+            #expect(waitUntil(timeout: 5) { lab.log("node0.log").contains("reload applied") } != nil)
+            usleep(masterDownMicroseconds(150))
+            #expect(lab.holders() == [1], "a reload ended maintenance")
+            #expect(lab.stop(master))
+            master = lab.startVipkeeper(node: 0, config: lab.config(priority: 150))
+            #expect(waitUntil(timeout: 5) { (lab.status(0)?["maintenance"] as? [String: Any])?["reason"] as? String == "Harbor upgrade" } != nil,
+                    "maintenance did not survive a restart: \(lab.log("node0.log"))")
+            usleep(masterDownMicroseconds(150))
+            #expect(lab.holders() == [1], "the restarted node took the VIP while in maintenance")
+            let off = vipkeeper(lab, 0, "maintenance off")
+            #expect(off.status == 0, "\(off.output)")
+            #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil, "off did not bring the VIP back")
+            #expect(vipkeeper(lab, 0, "status").status == 0)
+        }
+
+        @Test("status exit codes: 0 healthy, 1 degraded (a check down), 3 unreachable")
+        func statusExitCodes() throws {
+            guard let lab = openLab(tag: "se", subnet: 45, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let checks = "vrrp_script marker {\n    script \"test -e \(lab.directory)/healthy\"\n    interval 1\n    weight -10\n}\n"
+            _ = lab.write("healthy", "")
+            lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        marker\n    }\n", checks: checks))
+            #expect(waitUntil(timeout: masterDown(100) + 2) { lab.holders() == [0] } != nil)
+            #expect(vipkeeper(lab, 0, "status").status == 0)
+            unlink(lab.directory + "/healthy")
+            let down = waitUntil(timeout: 5) { vipkeeper(lab, 0, "status").status == 1 }
+            #expect(down != nil)
+            #expect(vipkeeper(lab, 0, "status").output.contains("DEGRADED: check marker is down"))
+            let unreachable = Shell.run("\(NetworkLab.vipkeeper) status --socket \(lab.directory)/nothing.sock")
+            #expect(unreachable.status == 3, "\(unreachable.output)")
+        }
+
+        @Test("the control socket: a non-root user cannot connect (0600); where it can, it may read status but not start a drill")
+        func authorisedSocket() throws {
+            guard let lab = openLab(tag: "as", subnet: 46, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            _ = pair(lab)
+            let asNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups"
+            let denied = Shell.run("ip netns exec \(lab.nodes[0]) \(asNobody) \(NetworkLab.vipkeeper) status --socket \(lab.socket(0))")
+            #expect(denied.status == 3, "\(denied.output)")
+            #expect(denied.output.contains("Permission denied"), "\(denied.output)")
+            // Loosened by hand: SO_PEERCRED still tells the daemon who is asking.
+            chmod(lab.directory, 0o755)
+            chmod(lab.socket(0), 0o666)
+            let status = Shell.run("ip netns exec \(lab.nodes[0]) \(asNobody) \(NetworkLab.vipkeeper) status --socket \(lab.socket(0))")
+            #expect(status.status == 0, "\(status.output)")
+            let drill = Shell.run("ip netns exec \(lab.nodes[0]) \(asNobody) \(NetworkLab.vipkeeper) drill --socket \(lab.socket(0))")
+            #expect(drill.status == 2, "\(drill.output)")
+            #expect(drill.output.contains("you are uid 65534"), "\(drill.output)")
+            #expect(lab.holders() == [0])
+            // A malformed request is an error reply, and the daemon carries on.
+            let junk = Shell.run("printf '{\"version\":9}\\n' | ip netns exec \(lab.nodes[0]) python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read()); print(s.recv(4096).decode())' \(lab.socket(0))")
+            #expect(junk.output.contains("protocol version 9 is not spoken here"), "\(junk.output)")
+            #expect(vipkeeper(lab, 0, "status").status == 0)
+        }
+    }
+}
+
+func masterDownMicroseconds(_ priority: Int) -> UInt32 { UInt32((masterDown(priority) + 0.5) * 1_000_000) }

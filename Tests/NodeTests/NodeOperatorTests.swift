@@ -1,0 +1,187 @@
+import ControlProtocol
+import Foundation
+import Node
+import Testing
+import VRRP
+
+extension NodeHarness {
+    /// Sends a command as `peer` and returns the reply it produced (nil while it is pending).
+    func command(_ command: NodeCommand, as peer: Peer = .root) -> ControlReply? {
+        effects = []
+        handle(.command(command, from: peer, reply: ReplyID(7)))
+        return lastReply
+    }
+
+    var lastReply: ControlReply? {
+        effects.compactMap { if case .reply(_, let reply) = $0 { reply } else { nil } }.last
+    }
+
+    func report() -> StatusReport {
+        node.status(now: now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+    }
+
+    /// A peer Master's advert every second for `seconds` (the peer that takes over).
+    func peerAdvertises(priority: UInt8 = 100, for seconds: Int) {
+        for _ in 0..<seconds {
+            receive(priority: priority)
+            advance(by: .seconds(1))
+        }
+    }
+}
+
+@Suite("node: control requests, drill, maintenance")
+struct NodeOperatorTests {
+    static let drill = NodeCommand.drill(target: nil, hold: .seconds(3), timeout: .seconds(10), dryRun: false)
+
+    func master(_ text: String = instanceText()) throws -> NodeHarness {
+        let harness = try NodeHarness(text)
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+        return harness
+    }
+
+    @Test("only root or control_group may change anything; anyone who can connect may read status")
+    func authorisation() throws {
+        let harness = try master()
+        let stranger = Peer(userID: 1000, groupIDs: [1000])
+        #expect(harness.command(Self.drill, as: stranger)?.outcome == .refused)
+        #expect(harness.lastReply?.message?.contains("you are uid 1000") == true)
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.command(.status(DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil)), as: stranger)?.outcome == .ok)
+        // control_group lets its members in, and nobody else.
+        var bound = bind(try loadConfiguration(instanceText()))
+        bound.controlGroup = "vipkeeper"
+        bound.controlGroupID = 990
+        let grouped = NodeHarness(bound)
+        let on = NodeCommand.maintenanceOn(target: nil, reason: "upgrade", strict: false, requestedAt: 0)
+        #expect(grouped.command(on, as: stranger)?.message?.contains("only root or members of control_group vipkeeper") == true)
+        #expect(grouped.command(on, as: Peer(userID: 1000, groupIDs: [100, 990]))?.outcome == .ok)
+    }
+
+    @Test("drill refusals: not Master, a failing check, maintenance, a sync-group member named alone, a drill running")
+    func refusals() throws {
+        let backup = try NodeHarness(instanceText())
+        #expect(backup.command(Self.drill)?.outcome == .refused)
+        #expect(backup.lastReply?.message?.contains("VI_1 is BACKUP here") == true)
+
+        let checks = "vrrp_script chk {\n    script \"/bin/true\"\n    weight -10\n}\n"
+        let failing = try master(checks + instanceText(extra: "    track_script {\n        chk\n    }\n"))
+        failing.answerChecks(.failure("exited 1"))
+        #expect(failing.command(Self.drill)?.message?.contains("has a failing check (chk)") == true)
+
+        let grouped = try master("vrrp_sync_group VG {\n    group {\n        VI_1\n        VI_2\n    }\n}\n" + instanceText()
+                                 + instanceText("VI_2", vrid: 52, priority: 150))
+        #expect(grouped.command(.drill(target: "VI_1", hold: .seconds(1), timeout: .seconds(5), dryRun: false))?.message?
+                .contains("VI_1 is in sync group VG: drill the group (--instance VG)") == true)
+        #expect(grouped.command(.drill(target: "VX", hold: .seconds(1), timeout: .seconds(5), dryRun: false))?.message?
+                .contains("no instance or sync group is named VX") == true)
+
+        let harness = try master()
+        #expect(harness.command(.drill(target: nil, hold: .seconds(3), timeout: .seconds(10), dryRun: true))?.message?.hasPrefix("dry run: would hand VI_1 over") == true)
+        #expect(harness.sends.isEmpty && harness.views.first?.state == .master)
+        #expect(harness.command(Self.drill)?.outcome == .ok)
+        #expect(harness.command(Self.drill)?.message?.contains("a drill of VI_1 is already running") == true)
+    }
+
+    @Test("drill passes: priority-0 advert, the peer's first advert is timed, the hold ends, the node takes the VIP back (preempt)")
+    func drillPasses() throws {
+        let harness = try master()
+        #expect(harness.command(Self.drill)?.outcome == .ok)
+        #expect(harness.sends.map(\.priority) == [0])
+        #expect(harness.kernel.isEmpty && harness.views.first?.state == .backup)
+        harness.advance(by: .milliseconds(400))
+        harness.handle(.gratuitousARPSeen(interfaceIndex: 2, address: vip, hardwareAddress: [2, 0, 0, 0, 0, 2]))
+        harness.peerAdvertises(for: 3)
+        #expect(harness.report().lastDrill?.result == .running)
+        // The hold ends 3 s after the first advert; at its full priority (150) the node waits
+        // out its Master_Down_Timer over the peer's lower adverts, then preempts.
+        harness.peerAdvertises(for: 1)
+        harness.advance(by: mdi150)
+        let drill = try #require(harness.report().lastDrill)
+        #expect(drill.result == .passed, "\(drill)")
+        #expect(drill.newMaster == "10.250.1.12")
+        #expect(drill.firstAdvertSeconds == 0.4)
+        #expect(drill.addressesGoneSeconds == 0)
+        #expect(drill.gratuitousARPSeen)
+        #expect(drill.returnMode == "preempt" && drill.returnSeconds != nil)
+        #expect(harness.views.first?.state == .master && harness.kernel == [vip])
+    }
+
+    @Test("drill with no backup: the node takes the VIP back within Skew_Time + one interval and the drill FAILS")
+    func drillAborts() throws {
+        let harness = try master()
+        #expect(harness.command(Self.drill)?.outcome == .ok)
+        harness.advance(by: .seconds(3))
+        let drill = try #require(harness.report().lastDrill)
+        #expect(drill.result == .failed)
+        #expect(drill.verdict?.hasPrefix("no backup took over within 1.414 s") == true, "\(drill.verdict ?? "")")
+        #expect(drill.takenBackSeconds == 1.4140625)  // Skew_Time at priority 150 + 1 s
+        #expect(harness.views.first?.state == .master && harness.kernel == [vip])
+        #expect(harness.views.first?.priority == 150)
+    }
+
+    @Test("drill with nopreempt: the node stays Backup after the hold and the report says so")
+    func drillNopreempt() throws {
+        let harness = try master(instanceText(extra: "    nopreempt\n"))
+        #expect(harness.command(Self.drill)?.outcome == .ok)
+        harness.peerAdvertises(for: 6)
+        let drill = try #require(harness.report().lastDrill)
+        #expect(drill.result == .passed && drill.verdict == "stays BACKUP: nopreempt")
+        #expect(harness.views.first?.state == .backup && harness.views.first?.priority == 150)
+    }
+
+    @Test("maintenance on as Master: hands over, then a Backup at priority 1, persisted; off: back in the election")
+    func maintenance() throws {
+        let harness = try master()
+        #expect(harness.command(.maintenanceOn(target: nil, reason: "Harbor 2.11 upgrade", strict: false, requestedAt: 1_700_000_000)) == nil)
+        #expect(harness.sends.map(\.priority) == [0])
+        harness.advance(by: .milliseconds(300))
+        harness.receive(priority: 100)
+        #expect(harness.lastReply?.outcome == .ok)
+        #expect(harness.lastReply?.message?.contains("10.250.1.12 took over") == true)
+        #expect(harness.views.first?.priority == 1)
+        #expect(harness.effects.contains(.persistMaintenance([MaintenanceRecord(instance: "VI_1", reason: "Harbor 2.11 upgrade", since: 1_700_000_000, strict: false)])))
+        #expect(harness.report().instances.first?.maintenance?.reason == "Harbor 2.11 upgrade")
+        #expect(harness.report().degradations == ["VI_1 is in maintenance: Harbor 2.11 upgrade"])
+        harness.peerAdvertises(for: 10)
+        #expect(harness.views.first?.state == .backup)
+        // Survives a reload of the same file.
+        harness.handle(.reload(harness.node.configuration))
+        #expect(harness.views.first?.priority == 1)
+        _ = harness.command(.maintenanceOff(target: nil))
+        #expect(harness.lastReply?.outcome == .ok)
+        #expect(harness.effects.contains(.persistMaintenance([])))
+        #expect(harness.views.first?.priority == 150)
+        harness.peerAdvertises(for: 1)
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+    }
+
+    @Test("maintenance on with no peer: the node stays Master and the request is refused")
+    func maintenanceWithoutPeer() throws {
+        let harness = try master()
+        #expect(harness.command(.maintenanceOn(target: nil, reason: "x", strict: false, requestedAt: 0)) == nil)
+        harness.advance(by: .seconds(3))
+        #expect(harness.lastReply?.outcome == .refused)
+        #expect(harness.lastReply?.message?.contains("stays MASTER, not in maintenance") == true)
+        #expect(harness.views.first?.state == .master && harness.kernel == [vip])
+        #expect(harness.report().instances.first?.maintenance == nil)
+    }
+
+    @Test("strict maintenance keeps a Backup out entirely (FAULT); maintenance is restored after a restart")
+    func strictAndRestore() throws {
+        let harness = try NodeHarness(instanceText())
+        #expect(harness.command(.maintenanceOn(target: "VI_1", reason: "disk swap", strict: true, requestedAt: 100))?.outcome == .ok)
+        #expect(harness.views.first?.state == .fault)
+        #expect(harness.views.first?.fault == .maintenance("disk swap"))
+        harness.advance(by: .seconds(10))
+        #expect(harness.sends.isEmpty)
+
+        let restarted = NodeHarness(harness.node.configuration, start: false)
+        restarted.handle(.restoreMaintenance([MaintenanceRecord(instance: "VI_1", reason: "disk swap", since: 100, strict: true)], wallClock: 160))
+        restarted.handle(.start)
+        #expect(restarted.views.first?.state == .fault)
+        let entry = try #require(restarted.report().instances.first?.maintenance)
+        #expect(entry.reason == "disk swap" && entry.strict && entry.secondsAgo == 60)
+    }
+}
