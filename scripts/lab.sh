@@ -7,7 +7,8 @@
 #
 # It shows the election, then the VIP moving when node A's vipkeeper stops and when node A's
 # Harbor (nginx) fails its health check, and coming back; a failover drill from node A with a
-# probe through the VIP; node A in maintenance and back; then removes everything it made.
+# probe through the VIP; node A in maintenance and back; one scrape of /metrics; then removes
+# everything it made.
 # Run as root on Debian 12 with Swift; installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +100,7 @@ done
 
 start_vipkeeper() { # NODE
     ip netns exec "vklab-$1" "$bin" run -f "$root/examples/harbor-pair/node-$1.conf" --socket "$work/$1.sock" \
-        --state-directory "$work/state-$1" >>"$work/$1.log" 2>&1 &
+        --state-directory "$work/state-$1" --metrics 127.0.0.1:9650 >>"$work/$1.log" 2>&1 &
     vipkeeper_pid[$1]=$!
 }
 
@@ -150,6 +151,10 @@ wait_for_holder b 5
 ip netns exec vklab-a "$bin" maintenance off --socket "$work/a.sock"
 wait_for_holder a 10
 echo "client GET http://10.250.10.100/ -> $(client_get /)"
+
+say "Prometheus metrics of node A (keepalived-exporter names), scraped once"
+ip netns exec vklab-a curl -sf --max-time 2 http://127.0.0.1:9650/metrics \
+    | grep -E '^(keepalived_up|keepalived_vrrp_state|keepalived_advertisements_(sent|received)_total|keepalived_become_master_total|keepalived_script_status|vipkeeper_last_drill_result|vipkeeper_priority)[{ ]'
 
 say "state changes logged by vipkeeper"
 grep -h -- '->' "$work/a.log" | sed 's/^/node a: /'

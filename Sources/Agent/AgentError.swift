@@ -11,6 +11,7 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case script(command: String, reason: String)
     case scriptSecurity(String)
     case state(path: String, reason: String)
+    case metrics(listen: String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +33,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "enable_script_security: \(reason)"
         case .state(let path, let reason):
             return "state file \(path): \(reason)"
+        case .metrics(let listen, let reason):
+            return "metrics listener \(listen): \(reason)"
         }
     }
 }
@@ -42,7 +45,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity, .state:
+        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity, .state, .metrics:
             return EffectError(code: -1, message: description)
         }
     }

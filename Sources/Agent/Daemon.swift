@@ -20,11 +20,14 @@ public final class Daemon {
         public var configurationPath: String?
         /// Where maintenance is persisted (`/var/lib/vipkeeper`).
         public var stateDirectory: String
+        /// `--metrics ADDR:PORT`, over `metrics_listen` in the file.
+        public var metricsListen: ListenAddress?
 
         public static let defaultStateDirectory = "/var/lib/vipkeeper"
 
         public init(controlSocketPath: String?, version: String, configurationPath: String? = nil,
-                    stateDirectory: String = Options.defaultStateDirectory) {
+                    stateDirectory: String = Options.defaultStateDirectory, metricsListen: ListenAddress? = nil) {
+            self.metricsListen = metricsListen
             self.controlSocketPath = controlSocketPath
             self.version = version
             self.configurationPath = configurationPath
@@ -48,6 +51,8 @@ public final class Daemon {
     private var control: ControlServer?
     /// Open while a drill watches the wire for the new Master's gratuitous ARP.
     private var arpListener: ARPListener?
+    private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
+    private var metricsPublished = Instant.origin
     private var reactor = Reactor<Source>()
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
@@ -73,11 +78,17 @@ public final class Daemon {
             control?.setGroup(bound.controlGroupID)
         }
         restored = try executor.maintenanceStore.load()
+        metricsListenAtStart = configuration.globals.metricsListen
+        if let listen = options.metricsListen ?? configuration.globals.metricsListen {
+            metrics = (try MetricsServer(host: listen.host.description, port: listen.port), MetricsExporter(version: options.version))
+        }
         executor.replies = { [unowned self] id, reply in self.control?.respond(id.value, reply.json()) }
     }
 
     /// Maintenance persisted by an earlier run.
     private var restored: [MaintenanceRecord] = []
+    /// `metrics_listen` of the file at start (a reload does not move the listener).
+    private var metricsListenAtStart: ListenAddress?
 
     // MARK: - Running
 
@@ -93,7 +104,8 @@ public final class Daemon {
         dispatch(.start, now: now)
         observeAddresses(now: now)
         notifier.ready(status: node.summary)
-        let socketNote = control.map { ", control socket \($0.path)" } ?? ""
+        let socketNote = (control.map { ", control socket \($0.path)" } ?? "")
+            + ((options.metricsListen ?? metricsListenAtStart).map { ", metrics at http://\($0)/metrics" } ?? "")
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
@@ -117,6 +129,7 @@ public final class Daemon {
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
             watchGratuitousARP()
+            publishMetrics(now: now)
             if reloadRequested {
                 reloadRequested = false
                 reload(now: now)
@@ -132,6 +145,7 @@ public final class Daemon {
         logger.info("stopped")
         finishNotifyScripts(within: .seconds(5))
         executor.shutdown()
+        metrics?.server.shutdown()
         return 0
     }
 
@@ -145,6 +159,9 @@ public final class Daemon {
         while !queue.isEmpty && handled < 10_000 {
             let next = queue.removeFirst()
             handled += 1
+            if let metrics, case .checkCompleted(let run, _, let duration) = next, let name = node.checkName(of: run.check) {
+                metrics.exporter.observeCheck(name, duration: duration)
+            }
             let effects = node.handle(next, now: now)
             queue += executor.execute(effects, now: now)
             if effects.contains(where: \.changesAddresses) {
@@ -319,8 +336,7 @@ public final class Daemon {
         let command: NodeCommand
         switch request.command {
         case .status:
-            command = .status(DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
-                                         configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck))
+            command = .status(daemonInfo)
         case .drill:
             command = .drill(target: request.instance, hold: .milliseconds(Int64((request.holdSeconds ?? 10) * 1000)),
                              timeout: .milliseconds(Int64((request.timeoutSeconds ?? 30) * 1000)), dryRun: request.dryRun ?? false)
@@ -331,6 +347,19 @@ public final class Daemon {
             command = .maintenanceOff(target: request.instance)
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
+    }
+
+    /// Renders the metrics at most four times a second; the listener serves the last text.
+    private func publishMetrics(now: Instant) {
+        guard let metrics, now - metricsPublished >= .milliseconds(250) else { return }
+        metricsPublished = now
+        metrics.exporter.update(node.status(now: now, daemon: daemonInfo), wallClock: Self.wallClock())
+        metrics.server.publish(metrics.exporter.render())
+    }
+
+    private var daemonInfo: DaemonInfo {
+        DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
+                   configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
     }
 
     /// Opens the ARP listener while a drill watches for gratuitous ARP, and closes it after.

@@ -146,6 +146,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var maintenance: Maintenance?
         /// Seconds since the last advert of the current Master (Backup only).
         public var lastAdvertSecondsAgo: Double?
+        /// Left Master (keepalived `release_master`).
+        public var releasedMaster: Int
+        public var priorityZeroSent: Int
+        /// Adverts from another Master heard while Master (a split brain, or a peer preempting).
+        public var otherMasterAdverts: Int
 
         public init(name: String, state: String, priority: Int, basePriority: Int, virtualRouterID: Int, interface: String,
                     sourceAddress: String, transport: String, virtualAddresses: [VirtualAddress], holdsVirtualAddresses: Bool,
@@ -153,7 +158,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
                     transitions: Int, becameMaster: Int, advertisementsSent: Int, advertisementsReceived: Int,
                     priorityZeroReceived: Int, sendErrors: Int, gratuitousARPErrors: Int, addressesRestored: Int,
                     notifyFailures: Int, drops: [String: Int], trackers: [Tracker], maintenance: Maintenance?,
-                    lastAdvertSecondsAgo: Double?) {
+                    lastAdvertSecondsAgo: Double?, releasedMaster: Int, priorityZeroSent: Int, otherMasterAdverts: Int) {
+            self.releasedMaster = releasedMaster
+            self.priorityZeroSent = priorityZeroSent
+            self.otherMasterAdverts = otherMasterAdverts
             self.name = name
             self.state = state
             self.priority = priority

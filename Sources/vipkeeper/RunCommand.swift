@@ -32,6 +32,16 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Where maintenance is kept across restarts.")
     var stateDirectory: String = Daemon.Options.defaultStateDirectory
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (over metrics_listen).",
+                                            valueName: "ADDR:PORT"))
+    var metrics: String?
+
+    func validate() throws {
+        if let metrics, ListenAddress(metrics) == nil {
+            throw ValidationError("--metrics takes ADDR:PORT, such as 127.0.0.1:9650")
+        }
+    }
+
     @Flag(name: .long, help: "Log debug messages.")
     var verbose = false
 
@@ -56,7 +66,8 @@ struct RunCommand: ParsableCommand {
         do {
             daemon = try Daemon(configuration: configuration,
                                 options: Daemon.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
-                                                        configurationPath: path, stateDirectory: stateDirectory),
+                                                        configurationPath: path, stateDirectory: stateDirectory,
+                                                        metricsListen: metrics.flatMap(ListenAddress.init)),
                                 signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {
             throw fail(error)

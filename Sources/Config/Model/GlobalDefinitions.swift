@@ -18,6 +18,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     /// `control_group NAME` (vipkeeper): members may query the control socket and start
     /// drills and maintenance (otherwise root only).
     public var controlGroup: String?
+    /// `metrics_listen ADDR:PORT` (vipkeeper): serve Prometheus metrics at /metrics there.
+    public var metricsListen: ListenAddress?
 
     public init() {}
 }

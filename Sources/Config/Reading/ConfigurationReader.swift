@@ -128,6 +128,14 @@ struct ConfigurationReader {
         table.statement("vrrp_strict") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.strict = value }
         }
+        table.statement("metrics_listen") { globals, statement, log in
+            guard statement.expectArguments(1...1, "ADDR:PORT, such as 127.0.0.1:9650", log: &log), let argument = statement.arguments.first else { return }
+            guard let listen = ListenAddress(argument.text) else {
+                log.error(argument.location, "`\(argument.text)` is not ADDR:PORT (an IPv4 address and a port 1-65535, such as 127.0.0.1:9650)")
+                return
+            }
+            globals.metricsListen = listen
+        }
         table.statement("control_group") { globals, statement, log in
             guard statement.expectArguments(1...1, "a group name", log: &log) else { return }
             globals.controlGroup = statement.arguments.first?.text

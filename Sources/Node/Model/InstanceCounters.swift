@@ -4,6 +4,11 @@ struct InstanceCounters: Hashable, Sendable {
     var advertisementsReceived = 0
     var priorityZeroReceived = 0
     var becameMaster = 0
+    /// Left Master (keepalived `release_master`).
+    var releasedMaster = 0
+    var priorityZeroSent = 0
+    /// Adverts from another Master heard while Master (a split brain, or a peer preempting).
+    var otherMasterAdverts = 0
     var transitions = 0
     /// Received packets dropped by §7.1 validation, by keepalived counter name.
     var drops: [String: Int] = [:]

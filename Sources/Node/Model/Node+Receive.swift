@@ -24,6 +24,9 @@ extension Node {
         if instances[index].bound.source == packet.source { return [] }
         instances[index].counters.advertisementsReceived += 1
         if received.advertisement.priority == 0 { instances[index].counters.priorityZeroReceived += 1 }
+        if instances[index].router.state == .master && received.advertisement.priority != 0 {
+            instances[index].counters.otherMasterAdverts += 1
+        }
         var effects: [NodeEffect] = []
         let name = instances[index].name
         if received.addressListMismatch,

@@ -18,6 +18,7 @@ extension Node {
         case .sendAdvertisement(let advert):
             let payload = advert.encoded()
             instances[index].counters.advertisementsSent += instance.bound.destinations.count
+            if advert.priority == 0 { instances[index].counters.priorityZeroSent += 1 }
             return instance.bound.destinations.map {
                 .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: instance.bound.source,
                                destinations: [$0], payload: payload))
@@ -56,6 +57,7 @@ extension Node {
         instances[index].lastTransition = .init(from: from, to: to, reason: reason, at: now)
         instances[index].counters.transitions += 1
         if to == .master { instances[index].counters.becameMaster += 1 }
+        if from == .master { instances[index].counters.releasedMaster += 1 }
         let instance = instances[index]
         let stopping = reason == .shutdown
         var effects: [NodeEffect] = [

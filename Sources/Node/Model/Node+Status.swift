@@ -50,6 +50,11 @@ extension Node {
         }
     }
 
+    /// The name of a check, for a result that names it by id.
+    public func checkName(of id: CheckID) -> String? {
+        checks.checks.first { $0.id == id }?.name
+    }
+
     /// Drops that belong to no instance, per interface, by keepalived counter name.
     public var interfaceDropCounts: [String: [String: Int]] { interfaceDrops }
 
@@ -127,6 +132,8 @@ extension Node {
                 return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse)
             },
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
-            lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil)
+            lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,
+            releasedMaster: instance.counters.releasedMaster, priorityZeroSent: instance.counters.priorityZeroSent,
+            otherMasterAdverts: instance.counters.otherMasterAdverts)
     }
 }

@@ -1,0 +1,132 @@
+import ControlProtocol
+import Prometheus
+
+/// The daemon's state as Prometheus metrics, named as the most used keepalived exporter
+/// (mehdy/keepalived-exporter) names them, so existing Grafana dashboards and alert rules work
+/// unchanged, plus `vipkeeper_*` series. Fed on the event loop from status snapshots (and check
+/// durations as they happen); rendered there into the text the metrics listener serves, so a
+/// scrape never touches the node.
+final class MetricsExporter {
+    private let registry = PrometheusCollectorRegistry()
+    private var counters: [String: (counter: Counter, value: Int64)] = [:]
+    private var gauges: [String: Gauge] = [:]
+    private var histograms: [String: DurationHistogram] = [:]
+
+    /// keepalived's numbers for the states (keepalived-exporter `keepalived_vrrp_state`).
+    static func stateNumber(_ state: String) -> Double {
+        switch state {
+        case "INIT": return 0
+        case "BACKUP": return 1
+        case "MASTER": return 2
+        case "FAULT": return 3
+        default: return -1
+        }
+    }
+
+    /// keepalived counter name of each §7.1 drop → the exporter's metric.
+    static let dropMetrics: [(counter: String, metric: String, help: String)] = [
+        ("packet_len_err", "keepalived_packet_length_errors_total", "Packets with a length or checksum error."),
+        ("advert_interval_err", "keepalived_advertisements_interval_errors_total", "Adverts with another advertisement interval."),
+        ("ip_ttl_err", "keepalived_ip_ttl_errors_total", "Packets with an IP TTL other than 255."),
+        ("invalid_type_rcvd", "keepalived_invalid_type_received_total", "Packets of an unknown VRRP version or type."),
+        ("addr_list_err", "keepalived_address_list_errors_total", "Adverts with another address list."),
+        ("invalid_authtype", "keepalived_authentication_invalid_total", "Adverts with an undefined auth type."),
+        ("authtype_mismatch", "keepalived_authentication_mismatch_total", "Adverts with another auth type."),
+        ("auth_failure", "keepalived_authentication_failure_total", "Adverts whose password does not match."),
+    ]
+
+    init(version: String) {
+        gauge("vipkeeper_build_info", [("version", version)], "vipkeeper's version (always 1).").set(to: 1)
+    }
+
+    /// Brings every series to `report` (`wallClock`: seconds since the epoch now, for the
+    /// transition timestamps).
+    func update(_ report: StatusReport, wallClock: Double) {
+        gauge("keepalived_up", [], "Whether the VRRP daemon is up (always 1 while it answers).").set(to: 1)
+        for instance in report.instances {
+            let labels = [("iname", instance.name), ("intf", instance.interface), ("vrid", "\(instance.virtualRouterID)")]
+            for address in instance.virtualAddresses {
+                let ip = String(address.address.prefix { $0 != " " })
+                gauge("keepalived_vrrp_state", labels + [("ip_address", ip)], "State of the instance: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT.")
+                    .set(to: Self.stateNumber(instance.state))
+            }
+            counter("keepalived_advertisements_received_total", labels, "Adverts received.", instance.advertisementsReceived)
+            counter("keepalived_advertisements_sent_total", labels, "Adverts sent.", instance.advertisementsSent)
+            counter("keepalived_become_master_total", labels, "Times the instance became MASTER.", instance.becameMaster)
+            counter("keepalived_release_master_total", labels, "Times the instance left MASTER.", instance.releasedMaster)
+            counter("keepalived_priority_zero_received_total", labels, "Priority-0 adverts received (a Master resigning).", instance.priorityZeroReceived)
+            counter("keepalived_priority_zero_sent_total", labels, "Priority-0 adverts sent.", instance.priorityZeroSent)
+            for drop in Self.dropMetrics {
+                counter(drop.metric, labels, drop.help, instance.drops[drop.counter] ?? 0)
+            }
+            gauge("vipkeeper_priority", labels, "Effective priority (base plus tracker weights).").set(to: Double(instance.priority))
+            gauge("vipkeeper_base_priority", labels, "Configured priority.").set(to: Double(instance.basePriority))
+            gauge("vipkeeper_holds_virtual_addresses", labels, "1 when every virtual address of the instance is on its device.")
+                .set(to: instance.holdsVirtualAddresses ? 1 : 0)
+            gauge("vipkeeper_maintenance", labels, "1 while the instance is in maintenance.").set(to: instance.maintenance == nil ? 0 : 1)
+            if let last = instance.lastTransition {
+                gauge("vipkeeper_last_transition_timestamp_seconds", labels, "When the instance last changed state (Unix time).")
+                    .set(to: wallClock - last.secondsAgo)
+            }
+            counter("vipkeeper_split_brain_adverts_total", labels, "Adverts from another Master heard while Master.", instance.otherMasterAdverts)
+            counter("vipkeeper_virtual_addresses_restored_total", labels, "Virtual addresses put back after someone else deleted them.",
+                    instance.addressesRestored)
+            counter("vipkeeper_send_errors_total", labels, "Adverts the kernel refused to send.", instance.sendErrors)
+        }
+        for check in report.checks {
+            gauge("keepalived_script_status", [("name", check.name)], "Check result: 1 good, 0 bad.").set(to: check.up ? 1 : 0)
+        }
+        if let drill = report.lastDrill {
+            let result: Double = drill.result == .passed ? 1 : (drill.result == .failed ? 0 : -1)
+            gauge("vipkeeper_last_drill_result", [("target", drill.target)], "The last drill: 1 passed, 0 failed, -1 running.").set(to: result)
+            if let handover = drill.firstAdvertSeconds {
+                gauge("vipkeeper_last_drill_handover_seconds", [("target", drill.target)], "The last drill: priority-0 advert to the new Master's first advert.")
+                    .set(to: handover)
+            }
+        }
+    }
+
+    /// One check run's duration, as it happens.
+    func observeCheck(_ name: String, duration: Duration) {
+        let key = "vipkeeper_check_duration_seconds|\(name)"
+        let histogram = histograms[key] ?? registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(metricName: "vipkeeper_check_duration_seconds", unitName: "",
+                                             helpText: "Duration of check runs."),
+            labels: [("name", name)],
+            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)])
+        histograms[key] = histogram
+        histogram.record(duration)
+    }
+
+    /// The text exposition format.
+    func render() -> String {
+        registry.emitToString()
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)], _ help: String) -> Gauge {
+        let key = name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        if let gauge = gauges[key] { return gauge }
+        let gauge = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+        gauges[key] = gauge
+        return gauge
+    }
+
+    /// Brings a counter to `value`: counters only go up, so an instance that restarted (its
+    /// counts began again) gets a fresh series.
+    private func counter(_ name: String, _ labels: [(String, String)], _ help: String, _ value: Int) {
+        let key = name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let target = Int64(value)
+        if let (counter, current) = counters[key] {
+            if target >= current {
+                if target > current { counter.increment(by: target - current) }
+                counters[key] = (counter, target)
+                return
+            }
+            registry.unregisterCounter(counter)
+        }
+        let counter = registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+        if target > 0 { counter.increment(by: target) }
+        counters[key] = (counter, target)
+    }
+}
