@@ -88,6 +88,35 @@ extension NamespaceSuites {
             #expect(lab.status(0)?["transitions"] as? Int == 2)
         }
 
+        @Test("a sync group is drilled as one: both VIPs go to the peer together and come back together")
+        func groupDrill() throws {
+            guard let lab = openLab(tag: "dg", subnet: 49, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            func config(_ priority: Int) -> String {
+                "vrrp_sync_group VG {\n    group {\n        VI_1\n        VI_2\n    }\n}\n" + lab.config(priority: priority)
+                    + lab.config(priority: priority, vrid: 52).replacingOccurrences(of: "VI_1", with: "VI_2")
+                        .replacingOccurrences(of: "\(lab.virtualAddress)/24", with: "10.250.\(lab.subnet).101/24")
+            }
+            lab.startVipkeeper(node: 0, config: config(150))
+            lab.startVipkeeper(node: 1, config: config(100))
+            let second = "10.250.\(lab.subnet).101/"
+            func holdsBoth(_ node: Int) -> Bool {
+                let addresses = Shell.run("ip -n \(lab.nodes[node]) -4 -o addr show dev eth0").output
+                return addresses.contains(" \(lab.virtualAddress)/") && addresses.contains(" \(second)")
+            }
+            #expect(waitUntil(timeout: masterDown(150) + 3) { holdsBoth(0) } != nil, "\(lab.log("node0.log"))")
+            let alone = vipkeeper(lab, 0, "drill --instance VI_1")
+            #expect(alone.status == 2 && alone.output.contains("drill the group (--instance VG)"), "\(alone.output)")
+            let result = vipkeeper(lab, 0, "drill --instance VG --hold 2 --json")
+            #expect(result.status == 0, "\(result.output)\n\(lab.log("node0.log"))")
+            let drill = try drillReport(result)
+            #expect(drill["instances"] as? [String] == ["VI_1", "VI_2"])
+            let handover = try #require(drill["firstAdvertSeconds"] as? Double)
+            #expect(handover < masterDown(100) - 1, "the members did not resign with priority 0: \(handover) s")
+            #expect(lab.log("node1.log").components(separatedBy: "BACKUP -> MASTER").count - 1 >= 2)
+            #expect(waitUntil(timeout: 3) { holdsBoth(0) && !holdsBoth(1) } != nil)
+        }
+
         @Test("with nopreempt the drill's return leg leaves the node Backup, and says so")
         func drillNopreempt() throws {
             guard let lab = openLab(tag: "dn", subnet: 43, nodes: 2) else { return }
@@ -169,6 +198,8 @@ extension NamespaceSuites {
             // A malformed request is an error reply, and the daemon carries on.
             let junk = Shell.run("printf '{\"version\":9}\\n' | ip netns exec \(lab.nodes[0]) python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read()); print(s.recv(4096).decode())' \(lab.socket(0))")
             #expect(junk.output.contains("protocol version 9 is not spoken here"), "\(junk.output)")
+            let huge = Shell.run("ip netns exec \(lab.nodes[0]) python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b\"x\" * 70000); print(s.recv(4096).decode())' \(lab.socket(0))")
+            #expect(huge.output.contains("at most 65536 are read"), "\(huge.output)")
             #expect(vipkeeper(lab, 0, "status").status == 0)
         }
     }

@@ -184,4 +184,40 @@ struct NodeOperatorTests {
         let entry = try #require(restarted.report().instances.first?.maintenance)
         #expect(entry.reason == "disk swap" && entry.strict && entry.secondsAgo == 60)
     }
+
+    @Test("a sync group drill: every member resigns with its own priority-0 advert and comes back together")
+    func groupDrill() throws {
+        let harness = try master("vrrp_sync_group VG {\n    group {\n        VI_1\n        VI_2\n    }\n}\n" + instanceText()
+                                 + instanceText("VI_2", vrid: 52, priority: 150))
+        #expect(harness.views.map(\.state) == [.master, .master])
+        #expect(harness.command(.drill(target: "VG", hold: .seconds(2), timeout: .seconds(10), dryRun: false))?.outcome == .ok)
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[51, 0], [52, 0]])
+        #expect(harness.views.map(\.state) == [.backup, .backup])
+        for _ in 0..<3 {
+            harness.receive(priority: 100)
+            harness.receive(priority: 100, vrid: 52, addresses: [IPv4Address(10, 250, 1, 52)])
+            harness.advance(by: .seconds(1))
+        }
+        harness.advance(by: mdi150 + .seconds(1))
+        let drill = try #require(harness.report().lastDrill)
+        #expect(drill.result == .passed, "\(drill)")
+        #expect(drill.instances == ["VI_1", "VI_2"])
+        #expect(harness.views.map(\.state) == [.master, .master])
+    }
+
+    @Test("status degradations name every reason monitoring should see")
+    func degradations() throws {
+        let checks = "vrrp_script chk {\n    script \"/bin/true\"\n    weight 0\n}\n"
+        let harness = try master(checks + instanceText(extra: "    track_script {\n        chk\n    }\n"))
+        #expect(harness.report().degradations.isEmpty)
+        harness.netlinkFails = true
+        harness.kernel = []
+        harness.handle(.addresses(interfaceIndex: 2, present: []))
+        #expect(harness.report().degradations == ["VI_1 is MASTER but does not hold all its virtual addresses"])
+        harness.netlinkFails = false
+        harness.advance(by: .seconds(1))
+        harness.handle(.reloadRefused("1 error in x.conf"))
+        harness.answerChecks(.failure("exited 1"))
+        #expect(harness.report().degradations == ["VI_1 is in FAULT: chk down", "check chk is down", "the last reload was refused"])
+    }
 }

@@ -81,7 +81,12 @@ extension Node {
     /// Masters yield too, so the group's addresses always change hands as one.
     private mutating func followInGroup(_ index: Int, from: RouterState, to: RouterState, reason: TransitionReason,
                                         now: Instant) -> [NodeEffect] {
-        if case .syncGroup = reason { return [] }
+        switch reason {
+        case .syncGroup, .operatorRequest:
+            return []  // already following, or a drill / maintenance moving every member itself
+        case .startup, .addressOwner, .masterDown, .higherPriority, .lowerPriorityMaster, .shutdown, .fault, .faultCleared:
+            break
+        }
         guard let group = configuration.syncGroup(of: instances[index].name) else { return [] }
         let name = instances[index].name
         var effects: [NodeEffect] = []
