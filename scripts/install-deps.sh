@@ -14,6 +14,8 @@ packages=(
     nginx               # stands in for Harbor in the health-check tests and the lab
     curl                # the lab's client, and nginx readiness in tests
     openssl             # a self-signed certificate for the https check test
+    file                # scripts/test-package.sh: the shipped binary is stripped
+    lintian             # scripts/test-package.sh: the Debian package is clean
 )
 missing=()
 for package in "${packages[@]}"; do

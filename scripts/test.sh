@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The test command of the README and of CI: installs what the tests need, then builds and
-# runs every test once. Namespace tests need root; with CI=true they fail instead of skipping.
+# runs every test once, then builds the Debian package and tests it. Namespace tests need
+# root; with CI=true they fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build --disable-xctest
+# The shipped artefact: a static release build packaged as a .deb, tested with the toolchain hidden.
+scripts/package.sh .build-dist
+scripts/test-package.sh .build-dist/vipkeeper_*_amd64.deb

@@ -308,6 +308,10 @@ public final class Daemon {
         for link in binder.linkStates(of: bound) {
             dispatch(.link(link.name, up: link.up), now: now)
         }
+        if next.globals.metricsListen != metricsListenAtStart {
+            logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
+            metricsListenAtStart = next.globals.metricsListen
+        }
         let effects = node.handle(.reload(bound), now: now)
         for failure in executor.transports.install() {
             logger.error("reload: \(failure)")

@@ -1,6 +1,10 @@
 import ArgumentParser
 import ControlProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -109,18 +113,24 @@ struct DrillCommand: ParsableCommand {
 
     static func text(_ output: Output) -> String {
         let drill = output.drill
-        func seconds(_ value: Double?) -> String { value.map { String(format: "%.3f s", $0) } ?? "-" }
+        func seconds(_ value: Double?) -> String { value.map { "\(Self.milliseconds($0)) s" } ?? "-" }
         var lines = ["drill of \(drill.target) (\(drill.instances.joined(separator: ", "))): \(drill.result.rawValue.uppercased())"
             + (drill.verdict.map { ": \($0)" } ?? "")]
         if let master = drill.newMaster {
             lines.append("  handover: \(master) advertised as Master after \(seconds(drill.firstAdvertSeconds)); local VIPs gone after \(seconds(drill.addressesGoneSeconds)); its gratuitous ARP \(drill.gratuitousARPSeen ? "was seen" : "was NOT seen")")
         }
         if let back = drill.takenBackSeconds { lines.append("  this node took the VIP back after \(seconds(back))") }
-        lines.append("  hold \(String(format: "%.0f", drill.holdSeconds)) s, return: \(drill.returnMode)" + (drill.returnSeconds.map { ", back in \(String(format: "%.3f", $0)) s" } ?? ""))
+        lines.append("  hold \(milliseconds(drill.holdSeconds)) s, return: \(drill.returnMode)" + (drill.returnSeconds.map { ", back in \(milliseconds($0)) s" } ?? ""))
         if let probe = output.probe {
-            lines.append("  probe \(probe.url): \(probe.tries) tries, \(probe.failures) failed, longest outage \(String(format: "%.3f", probe.longestOutageSeconds)) s"
-                + (probe.outages.isEmpty ? "" : " (" + probe.outages.map { String(format: "%.3f s at +%.2f", $0.seconds, $0.start) }.joined(separator: ", ") + ")"))
+            lines.append("  probe \(probe.url): \(probe.tries) tries, \(probe.failures) failed, longest outage \(milliseconds(probe.longestOutageSeconds)) s"
+                + (probe.outages.isEmpty ? "" : " (" + probe.outages.map { "\(milliseconds($0.seconds)) s at +\(milliseconds($0.start))" }.joined(separator: ", ") + ")"))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Seconds with three decimals (`0.612`), without Foundation's formatting.
+    static func milliseconds(_ seconds: Double) -> String {
+        let millis = Int((seconds * 1000).rounded())
+        return "\(millis / 1000).\(String(String(abs(millis) % 1000 + 1000).dropFirst()))"
     }
 }

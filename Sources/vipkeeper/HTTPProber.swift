@@ -1,5 +1,11 @@
 import Config
+import Dispatch
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,11 +30,14 @@ final class HTTPProber: @unchecked Sendable {
 
     private let url: HTTPCheckURL
     private let text: String
-    private let lock = NSLock()
-    private var results: [(at: Double, ok: Bool)] = []
-    private var stopped = false
-    private var thread: Thread?
+    private let state = Mutex(State())
     private let started = Date()
+    private let done = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var results: [(at: Double, ok: Bool)] = []
+        var stopped = false
+    }
 
     init?(_ text: String) {
         guard let url = HTTPCheckURL(text), !url.isTLS else { return nil }
@@ -37,32 +46,23 @@ final class HTTPProber: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            while true {
-                lock.lock()
-                let done = stopped
-                lock.unlock()
-                if done { return }
+        DispatchQueue(label: "vipkeeper.probe").async { [self] in
+            while !state.withLock({ $0.stopped }) {
                 let began = Date()
                 let ok = self.get()
-                lock.lock()
-                results.append((began.timeIntervalSince(started), ok))
-                lock.unlock()
+                state.withLock { $0.results.append((began.timeIntervalSince(started), ok)) }
                 let spent = Date().timeIntervalSince(began)
                 if spent < 0.02 { usleep(UInt32((0.02 - spent) * 1_000_000)) }
             }
+            done.signal()
         }
-        self.thread = thread
-        thread.start()
     }
 
     /// Stops probing and sums up.
     func stop() -> Summary {
-        lock.lock()
-        stopped = true
-        let results = self.results
-        lock.unlock()
-        usleep(250_000)  // the last try ends within its 200 ms bound
+        state.withLock { $0.stopped = true }
+        _ = done.wait(timeout: .now() + .seconds(1))  // the last try ends within its 200 ms bound
+        let results = state.withLock { $0.results }
         var outages: [Outage] = []
         var failedSince: Double?
         for result in results {

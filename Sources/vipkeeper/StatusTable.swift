@@ -28,7 +28,7 @@ struct StatusTable {
         }
         if let drill = report.lastDrill {
             lines.append("last drill of \(drill.target) \(Self.duration(drill.secondsAgo)) ago: \(drill.result.rawValue.uppercased())"
-                + (drill.firstAdvertSeconds.map { String(format: ", handover %.3f s", $0) } ?? "")
+                + (drill.firstAdvertSeconds.map { ", handover \(DrillCommand.milliseconds($0)) s" } ?? "")
                 + (drill.newMaster.map { " to \($0)" } ?? "") + (drill.verdict.map { "; \($0)" } ?? ""))
         }
         for check in report.checks {
