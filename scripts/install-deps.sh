@@ -16,6 +16,8 @@ packages=(
     openssl             # a self-signed certificate for the https check test
     file                # scripts/test-package.sh: the shipped binary is stripped
     lintian             # scripts/test-package.sh: the Debian package is clean
+    debootstrap         # scripts/test-systemd.sh: a Debian 12 root for a real systemd
+    util-linux          # unshare, nsenter, setpriv
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -69,7 +69,7 @@ Version: $version
 Architecture: amd64
 Maintainer: vipkeeper maintainers <maintainers@vipkeeper.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), libnl-3-200, libnl-route-3-200, libstdc++6, libgcc-s1
+Depends: libc6 (>= 2.34), libnl-3-200, libnl-route-3-200, libstdc++6, libgcc-s1, procps
 Recommends: curl
 Section: net
 Priority: optional

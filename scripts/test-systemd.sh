@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The unit under a real systemd (shared/spec/systemd-test.md): a Debian 12 root made with
+# debootstrap (cached outside the clone, copied fresh each run), the package installed into
+# it, systemd booted as PID 1 of a new PID namespace inside a test network namespace, a peer
+# vipkeeper in a second namespace. Checks READY=1, reload, the watchdog, stop, the sandbox
+# with ordinary check and notify scripts, and prints `systemd-analyze security`. Root.
+# Prints one line per check and `N passed, N failed`; exits 1 on any failure.
+#
+# usage: scripts/test-systemd.sh dist/vipkeeper_VERSION_amd64.deb
+set -uo pipefail
+cd "$(dirname "$0")/.."
+deb=$(realpath "$1")
+cache=/var/tmp/vipkeeper-systemd-root-bookworm
+work=$(mktemp -d /var/tmp/vk-systemd.XXXXXX)
+node=vksd$$
+peer=vksp$$
+passed=0
+failed=0
+systemd_pid=
+unshare_pid=
+peer_pid=
+cleanup() {
+    set +e
+    if [ -n "$systemd_pid" ] && kill -0 "$systemd_pid" 2>/dev/null; then
+        nsenter -t "$systemd_pid" -m -p -r -w systemctl poweroff >/dev/null 2>&1
+        for _ in $(seq 1 50); do kill -0 "$unshare_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    [ -n "$unshare_pid" ] && kill -9 "$unshare_pid" 2>/dev/null    # ends every process of its PID namespace
+    [ -n "$peer_pid" ] && kill -9 "$peer_pid" 2>/dev/null
+    ip netns del "$node" 2>/dev/null
+    ip netns del "$peer" 2>/dev/null
+    umount -R "$work/root" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+check() {  # NAME COMMAND...
+    local name=$1; shift
+    local output
+    if output=$("$@" 2>&1); then
+        passed=$((passed + 1)); echo "ok   $name"
+    else
+        failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$output" | sed 's/^/     /' | tail -n 20
+    fi
+}
+within() {  # SECONDS COMMAND...: true as soon as COMMAND is
+    local limit=$1; shift
+    for _ in $(seq 1 $((limit * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    "$@"
+}
+
+# A Debian 12 root with systemd, the package's dependencies and what the scripts use.
+if [ ! -x "$cache/lib/systemd/systemd" ]; then
+    command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    rm -rf "$cache.new"
+    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libnl-3-200,libnl-route-3-200,procps,iproute2,curl \
+        bookworm "$cache.new" >/dev/null || { echo "systemd: 0 passed, 1 failed (debootstrap)"; exit 1; }
+    mv "$cache.new" "$cache"
+fi
+root="$work/root"
+cp -a "$cache" "$root"
+cp "$deb" "$root/tmp/vipkeeper.deb"
+check "the package installs (dpkg -i) into a Debian 12 root" chroot "$root" dpkg -i /tmp/vipkeeper.deb
+check "installing enables the service (and starts nothing)" test -L "$root/etc/systemd/system/multi-user.target.wants/vipkeeper.service"
+
+# The node's configuration: a curl check against a port nothing listens on (weight -1), and
+# a notify script that writes under /run and asks systemd about a unit.
+cat > "$root/etc/vipkeeper/vipkeeper.conf" <<'CONF'
+vrrp_script harbor {
+    script "curl -sf -o /dev/null --max-time 1 http://127.0.0.1:1/api/v2.0/ping"
+    interval 1
+    weight -1
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        10.250.50.100/24
+    }
+    track_script {
+        harbor
+    }
+    notify "/bin/sh -c 'echo $1 $2 >> /run/harbor-vip.state; systemctl is-active dbus >> /run/harbor-vip.state'"
+}
+CONF
+
+ip netns add "$node" && ip netns add "$peer"
+ip link add eth0 netns "$node" type veth peer name eth0 netns "$peer"
+ip -n "$node" addr add 10.250.50.10/24 dev eth0 && ip -n "$peer" addr add 10.250.50.11/24 dev eth0
+for ns in "$node" "$peer"; do ip -n "$ns" link set eth0 up && ip -n "$ns" link set lo up; done
+holds() { ip -n "$1" -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/'; }
+
+# systemd as PID 1 of a new PID namespace, over the root, inside the node's namespace.
+cat > "$work/boot.sh" <<'BOOT'
+#!/bin/sh
+set -e
+root=$1
+mount --make-rprivate /
+mount --bind "$root" "$root"
+mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+mount -t tmpfs tmpfs "$root/sys/fs/cgroup"
+mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup"
+mount -t tmpfs tmpfs "$root/run"
+mount -t tmpfs tmpfs "$root/tmp"
+mount --rbind /dev "$root/dev"
+exec chroot "$root" /lib/systemd/systemd
+BOOT
+chmod +x "$work/boot.sh"
+ip netns exec "$node" unshare --mount --pid --fork --uts --ipc "$work/boot.sh" "$root" >"$work/boot.log" 2>&1 &
+unshare_pid=$!
+within 10 sh -c "ps -o pid= --ppid $unshare_pid | grep -q ."
+systemd_pid=$(ps -o pid= --ppid "$unshare_pid" | tr -d ' ')
+in_systemd() { nsenter -t "$systemd_pid" -m -p -r -w "$@"; }
+# PID 1 of the namespace is systemd, and it answers on its bus.
+booted() { [ "$(in_systemd cat /proc/1/comm)" = systemd ] && in_systemd systemctl show -p Version --value | grep -q .; }
+check "systemd boots as PID 1 of a PID namespace" within 30 booted
+echo "     (systemctl is-system-running: $(in_systemd systemctl is-system-running 2>&1))"
+
+check "vipkeeper.service reaches active (running) through READY=1" \
+    within 10 sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w systemctl show -p ActiveState,SubState --value vipkeeper.service | tr '\n' ' ')\" = 'active running ' ]"
+check "the unit's status line is the daemon's STATUS=" \
+    within 10 sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl show -p StatusText --value vipkeeper.service | grep -q 'VI_1 '"
+check "under the hardening it takes the VIP (raw socket, netlink)" within 8 holds "$node"
+
+# The peer, started once the node is Master: the same binary, priority 100.
+dpkg-deb -x "$deb" "$work/peer"
+sed 's/priority 150/priority 100/; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
+ip netns exec "$peer" "$work/peer/usr/sbin/vipkeeper" run -f "$work/peer.conf" --socket "$work/peer.sock" \
+    --state-directory "$work/peer-state" >"$work/peer.log" 2>&1 &
+peer_pid=$!
+
+sleep 3
+check "the peer heard its adverts and stayed Backup" \
+    sh -c "cat '$work/peer.log'; ! ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && grep -q 'INIT -> BACKUP' '$work/peer.log' && ! grep -q 'BACKUP -> MASTER' '$work/peer.log'"
+status() { in_systemd vipkeeper status --json; }
+check "the check script runs curl inside the sandbox (connection refused: exit 7)" \
+    within 5 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | grep -q '\"lastResult\" : \"exited 7\"'"
+check "the notify script writes under /run and asks systemctl inside the sandbox" \
+    within 5 nsenter -t "$systemd_pid" -m -p -r -w sh -c "cat /run/harbor-vip.state; grep -q 'VI_1 MASTER' /run/harbor-vip.state && grep -qx active /run/harbor-vip.state"
+transitions=$(status | sed -n 's/.*"transitions" : \([0-9]*\).*/\1/p' | head -n 1)
+check "systemctl reload succeeds" in_systemd systemctl reload vipkeeper.service
+check "a reload keeps the Master Master (no transition)" \
+    sh -c "sleep 2; [ \"\$(nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | sed -n 's/.*\"transitions\" : \([0-9]*\).*/\1/p' | head -n 1)\" = '$transitions' ] && ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/'"
+
+# The watchdog: a daemon that stops feeding it is killed and restarted by systemd.
+main=$(in_systemd systemctl show -p MainPID --value vipkeeper.service)
+host_pid=
+for pid in $(ps -eo pid=); do
+    if [ "$(readlink /proc/$pid/ns/pid 2>/dev/null)" = "$(readlink /proc/$systemd_pid/ns/pid)" ] \
+        && grep -qE "^NSpid:.*[[:space:]]$main\$" /proc/$pid/status 2>/dev/null; then host_pid=$pid; fi
+done
+check "found the daemon's pid ($main in the namespace)" test -n "$host_pid"
+[ -n "$host_pid" ] && kill -STOP "$host_pid"
+restarted() { local now; now=$(in_systemd systemctl show -p MainPID --value vipkeeper.service); [ "$now" != "$main" ] && [ "$now" != 0 ]; }
+check "the watchdog restarts a daemon that stops pinging (WatchdogSec=10)" within 25 restarted
+check "the journal says why" sh -c "nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'Watchdog timeout'"
+check "the restarted daemon removes the VIP the killed one left, then takes it back" \
+    sh -c "nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'left behind by an earlier run' && for i in \$(seq 1 80); do ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
+
+check "systemctl stop releases the VIP (priority-0 advert: the peer takes over)" \
+    sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl stop vipkeeper.service && ! ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && for i in \$(seq 1 30); do ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
+score=$(in_systemd systemd-analyze security vipkeeper.service --no-pager 2>/dev/null | sed -n 's/.*Overall exposure level for vipkeeper.service: \([0-9.]*\).*/\1/p')
+echo "measured: systemd-analyze security vipkeeper.service: ${score:-?} (0 is the most, 10 the least protected)"
+check "systemd-analyze security scores the unit" test -n "$score"
+echo "systemd: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
