@@ -58,9 +58,11 @@ if [ ! -x "$cache/lib/systemd/systemd" ]; then
 fi
 root="$work/root"
 cp -a "$cache" "$root"
-cp "$deb" "$root/tmp/vipkeeper.deb"
-check "the package installs (dpkg -i) into a Debian 12 root" chroot "$root" dpkg -i /tmp/vipkeeper.deb
+cp "$deb" "$root/var/tmp/vipkeeper.deb"   # /tmp is a fresh tmpfs once booted
+check "apt-get install ./vipkeeper.deb into a Debian 12 root" chroot "$root" sh -c "cd /var/tmp && apt-get install -y -qq ./vipkeeper.deb"
 check "installing enables the service (and starts nothing)" test -L "$root/etc/systemd/system/multi-user.target.wants/vipkeeper.service"
+# The README's path: the operator runs `systemctl enable --now` once the file is edited.
+chroot "$root" systemctl disable -q vipkeeper.service
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), and
 # a notify script that writes under /run and asks systemd about a unit.
@@ -118,6 +120,9 @@ booted() { [ "$(in_systemd cat /proc/1/comm)" = systemd ] && in_systemd systemct
 check "systemd boots as PID 1 of a PID namespace" within 30 booted
 echo "     (systemctl is-system-running: $(in_systemd systemctl is-system-running 2>&1))"
 
+check "the service waits, disabled and inactive, until it is enabled" \
+    sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w systemctl is-active vipkeeper.service)\" = inactive ]"
+check "systemctl enable --now vipkeeper" in_systemd systemctl enable --now -q vipkeeper.service
 check "vipkeeper.service reaches active (running) through READY=1" \
     within 10 sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w systemctl show -p ActiveState,SubState --value vipkeeper.service | tr '\n' ' ')\" = 'active running ' ]"
 check "the unit's status line is the daemon's STATUS=" \
@@ -130,6 +135,7 @@ sed 's/priority 150/priority 100/; /track_script/,/}/d; /vrrp_script/,/^}/d; /no
 ip netns exec "$peer" "$work/peer/usr/sbin/vipkeeper" run -f "$work/peer.conf" --socket "$work/peer.sock" \
     --state-directory "$work/peer-state" >"$work/peer.log" 2>&1 &
 peer_pid=$!
+disown "$peer_pid"
 
 sleep 3
 check "the peer heard its adverts and stayed Backup" \
@@ -164,5 +170,13 @@ check "systemctl stop releases the VIP (priority-0 advert: the peer takes over)"
 score=$(in_systemd systemd-analyze security vipkeeper.service --no-pager 2>/dev/null | sed -n 's/.*Overall exposure level for vipkeeper.service: \([0-9.]*\).*/\1/p')
 echo "measured: systemd-analyze security vipkeeper.service: ${score:-?} (0 is the most, 10 the least protected)"
 check "systemd-analyze security scores the unit" test -n "$score"
+# Upgrading keeps an edited conffile; removing the package stops the daemon (VIP released).
+in_systemd sh -c 'echo "! edited by the operator" >> /etc/vipkeeper/vipkeeper.conf'
+check "reinstalling keeps the operator's edit of the conffile" \
+    sh -c "nsenter -t $systemd_pid -m -p -r -w sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /var/tmp/vipkeeper.deb' >/dev/null && grep -q 'edited by the operator' '$root/etc/vipkeeper/vipkeeper.conf'"
+in_systemd systemctl start vipkeeper.service
+check "after a restart it is Master again" within 10 holds "$node"
+check "removing the package stops the daemon and releases the VIP" \
+    sh -c "nsenter -t $systemd_pid -m -p -r -w dpkg -r vipkeeper >/dev/null && ! ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && [ ! -e '$root/usr/sbin/vipkeeper' ]"
 echo "systemd: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
