@@ -99,6 +99,6 @@ struct ConfigParser {
         if paths.isEmpty {
             log.warning(statement.words[1].location, "`include \(pattern)` matched no file")
         }
-        return paths.flatMap { parse(file: $0, reference: statement.location) }
+        return paths.flatMap { parse(file: $0, reference: statement.words[1].location) }
     }
 }

@@ -90,6 +90,29 @@ struct LexerParserTests {
         #expect(cycle.diagnostics.contains { $0.message.contains("include cycle") })
         #expect(cycle.configuration == nil)
     }
+
+    @Test("only regular files are read: `include /dev/zero` is a precise error, not an endless read")
+    func includeDevice() {
+        let config = TemporaryConfig()
+        let zero = config.load("include /dev/zero\n" + minimalInstance)
+        #expect(short(zero.diagnostics) == ["1:9: error: cannot read /dev/zero: not a regular file (a character device); configuration is read from regular files only"],
+                "\(zero.diagnostics)")
+        #expect(zero.configuration == nil)
+        let directory = config.load("include \(config.directory)\n" + minimalInstance)
+        #expect(directory.diagnostics.contains { $0.message.contains("not a regular file (a directory)") })
+    }
+
+    @Test("20,000 instances whose VRIDs collide: every collision is reported, each once")
+    func manyInstances() {
+        var text = ""
+        for index in 0..<20_000 {
+            text += "vrrp_instance VI_\(index) {\n    interface eth0\n    virtual_router_id \(1 + index % 255)\n    virtual_ipaddress {\n        10.250.\(index / 250 % 250).\(index % 250)/32\n    }\n}\n"
+        }
+        let result = TemporaryConfig().load(text)
+        let collisions = result.diagnostics.filter { $0.message.contains("is already used on eth0") }
+        #expect(collisions.count == 20_000 - 255)
+        #expect(result.configuration == nil)
+    }
 }
 
 extension String {

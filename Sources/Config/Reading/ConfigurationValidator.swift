@@ -9,8 +9,13 @@ struct ConfigurationValidator {
 
     mutating func validate(log: inout DiagnosticLog) {
         checkNames(log: &log)
+        // Each instance is taken out, finalized and put back: finalizing it in place would
+        // copy the whole array for every instance (`finalize` reads `self`), quadratic in the
+        // number of instances.
         for index in configuration.instances.indices {
-            finalize(&configuration.instances[index], log: &log)
+            var instance = configuration.instances[index]
+            finalize(&instance, log: &log)
+            configuration.instances[index] = instance
         }
         checkVirtualRouterIDs(log: &log)
         checkTrackedChecks(log: &log)
