@@ -74,8 +74,9 @@ public final class Daemon {
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
         if let path = options.controlSocketPath {
-            control = try ControlServer(path: path)
-            control?.setGroup(bound.controlGroupID)
+            let server = try ControlServer(path: path)
+            if let problem = server.setGroup(bound.controlGroupID) { throw AgentError.controlSocket(path: path, reason: problem) }
+            control = server
         }
         restored = try executor.maintenanceStore.load()
         metricsListenAtStart = configuration.globals.metricsListen
@@ -321,7 +322,9 @@ public final class Daemon {
         }
         executor.transports.retire()
         executor.keepTLSContexts(for: bound.checks)
-        control?.setGroup(bound.controlGroupID)
+        if let problem = control?.setGroup(bound.controlGroupID) {
+            logger.error("reload: control_group: \(problem); the socket keeps its previous owner")
+        }
         observeAddresses(now: now)
     }
 

@@ -13,9 +13,6 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case drill
         case maintenanceOn = "maintenance-on"
         case maintenanceOff = "maintenance-off"
-
-        /// Whether it changes anything (and so needs root or `control_group`).
-        public var changesState: Bool { self != .status }
     }
 
     public static let currentVersion = 1

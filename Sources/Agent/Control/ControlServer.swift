@@ -79,10 +79,14 @@ final class ControlServer {
         unlink(path)
     }
 
-    /// Socket ownership for `control_group`: root:GROUP 0660, else root 0600.
-    func setGroup(_ group: Int32?) {
-        _ = chown(path, 0, group.map { gid_t(bitPattern: $0) } ?? 0)
-        _ = chmod(path, group == nil ? 0o600 : 0o660)
+    /// Socket ownership for `control_group`: root:GROUP 0660, else root 0600. Returns why it
+    /// could not be set, if it could not.
+    func setGroup(_ group: Int32?) -> String? {
+        guard chown(path, 0, group.map { gid_t(bitPattern: $0) } ?? 0) == 0,
+              chmod(path, group == nil ? 0o600 : 0o660) == 0 else {
+            return "cannot set the owner and mode of \(path): \(errorText(errno))"
+        }
+        return nil
     }
 
     /// Accepts every waiting client (at most a bounded number per turn).

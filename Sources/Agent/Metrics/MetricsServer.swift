@@ -30,9 +30,6 @@ final class MetricsServer: Sendable {
         }
     }
 
-    /// The address it listens on (port 0 picks one).
-    var port: Int? { channel.localAddress?.port }
-
     func publish(_ exposition: String) {
         text.value.withLock { $0 = exposition }
     }

@@ -40,7 +40,4 @@ final class ARPListener {
         }
         return heard
     }
-
-    /// Discards what is queued (frames from before a drill).
-    func drain() { _ = receive(limit: 10_000) }
 }

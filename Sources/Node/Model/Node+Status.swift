@@ -58,9 +58,6 @@ extension Node {
     /// Drops that belong to no instance, per interface, by keepalived counter name.
     public var interfaceDropCounts: [String: [String: Int]] { interfaceDrops }
 
-    /// Whether any check has a run in flight (the checks' current verdicts are in `status`).
-    public var checksRunning: Int { checks.checks.filter { $0.running != nil }.count }
-
     /// The `vipkeeper status` report at `now`.
     public func status(now: Instant, daemon: DaemonInfo) -> StatusReport {
         StatusReport(
