@@ -1,5 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 let package = Package(
     name: "vipkeeper",
@@ -69,3 +74,18 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper", "CLinux"]),
     ]
 )
+
+// libFuzzer harnesses (Fuzz/README.md): built only by `scripts/fuzz.sh`, which sets
+// VIPKEEPER_FUZZ=1 and passes --sanitize=fuzzer --sanitize=address; libFuzzer supplies main.
+// They link the pure modules only, so no dependency is instrumented.
+if ProcessInfo.processInfo.environment["VIPKEEPER_FUZZ"] == "1" {
+    let harnesses: [(String, [Target.Dependency])] = [
+        ("FuzzAdvertisement", ["VRRP"]),
+        ("FuzzConfiguration", ["Config"]),
+        ("FuzzHTTPResponse", ["Config", "Node"]),
+        ("FuzzControlRequest", ["ControlProtocol"]),
+    ]
+    for (name, dependencies) in harnesses {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/Sources/\(name)"))
+    }
+}

@@ -24,6 +24,11 @@ struct ConfigParser {
         }
         includeStack.append(canonical)
         defer { includeStack.removeLast() }
+        return parse(text: text, file: path)
+    }
+
+    /// Parses text that was read as `path` (its includes are read relative to that path).
+    mutating func parse(text: String, file path: String) -> [Statement] {
         let tokens = Lexer(file: path).tokens(of: text, log: &log)
         var cursor = 0
         return statements(tokens, &cursor, opening: nil, directory: SourceFiles.directory(of: path)).statements

@@ -17,7 +17,19 @@ public enum ConfigurationLoader {
     public static func load(path: String) -> Result {
         var parser = ConfigParser()
         let statements = parser.parse(file: path)
-        var log = parser.log
+        return interpret(statements, log: parser.log, path: path)
+    }
+
+    /// Validates text as if it had been read from `path` (includes are read relative to it):
+    /// what the fuzz harness and tests that need no file use.
+    public static func load(text: String, path: String) -> Result {
+        var parser = ConfigParser()
+        let statements = parser.parse(text: text, file: path)
+        return interpret(statements, log: parser.log, path: path)
+    }
+
+    private static func interpret(_ statements: [Statement], log: DiagnosticLog, path: String) -> Result {
+        var log = log
         var reader = ConfigurationReader()
         reader.read(statements, log: &log)
         if reader.configuration.instances.isEmpty && !log.hasErrors {

@@ -35,6 +35,23 @@ struct ExampleConfigTests {
         }
     }
 
+    @Test("text given as a path reads exactly as the file at that path (what the fuzz harness uses)")
+    func textAsPath() throws {
+        for example in ["harbor-keepalived-master.conf", "harbor-pair/node-a.conf"] {
+            let path = "\(packageRoot)/examples/\(example)"
+            let file = fopen(path, "r")!
+            var text = ""
+            var buffer = [CChar](repeating: 0, count: 4096)
+            while fgets(&buffer, Int32(buffer.count), file) != nil { text += String(cString: buffer) }
+            fclose(file)
+            let fromFile = ConfigurationLoader.load(path: path)
+            let fromText = ConfigurationLoader.load(text: text, path: path)
+            #expect(fromFile.configuration != nil)
+            #expect(fromText.configuration == fromFile.configuration)
+            #expect(fromText.diagnostics == fromFile.diagnostics)
+        }
+    }
+
     @Test("the native Harbor pair uses HTTP checks on /ping and /health")
     func nativePair() throws {
         for (node, priority) in [("a", UInt8(110)), ("b", 100)] {

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Any JSON document, for reading Harbor's `/api/v2.0/health` without a schema.
-enum JSONValue: Decodable, Equatable {
+enum JSONValue: Decodable, Equatable, Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)

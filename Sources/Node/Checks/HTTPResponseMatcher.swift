@@ -1,15 +1,18 @@
 import Config
-import Node
 
 /// Decides whether an HTTP answer means "healthy" for a `vrrp_http_check` (spec/harbor.md):
 /// the status must be one of `expect_status`, the body must contain `expect_body`, the
 /// top-level JSON string field must equal `expect_json_field`, and every component named in
 /// `require_components` must report "healthy" — Harbor's `/api/v2.0/health` answers 200 even
 /// when unhealthy, so the JSON is what counts. Every failure says why.
-struct HTTPResponseMatcher {
-    let check: HTTPCheckDefinition
+public struct HTTPResponseMatcher: Sendable {
+    public let check: HTTPCheckDefinition
 
-    func evaluate(status: Int, body: [UInt8]) -> CheckOutcome {
+    public init(check: HTTPCheckDefinition) {
+        self.check = check
+    }
+
+    public func evaluate(status: Int, body: [UInt8]) -> CheckOutcome {
         guard check.expectStatus.contains(status) else {
             let expected = check.expectStatus.map(String.init).joined(separator: " or ")
             return .failure("HTTP \(status), expected \(expected)")

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of every parser that faces the network or the operator (Fuzz/README.md).
+#   scripts/fuzz.sh [SECONDS-PER-HARNESS] [HARNESS...]
+# Builds each libFuzzer harness with AddressSanitizer (LeakSanitizer included), runs it for a
+# bounded time on its checked-in seed corpus plus what earlier runs found, and fails on any
+# crash, trap, leak, timeout or out-of-memory. Prints executions and coverage per harness and
+# writes them to .build-fuzz/summary.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+harnesses=("$@")
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzAdvertisement FuzzConfiguration FuzzHTTPResponse FuzzControlRequest)
+scratch=.build-fuzz
+mkdir -p "$scratch/corpus" "$scratch/artifacts" "$scratch/logs"
+summary="$scratch/summary.txt"
+: > "$summary"
+failed=0
+for harness in "${harnesses[@]}"; do
+    log="$scratch/logs/$harness.build.log"
+    if ! VIPKEEPER_FUZZ=1 swift build --scratch-path "$scratch" -c debug --sanitize=fuzzer --sanitize=address \
+            --product "$harness" > "$log" 2>&1; then
+        grep -v "ld.gold: warning" "$log" | tail -30
+        echo "fuzz: $harness did not build (log: $log)" >&2
+        exit 1
+    fi
+    binary="$scratch/debug/$harness"
+    found="$scratch/corpus/$harness"
+    mkdir -p "$found" "$scratch/artifacts/$harness"
+    runlog="$scratch/logs/$harness.run.log"
+    # Longest input: a packet fits in 2 KiB; a control line may exceed the 64 KiB limit it enforces.
+    case $harness in
+        FuzzAdvertisement) max_len=2048 ;;
+        FuzzControlRequest) max_len=70000 ;;
+        *) max_len=16384 ;;
+    esac
+    echo "fuzz: $harness for ${seconds}s"
+    status=0
+    # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: a leak or blow-up.
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 "$binary" "$found" "Fuzz/Corpus/$harness" \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len -print_final_stats=1 \
+        -artifact_prefix="$scratch/artifacts/$harness/" > "$runlog" 2>&1 || status=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$runlog" | tail -1)
+    coverage=$(grep -o 'cov: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2)
+    features=$(grep -o 'ft: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2)
+    corpus=$(find "$found" -type f | wc -l)
+    line="$harness: ${runs:-0} executions in ${seconds} s, coverage ${coverage:-0} edges, ${features:-0} features, corpus ${corpus} found + $(find "Fuzz/Corpus/$harness" -type f | wc -l) seeds, exit $status"
+    echo "  $line"
+    echo "$line" >> "$summary"
+    if [ "$status" -ne 0 ] || [ -z "$runs" ] || [ "$runs" -eq 0 ]; then
+        failed=1
+        tail -40 "$runlog"
+        echo "fuzz: $harness FAILED; the input is in $scratch/artifacts/$harness/ — add it to Fuzz/Regressions/$harness/ and a test to the suite" >&2
+    fi
+done
+# Every input that once crashed a harness is replayed on every run.
+for harness in "${harnesses[@]}"; do
+    if [ -d "Fuzz/Regressions/$harness" ] && [ -n "$(ls -A "Fuzz/Regressions/$harness")" ]; then
+        "$scratch/debug/$harness" "Fuzz/Regressions/$harness"/* > "$scratch/logs/$harness.regressions.log" 2>&1 \
+            || { failed=1; tail -20 "$scratch/logs/$harness.regressions.log"; echo "fuzz: a regression input of $harness fails again" >&2; }
+    fi
+done
+exit $failed
