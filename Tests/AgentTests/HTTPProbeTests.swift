@@ -17,10 +17,11 @@ struct HTTPProbeTests {
         #expect(head.headers["Connection"] == ["close"])
     }
 
-    @Test("a refused connection is a failure at once, not at the deadline")
-    func refused() throws {
+    @Test("a refused connection is a failure at once, not at the deadline (address literal and name)",
+          arguments: ["http://127.0.0.1:1/api/v2.0/ping", "http://localhost:1/api/v2.0/ping"])
+    func refused(url: String) throws {
         var definition = HTTPCheckDefinition(name: "t", location: SourceLocation(file: "t", line: 1, column: 1))
-        definition.url = HTTPCheckURL("http://127.0.0.1:1/api/v2.0/ping")
+        definition.url = HTTPCheckURL(url)
         let probe = HTTPProbe()
         defer { probe.shutdown() }
         let done = DispatchSemaphore(value: 0)

@@ -75,7 +75,14 @@ final class HTTPProbe: Sendable {
                 }
             }
         let head = Self.requestHead(check, url: url)
-        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
+        // An address literal is connected to directly: NIO's resolver would run getaddrinfo
+        // on a Dispatch worker thread for every run (bench/RESULTS.md: 1.2 extra wake-ups/s).
+        let connecting = if let address = try? SocketAddress(ipAddress: url.host, port: url.port) {
+            bootstrap.connect(to: address)
+        } else {
+            bootstrap.connect(host: url.host, port: url.port)
+        }
+        connecting.whenComplete { result in
             switch result {
             case .failure(let error):
                 promise.fail(error)
