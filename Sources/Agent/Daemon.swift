@@ -37,6 +37,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(Int32), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
+        case metricsRequest
     }
 
     private var node: Node
@@ -52,7 +53,6 @@ public final class Daemon {
     /// Open while a drill watches the wire for the new Master's gratuitous ARP.
     private var arpListener: ARPListener?
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
-    private var metricsPublished = Instant.origin
     private var reactor = Reactor<Source>()
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
@@ -117,8 +117,8 @@ public final class Daemon {
                 wake = deadline
             }
             register()
-            let ready = reactor.wait(timeout: wake - now)
-            now = MonotonicClock.now()  // the one clock read of this turn
+            let ready = reactor.wait(until: wake)
+            now = MonotonicClock.now()  // the one clock read of this turn, the model's time
             for source in ready {
                 handle(source, now: now)
             }
@@ -130,7 +130,6 @@ public final class Daemon {
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
             watchGratuitousARP()
-            publishMetrics(now: now)
             if reloadRequested {
                 reloadRequested = false
                 reload(now: now)
@@ -184,6 +183,9 @@ public final class Daemon {
         if let arpListener {
             reactor.register(.arp, fd: arpListener.fileDescriptor)
         }
+        if let metrics, metrics.server.requestDescriptor >= 0 {
+            reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
+        }
         if let control {
             reactor.register(.controlListener, fd: control.fileDescriptor)
             for connection in control.connections {
@@ -195,6 +197,8 @@ public final class Daemon {
 
     private func handle(_ source: Source, now: Instant) {
         switch source {
+        case .metricsRequest:
+            if metrics?.server.takeRequests() == true { publishMetrics(now: now) }
         case .signals:
             handleSignals()
         case .netlink:
@@ -356,10 +360,9 @@ public final class Daemon {
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
     }
 
-    /// Renders the metrics at most four times a second; the listener serves the last text.
+    /// Renders the metrics for the scrapes that wait (a burst of scrapes shares one rendering).
     private func publishMetrics(now: Instant) {
-        guard let metrics, now - metricsPublished >= .milliseconds(250) else { return }
-        metricsPublished = now
+        guard let metrics else { return }
         metrics.exporter.update(node.status(now: now, daemon: daemonInfo), wallClock: Self.wallClock())
         metrics.server.publish(metrics.exporter.render())
     }

@@ -15,6 +15,9 @@
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <poll.h>
+#include <sys/timerfd.h>
+#include <time.h>
 
 ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
     struct iovec iov = { .iov_base = buffer, .iov_len = length };
@@ -175,4 +178,23 @@ int vk_peer_groups(int fd, int *groups, int capacity) {
     if (count > capacity) count = capacity;
     for (int i = 0; i < count; i++) groups[i] = (int)found[i];
     return count;
+}
+
+int vk_poll(void *fds, unsigned long count, int64_t timeout_nanoseconds) {
+    if (timeout_nanoseconds < 0) timeout_nanoseconds = 0;
+    struct timespec timeout = { .tv_sec = timeout_nanoseconds / 1000000000, .tv_nsec = timeout_nanoseconds % 1000000000 };
+    return ppoll((struct pollfd *)fds, (nfds_t)count, &timeout, NULL);
+}
+
+int vk_timer_create(void) {
+    return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+}
+
+int vk_timer_arm(int fd, int64_t deadline_nanoseconds) {
+    if (deadline_nanoseconds < 1) deadline_nanoseconds = 1;  /* 0 would disarm */
+    struct itimerspec spec = {
+        .it_interval = { 0, 0 },
+        .it_value = { .tv_sec = deadline_nanoseconds / 1000000000, .tv_nsec = deadline_nanoseconds % 1000000000 },
+    };
+    return timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL);
 }

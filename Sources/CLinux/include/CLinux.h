@@ -18,6 +18,17 @@ ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex);
 /// one socket serves several instances with different `mcast_src_ip`.
 ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex);
 
+/// poll(2) with a nanosecond timeout (ppoll), so a timer wakes on time instead of up to a
+/// millisecond late. `fds` points at `count` struct pollfd. Returns as poll does.
+int vk_poll(void *fds, unsigned long count, int64_t timeout_nanoseconds);
+
+/// A non-blocking CLOCK_MONOTONIC timerfd; -1 with errno on failure.
+int vk_timer_create(void);
+
+/// Arms a timerfd to expire once at an absolute CLOCK_MONOTONIC time. A timerfd fires on time,
+/// where a poll(2) timeout is allowed 0.1 % of its length as slack (1 ms on a 1 s advert).
+int vk_timer_arm(int fd, int64_t deadline_nanoseconds);
+
 /// Joins (join != 0) or leaves a multicast group (network order) on an interface, by index.
 int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join);
 
