@@ -112,7 +112,7 @@ public final class Daemon {
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
             var wake = now + .seconds(1)
-            for deadline in [executor.timers.nextDeadline, executor.supervisor.nextDeadline, nextWatchdog].compactMap({ $0 })
+            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog].compactMap({ $0 })
             where deadline < wake {
                 wake = deadline
             }

@@ -139,8 +139,30 @@ struct ProcessTests {
         table.arm(.addressRetry(instance), at: .seconds(9))
         #expect(table.count == 3)
         table.cancel(.addressRetry(instance))
-        #expect(table.nextDeadline == .seconds(2))
+        #expect(table.nextDeadline() == .seconds(2))
         #expect(table.popDue(at: .seconds(4)) == [.check(CheckID(1)), .router(instance, TimerToken(kind: .masterDown, generation: 2))])
+        #expect(table.count == 0)
+        #expect(table.nextDeadline() == nil)
+    }
+
+    @Test("timers: thousands of re-arms keep only the live ones and pop in deadline order")
+    func timerChurn() {
+        var table = TimerTable()
+        for round in 1...200 {
+            for vrid in 1...50 {
+                let deadline = Instant.origin + .milliseconds(round * 10 + (vrid * 7919) % 1000)
+                table.arm(.router(InstanceID(UInt64(vrid)), TimerToken(kind: .advertisement, generation: UInt64(round))), at: deadline)
+            }
+        }
+        #expect(table.count == 50)
+        var previous = Instant.origin
+        var popped = 0
+        while let next = table.nextDeadline() {
+            #expect(next >= previous)
+            previous = next
+            popped += table.popDue(at: next).count
+        }
+        #expect(popped == 50)
         #expect(table.count == 0)
     }
 }
