@@ -665,6 +665,11 @@ def machine():
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
+def machine_line(m):
+    """The machine a result was measured on, as one sentence."""
+    return f"Machine: {m['cpu']}, {m['cores']} cores, kernel {m['kernel']}, {m['keepalived']}; {m['date']}."
+
+
 def fmt(value, digits=3):
     if value is None:
         return "—"
