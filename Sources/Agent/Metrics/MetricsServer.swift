@@ -54,6 +54,7 @@ final class MetricsServer: Sendable {
 
     func shutdown() {
         try? channel.close().wait()
+        text.answerWaiting()  // no scrape is left with a promise nobody completes
         try? group.syncShutdownGracefully()
     }
 }
@@ -151,6 +152,11 @@ final class LatestExposition: Sendable {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(readDescriptor, &buffer, buffer.count) > 0 {}
         return state.withLock { !$0.waiting.isEmpty }
+    }
+
+    /// Answers the waiting scrapes with the last text.
+    func answerWaiting() {
+        publish(state.withLock { $0.text })
     }
 
     func publish(_ text: String) {
