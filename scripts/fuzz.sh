@@ -18,13 +18,17 @@ summary="$scratch/summary.txt"
 failed=0
 for harness in "${harnesses[@]}"; do
     log="$scratch/logs/$harness.build.log"
-    if ! VIPKEEPER_FUZZ=1 swift build --scratch-path "$scratch" -c debug --sanitize=fuzzer --sanitize=address \
+    # The coverage flags are spelled out: from a clean tree, `--sanitize=fuzzer` alone left some
+    # harnesses without any coverage instrumentation (Swift 6.3), so libFuzzer fuzzed blind. One
+    # scratch directory per harness keeps each build independent of the others.
+    if ! VIPKEEPER_FUZZ=1 swift build --scratch-path "$scratch/$harness" -c debug --sanitize=fuzzer --sanitize=address \
+            -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
             --product "$harness" > "$log" 2>&1; then
         grep -v "ld.gold: warning" "$log" | tail -30
         echo "fuzz: $harness did not build (log: $log)" >&2
         exit 1
     fi
-    binary="$scratch/debug/$harness"
+    binary="$scratch/$harness/debug/$harness"
     found="$scratch/corpus/$harness"
     mkdir -p "$found" "$scratch/artifacts/$harness"
     runlog="$scratch/logs/$harness.run.log"
@@ -41,12 +45,16 @@ for harness in "${harnesses[@]}"; do
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len -print_final_stats=1 \
         -artifact_prefix="$scratch/artifacts/$harness/" > "$runlog" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$runlog" | tail -1)
-    coverage=$(grep -o 'cov: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2)
-    features=$(grep -o 'ft: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2)
+    coverage=$(grep -o 'cov: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2 || true)
+    features=$(grep -o 'ft: [0-9]*' "$runlog" | tail -1 | cut -d' ' -f2 || true)
     corpus=$(find "$found" -type f | wc -l)
     line="$harness: ${runs:-0} executions in ${seconds} s, coverage ${coverage:-0} edges, ${features:-0} features, corpus ${corpus} found + $(find "Fuzz/Corpus/$harness" -type f | wc -l) seeds, exit $status"
     echo "  $line"
     echo "$line" >> "$summary"
+    if [ -z "$coverage" ] || [ "$coverage" -eq 0 ]; then
+        echo "fuzz: $harness saw no coverage: the harness is not instrumented" >&2
+        failed=1
+    fi
     if [ "$status" -ne 0 ] || [ -z "$runs" ] || [ "$runs" -eq 0 ]; then
         failed=1
         tail -40 "$runlog"
@@ -56,7 +64,7 @@ done
 # Every input that once crashed a harness is replayed on every run.
 for harness in "${harnesses[@]}"; do
     if [ -d "Fuzz/Regressions/$harness" ] && [ -n "$(ls -A "Fuzz/Regressions/$harness")" ]; then
-        "$scratch/debug/$harness" "Fuzz/Regressions/$harness"/* > "$scratch/logs/$harness.regressions.log" 2>&1 \
+        "$scratch/$harness/debug/$harness" "Fuzz/Regressions/$harness"/* > "$scratch/logs/$harness.regressions.log" 2>&1 \
             || { failed=1; tail -20 "$scratch/logs/$harness.regressions.log"; echo "fuzz: a regression input of $harness fails again" >&2; }
     fi
 done
