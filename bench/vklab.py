@@ -131,10 +131,9 @@ class AddressWatch(threading.Thread):
 class AdvertCapture(threading.Thread):
     """Every VRRP packet on a namespace's eth0, with its kernel receive time (SO_TIMESTAMPNS)."""
 
-    def __init__(self, namespace, sources=None, exclude=None):
+    def __init__(self, namespace, exclude=None):
         super().__init__(daemon=True)
         self.namespace = namespace
-        self.sources = sources  # None: all; else a set of IPv4 sources to keep
         self.exclude = exclude  # a source dropped in the kernel (a flood)
         self.packets = []  # (time, source, vrid, priority)
         self.lock = threading.Lock()
@@ -174,8 +173,6 @@ class AdvertCapture(threading.Thread):
                 continue
             header = (data[14] & 0x0F) * 4
             source = socket.inet_ntoa(data[14 + 12:14 + 16])
-            if self.sources is not None and source not in self.sources:
-                continue
             vrrp = data[14 + header:]
             if len(vrrp) < 8:
                 continue
@@ -395,7 +392,7 @@ http {{
     def holders(self, address=VIP):
         return [node for node in self.nodes if address in self.addresses(node)]
 
-    def clear_addresses(self, keep_primary=True):
+    def clear_addresses(self):
         """Removes whatever a killed agent left behind, so each run starts clean."""
         for node in self.nodes:
             for address in self.addresses(node) - {node.address}:
@@ -419,10 +416,6 @@ http {{
                 return True
             time.sleep(0.05)
         return False
-
-    def last_removal(self, start, end, address=VIP):
-        events = [e[0] for w in self.watches.values() for e in w.since(start, address) if e[1] == "del" and e[0] <= end]
-        return max(events) if events else None
 
     def address_events(self, start, address=VIP):
         return sorted((e[0], name, e[1]) for name, w in self.watches.items() for e in w.since(start, address))

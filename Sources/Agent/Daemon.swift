@@ -183,7 +183,7 @@ public final class Daemon {
         if let arpListener {
             reactor.register(.arp, fd: arpListener.fileDescriptor)
         }
-        if let metrics, metrics.server.requestDescriptor >= 0 {
+        if let metrics {
             reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
         }
         if let control {
