@@ -53,6 +53,7 @@ public final class Daemon {
     /// Open while a drill watches the wire for the new Master's gratuitous ARP.
     private var arpListener: ARPListener?
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
+    private var metricsRendered = Instant.origin
     private var reactor = Reactor<Source>()
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
@@ -198,7 +199,15 @@ public final class Daemon {
     private func handle(_ source: Source, now: Instant) {
         switch source {
         case .metricsRequest:
-            if metrics?.server.takeRequests() == true { publishMetrics(now: now) }
+            guard let metrics, metrics.server.takeRequests() else { break }
+            // At most four renderings a second, however often someone scrapes: a scraper in a
+            // loop gets text up to 250 ms old instead of keeping the event loop rendering.
+            if now - metricsRendered >= .milliseconds(250) {
+                metricsRendered = now
+                publishMetrics(now: now)
+            } else {
+                metrics.server.answerWaiting()
+            }
         case .signals:
             handleSignals()
         case .netlink:

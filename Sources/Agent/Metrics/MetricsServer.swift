@@ -52,6 +52,11 @@ final class MetricsServer: Sendable {
         text.publish(exposition)
     }
 
+    /// Answers every waiting scrape with the last rendering.
+    func answerWaiting() {
+        text.answerWaiting()
+    }
+
     func shutdown() {
         try? channel.close().wait()
         text.answerWaiting()  // no scrape is left with a promise nobody completes
