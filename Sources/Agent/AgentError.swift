@@ -1,10 +1,11 @@
 import Node
+import VRRP
 
 /// Failures of the runtime, with messages an operator can act on.
 public enum AgentError: Error, CustomStringConvertible, Equatable {
     case configurationInvalid(path: String, errors: Int)
     case interfaceNotFound(String)
-    case noIPv4Address(interface: String)
+    case noSourceAddress(interface: String, family: AddressFamily)
     case socket(operation: String, errno: Int32)
     case netlink(operation: String, code: Int32)
     case controlSocket(path: String, reason: String)
@@ -19,8 +20,10 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "\(path) has \(errors) error\(errors == 1 ? "" : "s"); run `vipkeeper check -f \(path)` to see them; nothing was applied"
         case .interfaceNotFound(let name):
             return "interface \(name) does not exist"
-        case .noIPv4Address(let interface):
+        case .noSourceAddress(let interface, .ipv4):
             return "interface \(interface) has no IPv4 address to send adverts from (set mcast_src_ip or unicast_src_ip, or give it an address)"
+        case .noSourceAddress(let interface, .ipv6):
+            return "interface \(interface) has no IPv6 link-local address to send adverts from (RFC 5798 §5.1.2.1; is IPv6 disabled on it? set unicast_src_ip for unicast)"
         case .socket(let operation, let code):
             return "\(operation) failed: \(errorText(code))" + (code == 1 ? " (vipkeeper run needs root or CAP_NET_RAW + CAP_NET_ADMIN)" : "")
         case .netlink(let operation, let code):
@@ -45,7 +48,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .interfaceNotFound, .noIPv4Address, .controlSocket, .script, .scriptSecurity, .state, .metrics:
+        case .configurationInvalid, .interfaceNotFound, .noSourceAddress, .controlSocket, .script, .scriptSecurity, .state, .metrics:
             return EffectError(code: -1, message: description)
         }
     }

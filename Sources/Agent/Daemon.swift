@@ -36,7 +36,7 @@ public final class Daemon {
     }
 
     private enum Source: Hashable {
-        case signals, netlink, vrrp(Int32), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
+        case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
         case metricsRequest
     }
 
@@ -175,7 +175,7 @@ public final class Daemon {
         reactor.register(.signals, fd: signals.fileDescriptor)
         reactor.register(.netlink, fd: monitor.fileDescriptor)
         for socket in executor.transports.all {
-            reactor.register(.vrrp(socket.interfaceIndex), fd: socket.fileDescriptor)
+            reactor.register(.vrrp(TransportKey(interfaceIndex: socket.interfaceIndex, family: socket.family)), fd: socket.fileDescriptor)
         }
         for descriptor in executor.supervisor.descriptors {
             reactor.register(.child(descriptor), fd: descriptor)
@@ -216,10 +216,10 @@ public final class Daemon {
                 dispatch(.link(link.name, up: link.up), now: now)
             }
             observeAddresses(now: now)
-        case .vrrp(let interfaceIndex):
-            guard let socket = executor.transports.socket(for: interfaceIndex) else { return }
-            for received in socket.receiveAll() where received.interfaceIndex == 0 || received.interfaceIndex == interfaceIndex {
-                dispatch(.packet(received.packet, interfaceIndex: interfaceIndex), now: now)
+        case .vrrp(let key):
+            guard let socket = executor.transports.socket(for: key) else { return }
+            for event in socket.receiveAll() {
+                dispatch(event, now: now)
             }
         case .child(let descriptor):
             for event in executor.childReadable(descriptor, now: now) {
@@ -240,7 +240,7 @@ public final class Daemon {
             }
         case .arp:
             for heard in arpListener?.receive() ?? [] {
-                dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: heard.address,
+                dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: .v4(heard.address),
                                             hardwareAddress: heard.hardwareAddress), now: now)
             }
         }

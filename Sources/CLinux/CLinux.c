@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -197,4 +198,99 @@ int vk_timer_arm(int fd, int64_t deadline_nanoseconds) {
         .it_value = { .tv_sec = deadline_nanoseconds / 1000000000, .tv_nsec = deadline_nanoseconds % 1000000000 },
     };
     return timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL);
+}
+
+int vk_vrrp6_setup(int fd, int ifindex, const char **failed) {
+    int on = 1, off = 0, hops = 255;
+    struct { int level, name; const void *value; socklen_t size; const char *what; } options[] = {
+        { IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on), "IPV6_RECVPKTINFO" },
+        { IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on), "IPV6_RECVHOPLIMIT" },
+        { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops), "IPV6_MULTICAST_HOPS 255" },
+        { IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops), "IPV6_UNICAST_HOPS 255" },
+        { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off), "IPV6_MULTICAST_LOOP off" },
+        { IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex), "IPV6_MULTICAST_IF" },
+    };
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        if (setsockopt(fd, options[i].level, options[i].name, options[i].value, options[i].size) != 0) {
+            *failed = options[i].what;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+ssize_t vk_recv_packet6(int fd, void *buffer, size_t length, uint8_t *source, uint8_t *destination, int *hoplimit, int *ifindex) {
+    struct sockaddr_in6 from = { 0 };
+    struct iovec iov = { .iov_base = buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64]; struct cmsghdr align; } control;
+    struct msghdr message = { 0 };
+    message.msg_name = &from;
+    message.msg_namelen = sizeof(from);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    ssize_t received = recvmsg(fd, &message, MSG_DONTWAIT);
+    if (received < 0) return received;
+    memcpy(source, &from.sin6_addr, 16);
+    memset(destination, 0, 16);
+    *hoplimit = -1;
+    *ifindex = 0;
+    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
+        if (cmsg->cmsg_level != IPPROTO_IPV6) continue;
+        if (cmsg->cmsg_type == IPV6_PKTINFO) {
+            struct in6_pktinfo info;
+            memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+            memcpy(destination, &info.ipi6_addr, 16);
+            *ifindex = (int)info.ipi6_ifindex;
+        } else if (cmsg->cmsg_type == IPV6_HOPLIMIT) {
+            memcpy(hoplimit, CMSG_DATA(cmsg), sizeof(int));
+        }
+    }
+    return received;
+}
+
+ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex) {
+    struct sockaddr_in6 to = { 0 };
+    to.sin6_family = AF_INET6;
+    memcpy(&to.sin6_addr, destination, 16);
+    if (IN6_IS_ADDR_LINKLOCAL(&to.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&to.sin6_addr)) to.sin6_scope_id = (uint32_t)ifindex;
+    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = { 0 };
+    message.msg_name = &to;
+    message.msg_namelen = sizeof(to);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
+    cmsg->cmsg_level = IPPROTO_IPV6;
+    cmsg->cmsg_type = IPV6_PKTINFO;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+    struct in6_pktinfo info;
+    memset(&info, 0, sizeof(info));
+    memcpy(&info.ipi6_addr, source, 16);
+    info.ipi6_ifindex = (unsigned)ifindex;
+    memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+    return sendmsg(fd, &message, MSG_DONTWAIT);
+}
+
+int vk_multicast6_membership(int fd, const uint8_t *group, int ifindex, int join) {
+    struct ipv6_mreq request;
+    memset(&request, 0, sizeof(request));
+    memcpy(&request.ipv6mr_multiaddr, group, 16);
+    request.ipv6mr_interface = (unsigned)ifindex;
+    return setsockopt(fd, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, &request, sizeof(request));
+}
+
+ssize_t vk_send_ipv6_frame(int fd, const void *packet, size_t length, int ifindex, const uint8_t *mac) {
+    struct sockaddr_ll to = { 0 };
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_IPV6);
+    to.sll_ifindex = ifindex;
+    to.sll_halen = ETH_ALEN;
+    memcpy(to.sll_addr, mac, ETH_ALEN);
+    return sendto(fd, packet, length, 0, (struct sockaddr *)&to, sizeof(to));
 }

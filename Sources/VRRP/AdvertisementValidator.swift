@@ -1,8 +1,9 @@
 /// What a receiver checks before a packet may reach a state machine: every MUST of
-/// RFC 3768 §7.1, in the RFC's order.
+/// RFC 3768 §7.1 (v2) and RFC 5798 §7.1 (v3), in the RFCs' order.
 ///
-/// Several virtual routers on one interface share a socket; `routers` maps each VRID
-/// configured on the receiving interface to its configuration.
+/// Several virtual routers of one family on one interface share a socket; `routers` maps
+/// each VRID configured on the receiving interface, for the packet's family, to its
+/// configuration.
 public struct AdvertisementValidator: Sendable {
     public var routers: [UInt8: RouterConfiguration]
 
@@ -18,37 +19,46 @@ public struct AdvertisementValidator: Sendable {
         self.routers = routers
     }
 
-    /// Validates the IP payload of one received packet.
-    /// - Parameters:
-    ///   - payload: the VRRP message (IP payload, IP header removed).
-    ///   - ttl: the IP TTL the kernel reported for the packet.
-    ///   - source: the IP source address.
-    public func validate(payload: [UInt8], ttl: UInt8, source: IPv4Address) throws(DropReason) -> ReceivedAdvertisement {
-        // §7.1: TTL first, then the structural checks (version, type, length, checksum).
-        guard ttl == 255 else { throw .ttlNot255(ttl) }
-        let advertisement = try Advertisement.decode(payload)
+    /// Validates one received packet.
+    public func validate(_ datagram: VRRPDatagram) throws(DropReason) -> ReceivedAdvertisement {
+        // §7.1: TTL / Hop Limit first, then the structural checks (version, type, length,
+        // checksum).
+        guard datagram.hopLimit == 255 else { throw .ttlNot255(datagram.hopLimit) }
+        let advertisement = try Advertisement.decode(datagram.payload, from: datagram.source, to: datagram.destination)
         guard let local = routers[advertisement.virtualRouterID] else {
             throw .unknownVirtualRouter(advertisement.virtualRouterID)
         }
-        guard advertisement.authenticationType <= 2 else {
-            throw .invalidAuthType(advertisement.authenticationType)
+        // §7.1 "MUST verify the VRRP version field": one virtual router speaks one version.
+        guard advertisement.version == local.version else {
+            throw .versionMismatch(received: advertisement.version.rawValue, expected: local.version.rawValue)
         }
-        guard advertisement.authenticationType == local.authentication.typeCode else {
-            throw .authTypeMismatch(received: advertisement.authenticationType, expected: local.authentication.typeCode)
-        }
-        // §5.3.10 / §7.1: for simple text password the 8 octets must match exactly.
-        if case .simplePassword(let password) = local.authentication,
-           advertisement.authenticationData != password {
-            throw .authFailure
-        }
-        guard advertisement.advertisementInterval == local.advertisementIntervalSeconds else {
-            throw .intervalMismatch(received: advertisement.advertisementInterval, expected: local.advertisementIntervalSeconds)
+        switch local.version {
+        case .v2:
+            guard advertisement.authenticationType <= 2 else {
+                throw .invalidAuthType(advertisement.authenticationType)
+            }
+            guard advertisement.authenticationType == local.authentication.typeCode else {
+                throw .authTypeMismatch(received: advertisement.authenticationType, expected: local.authentication.typeCode)
+            }
+            // RFC 3768 §5.3.10 / §7.1: for simple text password the 8 octets must match exactly.
+            if case .simplePassword(let password) = local.authentication,
+               advertisement.authenticationData != password {
+                throw .authFailure
+            }
+            // RFC 3768 §7.1: the interval must be the locally configured one.
+            guard advertisement.interval == local.advertisementInterval else {
+                throw .intervalMismatch(received: advertisement.interval, expected: local.advertisementInterval)
+            }
+        case .v3:
+            // RFC 5798 §7.1 drops the interval check (a Backup learns the Master's interval,
+            // §6.4.2); an interval of zero would make every Backup take over at once.
+            guard advertisement.interval.centiseconds > 0 else { throw .zeroInterval }
         }
         // §7.1: compare the address lists as sets; only the owner's mismatching packet survives.
         let mismatch = Set(advertisement.addresses) != Set(local.virtualAddresses)
         if mismatch && advertisement.priority != 255 {
             throw .addressListMismatch
         }
-        return ReceivedAdvertisement(advertisement: advertisement, source: source, addressListMismatch: mismatch)
+        return ReceivedAdvertisement(advertisement: advertisement, source: datagram.source, addressListMismatch: mismatch)
     }
 }

@@ -1,12 +1,14 @@
-/// Why a received VRRP packet was not acted on (RFC 3768 §7.1).
+/// Why a received VRRP packet was not acted on (RFC 3768 §7.1, RFC 5798 §7.1).
 ///
 /// Every receive failure maps to one of these; the runtime counts them and logs them
 /// rate-limited. None of them changes router state.
 public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     /// §7.1: "MUST verify that the IP TTL is 255."
     case ttlNot255(UInt8)
-    /// §7.1: "MUST verify the VRRP version field." Only version 2 is spoken.
+    /// §7.1: "MUST verify the VRRP version field." Versions 2 (IPv4) and 3 are spoken.
     case unsupportedVersion(UInt8)
+    /// The virtual router speaks the other version (a mixed v2/v3 router does not work).
+    case versionMismatch(received: UInt8, expected: UInt8)
     /// §5.3.2: only type 1 (ADVERTISEMENT) is defined.
     case unknownType(UInt8)
     /// §7.1: "MUST verify that the received packet contains the complete VRRP packet
@@ -25,7 +27,9 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     case authFailure
     /// §7.1: "MUST verify that the Adver Interval in the packet is the same as the locally
     /// configured for this virtual router."
-    case intervalMismatch(received: UInt8, expected: UInt8)
+    case intervalMismatch(received: AdvertisementInterval, expected: AdvertisementInterval)
+    /// RFC 5798 §5.2.7: a v3 Max Adver Int of zero.
+    case zeroInterval
     /// §7.1: the address list differs from the configured one and the sender is not the owner.
     case addressListMismatch
 
@@ -34,13 +38,13 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     public var counterName: String {
         switch self {
         case .ttlNot255: return "ip_ttl_err"
-        case .unsupportedVersion, .unknownType: return "invalid_type_rcvd"
+        case .unsupportedVersion, .unknownType, .versionMismatch: return "invalid_type_rcvd"
         case .lengthMismatch, .checksumMismatch: return "packet_len_err"
         case .unknownVirtualRouter: return "unknown_vrid"
         case .invalidAuthType: return "invalid_authtype"
         case .authTypeMismatch: return "authtype_mismatch"
         case .authFailure: return "auth_failure"
-        case .intervalMismatch: return "advert_interval_err"
+        case .intervalMismatch, .zeroInterval: return "advert_interval_err"
         case .addressListMismatch: return "addr_list_err"
         }
     }
@@ -48,7 +52,9 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .ttlNot255(let ttl): return "IP TTL is \(ttl), must be 255"
-        case .unsupportedVersion(let version): return "VRRP version \(version), only version 2 is spoken"
+        case .unsupportedVersion(let version): return "VRRP version \(version) is not spoken (2 over IPv4, 3 over IPv4 and IPv6)"
+        case .versionMismatch(let received, let expected):
+            return "VRRP version \(received) packet for a version \(expected) virtual router (set the same vrrp_version on every node)"
         case .unknownType(let type): return "VRRP packet type \(type), only 1 (ADVERTISEMENT) is defined"
         case .lengthMismatch(let received, let expected):
             return "packet is \(received) bytes, its address count says \(expected)"
@@ -60,7 +66,8 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
             return "auth type \(received) does not match the configured \(expected)"
         case .authFailure: return "authentication password does not match"
         case .intervalMismatch(let received, let expected):
-            return "advertisement interval \(received)s does not match the configured \(expected)s"
+            return "advertisement interval \(received) does not match the configured \(expected)"
+        case .zeroInterval: return "advertisement interval is zero"
         case .addressListMismatch: return "virtual address list does not match the configuration"
         }
     }

@@ -49,4 +49,9 @@ public struct IPv4Packet: Hashable, Sendable {
         header[11] = UInt8(checksum & 0xff)
         return header + payload
     }
+
+    /// What validation needs of it.
+    public var datagram: VRRPDatagram {
+        VRRPDatagram(source: .v4(source), destination: .v4(destination), hopLimit: ttl, payload: payload)
+    }
 }

@@ -4,8 +4,11 @@ public struct RouterConfiguration: Hashable, Sendable {
     public var virtualRouterID: UInt8
     /// Configured priority before tracker adjustments; 255 is the address owner (§5.3.4).
     public var basePriority: UInt8
-    /// Advertisement interval in whole seconds (§5.3.7).
-    public var advertisementIntervalSeconds: UInt8
+    /// The protocol version (keepalived `vrrp_version` / `version`).
+    public var version: VRRPVersion
+    /// Advertisement_Interval: whole seconds in v2 (RFC 3768 §5.3.7), centiseconds in v3
+    /// (RFC 5798 §5.2.7).
+    public var advertisementInterval: AdvertisementInterval
     /// §6.1 Preempt_Mode. keepalived's `nopreempt` turns it off.
     public var preempt: Bool
     /// keepalived `preempt_delay`: after startup, lower-priority adverts do not lead to
@@ -13,10 +16,10 @@ public struct RouterConfiguration: Hashable, Sendable {
     public var preemptDelay: Duration
     public var authentication: Authentication
     /// The virtual addresses carried in adverts (§5.3.9).
-    public var virtualAddresses: [IPv4Address]
+    public var virtualAddresses: [IPAddress]
     /// This router's primary address (or `mcast_src_ip`/`unicast_src_ip`): the source of its
     /// adverts and its side of the equal-priority tie-break (§6.4.3).
-    public var localAddress: IPv4Address
+    public var localAddress: IPAddress
     public var gratuitousARP: GratuitousARPPolicy
     /// keepalived `vrrp_higher_prio_send_advert`: a Master that yields to a higher priority
     /// sends one more advert first, so a peer in a split brain hears it at once.
@@ -29,19 +32,21 @@ public struct RouterConfiguration: Hashable, Sendable {
     public init(
         virtualRouterID: UInt8,
         basePriority: UInt8 = 100,
-        advertisementIntervalSeconds: UInt8 = 1,
+        version: VRRPVersion = .v2,
+        advertisementInterval: AdvertisementInterval = .oneSecond,
         preempt: Bool = true,
         preemptDelay: Duration = .zero,
         authentication: Authentication = .none,
-        virtualAddresses: [IPv4Address],
-        localAddress: IPv4Address,
+        virtualAddresses: [IPAddress],
+        localAddress: IPAddress,
         gratuitousARP: GratuitousARPPolicy = .keepalivedDefaults,
         sendAdvertisementOnYield: Bool = false,
         fastPreempt: Bool = false
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
-        self.advertisementIntervalSeconds = advertisementIntervalSeconds
+        self.version = version
+        self.advertisementInterval = advertisementInterval
         self.preempt = preempt
         self.preemptDelay = preemptDelay
         self.authentication = authentication
@@ -52,7 +57,9 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.fastPreempt = fastPreempt
     }
 
-    public var advertisementInterval: Duration { .seconds(Int(advertisementIntervalSeconds)) }
+    /// The family of the virtual router: that of its own address (RFC 5798 §1: one family
+    /// per instance).
+    public var family: AddressFamily { localAddress.family }
 
     /// §5.3.4: the router that owns the virtual addresses has priority 255.
     public var isAddressOwner: Bool { basePriority == 255 }

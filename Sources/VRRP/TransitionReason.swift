@@ -7,9 +7,9 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
     /// §6.4.2: the Master_Down_Timer fired: no (or only lower-priority) adverts were heard.
     case masterDown
     /// §6.4.3: an advert with higher priority, or equal priority from a higher address.
-    case higherPriority(source: IPv4Address, priority: UInt8)
+    case higherPriority(source: IPAddress, priority: UInt8)
     /// vipkeeper `fast_preempt`: the Master advertised a priority lower than ours.
-    case lowerPriorityMaster(source: IPv4Address, priority: UInt8)
+    case lowerPriorityMaster(source: IPAddress, priority: UInt8)
     /// §6.4.2/§6.4.3: a Shutdown event.
     case shutdown
     /// keepalived FAULT: a weight-0 tracker or a tracked interface is down.

@@ -1,5 +1,6 @@
-/// One VRRPv2 virtual router as a pure state machine (RFC 3768 §6.4 with keepalived's FAULT,
-/// preemption control and effective priority).
+/// One virtual router as a pure state machine: VRRPv2 (RFC 3768 §6.4) or VRRPv3 (RFC 5798
+/// §6.4 as updated by RFC 9568), with keepalived's FAULT, preemption control and effective
+/// priority.
 ///
 /// It never touches a socket or a clock: `handle(_:now:)` takes an event and the current
 /// monotonic time and returns the effects to perform, in order. The order is a contract:
@@ -16,7 +17,10 @@ public struct VirtualRouter: Sendable {
     /// Set while a weight-0 tracker or tracked interface is down.
     public private(set) var fault: FaultCause?
     /// The Master last heard from while Backup (for status output).
-    public private(set) var currentMaster: IPv4Address?
+    public private(set) var currentMaster: IPAddress?
+    /// RFC 5798 §6.1 Master_Adver_Interval: in v3 a Backup learns it from the Master's adverts
+    /// (§6.4.2); in v2 it is always the configured interval.
+    public private(set) var masterAdvertisementInterval: AdvertisementInterval
     /// When the current state was entered.
     public private(set) var stateSince: Instant?
 
@@ -31,15 +35,22 @@ public struct VirtualRouter: Sendable {
     public init(configuration: RouterConfiguration) {
         self.configuration = configuration
         self.priority = configuration.basePriority
+        self.masterAdvertisementInterval = configuration.advertisementInterval
     }
 
-    /// §6.1 Master_Down_Interval at the current effective priority.
+    /// §6.1 Master_Down_Interval at the current effective priority and Master_Adver_Interval.
     public var masterDownInterval: Duration {
-        Timing.masterDownInterval(advertisementInterval: configuration.advertisementInterval, priority: priority)
+        Timing.masterDownInterval(priority: priority, version: configuration.version,
+                                  masterAdvertisementInterval: masterAdvertisementInterval)
     }
 
-    /// §6.1 Skew_Time at the current effective priority.
-    public var skewTime: Duration { Timing.skewTime(priority: priority) }
+    /// §6.1 Skew_Time at the current effective priority and Master_Adver_Interval.
+    public var skewTime: Duration {
+        Timing.skewTime(priority: priority, version: configuration.version, masterAdvertisementInterval: masterAdvertisementInterval)
+    }
+
+    /// Advertisement_Interval, the configured interval this router advertises with as Master.
+    private var advertisementInterval: Duration { configuration.advertisementInterval.duration }
 
     /// The timers currently armed, by kind.
     public var armedTimers: [TimerKind: TimerToken] { armed }
@@ -83,6 +94,7 @@ public struct VirtualRouter: Sendable {
             actions.append(.removeVirtualAddresses)
             currentMaster = nil
             downTimerBase = now
+            masterAdvertisementInterval = configuration.advertisementInterval
             actions.append(arm(.masterDown, at: now + masterDownInterval))
             return actions + transition(to: .backup, reason: .syncGroup(group: group, member: member), now: now)
         case .resign(let reason):
@@ -92,6 +104,7 @@ public struct VirtualRouter: Sendable {
             var actions = resign(now: now)
             currentMaster = nil
             downTimerBase = now
+            masterAdvertisementInterval = configuration.advertisementInterval
             actions.append(arm(.masterDown, at: now + masterDownInterval))
             return actions + transition(to: .backup, reason: .operatorRequest(reason), now: now)
         case .takeOver(let reason):
@@ -134,8 +147,10 @@ public struct VirtualRouter: Sendable {
         let advert = received.advertisement
         // Our own adverts looped back (unicast to self, or a misconfigured loop) are not a peer.
         guard received.source != configuration.localAddress else { return [] }
-        // The address owner keeps the addresses whatever others say.
-        guard priority != 255 else { return [] }
+        // The address owner keeps the addresses whatever others say, except (v3, RFC 9568
+        // §6.4.3) against another owner: two routers claiming priority 255 is a
+        // misconfiguration, and the §6.4.3 address tie-break leaves one Active instead of two.
+        guard priority != 255 || (configuration.version == .v3 && (advert.priority == 255 || state == .backup)) else { return [] }
         switch state {
         case .initialize, .fault:
             return []
@@ -147,7 +162,7 @@ public struct VirtualRouter: Sendable {
     }
 
     /// §6.4.2, Backup receiving an ADVERTISEMENT.
-    private mutating func backupReceived(_ advert: Advertisement, from source: IPv4Address, now: Instant) -> [RouterAction] {
+    private mutating func backupReceived(_ advert: Advertisement, from source: IPAddress, now: Instant) -> [RouterAction] {
         if advert.priority == 0 {
             // "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer
             // to Skew_Time."
@@ -157,8 +172,10 @@ public struct VirtualRouter: Sendable {
         }
         if !preemptionAllowed(at: now) || advert.priority >= priority {
             // "If Preempt_Mode is False, or If the Priority in the ADVERTISEMENT is greater
-            // than or equal to the local Priority, then: Reset the Master_Down_Timer to
-            // Master_Down_Interval."
+            // than or equal to the local Priority, then: [v3: Set Master_Adver_Interval to Adver
+            // Interval contained in the ADVERTISEMENT, Recompute the Master_Down_Interval,]
+            // Reset the Master_Down_Timer to Master_Down_Interval."
+            learnInterval(from: advert)
             currentMaster = source
             downTimerBase = now
             return [arm(.masterDown, at: now + masterDownInterval)]
@@ -172,19 +189,23 @@ public struct VirtualRouter: Sendable {
     }
 
     /// §6.4.3, Master receiving an ADVERTISEMENT.
-    private mutating func masterReceived(_ advert: Advertisement, from source: IPv4Address, now: Instant) -> [RouterAction] {
+    private mutating func masterReceived(_ advert: Advertisement, from source: IPAddress, now: Instant) -> [RouterAction] {
         if advert.priority == 0 {
             // "If the Priority in the ADVERTISEMENT is Zero, then: Send an ADVERTISEMENT,
             // Reset the Adver_Timer to Advertisement_Interval."
             return [.sendAdvertisement(currentAdvertisement()),
-                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+                    arm(.advertisement, at: now + advertisementInterval)]
         }
         let higher = advert.priority > priority
             || (advert.priority == priority && source > configuration.localAddress)
         if higher {
-            // "Cancel Adver_Timer, Set Master_Down_Timer to Master_Down_Interval, Transition
-            // to the {Backup} state" — and give up the addresses.
+            // "Cancel Adver_Timer, [v3: Set Master_Adver_Interval to Adver Interval contained
+            // in the ADVERTISEMENT, Recompute the Skew_Time and Master_Down_Interval,] Set
+            // Master_Down_Timer to Master_Down_Interval, Transition to the {Backup} state" —
+            // and give up the addresses.
             var actions = cancelAllTimers()
+            masterAdvertisementInterval = configuration.advertisementInterval
+            learnInterval(from: advert)
             if configuration.sendAdvertisementOnYield {
                 actions.append(.sendAdvertisement(currentAdvertisement()))
             }
@@ -195,9 +216,10 @@ public struct VirtualRouter: Sendable {
             return actions + transition(to: .backup, reason: .higherPriority(source: source, priority: advert.priority), now: now)
         }
         // Lower priority: another Master (split brain healing, or a peer that preempts late).
-        // Answer at once so it yields, and refresh ARP caches that may point at it; at most
+        // Answer at once so it yields (RFC 9568 §6.4.3 makes this the protocol's rule: "Send
+        // an ADVERTISEMENT immediately"), and refresh ARP caches that may point at it; at most
         // once per advertisement interval so a flood cannot make us amplify it.
-        if let last = lastAnswerToLowerPriority, now - last < configuration.advertisementInterval {
+        if let last = lastAnswerToLowerPriority, now - last < advertisementInterval {
             return []
         }
         lastAnswerToLowerPriority = now
@@ -219,7 +241,7 @@ public struct VirtualRouter: Sendable {
             // Adver_Timer to Advertisement_Interval."
             guard state == .master else { return [] }
             return [.sendAdvertisement(currentAdvertisement()),
-                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+                    arm(.advertisement, at: now + advertisementInterval)]
         case .gratuitousARPDelay:
             guard state == .master else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.repeatCount)]
@@ -238,7 +260,7 @@ public struct VirtualRouter: Sendable {
         switch state {
         case .master:
             return [.sendAdvertisement(currentAdvertisement()),
-                    arm(.advertisement, at: now + configuration.advertisementInterval)]
+                    arm(.advertisement, at: now + advertisementInterval)]
         case .backup:
             guard armed[.masterDown] != nil else { return [] }
             let deadline = max(now, downTimerBase + masterDownInterval)
@@ -275,8 +297,10 @@ public struct VirtualRouter: Sendable {
         if priority == 255 {
             return becomeMaster(reason: reason, now: now)
         }
+        // §6.4.1: "Set Master_Adver_Interval to Advertisement_Interval".
         currentMaster = nil
         downTimerBase = now
+        masterAdvertisementInterval = configuration.advertisementInterval
         return [arm(.masterDown, at: now + masterDownInterval)] + transition(to: .backup, reason: reason, now: now)
     }
 
@@ -287,7 +311,7 @@ public struct VirtualRouter: Sendable {
         // §8.2 with keepalived's policy: a burst of garp_master_repeat per address at once, and
         // the same burst again after garp_master_delay (0: no second burst).
         actions.append(.sendGratuitousARP(count: configuration.gratuitousARP.burstCount))
-        actions.append(arm(.advertisement, at: now + configuration.advertisementInterval))
+        actions.append(arm(.advertisement, at: now + advertisementInterval))
         let garp = configuration.gratuitousARP
         if garp.repeatCount > 0 && garp.delay > .zero {
             actions.append(arm(.gratuitousARPDelay, at: now + garp.delay))
@@ -319,15 +343,25 @@ public struct VirtualRouter: Sendable {
 
     // MARK: - Helpers
 
-    /// The advert this router sends now: effective priority, configured addresses.
+    /// The advert this router sends now: its version, effective priority, configured
+    /// interval and addresses.
     public func currentAdvertisement() -> Advertisement {
         Advertisement(
+            version: configuration.version,
             virtualRouterID: configuration.virtualRouterID,
             priority: priority,
-            advertisementInterval: configuration.advertisementIntervalSeconds,
+            interval: configuration.advertisementInterval,
             authentication: configuration.authentication,
             addresses: configuration.virtualAddresses
         )
+    }
+
+    /// RFC 5798 §6.4.2/§6.4.3: a v3 router takes the Master's Max Adver Int as its
+    /// Master_Adver_Interval (validation refused zero). v2 keeps the configured interval,
+    /// which RFC 3768 §7.1 made every advert match.
+    private mutating func learnInterval(from advert: Advertisement) {
+        guard configuration.version == .v3 else { return }
+        masterAdvertisementInterval = advert.interval
     }
 
     private mutating func arm(_ kind: TimerKind, at deadline: Instant) -> RouterAction {

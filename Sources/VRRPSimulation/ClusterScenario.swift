@@ -4,8 +4,10 @@ import VRRP
 public struct ClusterScenario: Sendable, CustomStringConvertible {
     public var seed: UInt64
     public var nodes: [NodeSetup]
-    /// Whole seconds (§5.3.7), shared by every node.
-    public var advertisementInterval: UInt8
+    /// The protocol version every node speaks.
+    public var version: VRRPVersion
+    /// Shared by every node: whole seconds in v2, centiseconds in v3 (down to 10 ms).
+    public var advertisementInterval: AdvertisementInterval
     /// Chaos timeline (virtual seconds from the start, sorted).
     public var events: [(at: Duration, event: ChaosEvent)]
     /// When the network is made whole for good and every stopped node restarted.
@@ -16,18 +18,19 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
     public static let interfaceIndex: Int32 = 2
 
     /// The virtual address of instance `offset` (VI_1, VI_2).
-    public static func virtualAddress(_ offset: Int = 0) -> IPv4Address {
-        IPv4Address(10, 250, 0, UInt8(100 + offset))
+    public static func virtualAddress(_ offset: Int = 0) -> IPAddress {
+        .v4(IPv4Address(10, 250, 0, UInt8(100 + offset)))
     }
 
-    public static func address(of node: Int) -> IPv4Address {
-        IPv4Address(10, 250, 0, UInt8(10 + node))
+    public static func address(of node: Int) -> IPAddress {
+        .v4(IPv4Address(10, 250, 0, UInt8(10 + node)))
     }
 
-    public init(seed: UInt64, nodes: [NodeSetup], advertisementInterval: UInt8 = 1, events: [(at: Duration, event: ChaosEvent)],
-                healAt: Duration, maxDelay: Duration) {
+    public init(seed: UInt64, nodes: [NodeSetup], version: VRRPVersion = .v2, advertisementInterval: AdvertisementInterval = .oneSecond,
+                events: [(at: Duration, event: ChaosEvent)], healAt: Duration, maxDelay: Duration) {
         self.seed = seed
         self.nodes = nodes
+        self.version = version
         self.advertisementInterval = advertisementInterval
         self.events = events
         self.healAt = healAt
@@ -39,12 +42,17 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
     /// and fall and weights (0: FAULT), sometimes two instances in a sync group; then 60 s of
     /// partitions, loss, duplication, corruption, crashes, graceful stops, flapping checks,
     /// reloads (same file and changed priority), failing netlink, addresses deleted behind
-    /// the node's back, links going down, and junk.
+    /// the node's back, links going down, and junk. A third of the seeds speak VRRPv3 with
+    /// 10 ms, 100 ms or 1 s adverts (and, as on a LAN that can carry 10 ms adverts, delays
+    /// under a quarter of the interval); the rest VRRPv2 with 1 or 2 s.
     public static func random(seed: UInt64) -> ClusterScenario {
         var rng = SeededRandom(seed: seed)
         let count = Int.random(in: 2...5, using: &rng)
-        let interval = UInt8(rng.chance(0.8) ? 1 : 2)
-        let auth: Authentication = rng.chance(0.5) ? .password("harbor") : .none
+        let version: VRRPVersion = seed % 3 == 2 ? .v3 : .v2
+        let interval = version == .v3
+            ? AdvertisementInterval(centiseconds: [1, 10, 100].randomElement(using: &rng)!)
+            : AdvertisementInterval(seconds: rng.chance(0.8) ? 1 : 2)
+        let auth: Authentication = version == .v2 && rng.chance(0.5) ? .password("harbor") : .none
         let ownerIndex = rng.chance(0.1) ? Int.random(in: 0..<count, using: &rng) : nil
         let priorities: [UInt8] = [50, 90, 100, 100, 150, 200, 254]
         let grouped = rng.chance(0.3)
@@ -94,13 +102,13 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             events.append((at, event))
         }
         events.sort { $0.at < $1.at }
-        let maxDelay = Duration.milliseconds([1, 20, 150].randomElement(using: &rng)!)
-        return ClusterScenario(seed: seed, nodes: nodes, advertisementInterval: interval, events: events,
+        let maxDelay = min(Duration.milliseconds([1, 20, 150].randomElement(using: &rng)!), interval.duration / 4)
+        return ClusterScenario(seed: seed, nodes: nodes, version: version, advertisementInterval: interval, events: events,
                                healAt: .milliseconds(chaosLength), maxDelay: maxDelay)
     }
 
     public var description: String {
-        var lines = ["seed \(seed): \(nodes.count) nodes, advert_int \(advertisementInterval)s, max delay \(maxDelay)"]
+        var lines = ["seed \(seed): \(nodes.count) nodes, \(version) advert_int \(advertisementInterval), max delay \(maxDelay)"]
         for (index, node) in nodes.enumerated() {
             lines.append("  n\(index) \(Self.address(of: index)) priority \(node.priority)"
                 + (node.preempt ? "" : " nopreempt")

@@ -51,12 +51,13 @@ public struct ClusterSimulator {
         report = SimulationReport(scenario: scenario, violations: [], trace: [], drops: [:], transitions: 0)
     }
 
-    private var interval: Duration { .seconds(Int(scenario.advertisementInterval)) }
+    private var interval: Duration { scenario.advertisementInterval.duration }
 
     /// Time after healing at which the cluster must have converged.
     public var settleTime: Duration {
         let largestDelay = scenario.nodes.map(\.preemptDelay).max() ?? .zero
-        let largestDown = Timing.masterDownInterval(advertisementInterval: interval, priority: 1)
+        let largestDown = Timing.masterDownInterval(priority: 1, version: scenario.version,
+                                                    masterAdvertisementInterval: scenario.advertisementInterval)
         let checks = scenario.nodes.compactMap(\.check).map { $0.interval * (max($0.rise, $0.fall) + 1) }.max() ?? .zero
         return checks + largestDelay + largestDown + interval + scenario.maxDelay * 2 + .seconds(1) + .milliseconds(100)
     }
@@ -185,7 +186,7 @@ public struct ClusterSimulator {
 
     private mutating func start(_ index: Int) {
         generations[index] += 1
-        nodes[index].node = Node(configuration: nodes[index].setup.bound(node: index, advertisementInterval: scenario.advertisementInterval))
+        nodes[index].node = Node(configuration: nodes[index].setup.bound(node: index, version: scenario.version, advertisementInterval: scenario.advertisementInterval))
         nodes[index].timers = [:]
         // The runtime reports the link state, then starts the node, then reads the addresses.
         feed(index, .link("eth0", up: nodes[index].linkUp))
@@ -198,7 +199,7 @@ public struct ClusterSimulator {
         if let priority { nodes[index].setup.priority = priority }
         let before = nodes[index].views
         let routerTimers = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
-        feed(index, .reload(nodes[index].setup.bound(node: index, advertisementInterval: scenario.advertisementInterval)))
+        feed(index, .reload(nodes[index].setup.bound(node: index, version: scenario.version, advertisementInterval: scenario.advertisementInterval)))
         guard priority == nil else { return }
         let after = nodes[index].views
         let routerTimersAfter = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
@@ -244,7 +245,8 @@ public struct ClusterSimulator {
                     continue
                 }
                 for destination in outbound.destinations {
-                    let packet = IPv4Packet(source: outbound.source, destination: destination, ttl: 255, payload: outbound.payload)
+                    guard let source = outbound.source.ipv4, let target = destination.ipv4 else { continue }
+                    let packet = IPv4Packet(source: source, destination: target, ttl: 255, payload: outbound.payload)
                     broadcast(packet.encoded(), from: index)
                 }
             case .addAddress(let change):
@@ -289,21 +291,34 @@ public struct ClusterSimulator {
         }
     }
 
-    /// A stranger on the segment: foreign VRID, wrong auth, wrong TTL, wrong interval, garbage.
+    /// A stranger on the segment: foreign VRID, wrong auth (v2) or version (v3: a v2 advert),
+    /// wrong TTL, wrong interval (v2), zero interval (v3), garbage. VRRPv3 has no
+    /// authentication, so a well-formed v3 advert from a stranger would be a peer.
     private mutating func injectJunk() {
         let stranger = IPv4Address(10, 250, 0, 250)
-        var advert = Advertisement(virtualRouterID: 51, priority: 254, advertisementInterval: scenario.advertisementInterval,
+        var advert = Advertisement(version: .v2, virtualRouterID: 51, priority: 254,
+                                   interval: scenario.advertisementInterval.wholeSeconds.map(AdvertisementInterval.init(seconds:)) ?? .oneSecond,
                                    authentication: .password("intruder"), addresses: [ClusterScenario.virtualAddress()])
         var ttl: UInt8 = 255
         switch Int.random(in: 0..<4, using: &rng) {
-        case 0: advert.virtualRouterID &+= 10
-        case 1: ttl = 64
-        case 2: advert.advertisementInterval &+= 1
+        case 0:
+            advert.virtualRouterID &+= 10
+            advert.version = scenario.version
+        case 1:
+            ttl = 64
+            advert.version = scenario.version
+        case 2:
+            if scenario.version == .v2 {
+                advert.interval.centiseconds += 100
+            } else {
+                advert = Advertisement(version: .v3, virtualRouterID: 51, priority: 254, interval: AdvertisementInterval(centiseconds: 0),
+                                       addresses: [ClusterScenario.virtualAddress()])
+            }
         default: break
         }
         let payload = Int.random(in: 0..<5, using: &rng) == 0
             ? (0..<Int.random(in: 0..<40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            : advert.encoded()
+            : advert.encoded(from: .v4(stranger), to: .v4(.vrrpMulticastGroup))
         let packet = IPv4Packet(source: stranger, destination: .vrrpMulticastGroup, ttl: ttl, payload: payload).encoded()
         for receiver in nodes.indices {
             queue.push(.deliver(packet: packet, to: receiver, generation: generations[receiver]), at: now)

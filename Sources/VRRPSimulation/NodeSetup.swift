@@ -37,7 +37,7 @@ public struct NodeSetup: Sendable {
     public var instanceNames: [String] { syncGroup ? ["VI_1", "VI_2"] : ["VI_1"] }
 
     /// The node's configuration, bound as the daemon would bind it on its machine.
-    public func bound(node index: Int, advertisementInterval: UInt8) -> BoundConfiguration {
+    public func bound(node index: Int, version: VRRPVersion, advertisementInterval: AdvertisementInterval) -> BoundConfiguration {
         var configuration = Configuration()
         configuration.globals.higherPrioritySendAdvert = sendAdvertisementOnYield
         configuration.globals.gratuitousARP = gratuitousARP
@@ -55,11 +55,12 @@ public struct NodeSetup: Sendable {
             definition.interface = "eth0"
             definition.virtualRouterID = UInt8(51 + offset)
             definition.priority = priority
+            definition.version = version
             definition.advertisementInterval = advertisementInterval
             definition.preempt = preempt
             definition.preemptDelay = preemptDelay
             definition.fastPreempt = fastPreempt
-            definition.authentication = authentication
+            definition.authentication = version == .v2 ? authentication : .none
             var address = VirtualAddress(address: ClusterScenario.virtualAddress(offset), location: .unplaced)
             address.prefixLength = 24
             definition.virtualAddresses = [address]
@@ -78,9 +79,9 @@ public struct NodeSetup: Sendable {
         let instances = configuration.instances.map { definition in
             BoundInstance(definition: definition,
                           router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
-                          interface: device, destinations: [IPv4Address.vrrpMulticastGroup], source: source,
+                          interface: device, destinations: [.v4(.vrrpMulticastGroup)], source: source,
                           virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
-                          trackers: configuration.trackerSet(for: definition), multicastGroup: IPv4Address.vrrpMulticastGroup)
+                          trackers: configuration.trackerSet(for: definition), multicastGroup: .v4(.vrrpMulticastGroup))
         }
         let checks = configuration.scripts.map { script in
             BoundCheck(name: script.name, kind: .script(script.command ?? ScriptCommand(""), .inherit), schedule: script.schedule)

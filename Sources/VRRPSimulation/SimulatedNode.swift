@@ -8,7 +8,7 @@ struct SimulatedNode {
     var setup: NodeSetup
     var node: Node?
     /// The virtual addresses on eth0, as the simulated kernel has them.
-    var kernel: Set<IPv4Address> = []
+    var kernel: Set<IPAddress> = []
     var timers: [NodeTimer.Slot: (timer: NodeTimer, sequence: UInt64)] = [:]
     var healthy = true
     var netlinkFailing = false

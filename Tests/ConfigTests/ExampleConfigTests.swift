@@ -20,7 +20,7 @@ struct ExampleConfigTests {
             #expect(instance.interface == "ens33")
             #expect(instance.virtualRouterID == 251)
             #expect(instance.priority == priority)
-            #expect(instance.multicastSourceAddress == IPv4Address(source))
+            #expect(instance.multicastSourceAddress == IPAddress(source))
             #expect(instance.authentication == .password("11111111"))
             #expect(instance.virtualAddresses.map(\.description) == ["10.0.0.66/32"])
             #expect(configuration.scripts.first?.command?.arguments == ["killall", "-0", "nginx"])
@@ -30,8 +30,8 @@ struct ExampleConfigTests {
             var trackers = configuration.trackerSet(for: instance)
             trackers.set(.check("chk_nginx"), isUp: false)
             #expect(trackers.effectivePriority == priority - 20)
-            let router = configuration.routerConfiguration(for: instance, interfaceAddress: IPv4Address(10, 0, 0, 99))
-            #expect(router.localAddress == IPv4Address(source))  // mcast_src_ip wins
+            let router = configuration.routerConfiguration(for: instance, interfaceAddress: .v4(IPv4Address(10, 0, 0, 99)))
+            #expect(router.localAddress == IPAddress(source))  // mcast_src_ip wins
         }
     }
 

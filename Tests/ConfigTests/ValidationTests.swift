@@ -73,10 +73,10 @@ struct ValidationTests {
         #expect(result == [
             "3:23: error: `virtual_router_id` expects a whole number from 1 to 255, got `0`",
             "4:14: error: `priority` expects a whole number from 1 to 255, got `high`",
-            "5:16: error: `advert_int` expects whole seconds from 1 to 255, got `0.5` (VRRPv2 advertises in whole seconds)",
+            "5:16: error: `advert_int 0.5` is not whole seconds: VRRPv2 advertises in whole seconds; for sub-second adverts set `vrrp_version 3` in global_defs (on every node of the virtual router at once) or `version 3` in this instance",
             "6:11: error: `state` expects MASTER or BACKUP, got `STANDBY`",
-            "8:9: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `10.250.0.300`",
-            "9:9: error: `virtual_ipaddress` expects IPv4[/PREFIX], got `fe80::1` (vipkeeper speaks VRRPv2, IPv4 only)",
+            "8:9: error: `virtual_ipaddress` expects IPv4[/PREFIX] or IPv6[/PREFIX], got `10.250.0.300`",
+            "9:9: error: `virtual_ipaddress` fe80::1 is a link-local address; a virtual IPv6 address must be global or unique-local",
         ])
     }
 
@@ -192,12 +192,81 @@ struct ValidationTests {
                     "4:37: warning: keepalived reads this one-line block as the single statement `auth_type PASS` and ignores the rest from `auth_pass` on (vipkeeper reads all 2); a keepalived peer with this file would behave differently: put each on its own line"])
     }
 
-    @Test("vrrp_version 3 and IPv6 are refused with a reason")
-    func versionThree() {
-        #expect(diagnostics("global_defs { vrrp_version 3 }\n" + minimalInstance)
-                == ["1:28: error: `vrrp_version 3` is not supported: vipkeeper speaks VRRPv2 (RFC 3768)"])
-        #expect(diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    unicast_peer { fd00::2 }"))
-                == ["3:20: error: `unicast_peer` expects an IPv4 address, got `fd00::2` (vipkeeper speaks VRRPv2, IPv4 only)"])
+    @Test("VRRPv3: vrrp_version, version, fractional advert_int, IPv6 addresses, groups and sources")
+    func versionThree() throws {
+        let text = """
+        global_defs {
+            vrrp_version 3
+            vrrp_mcast_group6 ff02::12
+        }
+        vrrp_instance V4 {
+            interface eth0
+            virtual_router_id 51
+            advert_int 0.1
+            virtual_ipaddress { 10.250.0.66/24 }
+        }
+        vrrp_instance V6 {
+            interface eth0
+            virtual_router_id 51
+            advert_int 0.05
+            mcast_src_ip fe80::1
+            virtual_ipaddress {
+                fd00:250::66/64
+                fd00:250::67
+            }
+        }
+        vrrp_instance OLD {
+            version 2
+            interface eth0
+            virtual_router_id 52
+            advert_int 2
+            virtual_ipaddress { 10.250.0.67 }
+        }
+        """
+        let result = config.load(text)
+        #expect(short(result.diagnostics) == [])
+        let instances = try #require(result.configuration).instances
+        #expect(instances.map(\.resolvedVersion) == [.v3, .v3, .v2])
+        #expect(instances.map(\.advertisementInterval.centiseconds) == [10, 5, 200])
+        #expect(instances[1].family == .ipv6)
+        #expect(instances[1].virtualAddresses.map(\.prefixLength) == [64, 128])
+        #expect(instances[1].multicastSourceAddress == IPAddress("fe80::1"))
+        // The same VRID for IPv4 and IPv6 on one interface is two virtual routers (RFC 5798 §1).
+        #expect(instances[0].virtualRouterID == instances[1].virtualRouterID)
+    }
+
+    @Test("VRRPv3 and IPv6 mistakes are precise errors", arguments: [
+        // A fractional interval needs v3; v3 counts 12 bits of centiseconds.
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 0.25\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "4:13: error: `advert_int 0.25` is not whole seconds: VRRPv2 advertises in whole seconds; for sub-second adverts set `vrrp_version 3` in global_defs (on every node of the virtual router at once) or `version 3` in this instance"),
+        ("global_defs { vrrp_version 3 }\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 41\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "5:13: error: `advert_int` is at most 40.95 s in VRRPv3 (a 12-bit count of centiseconds), got 41s"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 0.005\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "4:13: error: `advert_int` expects seconds such as 1 or 0.1 (at most two decimals: VRRPv3 counts centiseconds), got `0.005`"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 0\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "4:13: error: `advert_int` must be from 0.01 to 40.95 s (VRRPv3) or 1 to 255 s (VRRPv2), got `0`"),
+        // No authentication in v3.
+        ("vrrp_instance VI_1 {\n version 3\n interface eth0\n virtual_router_id 51\n authentication {\n auth_type PASS\n auth_pass x\n }\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "5:2: error: vrrp_instance `VI_1` uses `authentication`, which VRRPv3 does not have (RFC 5798 removed it), as keepalived says; remove the block or use `version 2`"),
+        // One family per instance; sources and peers of that family.
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n fd00:250::66\n 10.250.0.66\n }\n}",
+         "6:2: error: vrrp_instance `VI_1` mixes IPv6 and IPv4 virtual addresses (10.250.0.66); an instance is one address family, as in keepalived: put the IPv4 addresses in an instance of their own"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n unicast_peer { fd00::2 }\n virtual_ipaddress { 10.250.0.66 }\n}",
+         "4:17: error: vrrp_instance `VI_1`: `unicast_peer` fd00::2 is IPv6 but the virtual addresses are IPv4"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n mcast_src_ip fd00:250::1\n virtual_ipaddress { fd00:250::66 }\n}",
+         "4:15: error: vrrp_instance `VI_1`: `mcast_src_ip` fd00:250::1 must be an IPv6 link-local address (fe80::/10): RFC 5798 §5.1.2.1 makes adverts come from one"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress { fd00:250::66/129 }\n}",
+         "4:22: error: prefix length must be 0 to 128, got `/129`"),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress { fd00:250::66 brd fd00::ff }\n}",
+         "4:35: error: `brd` is for IPv4 addresses; IPv6 has no broadcast"),
+        ("global_defs { vrrp_mcast_group6 fd00::12 }\n" + minimalInstance,
+         "1:33: error: `vrrp_mcast_group6` must be an IPv6 multicast address (ff00::/8), got `fd00::12`"),
+        // An IPv6 instance under vrrp_version 2 speaks v3, as keepalived does, and says so.
+        ("global_defs { vrrp_version 2 }\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress { fd00:250::66 }\n}",
+         "2:15: warning: vrrp_instance `VI_1` has IPv6 addresses: VRRPv2 is IPv4 only, so it speaks VRRPv3, as keepalived does; set `version 3` to say so"),
+    ])
+    func versionThreeMistakes(text: String, expected: String) {
+        #expect(diagnostics(text) == [expected])
     }
 
     @Test("HTTP check keywords")
@@ -261,9 +330,9 @@ struct ValidationTests {
         let configuration = try #require(result.configuration)
         let instance = try #require(configuration.instances.first)
         #expect(instance.gratuitousARP == GratuitousARPPolicy(delay: .seconds(2), repeatCount: 3, refresh: nil, refreshRepeatCount: 1))
-        let router = configuration.routerConfiguration(for: instance, interfaceAddress: IPv4Address(10, 250, 0, 11))
+        let router = configuration.routerConfiguration(for: instance, interfaceAddress: .v4(IPv4Address(10, 250, 0, 11)))
         #expect(router.gratuitousARP.repeatCount == 3)
-        #expect(router.localAddress == IPv4Address(10, 250, 0, 11))
+        #expect(router.localAddress == .v4(IPv4Address(10, 250, 0, 11)))
     }
 
     @Test("sync groups: members must exist and belong to one group")

@@ -20,17 +20,17 @@ func loadConfiguration(_ text: String) throws -> Configuration {
 /// Binds a configuration the way the daemon's binder does, on a pretend machine: `eth0` is
 /// ifindex 2 with address 10.250.1.11; users are looked up in `users`.
 func bind(_ configuration: Configuration, interfaceIndex: Int32 = 2, users: [String: Int32] = ["harbor": 1000, "nobody": 65534]) -> BoundConfiguration {
-    let source = IPv4Address(10, 250, 1, 11)
+    let source = IPAddress.v4(IPv4Address(10, 250, 1, 11))
     let device = Device(name: "eth0", index: interfaceIndex, hardwareAddress: [2, 0, 0, 0, 0, 1])
     func credentials(_ user: String?) -> Credentials {
         user.map { Credentials(userID: users[$0] ?? -2, groupID: users[$0] ?? -2) } ?? .inherit
     }
     let instances = configuration.instances.map { definition in
         BoundInstance(definition: definition, router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
-                      interface: device, destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.globals.multicastGroup],
+                      interface: device, destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
                       source: source, virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
                       trackers: configuration.trackerSet(for: definition),
-                      multicastGroup: definition.usesUnicast ? nil : configuration.globals.multicastGroup)
+                      multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
     }
     let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
     var checks = configuration.scripts.filter { tracked.contains($0.name) }.compactMap { script in
@@ -50,7 +50,7 @@ final class NodeHarness {
     var node: Node
     var now = Instant.seconds(100)
     var timers: [NodeTimer.Slot: (NodeTimer, Instant)] = [:]
-    var kernel: Set<IPv4Address> = []
+    var kernel: Set<IPAddress> = []
     var netlinkFails = false
     /// Every effect carried out, in order (tests clear it between steps).
     var effects: [NodeEffect] = []
@@ -126,9 +126,10 @@ final class NodeHarness {
     /// An advert from a peer on eth0, as the raw socket hands it over.
     func receive(priority: UInt8, from source: IPv4Address = IPv4Address(10, 250, 1, 12), vrid: UInt8 = 51, ttl: UInt8 = 255,
                  password: String = "harbor", addresses: [IPv4Address] = [IPv4Address(10, 250, 1, 100)]) {
-        let advert = Advertisement(virtualRouterID: vrid, priority: priority, advertisementInterval: 1,
-                                   authentication: .password(password), addresses: addresses)
-        handle(.packet(IPv4Packet(source: source, destination: .vrrpMulticastGroup, ttl: ttl, payload: advert.encoded()).encoded(),
+        let advert = Advertisement(virtualRouterID: vrid, priority: priority, interval: .oneSecond,
+                                   authentication: .password(password), addresses: addresses.map(IPAddress.v4))
+        let payload = advert.encoded(from: .v4(source), to: .v4(.vrrpMulticastGroup))
+        handle(.packet(IPv4Packet(source: source, destination: .vrrpMulticastGroup, ttl: ttl, payload: payload).encoded(),
                        interfaceIndex: 2))
     }
 
@@ -139,7 +140,7 @@ final class NodeHarness {
     var sends: [Advertisement] {
         effects.compactMap { effect -> Advertisement? in
             guard case .send(let outbound) = effect else { return nil }
-            return try? Advertisement.decode(outbound.payload)
+            return try? Advertisement.decode(outbound.payload, from: outbound.source, to: outbound.destinations[0])
         }
     }
 

@@ -92,8 +92,8 @@ struct NodeReloadTests {
         // No peer: all three were Master. The removed and the changed one resign (priority 0);
         // the continuing one sends nothing out of turn.
         #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[52, 0], [53, 0]])
-        #expect(harness.kernel.contains(IPv4Address(10, 250, 1, 100)))
-        #expect(!harness.kernel.contains(IPv4Address(10, 250, 1, 52)))
+        #expect(harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 100))))
+        #expect(!harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 52))))
     }
 
     @Test("a refused reload changes nothing and is remembered")

@@ -7,7 +7,7 @@ import VRRP
 
 /// Master_Down_Interval at priority 150 and 1 s adverts: 3 + 106/256 s.
 let mdi150 = Duration.seconds(3) + Timing.skewTime(priority: 150)
-let vip = IPv4Address(10, 250, 1, 100)
+let vip = IPAddress.v4(IPv4Address(10, 250, 1, 100))
 
 @Suite("node: start, takeover, stop")
 struct NodeLifecycleTests {

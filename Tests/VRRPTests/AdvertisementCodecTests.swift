@@ -35,17 +35,21 @@ struct AdvertisementCodecTests {
         let advert = Advertisement(virtualRouterID: 1, priority: 100, advertisementInterval: 1, authentication: .none, addresses: addresses)
         let encoded = advert.encoded()
         #expect(encoded[3] == 255)
-        #expect(try Advertisement.decode(encoded).addresses == addresses)
+        #expect(try Advertisement.decode(encoded).addresses == addresses.map(IPAddress.v4))
     }
 
     @Test("structural drops: version, type, length, checksum")
     func structuralDrops() {
         var good = sample.encoded()
-        #expect(throws: DropReason.lengthMismatch(received: 0, expected: 16)) { try Advertisement.decode([]) }
+        #expect(throws: DropReason.lengthMismatch(received: 0, expected: 8)) { try Advertisement.decode([]) }
 
-        var v3 = good
-        v3[0] = 0x31
-        #expect(throws: DropReason.unsupportedVersion(3)) { try Advertisement.decode(v3) }
+        var v4 = good
+        v4[0] = 0x41
+        #expect(throws: DropReason.unsupportedVersion(4)) { try Advertisement.decode(v4) }
+        // Version 2 is IPv4 only.
+        #expect(throws: DropReason.unsupportedVersion(2)) {
+            try Advertisement.decode(good, from: .v6(IPv6Address("fe80::1")!), to: .v6(.vrrpMulticastGroup))
+        }
 
         var type2 = good
         type2[0] = 0x22

@@ -20,7 +20,7 @@ struct AdvertisementValidatorTests {
     @Test("a packet matching the configuration is accepted, address order does not matter")
     func accepts() throws {
         let received = try validator.validate(payload: packet(addresses: vips.reversed()), ttl: 255, source: peer)
-        #expect(received.source == peer)
+        #expect(received.source == .v4(peer))
         #expect(received.advertisement.priority == 100)
         #expect(!received.addressListMismatch)
     }
@@ -65,7 +65,7 @@ struct AdvertisementValidatorTests {
 
     @Test("MUST verify that the Adver Interval matches")
     func interval() {
-        #expect(throws: DropReason.intervalMismatch(received: 2, expected: 1)) {
+        #expect(throws: DropReason.intervalMismatch(received: AdvertisementInterval(seconds: 2), expected: .oneSecond)) {
             try validator.validate(payload: packet(interval: 2), ttl: 255, source: peer)
         }
     }
@@ -91,7 +91,7 @@ struct AdvertisementValidatorTests {
     @Test("every drop reason maps to a keepalived counter name")
     func counters() {
         #expect(DropReason.ttlNot255(1).counterName == "ip_ttl_err")
-        #expect(DropReason.intervalMismatch(received: 1, expected: 2).counterName == "advert_interval_err")
+        #expect(DropReason.intervalMismatch(received: .oneSecond, expected: AdvertisementInterval(seconds: 2)).counterName == "advert_interval_err")
         #expect(DropReason.addressListMismatch.counterName == "addr_list_err")
         #expect(DropReason.authFailure.counterName == "auth_failure")
         #expect(DropReason.checksumMismatch(received: 1, computed: 2).description == "checksum 0x0001 does not match computed 0x0002")

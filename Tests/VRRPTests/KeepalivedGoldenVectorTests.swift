@@ -41,7 +41,7 @@ struct KeepalivedGoldenVectorTests {
         #expect(advert.priority == 150)
         #expect(advert.advertisementInterval == 2)
         #expect(advert.authenticationType == 0)
-        #expect(advert.addresses == [Self.vip66, Self.vip67])
+        #expect(advert.addresses == [.v4(Self.vip66), .v4(Self.vip67)])
         let pass = try Advertisement.decode(bytes(hex: Self.passMaster))
         #expect(pass.authenticationType == 1)
         #expect(pass.authenticationData == Array("1111".utf8) + [0, 0, 0, 0])
@@ -57,7 +57,7 @@ struct KeepalivedGoldenVectorTests {
         #expect(received.addressListMismatch == false)
         // The same bytes with a wrong password configured locally.
         let wrong = AdvertisementValidator([RouterConfiguration(virtualRouterID: 251, authentication: .password("2222"),
-                                                                virtualAddresses: [Self.vip66], localAddress: config.localAddress)])
+                                                                virtualAddresses: [Self.vip66], localAddress: IPv4Address(10, 250, 99, 2))])
         #expect(throws: DropReason.authFailure) {
             try wrong.validate(payload: bytes(hex: Self.passMaster), ttl: 255, source: IPv4Address(10, 250, 99, 1))
         }

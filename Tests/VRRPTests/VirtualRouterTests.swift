@@ -123,7 +123,7 @@ struct BackupTests {
     func higherOrEqual(priority: UInt8) {
         let router = backup()
         #expect(router.handle(advert(priority, from: lowerAddress), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
-        #expect(router.currentMaster == lowerAddress)
+        #expect(router.currentMaster == .v4(lowerAddress))
     }
 
     @Test("lower priority with preemption: discard (the timer runs out and we preempt)")
@@ -140,7 +140,7 @@ struct BackupTests {
         #expect(router.handle(advert(80, from: lowerAddress), now: at(2)) == [
             .cancelTimer(.masterDown), ours(100), .addVirtualAddresses, .sendGratuitousARP(count: 5),
             timer(.advertisement, 2, at(3)), timer(.gratuitousARPDelay, 3, at(7)),
-            .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: lowerAddress, priority: 80)),
+            .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: .v4(lowerAddress), priority: 80)),
         ])
     }
 
@@ -150,7 +150,7 @@ struct BackupTests {
         #expect(nopreempt.handle(advert(80), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
         let delayed = backup(makeConfig(preemptDelay: .seconds(10), fastPreempt: true))
         #expect(delayed.handle(advert(80), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
-        #expect(delayed.handle(advert(80), now: at(11)).last == .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: higherAddress, priority: 80)))
+        #expect(delayed.handle(advert(80), now: at(11)).last == .stateChanged(from: .backup, to: .master, reason: .lowerPriorityMaster(source: .v4(higherAddress), priority: 80)))
         let equal = backup(makeConfig(fastPreempt: true))
         #expect(equal.handle(advert(100), now: at(2)) == [timer(.masterDown, 2, at(2) + mdi100)])
     }
@@ -223,7 +223,7 @@ struct MasterTests {
         #expect(router.handle(advert(150, from: lowerAddress), now: at(4)) == [
             .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), .removeVirtualAddresses,
             timer(.masterDown, 4, at(4) + mdi100),
-            .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: lowerAddress, priority: 150)),
+            .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: .v4(lowerAddress), priority: 150)),
         ])
     }
 
@@ -231,7 +231,7 @@ struct MasterTests {
     func equalHigherAddress() {
         let router = master()
         #expect(router.handle(advert(100, from: higherAddress), now: at(4)).last
-                == .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: higherAddress, priority: 100)))
+                == .stateChanged(from: .master, to: .backup, reason: .higherPriority(source: .v4(higherAddress), priority: 100)))
     }
 
     @Test("equal priority from a lower primary address: stay Master and answer")

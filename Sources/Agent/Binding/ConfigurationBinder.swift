@@ -49,8 +49,8 @@ struct ConfigurationBinder {
         }
         let interface = try device(name)
         guard let source = definition.unicastSourceAddress ?? definition.multicastSourceAddress
-            ?? InterfaceAddresses.primary(of: name, excluding: virtual) else {
-            throw .noIPv4Address(interface: name)
+            ?? InterfaceAddresses.primary(of: name, family: definition.family, excluding: virtual) else {
+            throw .noSourceAddress(interface: name, family: definition.family)
         }
         var bindings: [VirtualAddressBinding] = []
         for address in definition.virtualAddresses {
@@ -62,11 +62,11 @@ struct ConfigurationBinder {
             definition: definition,
             router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
             interface: interface,
-            destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.globals.multicastGroup],
+            destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
             source: source,
             virtualAddresses: bindings,
             trackers: configuration.trackerSet(for: definition),
-            multicastGroup: definition.usesUnicast ? nil : configuration.globals.multicastGroup)
+            multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
     }
 
     private func device(_ name: String) throws(AgentError) -> Device {

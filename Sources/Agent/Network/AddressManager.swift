@@ -4,7 +4,9 @@ import VRRP
 
 /// Adds and removes virtual addresses through libnl-route-3 (RTM_NEWADDR / RTM_DELADDR).
 /// Both directions are idempotent: adding a present address or removing an absent one is
-/// not an error.
+/// not an error. IPv6 addresses are added as keepalived adds them: `nodad` (the address is
+/// usable at once; VRRP, not DAD, decides who holds it) and preferred lifetime 0 (deprecated,
+/// so the kernel never picks the VIP as the source of the node's own connections).
 final class AddressManager {
     enum Outcome: Equatable {
         case changed
@@ -45,7 +47,12 @@ final class AddressManager {
         _ = rtnl_addr_set_local(object, local)
         nl_addr_put(local)
         rtnl_addr_set_prefixlen(object, Int32(address.prefixLength))
-        if let broadcast = address.broadcast, let brd = nlAddress(broadcast, prefixLength: 32) {
+        if address.address.family == .ipv6 {
+            rtnl_addr_set_flags(object, UInt32(IFA_F_NODAD))
+            rtnl_addr_set_preferred_lifetime(object, 0)
+            rtnl_addr_set_valid_lifetime(object, UInt32.max)
+        }
+        if let broadcast = address.broadcast, let brd = nlAddress(.v4(broadcast), prefixLength: 32) {
             _ = rtnl_addr_set_broadcast(object, brd)
             nl_addr_put(brd)
         }
@@ -59,9 +66,10 @@ final class AddressManager {
         return object
     }
 
-    private static func nlAddress(_ address: IPv4Address, prefixLength: Int) -> OpaquePointer? {
-        var networkOrder = address.value.bigEndian
-        guard let object = withUnsafeMutableBytes(of: &networkOrder, { nl_addr_build(AF_INET, $0.baseAddress, 4) }) else { return nil }
+    private static func nlAddress(_ address: IPAddress, prefixLength: Int) -> OpaquePointer? {
+        var octets = address.octets
+        let family = address.family == .ipv4 ? AF_INET : AF_INET6
+        guard let object = octets.withUnsafeMutableBytes({ nl_addr_build(family, $0.baseAddress, $0.count) }) else { return nil }
         nl_addr_set_prefixlen(object, Int32(prefixLength))
         return object
     }

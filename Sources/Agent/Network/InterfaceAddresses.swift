@@ -3,31 +3,47 @@ import Glibc
 #endif
 import VRRP
 
-/// IPv4 addresses configured on interfaces (getifaddrs), in kernel order.
+/// IPv4 and IPv6 addresses configured on interfaces (getifaddrs), in kernel order.
 enum InterfaceAddresses {
-    static func all() -> [(interface: String, address: IPv4Address)] {
+    static func all() -> [(interface: String, address: IPAddress)] {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
-        var result: [(String, IPv4Address)] = []
+        var result: [(String, IPAddress)] = []
         var cursor: UnsafeMutablePointer<ifaddrs>? = first
         while let entry = cursor {
             defer { cursor = entry.pointee.ifa_next }
-            guard let raw = entry.pointee.ifa_addr, raw.pointee.sa_family == sa_family_t(AF_INET) else { continue }
-            let value = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-            result.append((String(cString: entry.pointee.ifa_name), IPv4Address(UInt32(bigEndian: value))))
+            guard let raw = entry.pointee.ifa_addr else { continue }
+            let name = String(cString: entry.pointee.ifa_name)
+            switch Int32(raw.pointee.sa_family) {
+            case AF_INET:
+                let value = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+                result.append((name, .v4(IPv4Address(UInt32(bigEndian: value)))))
+            case AF_INET6:
+                let octets = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                }
+                if let address = IPv6Address(octets: octets) { result.append((name, .v6(address))) }
+            default:
+                continue
+            }
         }
         return result
     }
 
-    /// RFC 3768 §5.2.1: adverts come from the interface's primary address. The virtual
-    /// addresses this router may have added are never that.
-    static func primary(of interface: String, excluding virtual: Set<IPv4Address>) -> IPv4Address? {
-        all().first { $0.interface == interface && !virtual.contains($0.address) }?.address
+    /// The source of an instance's adverts when none is configured: the interface's primary
+    /// IPv4 address (RFC 5798 §5.1.1.1), or its IPv6 link-local address (§5.1.2.1). The
+    /// virtual addresses this router may have added are never that.
+    static func primary(of interface: String, family: AddressFamily, excluding virtual: Set<IPAddress>) -> IPAddress? {
+        all().first { entry in
+            guard entry.interface == interface, entry.address.family == family, !virtual.contains(entry.address) else { return false }
+            if case .v6(let address) = entry.address { return address.isLinkLocal }
+            return true
+        }?.address
     }
 
     /// The interface that has `address` configured (for unicast instances without `interface`).
-    static func interface(holding address: IPv4Address) -> String? {
+    static func interface(holding address: IPAddress) -> String? {
         all().first { $0.address == address }?.interface
     }
 }

@@ -7,7 +7,8 @@ import Glibc
 final class NetlinkSocket {
     let handle: OpaquePointer
 
-    /// - Parameter subscribeToLinks: join RTNLGRP_LINK and RTNLGRP_IPV4_IFADDR to hear link
+    /// - Parameter subscribeToLinks: join RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and
+    ///   RTNLGRP_IPV6_IFADDR to hear link
     ///   state and address changes; such a socket is non-blocking and polled by the event loop.
     init(subscribeToLinks: Bool = false) throws(AgentError) {
         guard let socket = nl_socket_alloc() else { throw .netlink(operation: "socket allocation", code: -Int32(NLE_NOMEM)) }
@@ -21,7 +22,8 @@ final class NetlinkSocket {
             throw .netlink(operation: "connect", code: connected)
         }
         if subscribeToLinks {
-            for (group, name) in [(RTNLGRP_LINK, "RTNLGRP_LINK"), (RTNLGRP_IPV4_IFADDR, "RTNLGRP_IPV4_IFADDR")] {
+            for (group, name) in [(RTNLGRP_LINK, "RTNLGRP_LINK"), (RTNLGRP_IPV4_IFADDR, "RTNLGRP_IPV4_IFADDR"),
+                                  (RTNLGRP_IPV6_IFADDR, "RTNLGRP_IPV6_IFADDR")] {
                 let joined = nl_socket_add_membership(socket, Int32(group.rawValue))
                 guard joined == 0 else {
                     nl_socket_free(socket)

@@ -1,39 +1,49 @@
 import CLinux
+import Node
 import VRRP
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The raw IPv4 protocol-112 socket of one interface, shared by every instance on it
-/// (they are told apart by VRID). RFC 3768 §5.2: adverts leave with TTL 255 (multicast and
+/// The raw protocol-112 socket of one interface and family, shared by every instance of that
+/// family on it (they are told apart by VRID).
+///
+/// IPv4 (RFC 3768 §5.2, RFC 5798 §5.1.1): adverts leave with TTL 255 (multicast and
 /// unicast), TOS 0xc0 like keepalived, multicast loopback off; received packets carry their
 /// IP header, so TTL is read from it, and the arrival interface comes from IP_PKTINFO.
+/// IPv6 (RFC 5798 §5.1.2): hop limit 255, multicast loopback off; the kernel never shows the
+/// header, so hop limit, destination and arrival interface come from IPV6_HOPLIMIT and
+/// IPV6_PKTINFO, the source from recvmsg.
 final class VRRPSocket {
-    struct Received {
-        var packet: [UInt8]
-        var interfaceIndex: Int32
-    }
-
     let interface: String
     let interfaceIndex: Int32
+    let family: AddressFamily
     let fileDescriptor: Int32
-    private var joinedGroup: IPv4Address?
+    private var joinedGroup: IPAddress?
 
-    init(interface: String, interfaceIndex: Int32) throws(AgentError) {
+    init(interface: String, interfaceIndex: Int32, family: AddressFamily) throws(AgentError) {
         self.interface = interface
         self.interfaceIndex = interfaceIndex
-        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), Int32(IPVRRP))
-        guard fd >= 0 else { throw .socket(operation: "raw socket for protocol 112 on \(interface)", errno: errno) }
+        self.family = family
+        let domain = family == .ipv4 ? AF_INET : AF_INET6
+        let fd = socket(domain, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), Int32(IPVRRP))
+        guard fd >= 0 else { throw .socket(operation: "raw \(family) socket for protocol 112 on \(interface)", errno: errno) }
         fileDescriptor = fd
         do {
             let bound = interface.withCString { setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1)) }
             try check(bound, "SO_BINDTODEVICE \(interface)")
-            try setOption(Int32(IPPROTO_IP), IP_PKTINFO, 1, "IP_PKTINFO")
-            try setOption(Int32(IPPROTO_IP), IP_TTL, 255, "IP_TTL 255")
-            try setOption(Int32(IPPROTO_IP), IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL 255")
-            try setOption(Int32(IPPROTO_IP), IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP off")
-            try setOption(Int32(IPPROTO_IP), IP_TOS, 0xc0, "IP_TOS")
-            try check(vk_multicast_interface(fd, interfaceIndex), "IP_MULTICAST_IF \(interface)")
+            switch family {
+            case .ipv4:
+                try setOption(Int32(IPPROTO_IP), IP_PKTINFO, 1, "IP_PKTINFO")
+                try setOption(Int32(IPPROTO_IP), IP_TTL, 255, "IP_TTL 255")
+                try setOption(Int32(IPPROTO_IP), IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL 255")
+                try setOption(Int32(IPPROTO_IP), IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP off")
+                try setOption(Int32(IPPROTO_IP), IP_TOS, 0xc0, "IP_TOS")
+                try check(vk_multicast_interface(fd, interfaceIndex), "IP_MULTICAST_IF \(interface)")
+            case .ipv6:
+                var failed: UnsafePointer<CChar>?
+                try check(vk_vrrp6_setup(fd, interfaceIndex, &failed), failed.map { String(cString: $0) } ?? "IPv6 socket options")
+            }
         } catch {
             close(fd)
             throw error
@@ -42,43 +52,80 @@ final class VRRPSocket {
 
     deinit {
         if let group = joinedGroup {
-            _ = vk_multicast_membership(fileDescriptor, group.value.bigEndian, interfaceIndex, 0)
+            _ = membership(group, join: false)
         }
         close(fileDescriptor)
     }
 
-    /// §5.2.2: receive the VRRP multicast group on this interface (joined by interface index).
-    /// A socket joins one group: joining another (a reload changed `vrrp_mcast_group4`)
-    /// leaves the old one.
-    func join(_ group: IPv4Address) throws(AgentError) {
+    /// RFC 5798 §5.1.1.2 / §5.1.2.2: receive the VRRP multicast group on this interface
+    /// (joined by interface index). A socket joins one group: joining another (a reload
+    /// changed `vrrp_mcast_group4` or `vrrp_mcast_group6`) leaves the old one.
+    func join(_ group: IPAddress) throws(AgentError) {
         guard joinedGroup != group else { return }
         if let old = joinedGroup {
-            _ = vk_multicast_membership(fileDescriptor, old.value.bigEndian, interfaceIndex, 0)
+            _ = membership(old, join: false)
             joinedGroup = nil
         }
-        try check(vk_multicast_membership(fileDescriptor, group.value.bigEndian, interfaceIndex, 1), "join \(group) on \(interface)")
+        try check(membership(group, join: true), "join \(group) on \(interface)")
         joinedGroup = group
     }
 
     /// Sends one VRRP message to `destination` from `source` out of this interface.
-    func send(_ payload: [UInt8], to destination: IPv4Address, from source: IPv4Address) throws(AgentError) {
-        let sent = payload.withUnsafeBytes {
-            vk_send_packet(fileDescriptor, $0.baseAddress, $0.count, destination.value.bigEndian, source.value.bigEndian, interfaceIndex)
+    func send(_ payload: [UInt8], to destination: IPAddress, from source: IPAddress) throws(AgentError) {
+        let sent: Int
+        switch (destination, source) {
+        case (.v4(let to), .v4(let from)):
+            sent = payload.withUnsafeBytes {
+                vk_send_packet(fileDescriptor, $0.baseAddress, $0.count, to.value.bigEndian, from.value.bigEndian, interfaceIndex)
+            }
+        case (.v6(let to), .v6(let from)):
+            let target = to.octets
+            let origin = from.octets
+            sent = payload.withUnsafeBytes { bytes in
+                vk_send_packet6(fileDescriptor, bytes.baseAddress, bytes.count, target, origin, interfaceIndex)
+            }
+        default:
+            throw .socket(operation: "send advert from \(source) to \(destination) on \(interface): mixed address families", errno: EAFNOSUPPORT)
         }
         guard sent == payload.count else { throw .socket(operation: "send advert to \(destination) on \(interface)", errno: errno) }
     }
 
-    /// Every packet waiting on the socket (at most `limit`, so a flood cannot starve timers).
-    func receiveAll(limit: Int = 256) -> [Received] {
-        var result: [Received] = []
+    /// Every packet waiting on the socket (at most `limit`, so a flood cannot starve timers),
+    /// as node events. A packet that arrived on another interface is left out.
+    func receiveAll(limit: Int = 256) -> [NodeEvent] {
+        var result: [NodeEvent] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
-        while result.count < limit {
+        var source = [UInt8](repeating: 0, count: 16)
+        var destination = [UInt8](repeating: 0, count: 16)
+        for _ in 0..<limit {
             var index: Int32 = 0
-            let count = buffer.withUnsafeMutableBytes { vk_recv_packet(fileDescriptor, $0.baseAddress, $0.count, &index) }
-            guard count > 0 else { break }
-            result.append(Received(packet: Array(buffer[0..<count]), interfaceIndex: index))
+            switch family {
+            case .ipv4:
+                let count = buffer.withUnsafeMutableBytes { vk_recv_packet(fileDescriptor, $0.baseAddress, $0.count, &index) }
+                guard count > 0 else { return result }
+                guard index == 0 || index == interfaceIndex else { continue }
+                result.append(.packet(Array(buffer[0..<count]), interfaceIndex: interfaceIndex))
+            case .ipv6:
+                var hopLimit: Int32 = -1
+                let count = buffer.withUnsafeMutableBytes { vk_recv_packet6(fileDescriptor, $0.baseAddress, $0.count, &source, &destination, &hopLimit, &index) }
+                guard count >= 0 else { return result }
+                guard index == 0 || index == interfaceIndex, let from = IPv6Address(octets: source), let to = IPv6Address(octets: destination) else { continue }
+                // No IPV6_HOPLIMIT means the kernel did not say; 0 fails §7.1's check.
+                let datagram = VRRPDatagram(source: .v6(from), destination: .v6(to), hopLimit: UInt8(clamping: max(0, hopLimit)),
+                                            payload: Array(buffer[0..<count]))
+                result.append(.datagram(datagram, interfaceIndex: interfaceIndex))
+            }
         }
         return result
+    }
+
+    private func membership(_ group: IPAddress, join: Bool) -> Int32 {
+        switch group {
+        case .v4(let address):
+            return vk_multicast_membership(fileDescriptor, address.value.bigEndian, interfaceIndex, join ? 1 : 0)
+        case .v6(let address):
+            return vk_multicast6_membership(fileDescriptor, address.octets, interfaceIndex, join ? 1 : 0)
+        }
     }
 
     private func setOption(_ level: Int32, _ option: Int32, _ value: Int32, _ what: String) throws(AgentError) {

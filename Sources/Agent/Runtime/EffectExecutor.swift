@@ -21,7 +21,7 @@ final class EffectExecutor {
     private let logger: Logger
     private let notifier: SystemdNotifier
     private let addresses: AddressManager
-    private let arp: GratuitousARPSender
+    private let announcer: AddressAnnouncer
     let transports = TransportSet()
     var timers = TimerTable()
     let supervisor = ProcessSupervisor<ChildTag>()
@@ -40,7 +40,7 @@ final class EffectExecutor {
         self.notifier = notifier
         self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
-        arp = try GratuitousARPSender()
+        announcer = try AddressAnnouncer()
         inbox = try HealthInbox()
     }
 
@@ -57,8 +57,9 @@ final class EffectExecutor {
         do {
             switch effect {
             case .send(let outbound):
-                guard let socket = transports.socket(for: outbound.interface.index) else {
-                    throw AgentError.socket(operation: "send advert on \(outbound.interface): no socket for the interface", errno: ENODEV)
+                let key = TransportKey(interfaceIndex: outbound.interface.index, family: outbound.source.family)
+                guard let socket = transports.socket(for: key) else {
+                    throw AgentError.socket(operation: "send advert on \(outbound.interface): no \(key.family) socket for the interface", errno: ENODEV)
                 }
                 for destination in outbound.destinations {
                     try socket.send(outbound.payload, to: destination, from: outbound.source)
@@ -73,7 +74,7 @@ final class EffectExecutor {
                 }
             case .gratuitousARP(let request):
                 for binding in request.addresses {
-                    try arp.announce(binding.address.address, hardwareAddress: binding.device.hardwareAddress,
+                    try announcer.announce(binding.address.address, hardwareAddress: binding.device.hardwareAddress,
                                      interfaceIndex: binding.device.index, count: request.count)
                 }
             case .armTimer(let timer, let deadline):

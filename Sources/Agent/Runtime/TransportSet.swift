@@ -1,26 +1,27 @@
 import Node
 import VRRP
 
-/// The raw VRRP sockets, one per interface with instances. A reload prepares the sockets the
+/// The raw VRRP sockets, one per interface and family with instances. A reload prepares the sockets the
 /// new configuration needs *before* anything changes (a failure refuses the reload), installs
 /// them once the node has accepted it, and retires what is no longer used after the stopping
 /// instances have resigned on the old ones.
 final class TransportSet {
-    private(set) var sockets: [Int32: VRRPSocket] = [:]
-    private var prepared: [Int32: VRRPSocket] = [:]
+    private(set) var sockets: [TransportKey: VRRPSocket] = [:]
+    private var prepared: [TransportKey: VRRPSocket] = [:]
     private var wanted: [Transport] = []
 
-    func socket(for interfaceIndex: Int32) -> VRRPSocket? { sockets[interfaceIndex] }
+    func socket(for key: TransportKey) -> VRRPSocket? { sockets[key] }
 
     /// Opens a socket (joined to its multicast group) for every interface that has none yet;
     /// changes nothing in use. Throws, keeping nothing prepared, when one cannot be opened.
     func prepare(_ transports: [Transport]) throws(AgentError) {
         prepared = [:]
-        for transport in transports where sockets[transport.interface.index] == nil {
-            do {
-                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index)
+        for transport in transports where sockets[transport.key] == nil {
+            do throws(AgentError) {
+                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index,
+                                            family: transport.family)
                 if let group = transport.multicastGroup { try socket.join(group) }
-                prepared[transport.interface.index] = socket
+                prepared[transport.key] = socket
             } catch {
                 prepared = [:]
                 throw error
@@ -36,17 +37,19 @@ final class TransportSet {
         prepared = [:]
         var failures: [AgentError] = []
         for transport in wanted {
-            guard let socket = sockets[transport.interface.index], let group = transport.multicastGroup else { continue }
-            do { try socket.join(group) } catch { failures.append(error) }
+            guard let socket = sockets[transport.key], let group = transport.multicastGroup else { continue }
+            do throws(AgentError) { try socket.join(group) } catch { failures.append(error) }
         }
         return failures
     }
 
     /// Closes the sockets of interfaces no instance uses any more.
     func retire() {
-        let used = Set(wanted.map(\.interface.index))
+        let used = Set(wanted.map(\.key))
         sockets = sockets.filter { used.contains($0.key) }
     }
 
-    var all: [VRRPSocket] { sockets.keys.sorted().compactMap { sockets[$0] } }
+    var all: [VRRPSocket] {
+        sockets.values.sorted { ($0.interfaceIndex, $0.family == .ipv6 ? 1 : 0) < ($1.interfaceIndex, $1.family == .ipv6 ? 1 : 0) }
+    }
 }

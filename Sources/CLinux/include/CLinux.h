@@ -29,6 +29,30 @@ int vk_timer_create(void);
 /// where a poll(2) timeout is allowed 0.1 % of its length as slack (1 ms on a 1 s advert).
 int vk_timer_arm(int fd, int64_t deadline_nanoseconds);
 
+/// Sets up a raw IPv6 protocol-112 socket (RFC 5798 §5.1.2): hop limit 255 for unicast and
+/// multicast, multicast loopback off, multicast out of `ifindex`, and the IPV6_HOPLIMIT and
+/// IPV6_PKTINFO ancillary data on receipt. Returns 0, or -1 with errno (and `*failed` naming
+/// the option that failed).
+int vk_vrrp6_setup(int fd, int ifindex, const char **failed);
+
+/// Receives one datagram from a raw IPv6 socket (no header: the kernel strips it) with its
+/// source (16 octets), destination and arrival interface (IPV6_PKTINFO) and hop limit
+/// (IPV6_HOPLIMIT; -1 when absent). Returns the byte count or -1 with errno.
+ssize_t vk_recv_packet6(int fd, void *buffer, size_t length, uint8_t *source, uint8_t *destination, int *hoplimit, int *ifindex);
+
+/// Sends one datagram on a raw IPv6 socket to `destination` (16 octets; a link-local or
+/// link-scoped multicast destination is scoped to `ifindex`), choosing the source and the
+/// outgoing interface with an IPV6_PKTINFO control message.
+ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex);
+
+/// Joins (join != 0) or leaves an IPv6 multicast group (16 octets) on an interface.
+int vk_multicast6_membership(int fd, const uint8_t *group, int ifindex, int join);
+
+/// Sends an IPv6 packet (header included) in an Ethernet frame to `mac` out of an interface
+/// through an AF_PACKET datagram socket (the kernel adds the Ethernet header with the
+/// interface's MAC as source): unsolicited neighbour advertisements.
+ssize_t vk_send_ipv6_frame(int fd, const void *packet, size_t length, int ifindex, const uint8_t *mac);
+
 /// Joins (join != 0) or leaves a multicast group (network order) on an interface, by index.
 int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join);
 

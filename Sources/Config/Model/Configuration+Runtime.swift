@@ -3,11 +3,12 @@ import VRRP
 extension Configuration {
     /// The protocol parameters of an instance for the VRRP core. `localAddress` is the
     /// interface's primary address unless `mcast_src_ip`/`unicast_src_ip` is set.
-    public func routerConfiguration(for instance: InstanceDefinition, interfaceAddress: IPv4Address) -> RouterConfiguration {
+    public func routerConfiguration(for instance: InstanceDefinition, interfaceAddress: IPAddress) -> RouterConfiguration {
         RouterConfiguration(
             virtualRouterID: instance.virtualRouterID ?? 0,
             basePriority: instance.priority,
-            advertisementIntervalSeconds: instance.advertisementInterval,
+            version: instance.resolvedVersion,
+            advertisementInterval: instance.advertisementInterval,
             preempt: instance.preempt,
             preemptDelay: instance.preemptDelay,
             authentication: instance.authentication,
@@ -16,6 +17,11 @@ extension Configuration {
             gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
             sendAdvertisementOnYield: globals.higherPrioritySendAdvert,
             fastPreempt: instance.fastPreempt)
+    }
+
+    /// Where the instance's multicast adverts go: `vrrp_mcast_group4` or `vrrp_mcast_group6`.
+    public func multicastGroup(for instance: InstanceDefinition) -> IPAddress {
+        instance.family == .ipv4 ? .v4(globals.multicastGroup) : .v6(globals.multicastGroup6)
     }
 
     /// The instance's trackers at startup: checks (with the instance's weight override, else

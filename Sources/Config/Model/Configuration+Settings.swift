@@ -18,6 +18,11 @@ extension InstanceDefinition {
         copy.preemptDelayLocation = nil
         copy.virtualRouterIDLocation = nil
         copy.virtualAddressesLocation = nil
+        copy.versionLocation = nil
+        copy.advertisementIntervalLocation = nil
+        copy.authenticationLocation = nil
+        copy.sourceAddressLocation = nil
+        copy.unicastPeerLocations = []
         copy.virtualAddresses = virtualAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedChecks = trackedChecks.map { var entry = $0; entry.location = .unplaced; return entry }

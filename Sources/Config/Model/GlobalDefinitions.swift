@@ -3,7 +3,12 @@ import VRRP
 /// `global_defs` (the VRRP-related subset).
 public struct GlobalDefinitions: Hashable, Sendable {
     public var routerID: String?
+    /// `vrrp_mcast_group4` (RFC 5798 §5.1.1.2: 224.0.0.18).
     public var multicastGroup = IPv4Address.vrrpMulticastGroup
+    /// `vrrp_mcast_group6` (RFC 5798 §5.1.2.2: ff02::12).
+    public var multicastGroup6 = IPv6Address.vrrpMulticastGroup
+    /// `vrrp_version` [2]: the version of every instance without its own `version`.
+    public var version: VRRPVersion?
     public var gratuitousARP = GratuitousARPPolicy.keepalivedDefaults
     public var enableScriptSecurity = false
     public var scriptUser: String?

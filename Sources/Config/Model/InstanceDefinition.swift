@@ -14,7 +14,13 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var virtualRouterID: UInt8?
     public var priority: UInt8 = 100
     public var priorityLocation: SourceLocation?
-    public var advertisementInterval: UInt8 = 1
+    /// `version 2|3` in the instance, else `vrrp_version` in global_defs; after validation
+    /// always set (an IPv6 instance without either is version 3, as in keepalived).
+    public var version: VRRPVersion?
+    public var versionLocation: SourceLocation?
+    /// `advert_int`: whole seconds in v2; 0.01 to 40.95 s in 10 ms steps in v3.
+    public var advertisementInterval = AdvertisementInterval.oneSecond
+    public var advertisementIntervalLocation: SourceLocation?
     public var preempt = true
     public var nopreemptLocation: SourceLocation?
     public var preemptDelay: Duration = .zero
@@ -22,9 +28,13 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// vipkeeper extension: take over at once on hearing a lower priority from the Master.
     public var fastPreempt = false
     public var authentication = Authentication.none
-    public var multicastSourceAddress: IPv4Address?
-    public var unicastSourceAddress: IPv4Address?
-    public var unicastPeers: [IPv4Address] = []
+    public var authenticationLocation: SourceLocation?
+    public var multicastSourceAddress: IPAddress?
+    public var unicastSourceAddress: IPAddress?
+    public var unicastPeers: [IPAddress] = []
+    /// Where `mcast_src_ip`, `unicast_src_ip` and each `unicast_peer` were written.
+    public var sourceAddressLocation: SourceLocation?
+    public var unicastPeerLocations: [SourceLocation] = []
     public var virtualAddresses: [VirtualAddress] = []
     public var trackedInterfaces: [TrackedInterface] = []
     public var trackedChecks: [TrackedCheck] = []
@@ -40,20 +50,31 @@ public struct InstanceDefinition: Hashable, Sendable {
     }
 
     public var usesUnicast: Bool { !unicastPeers.isEmpty }
+
+    /// RFC 5798 §1: the family of the instance, that of its virtual addresses (validation
+    /// makes them one family).
+    public var family: AddressFamily { virtualAddresses.first?.address.family ?? .ipv4 }
+
+    /// The version the instance speaks (v2 until validation has resolved it).
+    public var resolvedVersion: VRRPVersion { version ?? .v2 }
 }
 
-/// One `virtual_ipaddress` entry: `IP[/PREFIX] [brd IP] [dev IF] [scope SCOPE] [label LABEL]`.
+/// One `virtual_ipaddress` entry: `IP[/PREFIX] [brd IP] [dev IF] [scope SCOPE] [label LABEL]`,
+/// IPv4 or IPv6.
 public struct VirtualAddress: Hashable, Sendable, CustomStringConvertible {
-    public var address: IPv4Address
-    public var prefixLength: Int = 32
+    public var address: IPAddress
+    /// Defaults to the whole address (/32 or /128), as in keepalived.
+    public var prefixLength: Int
+    /// IPv4 only.
     public var broadcast: IPv4Address?
     public var device: String?
     public var scope: String?
     public var label: String?
     public var location: SourceLocation
 
-    public init(address: IPv4Address, location: SourceLocation) {
+    public init(address: IPAddress, location: SourceLocation) {
         self.address = address
+        self.prefixLength = address.maximumPrefixLength
         self.location = location
     }
 

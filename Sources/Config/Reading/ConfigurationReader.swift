@@ -89,7 +89,8 @@ struct ConfigurationReader {
             globals.routerID = statement.single("a name", log: &log)?.text
         }
         table.statement("vrrp_mcast_group4") { globals, statement, log in
-            guard let group = statement.address(log: &log) else { return }
+            guard let token = statement.single("an IPv4 multicast address", log: &log),
+                  let group = Statement.ipv4Address(token, keyword: "vrrp_mcast_group4", log: &log) else { return }
             guard group.isMulticast else {
                 log.error(statement.arguments.first!.location, "`vrrp_mcast_group4` must be an IPv4 multicast address (224.0.0.0/4), got \(group)")
                 return
@@ -108,11 +109,17 @@ struct ConfigurationReader {
         table.statement("vrrp_garp_master_refresh_repeat") { globals, statement, log in
             if let value = statement.integer(in: 1...1_000, log: &log) { globals.gratuitousARP.refreshRepeatCount = value }
         }
-        table.statement("vrrp_version") { _, statement, log in
-            guard let value = statement.integer(in: 2...3, log: &log) else { return }
-            if value == 3 {
-                log.error(statement.arguments.first!.location, "`vrrp_version 3` is not supported: vipkeeper speaks VRRPv2 (RFC 3768)")
+        table.statement("vrrp_mcast_group6") { globals, statement, log in
+            guard let token = statement.single("an IPv6 multicast address", log: &log) else { return }
+            guard let group = IPv6Address(token.text), group.isMulticast else {
+                log.error(token.location, "`vrrp_mcast_group6` must be an IPv6 multicast address (ff00::/8), got `\(token.text)`")
+                return
             }
+            globals.multicastGroup6 = group
+        }
+        table.statement("vrrp_version") { globals, statement, log in
+            guard let value = statement.integer(in: 2...3, log: &log) else { return }
+            globals.version = VRRPVersion(rawValue: UInt8(value))
         }
         table.statement("enable_script_security") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.enableScriptSecurity = value }
@@ -266,15 +273,14 @@ struct ConfigurationReader {
             reading.definition.priorityLocation = statement.location
             if let value = statement.integer(in: 1...255, log: &log) { reading.definition.priority = UInt8(value) }
         }
+        table.statement("version") { reading, statement, log in
+            reading.definition.versionLocation = statement.arguments.first?.location ?? statement.location
+            guard let value = statement.integer(in: 2...3, log: &log) else { return }
+            reading.definition.version = VRRPVersion(rawValue: UInt8(value))
+        }
         table.statement("advert_int") { reading, statement, log in
-            guard let token = statement.single("whole seconds from 1 to 255", log: &log) else { return }
-            guard let value = Int(token.text), (1...255).contains(value) else {
-                let fractional = Double(token.text) != nil
-                log.error(token.location, "`advert_int` expects whole seconds from 1 to 255, got `\(token.text)`"
-                    + (fractional ? " (VRRPv2 advertises in whole seconds)" : ""))
-                return
-            }
-            reading.definition.advertisementInterval = UInt8(value)
+            reading.definition.advertisementIntervalLocation = statement.arguments.first?.location ?? statement.location
+            if let interval = statement.advertisementInterval(log: &log) { reading.definition.advertisementInterval = interval }
         }
         table.statement("nopreempt") { reading, statement, log in
             guard statement.expectArguments(0...0, "no argument", log: &log) else { return }
@@ -297,20 +303,24 @@ struct ConfigurationReader {
             var auth = AuthenticationReading(location: statement.location)
             authenticationTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &auth, log: &log)
             reading.definition.authentication = auth.resolve(log: &log)
+            reading.definition.authenticationLocation = statement.location
         }
         table.statement("mcast_src_ip") { reading, statement, log in
             reading.definition.multicastSourceAddress = statement.address(log: &log)
+            reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.statement("unicast_src_ip") { reading, statement, log in
             reading.definition.unicastSourceAddress = statement.address(log: &log)
+            reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.block("unicast_peer") { reading, statement, log in
             for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
-                    log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one IPv4 address per entry")
+                    log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one address per entry")
                 }
                 if let peer = Statement.address(entry[0], keyword: "unicast_peer", log: &log) {
                     reading.definition.unicastPeers.append(peer)
+                    reading.definition.unicastPeerLocations.append(entry[0].location)
                 }
             }
         }
@@ -369,15 +379,18 @@ struct ConfigurationReader {
     private static func virtualAddress(_ entry: [Token], log: inout DiagnosticLog) -> VirtualAddress? {
         let first = entry[0]
         let parts = first.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let ip = IPv4Address(parts[0]) else {
-            log.error(first.location, "`virtual_ipaddress` expects IPv4[/PREFIX], got `\(first.text)`"
-                + (first.text.contains(":") ? " (vipkeeper speaks VRRPv2, IPv4 only)" : ""))
+        guard let ip = IPAddress(parts[0]) else {
+            log.error(first.location, "`virtual_ipaddress` expects IPv4[/PREFIX] or IPv6[/PREFIX], got `\(first.text)`")
+            return nil
+        }
+        if case .v6(let v6) = ip, v6.isMulticast || v6.isLinkLocal {
+            log.error(first.location, "`virtual_ipaddress` \(v6) is a \(v6.isMulticast ? "multicast" : "link-local") address; a virtual IPv6 address must be global or unique-local")
             return nil
         }
         var address = VirtualAddress(address: ip, location: first.location)
         if parts.count == 2 {
-            guard let prefix = Int(parts[1]), (0...32).contains(prefix) else {
-                log.error(first.location, "prefix length must be 0 to 32, got `/\(parts[1])`")
+            guard let prefix = Int(parts[1]), (0...ip.maximumPrefixLength).contains(prefix) else {
+                log.error(first.location, "prefix length must be 0 to \(ip.maximumPrefixLength), got `/\(parts[1])`")
                 return nil
             }
             address.prefixLength = prefix
@@ -392,7 +405,11 @@ struct ConfigurationReader {
             let value = entry[index + 1]
             switch option.text {
             case "brd":
-                guard let broadcast = Statement.address(value, keyword: "brd", log: &log) else { return nil }
+                guard ip.family == .ipv4 else {
+                    log.error(option.location, "`brd` is for IPv4 addresses; IPv6 has no broadcast")
+                    return nil
+                }
+                guard let broadcast = Statement.ipv4Address(value, keyword: "brd", log: &log) else { return nil }
                 address.broadcast = broadcast
             case "dev": address.device = value.text
             case "scope":

@@ -64,9 +64,10 @@ struct ConfigurationValidator {
         if instance.virtualAddresses.isEmpty && instance.virtualAddressesLocation == nil {
             log.error(instance.location, "\(what) has no `virtual_ipaddress`")
         } else if instance.virtualAddresses.count > 255 {
-            log.error(instance.virtualAddresses[255].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses; a VRRPv2 advert carries at most 255")
+            log.error(instance.virtualAddresses[255].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses; an advert carries at most 255")
         }
-        var addresses: Set<IPv4Address> = []
+        resolveVersion(&instance, log: &log)
+        var addresses: Set<IPAddress> = []
         for address in instance.virtualAddresses {
             if !addresses.insert(address.address).inserted {
                 log.warning(address.location, "\(address.address) is listed twice in \(what)")
@@ -112,6 +113,50 @@ struct ConfigurationValidator {
         instance.gratuitousARP = garp
     }
 
+    /// The family and version rules of RFC 5798 as keepalived applies them: one family per
+    /// instance; IPv6 only in version 3 (keepalived switches an IPv6 instance to v3); a
+    /// fractional `advert_int` only in v3, at most 40.95 s; no authentication in v3; source
+    /// and peers of the instance's family, an IPv6 multicast source link-local (§5.1.2.1).
+    private func resolveVersion(_ instance: inout InstanceDefinition, log: inout DiagnosticLog) {
+        let what = "vrrp_instance `\(instance.name)`"
+        let family = instance.family
+        for address in instance.virtualAddresses where address.address.family != family {
+            log.error(address.location, "\(what) mixes \(family) and \(address.address.family) virtual addresses (\(address.address)); an instance is one address family, as in keepalived: put the \(address.address.family) addresses in an instance of their own")
+        }
+        let explicit = instance.version ?? configuration.globals.version
+        var version = explicit ?? (family == .ipv6 ? .v3 : .v2)
+        if family == .ipv6 && version == .v2 {
+            log.warning(instance.versionLocation ?? instance.location, "\(what) has IPv6 addresses: VRRPv2 is IPv4 only, so it speaks VRRPv3, as keepalived does; set `version 3` to say so")
+            version = .v3
+        }
+        instance.version = version
+        let interval = instance.advertisementInterval
+        let intervalPlace = instance.advertisementIntervalLocation ?? instance.location
+        switch version {
+        case .v2:
+            if interval.wholeSeconds == nil {
+                log.error(intervalPlace, "`advert_int \(interval.description.dropLast())` is not whole seconds: VRRPv2 advertises in whole seconds; for sub-second adverts set `vrrp_version 3` in global_defs (on every node of the virtual router at once) or `version 3` in this instance")
+            }
+        case .v3:
+            if interval > .maximumV3 {
+                log.error(intervalPlace, "`advert_int` is at most 40.95 s in VRRPv3 (a 12-bit count of centiseconds), got \(interval)")
+            }
+            if instance.authentication != .none {
+                log.error(instance.authenticationLocation ?? instance.location, "\(what) uses `authentication`, which VRRPv3 does not have (RFC 5798 removed it), as keepalived says; remove the block or use `version 2`")
+            }
+        }
+        let sources = [instance.multicastSourceAddress, instance.unicastSourceAddress].compactMap { $0 }
+        for source in sources where source.family != family {
+            log.error(instance.sourceAddressLocation ?? instance.location, "\(what): source address \(source) is \(source.family) but the virtual addresses are \(family)")
+        }
+        if case .v6(let source)? = instance.multicastSourceAddress, !source.isLinkLocal {
+            log.error(instance.sourceAddressLocation ?? instance.location, "\(what): `mcast_src_ip` \(source) must be an IPv6 link-local address (fe80::/10): RFC 5798 §5.1.2.1 makes adverts come from one")
+        }
+        for (peer, location) in zip(instance.unicastPeers, instance.unicastPeerLocations) where peer.family != family {
+            log.error(location, "\(what): `unicast_peer` \(peer) is \(peer.family) but the virtual addresses are \(family)")
+        }
+    }
+
     /// `nopreempt` with a negative-weight tracker: a failing Master only lowers its priority,
     /// and no Backup ever preempts it, so the VIP stays on the unhealthy node.
     private func warnAboutNopreemptTrap(_ instance: InstanceDefinition, log: inout DiagnosticLog) {
@@ -135,7 +180,8 @@ struct ConfigurationValidator {
         var used: [String: (name: String, location: SourceLocation)] = [:]
         for instance in configuration.instances {
             guard let vrid = instance.virtualRouterID, let interface = instance.interface else { continue }
-            let key = "\(interface)/\(vrid)"
+            // RFC 5798 §1: the IPv4 and IPv6 virtual routers of one VRID are independent.
+            let key = "\(interface)/\(instance.family)/\(vrid)"
             if let first = used[key] {
                 log.error(instance.virtualRouterIDLocation ?? instance.location, "virtual_router_id \(vrid) is already used on \(interface) by vrrp_instance `\(first.name)` (\(first.location))")
             } else {

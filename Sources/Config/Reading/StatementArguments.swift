@@ -44,18 +44,46 @@ extension Statement {
         return .milliseconds(Int64((value * 1000).rounded()))
     }
 
-    func address(log: inout DiagnosticLog) -> IPv4Address? {
-        guard let token = single("an IPv4 address", log: &log) else { return nil }
+    /// The single argument as an IPv4 or IPv6 address.
+    func address(log: inout DiagnosticLog) -> IPAddress? {
+        guard let token = single("an IPv4 or IPv6 address", log: &log) else { return nil }
         return Self.address(token, keyword: name, log: &log)
     }
 
-    static func address(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPv4Address? {
-        guard let address = IPv4Address(token.text) else {
-            let hint = token.text.contains(":") ? " (vipkeeper speaks VRRPv2, IPv4 only)" : ""
-            log.error(token.location, "`\(keyword)` expects an IPv4 address, got `\(token.text)`\(hint)")
+    static func address(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPAddress? {
+        guard let address = IPAddress(token.text) else {
+            log.error(token.location, "`\(keyword)` expects an IPv4 or IPv6 address, got `\(token.text)`")
             return nil
         }
         return address
+    }
+
+    /// An IPv4 address only (`brd`, `vrrp_mcast_group4`).
+    static func ipv4Address(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPv4Address? {
+        guard let address = IPv4Address(token.text) else {
+            log.error(token.location, "`\(keyword)` expects an IPv4 address, got `\(token.text)`")
+            return nil
+        }
+        return address
+    }
+
+    /// `advert_int`: seconds with at most two decimals, 0.01 to 255 (which of them a
+    /// version accepts is checked once the version is known). Nil with an error otherwise.
+    func advertisementInterval(log: inout DiagnosticLog) -> AdvertisementInterval? {
+        guard let token = single("seconds: whole (VRRPv2) or 0.01 to 40.95 in steps of 0.01 (VRRPv3)", log: &log) else { return nil }
+        let parts = token.text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard digits, parts[0].count <= 3, let whole = Int(parts[0]), parts.count == 1 || parts[1].count <= 2 else {
+            log.error(token.location, "`advert_int` expects seconds such as 1 or 0.1 (at most two decimals: VRRPv3 counts centiseconds), got `\(token.text)`")
+            return nil
+        }
+        let fraction = parts.count == 2 ? (Int(parts[1]) ?? 0) * (parts[1].count == 1 ? 10 : 1) : 0
+        let centiseconds = whole * 100 + fraction
+        guard (1...25_500).contains(centiseconds) else {
+            log.error(token.location, "`advert_int` must be from 0.01 to 40.95 s (VRRPv3) or 1 to 255 s (VRRPv2), got `\(token.text)`")
+            return nil
+        }
+        return AdvertisementInterval(centiseconds: UInt16(centiseconds))
     }
 
     /// A flag keyword: no argument means on; otherwise on|off|true|false|yes|no.

@@ -37,21 +37,39 @@ public struct BoundConfiguration: Hashable, Sendable {
         syncGroups.first { $0.members.contains(instance) }
     }
 
-    /// One receive socket per interface with instances, and the multicast group it joins
-    /// (nil when every instance on it is unicast).
+    /// One receive socket per interface and family with instances, and the multicast group
+    /// it joins (nil when every instance on it is unicast).
     public var transports: [Transport] {
-        var byIndex: [Int32: Transport] = [:]
+        var byKey: [TransportKey: Transport] = [:]
         for instance in instances {
-            var transport = byIndex[instance.interface.index] ?? Transport(interface: instance.interface, multicastGroup: nil)
+            let key = instance.transportKey
+            var transport = byKey[key] ?? Transport(interface: instance.interface, family: key.family, multicastGroup: nil)
             if let group = instance.multicastGroup { transport.multicastGroup = group }
-            byIndex[instance.interface.index] = transport
+            byKey[key] = transport
         }
-        return byIndex.values.sorted { $0.interface.index < $1.interface.index }
+        return byKey.values.sorted { ($0.interface.index, $0.family == .ipv6 ? 1 : 0) < ($1.interface.index, $1.family == .ipv6 ? 1 : 0) }
     }
 }
 
-/// The raw VRRP socket an interface needs.
+/// The raw VRRP socket an interface needs for one family.
 public struct Transport: Hashable, Sendable {
     public var interface: Device
-    public var multicastGroup: IPv4Address?
+    public var family: AddressFamily
+    public var multicastGroup: IPAddress?
+
+    public var key: TransportKey { TransportKey(interfaceIndex: interface.index, family: family) }
+}
+
+/// A raw VRRP socket: one per interface and address family (RFC 5798 §1: the IPv4 and IPv6
+/// virtual routers of a VRID are independent).
+public struct TransportKey: Hashable, Sendable, CustomStringConvertible {
+    public var interfaceIndex: Int32
+    public var family: AddressFamily
+
+    public init(interfaceIndex: Int32, family: AddressFamily) {
+        self.interfaceIndex = interfaceIndex
+        self.family = family
+    }
+
+    public var description: String { "ifindex \(interfaceIndex) \(family)" }
 }

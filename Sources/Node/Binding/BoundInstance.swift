@@ -9,19 +9,19 @@ public struct BoundInstance: Hashable, Sendable {
     public var router: RouterConfiguration
     public var interface: Device
     /// Where adverts go: the multicast group, or each unicast peer.
-    public var destinations: [IPv4Address]
+    public var destinations: [IPAddress]
     /// The source address of adverts (§5.2.1, or `mcast_src_ip` / `unicast_src_ip`).
-    public var source: IPv4Address
+    public var source: IPAddress
     public var virtualAddresses: [VirtualAddressBinding]
     /// The trackers as they start: checks, the own interface, `track_interface`.
     public var trackers: TrackerSet
     public var notify: NotifyCommands
     /// The multicast group the interface's socket joins; nil for unicast.
-    public var multicastGroup: IPv4Address?
+    public var multicastGroup: IPAddress?
 
-    public init(definition: InstanceDefinition, router: RouterConfiguration, interface: Device, destinations: [IPv4Address],
-                source: IPv4Address, virtualAddresses: [VirtualAddressBinding], trackers: TrackerSet,
-                multicastGroup: IPv4Address?) {
+    public init(definition: InstanceDefinition, router: RouterConfiguration, interface: Device, destinations: [IPAddress],
+                source: IPAddress, virtualAddresses: [VirtualAddressBinding], trackers: TrackerSet,
+                multicastGroup: IPAddress?) {
         self.definition = definition.settings
         self.router = router
         self.interface = interface
@@ -34,6 +34,12 @@ public struct BoundInstance: Hashable, Sendable {
     }
 
     public var name: String { definition.name }
+
+    /// RFC 5798 §1: the instance's family (that of its router).
+    public var family: AddressFamily { router.family }
+
+    /// The socket the instance speaks on: its interface and family.
+    public var transportKey: TransportKey { TransportKey(interfaceIndex: interface.index, family: family) }
 
     /// The one definition of "this instance runs the same" (a SIGHUP keeps such an instance
     /// untouched: state, timers, counters, no advert out of turn): its settings, its router's

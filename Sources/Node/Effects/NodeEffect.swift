@@ -41,12 +41,12 @@ public enum NodeEffect: Equatable, Sendable {
 public struct Outbound: Hashable, Sendable {
     public var instance: InstanceID
     public var interface: Device
-    public var source: IPv4Address
-    public var destinations: [IPv4Address]
+    public var source: IPAddress
+    public var destinations: [IPAddress]
     /// The VRRP message, checksum filled in.
     public var payload: [UInt8]
 
-    public init(instance: InstanceID, interface: Device, source: IPv4Address, destinations: [IPv4Address], payload: [UInt8]) {
+    public init(instance: InstanceID, interface: Device, source: IPAddress, destinations: [IPAddress], payload: [UInt8]) {
         self.instance = instance
         self.interface = interface
         self.source = source

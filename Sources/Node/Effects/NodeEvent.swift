@@ -6,14 +6,17 @@ public enum NodeEvent: Equatable, Sendable {
     case start
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
     case stop
-    /// One packet from the raw VRRP socket of an interface, IPv4 header included.
+    /// One packet from the raw IPv4 VRRP socket of an interface, IPv4 header included.
     case packet([UInt8], interfaceIndex: Int32)
+    /// One packet from the raw IPv6 VRRP socket of an interface: an IPv6 raw socket never
+    /// shows the header, so the runtime reports source, destination and hop limit.
+    case datagram(VRRPDatagram, interfaceIndex: Int32)
     case timerFired(NodeTimer)
     case checkCompleted(CheckRunID, CheckOutcome, duration: Duration)
     /// An interface's link state (administratively up with carrier) as read now.
     case link(String, up: Bool)
-    /// The IPv4 addresses on a device as read now (after a netlink address event).
-    case addresses(interfaceIndex: Int32, present: Set<IPv4Address>)
+    /// The IPv4 and IPv6 addresses on a device as read now (after a netlink address event).
+    case addresses(interfaceIndex: Int32, present: Set<IPAddress>)
     /// An effect that the kernel refused.
     case effectFailed(NodeEffect, EffectError)
     /// SIGHUP with a file that loaded and bound: apply it.
@@ -22,8 +25,9 @@ public enum NodeEvent: Equatable, Sendable {
     case reloadRefused(String)
     /// A control request from a local client.
     case command(NodeCommand, from: Peer, reply: ReplyID)
-    /// A gratuitous ARP heard on an interface (while a drill watches for one).
-    case gratuitousARPSeen(interfaceIndex: Int32, address: IPv4Address, hardwareAddress: [UInt8])
+    /// A gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) heard on an
+    /// interface (while a drill watches for one).
+    case gratuitousARPSeen(interfaceIndex: Int32, address: IPAddress, hardwareAddress: [UInt8])
     /// Maintenance persisted by an earlier run, read back before `start`.
     case restoreMaintenance([MaintenanceRecord], wallClock: Double)
 }

@@ -8,7 +8,7 @@ extension Node {
     /// whose address was deleted by someone else puts it back at once, with gratuitous ARP —
     /// keepalived keeps advertising without it, so no peer steps in and clients lose the VIP;
     /// an address that shows up where this node does not hold it is reported once.
-    mutating func addressesObserved(on interfaceIndex: Int32, present: Set<IPv4Address>, now: Instant) -> [NodeEffect] {
+    mutating func addressesObserved(on interfaceIndex: Int32, present: Set<IPAddress>, now: Instant) -> [NodeEffect] {
         guard isRunning else { return [] }
         var effects: [NodeEffect] = []
         for index in instances.indices {

@@ -1,24 +1,37 @@
 import VRRP
 
 extension Node {
-    /// RFC 3768 §7.1 for one packet from an interface's raw socket: parse, validate against
-    /// the routers configured on that interface, hand it to the instance with its VRID. A
+    /// §7.1 for one packet from an interface's raw IPv4 socket (header included): parse the
+    /// header, then as any datagram. A header that does not parse is a counted drop.
+    mutating func receive(_ bytes: [UInt8], interfaceIndex: Int32, now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        let packet: IPv4Packet
+        do {
+            packet = try IPv4Packet.parse(bytes)
+        } catch {
+            return countDrop(error, source: nil, vrid: nil, key: TransportKey(interfaceIndex: interfaceIndex, family: .ipv4), now: now)
+        }
+        guard packet.protocolNumber == IPv4Packet.vrrpProtocol else { return [] }
+        return receive(packet.datagram, interfaceIndex: interfaceIndex, now: now)
+    }
+
+    /// RFC 3768 §7.1 / RFC 5798 §7.1 for one packet: validate against the routers of its
+    /// family configured on that interface, hand it to the instance with its VRID. A
     /// dropped packet is counted (under keepalived's counter names) against the instance it
     /// names, or the interface when it names none, and logged at a limited rate; it changes
     /// nothing else (in particular it never restarts a Master's advert timer).
-    mutating func receive(_ bytes: [UInt8], interfaceIndex: Int32, now: Instant) -> [NodeEffect] {
-        guard isRunning, let validator = validators[interfaceIndex] else { return [] }
-        let packet: IPv4Packet
+    mutating func receive(_ datagram: VRRPDatagram, interfaceIndex: Int32, now: Instant) -> [NodeEffect] {
+        let key = TransportKey(interfaceIndex: interfaceIndex, family: datagram.family)
+        guard isRunning, let validator = validators[key] else { return [] }
         let received: ReceivedAdvertisement
         do {
-            packet = try IPv4Packet.parse(bytes)
-            guard packet.protocolNumber == IPv4Packet.vrrpProtocol else { return [] }
-            received = try validator.validate(payload: packet.payload, ttl: packet.ttl, source: packet.source)
+            received = try validator.validate(datagram)
         } catch {
-            return countDrop(error, bytes: bytes, interfaceIndex: interfaceIndex, now: now)
+            return countDrop(error, source: datagram.source, vrid: datagram.payload.count > 1 ? datagram.payload[1] : nil, key: key, now: now)
         }
+        let packet = datagram
         guard let index = instances.firstIndex(where: {
-            $0.bound.interface.index == interfaceIndex && $0.virtualRouterID == received.advertisement.virtualRouterID
+            $0.bound.transportKey == key && $0.virtualRouterID == received.advertisement.virtualRouterID
         }) else { return [] }
         // Our own adverts looped back (unicast to self, a misconfigured loop) are not a peer.
         if instances[index].bound.source == packet.source { return [] }
@@ -31,7 +44,7 @@ extension Node {
         let name = instances[index].name
         if received.addressListMismatch,
            let line = rateLimited.record(key: "\(name)/addr_list_owner",
-                                         message: "[\(name)] address owner \(packet.source) advertises a different address list; accepted (RFC 3768 §7.1)",
+                                         message: "[\(name)] address owner \(packet.source) advertises a different address list; accepted (§7.1)",
                                          now: now) {
             effects.append(.log(LogLine(.warning, line)))
         }
@@ -40,14 +53,13 @@ extension Node {
         return effects + noteAdvert(for: index, from: packet.source, priority: received.advertisement.priority, now: now)
     }
 
-    private mutating func countDrop(_ reason: DropReason, bytes: [UInt8], interfaceIndex: Int32, now: Instant) -> [NodeEffect] {
-        let packet = try? IPv4Packet.parse(bytes)
-        let source = packet.map { " from \($0.source)" } ?? ""
-        let vrid = packet.flatMap { $0.payload.count > 1 ? $0.payload[1] : nil }
+    private mutating func countDrop(_ reason: DropReason, source address: IPAddress?, vrid: UInt8?, key: TransportKey,
+                                    now: Instant) -> [NodeEffect] {
+        let source = address.map { " from \($0)" } ?? ""
         let owner = vrid.flatMap { vrid in
-            instances.firstIndex { $0.bound.interface.index == interfaceIndex && $0.virtualRouterID == vrid }
+            instances.firstIndex { $0.bound.transportKey == key && $0.virtualRouterID == vrid }
         }
-        let interfaceName = instances.first { $0.bound.interface.index == interfaceIndex }?.bound.interface.name ?? "ifindex \(interfaceIndex)"
+        let interfaceName = instances.first { $0.bound.interface.index == key.interfaceIndex }?.bound.interface.name ?? "ifindex \(key.interfaceIndex)"
         if let owner, reason != .unknownVirtualRouter(instances[owner].virtualRouterID) {
             instances[owner].counters.drops[reason.counterName, default: 0] += 1
         } else {

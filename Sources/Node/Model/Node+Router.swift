@@ -16,12 +16,13 @@ extension Node {
         let instance = instances[index]
         switch action {
         case .sendAdvertisement(let advert):
-            let payload = advert.encoded()
             instances[index].counters.advertisementsSent += instance.bound.destinations.count
             if advert.priority == 0 { instances[index].counters.priorityZeroSent += 1 }
+            // One message per destination: the v3 checksum covers the destination (§5.2.8).
+            let source = instance.bound.source
             return instance.bound.destinations.map {
-                .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: instance.bound.source,
-                               destinations: [$0], payload: payload))
+                .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: source,
+                               destinations: [$0], payload: advert.encoded(from: source, to: $0)))
             }
         case .addVirtualAddresses:
             for address in instances[index].addresses.indices {

@@ -30,7 +30,7 @@ public struct InstanceView: Hashable, Sendable {
     public var holdsAnyAddress: Bool
     public var armedTimers: [TimerKind: TimerToken]
     /// The addresses the node says are on their devices.
-    public var heldAddresses: [IPv4Address]
+    public var heldAddresses: [IPAddress]
     /// Addresses whose last netlink change failed (a retry is pending).
     public var failingAddresses: Int
     public var addressesRestored: Int

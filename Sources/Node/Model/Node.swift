@@ -22,7 +22,7 @@ public struct Node: Sendable {
     var groupStates: [String: RouterState] = [:]
     var rateLimited = RateLimitedLog()
     var interfaceDrops: [String: [String: Int]] = [:]
-    var validators: [Int32: AdvertisementValidator] = [:]
+    var validators: [TransportKey: AdvertisementValidator] = [:]
     /// The last reported state of each interface, by name; unknown counts as up.
     var links: [String: Bool] = [:]
     public internal(set) var lastReload: ReloadOutcome?
@@ -47,6 +47,7 @@ public struct Node: Sendable {
         case .start: return start(now: now)
         case .stop: return stop(now: now)
         case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
+        case .datagram(let datagram, let interfaceIndex): return receive(datagram, interfaceIndex: interfaceIndex, now: now)
         case .timerFired(let timer): return timerFired(timer, now: now)
         case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
         case .link(let name, let up): return linkChanged(name, up: up, now: now)
@@ -160,13 +161,13 @@ public struct Node: Sendable {
         AddressChange(instance: instance.id, instanceName: instance.name, binding: binding)
     }
 
-    /// The receive validator of each interface's routers (§7.1).
+    /// The receive validator of each interface's routers of each family (§7.1).
     mutating func rebuildValidators() {
-        var byInterface: [Int32: [RouterConfiguration]] = [:]
+        var byTransport: [TransportKey: [RouterConfiguration]] = [:]
         for instance in instances {
-            byInterface[instance.bound.interface.index, default: []].append(instance.bound.router)
+            byTransport[instance.bound.transportKey, default: []].append(instance.bound.router)
         }
-        validators = byInterface.mapValues(AdvertisementValidator.init)
+        validators = byTransport.mapValues(AdvertisementValidator.init)
     }
 
     /// Brings an instance's trackers to the current check verdicts and link states.

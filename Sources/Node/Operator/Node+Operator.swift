@@ -106,8 +106,7 @@ extension Node {
         }
         let indices = members.compactMap { name in instances.firstIndex { $0.name == name } }
         let preempt = indices.allSatisfy { instances[$0].bound.router.preempt }
-        let window = indices.map { Operation.abortWindow(priority: instances[$0].bound.router.basePriority,
-                                                        advertisementInterval: instances[$0].bound.router.advertisementInterval) }.max() ?? .seconds(2)
+        let window = indices.map { Operation.abortWindow(for: instances[$0].bound.router) }.max() ?? .seconds(2)
         let plan = "hand \(members.joined(separator: ", ")) over (priority-0 advert, VIPs released), wait up to \(window.formattedSeconds) s for another Master, "
             + "let it hold the VIP \(hold.formattedSeconds) s, then " + (preempt ? "take it back (preempt)" : "stay BACKUP (nopreempt)")
         if dryRun {
@@ -174,7 +173,7 @@ extension Node {
     // MARK: - Progress
 
     /// An advert another Master sent for a member (called for every accepted advert).
-    mutating func noteAdvert(for index: Int, from source: IPv4Address, priority: UInt8, now: Instant) -> [NodeEffect] {
+    mutating func noteAdvert(for index: Int, from source: IPAddress, priority: UInt8, now: Instant) -> [NodeEffect] {
         guard priority > 0, var current = operation, !current.isFinished, current.phase == .handover,
               current.members.contains(instances[index].name) else { return [] }
         current.newMaster = source
@@ -205,7 +204,7 @@ extension Node {
     }
 
     /// A gratuitous ARP heard on the wire.
-    mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPv4Address, from hardwareAddress: [UInt8]) -> [NodeEffect] {
+    mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPAddress, from hardwareAddress: [UInt8]) -> [NodeEffect] {
         guard watchesGratuitousARP, var current = operation else { return [] }
         let ours = instances.filter { current.members.contains($0.name) }.flatMap(\.addresses).map(\.binding)
         guard ours.contains(where: { $0.address.address == address && $0.device.index == interfaceIndex && $0.device.hardwareAddress != hardwareAddress })
@@ -342,8 +341,7 @@ extension Node {
         operation = Operation(id: nextOperationID, target: target, members: members,
                               purpose: .maintenance(reason: reason, strict: strict, requestedAt: requestedAt, reply: reply),
                               startedAt: now, returnsByPreempt: false)
-        let window = masters.map { Operation.abortWindow(priority: instances[$0].bound.router.basePriority,
-                                                        advertisementInterval: instances[$0].bound.router.advertisementInterval) }.max() ?? .seconds(2)
+        let window = masters.map { Operation.abortWindow(for: instances[$0].bound.router) }.max() ?? .seconds(2)
         return [.log(LogLine(.notice, "maintenance of \(target): handing over"))]
             + startHandover(members.compactMap { name in instances.firstIndex { $0.name == name } }, reason: "maintenance: \(reason)",
                             window: window, now: now)

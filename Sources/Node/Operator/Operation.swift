@@ -25,7 +25,7 @@ struct Operation: Hashable, Sendable {
     let purpose: Purpose
     let startedAt: Instant
     var phase: Phase = .handover
-    var newMaster: IPv4Address?
+    var newMaster: IPAddress?
     var firstAdvertAt: Instant?
     var addressesGoneAt: Instant?
     var gratuitousARPSeen = false
@@ -49,7 +49,12 @@ struct Operation: Hashable, Sendable {
     /// No other Master within Skew_Time plus one advert interval: nobody took over. A backup
     /// takes over after its own Skew_Time, which is under a second whatever its priority
     /// (RFC 3768 §6.1), so one interval always covers it; this node's Skew_Time is the margin.
-    static func abortWindow(priority: UInt8, advertisementInterval: Duration) -> Duration {
-        Timing.skewTime(priority: priority) + advertisementInterval
+    static func abortWindow(for router: RouterConfiguration) -> Duration {
+        let interval = router.advertisementInterval
+        let window = Timing.skewTime(priority: router.basePriority, version: router.version, masterAdvertisementInterval: interval)
+            + interval.duration
+        // Sub-second v3 intervals make the protocol's window shorter than a busy machine's
+        // scheduling noise; half a second is still far below any v2 window.
+        return max(window, .milliseconds(500))
     }
 }
