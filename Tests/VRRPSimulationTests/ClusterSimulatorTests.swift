@@ -76,6 +76,33 @@ struct ClusterSimulatorTests {
         #expect(report.trace.contains { $0.contains("n0 [VI_1] BACKUP -> MASTER") && $0.hasPrefix("[23.") })
     }
 
+    @Test("VRRPv3 at 10 ms: a crashed Master is replaced within Master_Down_Interval (30 ms + skew); it comes back and preempts")
+    func crashAtTenMilliseconds() throws {
+        var high = node(priority: 200)
+        var low = node(priority: 100)
+        high.authentication = .none
+        low.authentication = .none
+        let scenario = ClusterScenario(
+            seed: 1, nodes: [high, low], version: .v3, advertisementInterval: AdvertisementInterval(centiseconds: 1),
+            events: [(.seconds(10), .crash(0)), (.seconds(20), .restart(0))],
+            healAt: .seconds(30), maxDelay: .microseconds(500))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        func time(of text: String, after start: Double) -> Double? {
+            report.trace.lazy.compactMap { line -> Double? in
+                guard line.contains(text), let close = line.firstIndex(of: "s") else { return nil }
+                return Double(line.dropFirst().prefix(upTo: close)).flatMap { $0 > start ? $0 : nil }
+            }.first
+        }
+        // The last advert left at most 10 ms before the crash; MDI(100) at 10 ms is 36.09 ms.
+        let takeover = try #require(time(of: "n1 [VI_1] BACKUP -> MASTER", after: 10))
+        #expect(takeover >= 10.026 && takeover <= 10.037, "took over at \(takeover)")
+        // The restarted Master (priority 200) hears n1 within 10 ms and preempts after its own
+        // down timer (30 ms + 0.0022 s skew); far under a second.
+        let back = try #require(time(of: "n0 [VI_1] BACKUP -> MASTER", after: 20))
+        #expect(back < 20.1, "took back at \(back)")
+    }
+
     @Test("nopreempt: the incumbent keeps the VIP when a higher priority returns")
     func nopreemptIncumbent() {
         let scenario = ClusterScenario(
