@@ -2,8 +2,10 @@ import Foundation
 import Testing
 
 /// A segment of throwaway network namespaces: a switch namespace with a bridge, node
-/// namespaces (each with `eth0` on the bridge at 10.250.SUBNET.(10+i)/24) and a client
-/// namespace (10.250.SUBNET.200). Everything it starts is killed by pid and every namespace
+/// namespaces (each with `eth0` on the bridge at 10.250.SUBNET.(10+i)/24 and
+/// fd00:250:SUBNET::(10+i)/64, plus its link-local address) and a client namespace (.200).
+/// Duplicate address detection is off in the namespaces, so link-local sources are usable
+/// the moment a link is up. Everything it starts is killed by pid and every namespace
 /// deleted in `tearDown()`.
 final class NetworkLab {
     let prefix: String
@@ -35,9 +37,11 @@ final class NetworkLab {
             let address = namespace == client ? 200 : 10 + index
             _ = Shell.must("""
             ip netns add \(namespace) && \
+            ip netns exec \(namespace) sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 && \
             ip link add eth0 netns \(namespace) type veth peer name p\(index) netns \(prefix)sw && \
             ip -n \(prefix)sw link set p\(index) master br0 && ip -n \(prefix)sw link set p\(index) up && \
             ip -n \(namespace) addr add 10.250.\(subnet).\(address)/24 dev eth0 && \
+            ip -n \(namespace) addr add fd00:250:\(subnet)::\(address)/64 dev eth0 nodad && \
             ip -n \(namespace) link set eth0 up && ip -n \(namespace) link set lo up
             """)
         }
@@ -45,6 +49,34 @@ final class NetworkLab {
 
     func address(of node: Int) -> String { "10.250.\(subnet).\(10 + node)" }
     var virtualAddress: String { "10.250.\(subnet).100" }
+    var virtualAddress6: String { "fd00:250:\(subnet)::100" }
+
+    /// The IPv6 link-local address of a node's eth0: the source of its VRRPv3 IPv6 adverts.
+    func linkLocal(of node: Int) -> String {
+        let line = Shell.run("ip -n \(nodes[node]) -6 -o addr show dev eth0 scope link").output
+        return line.components(separatedBy: "inet6 ").dropFirst().first?.components(separatedBy: "/").first ?? ""
+    }
+
+    /// A VRRPv3 keepalived.conf both daemons read: one instance of `family` at `interval`
+    /// seconds (`0.1`), no authentication (v3 has none).
+    func config3(priority: Int, family: String, interval: String, extra: String = "", vrid: Int = 51) -> String {
+        """
+        global_defs {
+            vrrp_version 3
+        }
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface eth0
+            virtual_router_id \(vrid)
+            priority \(priority)
+            advert_int \(interval)
+            virtual_ipaddress {
+                \(family == "ipv6" ? virtualAddress6 + "/64" : virtualAddress + "/24")
+            }
+        \(extra)}
+
+        """
+    }
 
     /// A keepalived.conf both vipkeeper and keepalived read; `checks` goes before the instance.
     func config(priority: Int, extra: String = "", unicastPeers: [Int]? = nil, node: Int = 0, vrid: Int = 51, checks: String = "") -> String {
@@ -94,6 +126,10 @@ final class NetworkLab {
     @discardableResult
     func startKeepalived(node: Int, config: String) -> Int32 {
         let path = write("keepalived\(node).conf", config)
+        // After a crash (`crash`) the pid files are left, and the VRRP child may linger as an
+        // unreaped zombie, which keepalived takes for a running daemon. A rebooted machine
+        // has no such files.
+        for file in ["keepalived\(node).pid", "vrrp\(node).pid"] { try? FileManager.default.removeItem(atPath: directory + "/" + file) }
         return spawn(["ip", "netns", "exec", nodes[node], "/usr/sbin/keepalived", "-P", "-n", "-l", "-D", "-f", path,
                       "-p", directory + "/keepalived\(node).pid", "-r", directory + "/vrrp\(node).pid"],
                      log: directory + "/keepalived\(node).log")
@@ -107,6 +143,13 @@ final class NetworkLab {
         }
         processes.append(pid)
         return pid
+    }
+
+    /// A machine failure: SIGKILL to the process's whole group at once (keepalived and its VRRP
+    /// child), so nothing gets to resign; waits (bounded) for the exit.
+    func crash(_ pid: Int32) {
+        kill(-pid, SIGKILL)
+        stop(pid, signal: SIGKILL)
     }
 
     /// Sends a signal and waits (bounded) for the process to exit.
@@ -189,6 +232,26 @@ final class NetworkLab {
 
     func holders() -> [Int] {
         nodes.indices.filter(holdsVirtualAddress)
+    }
+
+    /// Which nodes have the IPv6 virtual address on eth0 (kernel state).
+    func holders6() -> [Int] {
+        nodes.indices.filter { Shell.run("ip -n \(nodes[$0]) -6 -o addr show dev eth0").output.contains(" \(virtualAddress6)/") }
+    }
+
+    /// The holders of the family's virtual address.
+    func holders(_ family: String) -> [Int] { family == "ipv6" ? holders6() : holders() }
+
+    /// The client reaches the family's virtual address (ARP or neighbour discovery resolved
+    /// it to the holder).
+    func clientReaches(_ family: String) -> Bool {
+        Shell.run("ip netns exec \(client) ping -\(family == "ipv6" ? "6" : "4") -c 1 -W 1 \(family == "ipv6" ? virtualAddress6 : virtualAddress)").status == 0
+    }
+
+    /// The MAC the client's neighbour table has for the family's virtual address.
+    func clientNeighbourMAC(_ family: String) -> String? {
+        let line = Shell.run("ip -n \(client) neigh show \(family == "ipv6" ? virtualAddress6 : virtualAddress)").output
+        return line.components(separatedBy: "lladdr ").dropFirst().first.map { String($0.prefix(17)) }
     }
 
     func mac(of node: Int) -> String {
