@@ -1,7 +1,7 @@
 """A lab in network namespaces for measuring keepalived and vipkeeper side by side.
 
 Python standard library only. Every namespace is named vkb<pid>-<role>, every address is in
-10.250.30.0/24 (10.250.31.0/24 for extra VIPs), and everything made is removed on exit,
+10.250.30.0/24 (10.250.31.0/24 for extra VIPs) or fd00:250:30::/64, and everything made is removed on exit,
 processes killed by pid. Times are CLOCK_MONOTONIC; VIP appearances and disappearances are
 read from rtnetlink in each node's namespace (no polling), adverts from an AF_PACKET socket
 with kernel timestamps, and the client's view from an HTTP probe inside the client namespace.
@@ -25,8 +25,14 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEEPALIVED = "/usr/sbin/keepalived"
 SUBNET = "10.250.30"
+SUBNET6 = "fd00:250:30:"
 VIP = SUBNET + ".100"
 CLIENT = SUBNET + ".200"
+# The protocol the generated keepalived.conf speaks (`configure`): VRRPv2 over IPv4 at 1 s by
+# default; VRRPv3 over IPv4 or IPv6 at a fractional interval for the v3 runs.
+VERSION = 2
+ADVERT_INT = 1.0
+FAMILY = "ipv4"
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
@@ -70,19 +76,41 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, int(round(fraction * (len(values) - 1))))]
 
 
-def skew_time(priority, interval=1.0):
-    """RFC 3768 §6.1 / RFC 5798 §6.1."""
-    return (256 - priority) / 256 * interval
+def configure(version=2, interval=1.0, family="ipv4"):
+    """Sets the protocol of every generated configuration and the VIP the lab watches:
+    VRRPv3 (RFC 5798) for a fractional interval or IPv6."""
+    global VERSION, ADVERT_INT, FAMILY, VIP
+    if (interval != int(interval) or family == "ipv6") and version != 3:
+        sys.exit("a fractional advert_int or IPv6 needs --version 3")
+    VERSION, ADVERT_INT, FAMILY = version, float(interval), family
+    VIP = SUBNET6 + ":100" if family == "ipv6" else SUBNET + ".100"
 
 
-def master_down_interval(priority, interval=1.0):
+def protocol_line():
+    return f"VRRPv{VERSION} over {'IPv6' if FAMILY == 'ipv6' else 'IPv4'}, advert_int {interval_text(ADVERT_INT)} s"
+
+
+def interval_text(interval):
+    return str(int(interval)) if interval == int(interval) else f"{interval:g}"
+
+
+def skew_time(priority, interval=None):
+    """RFC 3768 §6.1: (256 − Priority) / 256 s; RFC 5798 §6.1: the same times
+    Master_Adver_Interval."""
+    interval = ADVERT_INT if interval is None else interval
+    return (256 - priority) / 256 * (interval if VERSION == 3 else 1.0)
+
+
+def master_down_interval(priority, interval=None):
+    interval = ADVERT_INT if interval is None else interval
     return 3 * interval + skew_time(priority, interval)
 
 
 class AddressWatch(threading.Thread):
-    """Records every RTM_NEWADDR/RTM_DELADDR of IPv4 addresses in one namespace."""
+    """Records every RTM_NEWADDR/RTM_DELADDR of IPv4 and IPv6 addresses in one namespace."""
 
     RTMGRP_IPV4_IFADDR = 0x10
+    RTMGRP_IPV6_IFADDR = 0x100
 
     def __init__(self, namespace):
         super().__init__(daemon=True)
@@ -95,7 +123,7 @@ class AddressWatch(threading.Thread):
     def run(self):
         enter_namespace(self.namespace)
         sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-        sock.bind((0, self.RTMGRP_IPV4_IFADDR))
+        sock.bind((0, self.RTMGRP_IPV4_IFADDR | self.RTMGRP_IPV6_IFADDR))
         sock.settimeout(0.2)
         self.ready.set()
         while not self.stopping:
@@ -110,13 +138,18 @@ class AddressWatch(threading.Thread):
                 if length < 16:
                     break
                 if kind in (20, 21):  # RTM_NEWADDR, RTM_DELADDR
+                    family = data[offset + 16]
                     attributes = offset + 16 + 8
                     while attributes + 4 <= offset + length:
                         alen, atype = struct.unpack_from("=HH", data, attributes)
                         if alen < 4:
                             break
-                        if atype == 2 and alen == 8:  # IFA_LOCAL
+                        address = None
+                        if family == socket.AF_INET and atype == 2 and alen == 8:  # IFA_LOCAL
                             address = socket.inet_ntoa(data[attributes + 4:attributes + 8])
+                        elif family == socket.AF_INET6 and atype == 1 and alen == 20:  # IFA_ADDRESS
+                            address = socket.inet_ntop(socket.AF_INET6, data[attributes + 4:attributes + 20])
+                        if address:
                             with self.lock:
                                 self.events.append((stamp, "add" if kind == 20 else "del", address))
                         attributes += (alen + 3) & ~3
@@ -142,11 +175,13 @@ class AdvertCapture(threading.Thread):
 
     def run(self):
         enter_namespace(self.namespace)
-        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
-        # Classic BPF: keep IPv4 protocol 112 only, so a flood of other traffic is filtered in the kernel.
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))  # ETH_P_ALL
+        # Classic BPF: keep IPv4 protocol 112 and IPv6 next header 112 only, so a flood of other
+        # traffic is filtered in the kernel (and an excluded IPv4 source with it).
         excluded = struct.unpack("!I", socket.inet_aton(self.exclude or "0.0.0.0"))[0]
-        program = [(0x28, 0, 0, 12), (0x15, 0, 5, 0x0800), (0x20, 0, 0, 26), (0x15, 3, 0, excluded),
-                   (0x30, 0, 0, 23), (0x15, 0, 1, 112), (0x06, 0, 0, 0xFFFF), (0x06, 0, 0, 0)]
+        program = [(0x28, 0, 0, 12), (0x15, 0, 4, 0x0800), (0x20, 0, 0, 26), (0x15, 6, 0, excluded),
+                   (0x30, 0, 0, 23), (0x15, 3, 4, 112), (0x15, 0, 3, 0x86DD), (0x30, 0, 0, 20),
+                   (0x15, 0, 1, 112), (0x06, 0, 0, 0xFFFF), (0x06, 0, 0, 0)]
         code = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
         buffer = ctypes.create_string_buffer(code)
         fprog = struct.pack("HL", len(program), ctypes.addressof(buffer))
@@ -171,9 +206,13 @@ class AdvertCapture(threading.Thread):
                 stamp = now()
             if len(data) < 14 + 20 + 8:
                 continue
-            header = (data[14] & 0x0F) * 4
-            source = socket.inet_ntoa(data[14 + 12:14 + 16])
-            vrrp = data[14 + header:]
+            if data[14] >> 4 == 6:
+                source = socket.inet_ntop(socket.AF_INET6, data[14 + 8:14 + 24])
+                vrrp = data[14 + 40:]
+            else:
+                header = (data[14] & 0x0F) * 4
+                source = socket.inet_ntoa(data[14 + 12:14 + 16])
+                vrrp = data[14 + header:]
             if len(vrrp) < 8:
                 continue
             with self.lock:
@@ -233,6 +272,16 @@ class Node:
         self.nginx = None
         self.agent = None
         self.agent_kind = None
+        self.address6 = None
+
+    @property
+    def advert_source(self):
+        """Where this node's adverts come from: its IPv4 address, or (RFC 5798 §5.1.2.1) the
+        link-local address of its eth0."""
+        if FAMILY != "ipv6":
+            return self.address
+        out = sh(f"ip -n {self.namespace} -6 -o addr show dev eth0 scope link")
+        return out.split("inet6 ")[1].split("/")[0]
 
 
 class Lab:
@@ -277,6 +326,8 @@ class Lab:
         sh(f"ip netns add {name}")
         self.namespaces.append(name)
         sh(f"ip -n {name} link set lo up")
+        # No duplicate address detection: link-local sources and IPv6 addresses are usable at once.
+        sh(f"ip netns exec {name} sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0")
 
     def _host(self, name, address):
         node = Node(self, name, address)
@@ -285,7 +336,9 @@ class Lab:
         self._namespace(node.namespace)
         sh(f"ip link add eth0 netns {node.namespace} type veth peer name p{name} netns {self.switch}")
         sh(f"ip -n {self.switch} link set p{name} master br0 && ip -n {self.switch} link set p{name} up")
+        node.address6 = SUBNET6 + ":" + address.rsplit(".", 1)[1]
         sh(f"ip -n {node.namespace} addr add {address}/24 dev eth0 && ip -n {node.namespace} link set eth0 up")
+        sh(f"ip -n {node.namespace} addr add {node.address6}/64 dev eth0 nodad")
         return node
 
     def add_peer(self, name, address):
@@ -316,6 +369,7 @@ http {{
     uwsgi_temp_path {directory}; scgi_temp_path {directory};
     server {{
         listen 80 reuseport;
+        listen [::]:80 reuseport;
         location = /api/v2.0/ping {{ default_type text/plain; return 200 "Pong"; }}
         location = /api/v2.0/health {{ default_type application/json; alias {directory}/health.json; }}
         location / {{ default_type text/plain; return 200 "Harbor on node {node.name}\\n"; }}
@@ -385,22 +439,24 @@ http {{
         node.agent = None
 
     def addresses(self, node):
-        out = sh(f"ip -n {node.namespace} -4 -o addr show dev eth0")
+        out = sh(f"ip -n {node.namespace} -o addr show dev eth0")
         return {word.split("/")[0] for line in out.splitlines() for i, word in enumerate(line.split())
-                if i > 0 and line.split()[i - 1] == "inet"}
+                if i > 0 and line.split()[i - 1] in ("inet", "inet6") and not word.startswith("fe80:")}
 
-    def holders(self, address=VIP):
+    def holders(self, address=None):
+        address = address or VIP
         return [node for node in self.nodes if address in self.addresses(node)]
 
     def clear_addresses(self):
         """Removes whatever a killed agent left behind, so each run starts clean."""
         for node in self.nodes:
-            for address in self.addresses(node) - {node.address}:
-                sh(f"ip -n {node.namespace} addr del {address}/32 dev eth0", check=False)
-                sh(f"ip -n {node.namespace} addr del {address}/24 dev eth0", check=False)
+            for address in self.addresses(node) - {node.address, node.address6}:
+                for prefix in ((64, 128) if ":" in address else (32, 24)):
+                    sh(f"ip -n {node.namespace} addr del {address}/{prefix} dev eth0", check=False)
 
-    def wait_holder(self, node, start, timeout, address=VIP):
-        """Time from `start` until `address` was added on `node` (None on timeout)."""
+    def wait_holder(self, node, start, timeout, address=None):
+        """Time from `start` until `address` (the VIP) was added on `node` (None on timeout)."""
+        address = address or VIP
         deadline = now() + timeout
         while now() < deadline:
             events = [e for e in self.watches[node.name].since(start, address) if e[1] == "add"]
@@ -409,7 +465,8 @@ http {{
             time.sleep(0.01)
         return None
 
-    def wait_sole_holder(self, node, timeout, address=VIP):
+    def wait_sole_holder(self, node, timeout, address=None):
+        address = address or VIP
         deadline = now() + timeout
         while now() < deadline:
             if [n.name for n in self.holders(address)] == [node.name]:
@@ -417,7 +474,8 @@ http {{
             time.sleep(0.05)
         return False
 
-    def address_events(self, start, address=VIP):
+    def address_events(self, start, address=None):
+        address = address or VIP
         return sorted((e[0], name, e[1]) for name, w in self.watches.items() for e in w.since(start, address))
 
     # -- client -------------------------------------------------------------------------
@@ -602,7 +660,7 @@ def keepalived_conf(node_index, priority, instances=1, vips_per_instance=1, chec
     """One keepalived.conf that both agents read. `check`: None, "script" (curl, as Harbor
     operators write it) or "http" (vipkeeper's native check; keepalived has none)."""
     lines = ["global_defs {", f"    router_id node-{node_index}", "    enable_script_security",
-             "    script_user root", extra_global, "}"]
+             "    script_user root"] + (["    vrrp_version 3"] if VERSION == 3 else []) + [extra_global, "}"]
     if check == "script":
         lines += ["vrrp_script chk_harbor {",
                   '    script "/usr/bin/curl -fsS -m 1 -o /dev/null http://127.0.0.1/api/v2.0/ping"',
@@ -613,10 +671,10 @@ def keepalived_conf(node_index, priority, instances=1, vips_per_instance=1, chec
     for index in range(instances):
         vrid = 51 + index if instances == 1 else 1 + index
         lines += [f"vrrp_instance VI_{vrid} {{", f"    state {state}", "    interface eth0",
-                  f"    virtual_router_id {vrid}", f"    priority {priority}", "    advert_int 1",
+                  f"    virtual_router_id {vrid}", f"    priority {priority}", f"    advert_int {interval_text(ADVERT_INT)}",
                   "    virtual_ipaddress {"]
         if instances == 1 and vips_per_instance == 1:
-            lines.append(f"        {VIP}/24")
+            lines.append(f"        {VIP}/64" if FAMILY == "ipv6" else f"        {VIP}/24")
         elif instances == 1:
             lines += [f"        {address}" for address in instance_vips(1, vips_per_instance)]
         else:
@@ -632,6 +690,8 @@ def instance_vips(instances, vips_per_instance=1):
     if instances == 1 and vips_per_instance == 1:
         return [VIP]
     count = vips_per_instance if instances == 1 else instances
+    if FAMILY == "ipv6":
+        return [f"fd00:250:31::{k + 1:x}" for k in range(count)]
     return [f"10.250.{31 + k // 200}.{k % 200 + 1}" for k in range(count)]
 
 
