@@ -273,15 +273,13 @@ class Node:
         self.agent = None
         self.agent_kind = None
         self.address6 = None
+        self.link_local = None
 
     @property
     def advert_source(self):
         """Where this node's adverts come from: its IPv4 address, or (RFC 5798 §5.1.2.1) the
-        link-local address of its eth0."""
-        if FAMILY != "ipv6":
-            return self.address
-        out = sh(f"ip -n {self.namespace} -6 -o addr show dev eth0 scope link")
-        return out.split("inet6 ")[1].split("/")[0]
+        link-local address of its eth0 (read when the lab was made: a link that is down has none)."""
+        return self.link_local if FAMILY == "ipv6" else self.address
 
 
 class Lab:
@@ -339,6 +337,13 @@ class Lab:
         node.address6 = SUBNET6 + ":" + address.rsplit(".", 1)[1]
         sh(f"ip -n {node.namespace} addr add {address}/24 dev eth0 && ip -n {node.namespace} link set eth0 up")
         sh(f"ip -n {node.namespace} addr add {node.address6}/64 dev eth0 nodad")
+        deadline = now() + 5
+        while node.link_local is None and now() < deadline:
+            out = sh(f"ip -n {node.namespace} -6 -o addr show dev eth0 scope link")
+            node.link_local = out.split("inet6 ")[1].split("/")[0] if "inet6 " in out else None
+            time.sleep(0 if node.link_local else 0.02)
+        if node.link_local is None:
+            raise RuntimeError(f"{node.namespace}: eth0 has no IPv6 link-local address")
         return node
 
     def add_peer(self, name, address):

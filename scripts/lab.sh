@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The main job: a two-node Harbor lab in network namespaces.
 #
-#   vklab-a  10.250.10.11  nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-a.conf, priority 110)
-#   vklab-b  10.250.10.12  nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-b.conf, priority 100)
-#   vklab-c  10.250.10.200 a client of the VIP 10.250.10.100
+#   vklab-a  10.250.10.11  fd00:250:10::11   nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-a.conf, priority 110)
+#   vklab-b  10.250.10.12  fd00:250:10::12   nginx standing in for Harbor + vipkeeper (examples/harbor-pair/node-b.conf, priority 100)
+#   vklab-c  10.250.10.200 fd00:250:10::200  a client of the VIPs 10.250.10.100 and fd00:250:10::100
 #
 # It shows the election, then the VIP moving when node A's vipkeeper stops and when node A's
 # Harbor (nginx) fails its health check, and coming back; a failover drill from node A with a
-# probe through the VIP; node A in maintenance and back; one scrape of /metrics; then removes
-# everything it made.
+# probe through the VIP; node A in maintenance and back; one scrape of /metrics; then the pair
+# moved to VRRPv3 at 0.1 s with an IPv4 and an IPv6 VIP (examples/harbor-pair-v3) and node A
+# crashed (SIGKILL) and restarted; then removes everything it made.
 # Run as root on Debian 12 with Swift; installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,19 +39,28 @@ for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-holder() {
+holder() { # [VIP]
+    local vip=${1:-10.250.10.100}
     for node in a b; do
-        ip -n "vklab-$node" -4 -o addr show dev eth0 | grep -q ' 10.250.10.100/' && printf '%s ' "$node"
+        ip -n "vklab-$node" -o addr show dev eth0 | grep -q " $vip/" && printf '%s ' "$node"
     done
     echo
 }
-wait_for_holder() { # NODE TIMEOUT
+wait_for_holder() { # NODE TIMEOUT [VIP]
     local start; start=$(now)
     for _ in $(seq 1 $(( $2 * 50 ))); do
-        [ "$(holder)" = "$1 " ] && { echo "VIP on node $1 after $(elapsed "$start") s"; return 0; }
+        [ "$(holder "${3:-}")" = "$1 " ] && { echo "VIP ${3:-10.250.10.100} on node $1 after $(elapsed "$start") s"; return 0; }
         sleep 0.02
     done
-    echo "VIP not on node $1 after $2 s (holders: $(holder))"; return 1
+    echo "VIP ${3:-10.250.10.100} not on node $1 after $2 s (holders: $(holder "${3:-}"))"; return 1
+}
+wait_for_added() { # NODE TIMEOUT VIP: the VIP is on NODE (a crashed node may still have it)
+    local start; start=$(now)
+    for _ in $(seq 1 $(( $2 * 200 ))); do
+        holder "$3" | grep -q "$1" && { echo "VIP $3 on node $1 after $(elapsed "$start") s"; return 0; }
+        sleep 0.005
+    done
+    echo "VIP $3 not on node $1 after $2 s"; return 1
 }
 client_get() { ip netns exec vklab-c curl -s --max-time 2 "http://10.250.10.100$1" || echo "(no answer)"; }
 
@@ -59,13 +69,16 @@ ip netns add vklab-sw
 ip -n vklab-sw link add br0 type bridge && ip -n vklab-sw link set br0 up
 index=0
 for node in a b c; do
-    case $node in a) address=10.250.10.11 ;; b) address=10.250.10.12 ;; c) address=10.250.10.200 ;; esac
+    case $node in a) host=11 ;; b) host=12 ;; c) host=200 ;; esac
     ip netns add "vklab-$node"
+    # No duplicate address detection: the link-local address VRRPv3 sends from is usable at once.
+    ip netns exec "vklab-$node" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
     ip link add eth0 netns "vklab-$node" type veth peer name "p$node" netns vklab-sw
     ip -n vklab-sw link set "p$node" master br0 && ip -n vklab-sw link set "p$node" up
-    ip -n "vklab-$node" addr add "$address/24" dev eth0
+    ip -n "vklab-$node" addr add "10.250.10.$host/24" dev eth0
+    ip -n "vklab-$node" addr add "fd00:250:10::$host/64" dev eth0 nodad
     ip -n "vklab-$node" link set eth0 up && ip -n "vklab-$node" link set lo up
-    echo "vklab-$node eth0 $address"
+    echo "vklab-$node eth0 10.250.10.$host fd00:250:10::$host"
 done
 
 say "Harbor stand-ins: nginx serving /api/v2.0/ping and /api/v2.0/health on each node"
@@ -84,6 +97,7 @@ http {
     uwsgi_temp_path $work/$node; scgi_temp_path $work/$node;
     server {
         listen 80;
+        listen [::]:80;
         location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
         location = /api/v2.0/health { default_type application/json; alias $work/$node/health.json; }
         location / { default_type text/plain; return 200 "Harbor on node $node\n"; }
@@ -98,8 +112,8 @@ for node in a b; do
     echo "node $node: /api/v2.0/ping -> $(ip netns exec "vklab-$node" curl -s --max-time 2 http://127.0.0.1/api/v2.0/ping)"
 done
 
-start_vipkeeper() { # NODE
-    ip netns exec "vklab-$1" "$bin" run -f "$root/examples/harbor-pair/node-$1.conf" --socket "$work/$1.sock" \
+start_vipkeeper() { # NODE [EXAMPLE]
+    ip netns exec "vklab-$1" "$bin" run -f "$root/examples/${2:-harbor-pair}/node-$1.conf" --socket "$work/$1.sock" \
         --state-directory "$work/state-$1" --metrics 127.0.0.1:9650 >>"$work/$1.log" 2>&1 &
     vipkeeper_pid[$1]=$!
 }
@@ -155,6 +169,33 @@ echo "client GET http://10.250.10.100/ -> $(client_get /)"
 say "Prometheus metrics of node A (keepalived-exporter names), scraped once"
 ip netns exec vklab-a curl -sf --max-time 2 http://127.0.0.1:9650/metrics \
     | grep -E '^(keepalived_up|keepalived_vrrp_state|keepalived_advertisements_(sent|received)_total|keepalived_become_master_total|keepalived_script_status|vipkeeper_last_drill_result|vipkeeper_priority)[{ ]'
+
+say "VRRPv3 at 0.1 s with an IPv4 and an IPv6 VIP (examples/harbor-pair-v3): both nodes move at once"
+"$bin" check -f examples/harbor-pair-v3/node-a.conf
+kill -TERM "${vipkeeper_pid[b]}"; wait "${vipkeeper_pid[b]}" || true
+kill -TERM "${vipkeeper_pid[a]}"; wait "${vipkeeper_pid[a]}" || true
+start_vipkeeper a harbor-pair-v3
+start_vipkeeper b harbor-pair-v3
+wait_for_holder a 10 10.250.10.100
+wait_for_holder a 10 fd00:250:10::100
+sleep 1
+"$bin" status --socket "$work/b.sock" || true
+echo "client GET http://10.250.10.100/ -> $(client_get /)"
+echo "client GET http://[fd00:250:10::100]/ -> $(ip netns exec vklab-c curl -s --max-time 2 'http://[fd00:250:10::100]/' || echo '(no answer)')"
+
+say "node A crashes (SIGKILL: no priority-0 advert; its VIPs stay in its kernel): B takes both after 3 × 0.1 s + skew"
+kill -KILL "${vipkeeper_pid[a]}"; wait "${vipkeeper_pid[a]}" 2>/dev/null || true
+wait_for_added b 3 10.250.10.100
+wait_for_added b 3 fd00:250:10::100
+sleep 0.5
+echo "client neighbour entry for fd00:250:10::100: $(ip -n vklab-c neigh show fd00:250:10::100) (node B is $(ip -n vklab-b -o link show eth0 | sed 's/.*link\/ether \([^ ]*\).*/\1/'))"
+
+say "node A restarts: it removes the VIPs its crashed run left behind and preempts"
+start_vipkeeper a harbor-pair-v3
+wait_for_holder a 10 10.250.10.100
+wait_for_holder a 10 fd00:250:10::100
+grep -h 'left behind' "$work/a.log" | tail -n 2
+echo "client GET http://[fd00:250:10::100]/ -> $(ip netns exec vklab-c curl -s --max-time 2 'http://[fd00:250:10::100]/' || echo '(no answer)')"
 
 say "state changes logged by vipkeeper"
 grep -h -- '->' "$work/a.log" | sed 's/^/node a: /'

@@ -181,8 +181,8 @@ public final class Daemon {
             reactor.register(.child(descriptor), fd: descriptor)
         }
         reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
-        if let arpListener {
-            reactor.register(.arp, fd: arpListener.fileDescriptor)
+        for descriptor in arpListener?.fileDescriptors ?? [] {
+            reactor.register(.arp, fd: descriptor)
         }
         if let metrics {
             reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
@@ -240,7 +240,7 @@ public final class Daemon {
             }
         case .arp:
             for heard in arpListener?.receive() ?? [] {
-                dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: .v4(heard.address),
+                dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: heard.address,
                                             hardwareAddress: heard.hardwareAddress), now: now)
             }
         }
@@ -381,7 +381,8 @@ public final class Daemon {
                    configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
     }
 
-    /// Opens the ARP listener while a drill watches for gratuitous ARP, and closes it after.
+    /// Opens the ARP and neighbour advertisement listener while a drill watches for the new
+    /// Master's announcements, and closes it after.
     private func watchGratuitousARP() {
         if node.watchesGratuitousARP && arpListener == nil {
             do {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/filter.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -103,6 +104,28 @@ void vk_unblock_all_signals(void) {
 int vk_arp_socket(int receive) {
     // Protocol 0 receives nothing: a send-only socket never queues the segment's ARP traffic.
     return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | (receive ? SOCK_NONBLOCK : 0), receive ? htons(ETH_P_ARP) : 0);
+}
+
+int vk_na_socket(void) {
+    int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+    if (fd < 0) return -1;
+    // Offsets are from the IPv6 header (a datagram socket strips the Ethernet header).
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),           // next header
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 3),   // ICMPv6
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40),          // ICMPv6 type
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),  // Neighbor Advertisement
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog program = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program)) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }
 
 ssize_t vk_recv_arp(int fd, void *buffer, size_t length, int *ifindex, int *outgoing) {

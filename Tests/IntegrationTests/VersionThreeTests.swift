@@ -89,6 +89,25 @@ extension NamespaceSuites {
             lab.stop(theirs)
         }
 
+        @Test("a drill over VRRPv3 IPv6 at 0.1 s: the VIP goes to the peer and back; the peer's neighbour advertisement is seen")
+        func drillIPv6() throws {
+            guard let lab = openLab(tag: "v6d", subnet: 46, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            lab.startVipkeeper(node: 0, config: lab.config3(priority: 150, family: "ipv6", interval: "0.1"))
+            lab.startVipkeeper(node: 1, config: lab.config3(priority: 100, family: "ipv6", interval: "0.1"))
+            #expect(waitUntil(timeout: 5) { lab.holders6() == [0] } != nil)
+            usleep(1_000_000)
+            let result = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) drill --hold 1 --json --socket \(lab.socket(0))", timeout: 30)
+            let json = try #require(try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "drill output: \(result.output)")
+            let drill = try #require(json["drill"] as? [String: Any])
+            #expect(drill["result"] as? String == "passed", "\(drill)")
+            #expect(drill["newMaster"] as? String == lab.linkLocal(of: 1))
+            #expect(drill["gratuitousARPSeen"] as? Bool == true, "the peer's neighbour advertisement was not seen: \(drill)")
+            let handover = try #require(drill["firstAdvertSeconds"] as? Double)
+            measured("v3 ipv6 drill at 0.1 s: priority-0 advert -> the peer's first advert as Master", handover, bound: 0.1 * 156 / 256)
+            #expect(waitUntil(timeout: 5) { lab.holders6() == [0] } != nil, "the VIP did not come back")
+        }
+
         @Test("two vipkeeper nodes at 0.05 s: election, crash failover with the client following, the restarted node clears its stale VIP and preempts",
               arguments: ["ipv4", "ipv6"])
         func twoNodes(family: String) {

@@ -63,6 +63,10 @@ int vk_multicast_interface(int fd, int ifindex);
 /// receiving every ARP frame (receive != 0); -1 with errno on failure.
 int vk_arp_socket(int receive);
 
+/// Opens a non-blocking AF_PACKET datagram socket that receives only ICMPv6 neighbour
+/// advertisements (a kernel BPF filter: next header 58, type 136); -1 with errno on failure.
+int vk_na_socket(void);
+
 /// Receives one ARP payload; reports the interface and whether the frame was our own
 /// outgoing one. Returns the byte count or -1 with errno.
 ssize_t vk_recv_arp(int fd, void *buffer, size_t length, int *ifindex, int *outgoing);

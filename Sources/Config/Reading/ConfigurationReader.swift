@@ -417,8 +417,15 @@ struct ConfigurationReader {
                     log.error(value.location, "`scope` expects global, site, link, host or nowhere, got `\(value.text)`")
                     return nil
                 }
+                if ip.family == .ipv6 {
+                    log.warning(option.location, "`scope` is ignored for an IPv6 address (Linux derives it from the address)")
+                }
                 address.scope = value.text
-            case "label": address.label = value.text
+            case "label":
+                if ip.family == .ipv6 {
+                    log.warning(option.location, "`label` is ignored for an IPv6 address (Linux labels IPv4 addresses only)")
+                }
+                address.label = value.text
             default:
                 log.error(option.location, "unknown `virtual_ipaddress` option `\(option.text)`"
                     + Suggestion.hint(for: option.text, among: ["brd", "dev", "scope", "label"]))
