@@ -55,7 +55,9 @@ public struct AdvertisementValidator: Sendable {
             guard advertisement.interval.centiseconds > 0 else { throw .zeroInterval }
         }
         // §7.1: compare the address lists as sets; only the owner's mismatching packet survives.
-        let mismatch = Set(advertisement.addresses) != Set(local.virtualAddresses)
+        // (The same list in the same order, the usual case, needs no sets.)
+        let mismatch = advertisement.addresses != local.virtualAddresses
+            && Set(advertisement.addresses) != Set(local.virtualAddresses)
         if mismatch && advertisement.priority != 255 {
             throw .addressListMismatch
         }

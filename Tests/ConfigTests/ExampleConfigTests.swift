@@ -66,6 +66,19 @@ struct ExampleConfigTests {
         }
     }
 
+    @Test("the dual-stack VRRPv3 pair: an IPv4 and an IPv6 instance at 0.1 s, in one sync group, no warnings")
+    func versionThreePair() throws {
+        for (node, priority) in [("a", UInt8(110)), ("b", 100)] {
+            let result = ConfigurationLoader.load(path: "\(packageRoot)/examples/harbor-pair-v3/node-\(node).conf")
+            #expect(result.diagnostics == [])
+            let configuration = try #require(result.configuration)
+            #expect(configuration.instances.map(\.resolvedVersion) == [.v3, .v3])
+            #expect(configuration.instances.map(\.family) == [.ipv4, .ipv6])
+            #expect(configuration.instances.allSatisfy { $0.advertisementInterval.centiseconds == 10 && $0.priority == priority })
+            #expect(configuration.syncGroups.first?.members == ["harbor_vip4", "harbor_vip6"])
+        }
+    }
+
     /// keepalived -t exits 0 when valid, 5 on configuration errors, and 6 when the only
     /// complaint is that scripts run without `enable_script_security` (which keepalived still
     /// runs). It refuses a file whose interface does not exist, so it runs in a namespace

@@ -57,14 +57,24 @@ final class ProcessSupervisor<Tag> {
     /// Every pidfd to poll: running children and killed ones not yet gone.
     var descriptors: [Int32] { (Array(running.keys) + Array(dying.keys)).sorted() }
 
+    /// The earliest timeout or stuck-child deadline. Asked every turn of the event loop, so it
+    /// allocates nothing and uses no key path (this generic class would instantiate one on
+    /// every call: a sixth of an idle Backup's CPU at 10 ms adverts).
     var nextDeadline: Instant? {
-        let deadlines = running.values.map(\.deadline) + dying.values.filter { !$0.reported }.map { $0.killedAt + stuckAfter }
-        return deadlines.min()
+        var earliest: Instant?
+        for child in running.values where earliest.map({ child.deadline < $0 }) ?? true {
+            earliest = child.deadline
+        }
+        for child in dying.values where !child.reported {
+            let deadline = child.killedAt + stuckAfter
+            if earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        }
+        return earliest
     }
 
     var isEmpty: Bool { running.isEmpty }
     /// Children that did not exit `stuckAfter` their SIGKILL.
-    var stuck: Int { dying.values.filter(\.reported).count }
+    var stuck: Int { dying.values.filter { $0.reported }.count }
 
     /// The pid of a killed child whose tag matches and that is still there: the next run of
     /// the same check must not start beside it.

@@ -45,7 +45,7 @@ struct Reactor<Source: Hashable> {
             }
         }
         guard ready > 0 else { return [] }
-        return zip(sources, descriptors).filter { $0.1.revents != 0 }.map(\.0)
+        return zip(sources, descriptors).filter { $0.1.revents != 0 }.map { $0.0 }
     }
 
     mutating func wait(timeout: Duration) -> [Source] {
