@@ -10,17 +10,7 @@ cd "$(dirname "$0")/.."
 deb=$(realpath "$1")
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-passed=0
-failed=0
-check() {  # NAME COMMAND...
-    local name=$1; shift
-    local output
-    if output=$("$@" 2>&1); then
-        passed=$((passed + 1)); echo "ok   $name"
-    else
-        failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$output" | sed 's/^/     /' | head -n 20
-    fi
-}
+. scripts/check.sh   # check NAME COMMAND...
 
 dpkg-deb -x "$deb" "$root"
 control=$(dpkg-deb -f "$deb")

@@ -14,8 +14,6 @@ cache=/var/tmp/vipkeeper-systemd-root-bookworm
 work=$(mktemp -d /var/tmp/vk-systemd.XXXXXX)
 node=vksd$$
 peer=vksp$$
-passed=0
-failed=0
 systemd_pid=
 unshare_pid=
 peer_pid=
@@ -33,15 +31,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-check() {  # NAME COMMAND...
-    local name=$1; shift
-    local output
-    if output=$("$@" 2>&1); then
-        passed=$((passed + 1)); echo "ok   $name"
-    else
-        failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$output" | sed 's/^/     /' | tail -n 20
-    fi
-}
+. scripts/check.sh   # check NAME COMMAND...
 within() {  # SECONDS COMMAND...: true as soon as COMMAND is
     local limit=$1; shift
     for _ in $(seq 1 $((limit * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done

@@ -42,29 +42,36 @@ ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
     return received;
 }
 
+/// sendmsg(2) of one buffer to `to` with one control message (level, type, data): how both
+/// raw VRRP sockets pick the source address and outgoing interface per packet.
+static ssize_t send_with_control(int fd, const void *buffer, size_t length, void *to, socklen_t to_length,
+                                 int level, int type, const void *data, size_t data_length) {
+    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = { 0 };
+    message.msg_name = to;
+    message.msg_namelen = to_length;
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = CMSG_SPACE(data_length);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
+    cmsg->cmsg_level = level;
+    cmsg->cmsg_type = type;
+    cmsg->cmsg_len = CMSG_LEN(data_length);
+    memcpy(CMSG_DATA(cmsg), data, data_length);
+    return sendmsg(fd, &message, MSG_DONTWAIT);
+}
+
 ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex) {
     struct sockaddr_in to = { 0 };
     to.sin_family = AF_INET;
     to.sin_addr.s_addr = destination;
-    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
-    union { char bytes[CMSG_SPACE(sizeof(struct in_pktinfo))]; struct cmsghdr align; } control;
-    memset(&control, 0, sizeof(control));
-    struct msghdr message = { 0 };
-    message.msg_name = &to;
-    message.msg_namelen = sizeof(to);
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.bytes;
-    message.msg_controllen = sizeof(control.bytes);
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
-    cmsg->cmsg_level = IPPROTO_IP;
-    cmsg->cmsg_type = IP_PKTINFO;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
     struct in_pktinfo info = { 0 };
     info.ipi_ifindex = ifindex;
     info.ipi_spec_dst.s_addr = source;
-    memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
-    return sendmsg(fd, &message, MSG_DONTWAIT);
+    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IP, IP_PKTINFO, &info, sizeof(info));
 }
 
 int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join) {
@@ -278,26 +285,11 @@ ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t
     to.sin6_family = AF_INET6;
     memcpy(&to.sin6_addr, destination, 16);
     if (IN6_IS_ADDR_LINKLOCAL(&to.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&to.sin6_addr)) to.sin6_scope_id = (uint32_t)ifindex;
-    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
-    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr align; } control;
-    memset(&control, 0, sizeof(control));
-    struct msghdr message = { 0 };
-    message.msg_name = &to;
-    message.msg_namelen = sizeof(to);
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.bytes;
-    message.msg_controllen = sizeof(control.bytes);
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
-    cmsg->cmsg_level = IPPROTO_IPV6;
-    cmsg->cmsg_type = IPV6_PKTINFO;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
     struct in6_pktinfo info;
     memset(&info, 0, sizeof(info));
     memcpy(&info.ipi6_addr, source, 16);
     info.ipi6_ifindex = (unsigned)ifindex;
-    memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
-    return sendmsg(fd, &message, MSG_DONTWAIT);
+    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
 }
 
 int vk_multicast6_membership(int fd, const uint8_t *group, int ifindex, int join) {

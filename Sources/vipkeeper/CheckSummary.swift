@@ -14,9 +14,10 @@ struct CheckSummary {
             let vips = instance.virtualAddresses.map(\.description).joined(separator: ", ")
             let transport = instance.usesUnicast
                 ? "unicast to \(instance.unicastPeers.map(\.description).joined(separator: ", "))"
-                : "multicast \(configuration.globals.multicastGroup)"
+                : "multicast \(configuration.multicastGroup(for: instance))"
             let tracking = instance.trackedChecks.map(\.name) + instance.trackedInterfaces.map { "if:\($0.name)" }
             lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
+                + "\(instance.resolvedVersion) \(instance.family) every \(instance.advertisementInterval), "
                 + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), VIPs \(vips)"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }

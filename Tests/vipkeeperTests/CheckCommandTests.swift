@@ -62,7 +62,7 @@ struct CheckCommandTests {
         let output = Executable.run(["check", "-f", "\(packageRoot)/examples/harbor-keepalived-\(side).conf"])
         #expect(output.status == 0)
         #expect(output.stderr == "")
-        #expect(output.stdout.contains("vrrp_instance VI_1: VRID 251 on ens33, priority \(side == "master" ? 100 : 90)"))
+        #expect(output.stdout.contains("vrrp_instance VI_1: VRID 251 on ens33, VRRPv2 IPv4 every 1s, priority \(side == "master" ? 100 : 90)"))
     }
 
     @Test("the native Harbor pair is valid", arguments: ["a", "b"])
