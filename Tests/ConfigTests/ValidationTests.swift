@@ -235,6 +235,20 @@ struct ValidationTests {
         #expect(instances[0].virtualRouterID == instances[1].virtualRouterID)
     }
 
+    @Test("virtual_ipaddress_excluded: either family beside a VRRPv2 IPv4 instance, not advertised, checked like the others")
+    func excludedAddresses() throws {
+        let text = minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    virtual_ipaddress_excluded {\n        fd00:250::66/64\n        10.250.0.67\n        10.250.0.66\n    }")
+        let result = config.load(text)
+        #expect(short(result.diagnostics) == ["6:9: warning: 10.250.0.66 is listed twice in vrrp_instance `VI_1`"])
+        let instance = try #require(result.configuration?.instances.first)
+        #expect(instance.resolvedVersion == .v2 && instance.family == .ipv4)
+        #expect(instance.excludedAddresses.map(\.prefixLength) == [64, 32, 32])
+        let router = try #require(result.configuration).routerConfiguration(for: instance, interfaceAddress: .v4(IPv4Address(10, 250, 0, 11)))
+        #expect(router.virtualAddresses == [IPAddress("10.250.0.66")!])
+        #expect(diagnostics(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    virtual_ipaddress_excluded { fe80::1 }"))
+                == ["3:34: error: `virtual_ipaddress_excluded` fe80::1 is a link-local address; a virtual IPv6 address must be global or unique-local"])
+    }
+
     @Test("VRRPv3 and IPv6 mistakes are precise errors", arguments: [
         // A fractional interval needs v3; v3 counts 12 bits of centiseconds.
         ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 0.25\n virtual_ipaddress { 10.250.0.66 }\n}",

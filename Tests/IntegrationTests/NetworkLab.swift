@@ -50,6 +50,7 @@ final class NetworkLab {
     func address(of node: Int) -> String { "10.250.\(subnet).\(10 + node)" }
     var virtualAddress: String { "10.250.\(subnet).100" }
     var virtualAddress6: String { "fd00:250:\(subnet)::100" }
+    func address6(of node: Int) -> String { "fd00:250:\(subnet)::\(10 + node)" }
 
     /// The IPv6 link-local address of a node's eth0: the source of its VRRPv3 IPv6 adverts.
     func linkLocal(of node: Int) -> String {

@@ -89,6 +89,38 @@ extension NamespaceSuites {
             lab.stop(theirs)
         }
 
+        @Test("unicast peers over IPv6 (unicast_src_ip / unicast_peer with global addresses): election, crash failover, return")
+        func unicastIPv6() {
+            guard let lab = openLab(tag: "v6u", subnet: 47, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            func config(_ node: Int, priority: Int) -> String {
+                lab.config3(priority: priority, family: "ipv6", interval: "0.1", extra: """
+                    unicast_src_ip \(lab.address6(of: node))
+                    unicast_peer {
+                        \(lab.address6(of: 1 - node))
+                    }
+
+                """)
+            }
+            var high = lab.startVipkeeper(node: 0, config: config(0, priority: 200))
+            lab.startVipkeeper(node: 1, config: config(1, priority: 100))
+            #expect(waitUntil(timeout: 5) { lab.holders6() == [0] } != nil, Comment(rawValue: lab.log("node0.log")))
+            usleep(1_000_000)
+            #expect(lab.holders6() == [0])
+            let status = lab.status(1)
+            #expect(status?["state"] as? String == "BACKUP")
+            #expect(status?["master"] as? String == lab.address6(of: 0))
+            #expect((status?["advertisementsReceived"] as? Int ?? 0) >= 5)
+            #expect(status?["drops"] as? [String: Int] == [:])
+            lab.crash(high)
+            let crash = waitUntil(timeout: 5) { lab.holders6().contains(1) }
+            measured("v3 ipv6 unicast 0.1 s: SIGKILL -> Backup holds VIP", crash, bound: masterDown3(100, interval: 0.1))
+            #expect(crash != nil, "no takeover after the crash")
+            high = lab.startVipkeeper(node: 0, config: config(0, priority: 200))
+            #expect(waitUntil(timeout: 5) { lab.holders6() == [0] } != nil, "no preemption over unicast: \(lab.log("node0.log"))")
+            lab.stop(high)
+        }
+
         @Test("a drill over VRRPv3 IPv6 at 0.1 s: the VIP goes to the peer and back; the peer's neighbour advertisement is seen")
         func drillIPv6() throws {
             guard let lab = openLab(tag: "v6d", subnet: 46, nodes: 2) else { return }

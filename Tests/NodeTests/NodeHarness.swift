@@ -28,7 +28,7 @@ func bind(_ configuration: Configuration, interfaceIndex: Int32 = 2, users: [Str
     let instances = configuration.instances.map { definition in
         BoundInstance(definition: definition, router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
                       interface: device, destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
-                      source: source, virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
+                      source: source, virtualAddresses: definition.heldAddresses.map { VirtualAddressBinding(address: $0, device: device) },
                       trackers: configuration.trackerSet(for: definition),
                       multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
     }

@@ -31,6 +31,21 @@ struct NodeLifecycleTests {
         #expect(harness.gratuitousARPs.map(\.count) == [5, 5])
     }
 
+    @Test("virtual_ipaddress_excluded: held, announced and released with the instance, never advertised (either family)")
+    func excludedAddresses() throws {
+        let excluded = IPAddress("fd00:250:1::100")!
+        let harness = try NodeHarness(instanceText(extra: "    virtual_ipaddress_excluded {\n        fd00:250:1::100/64\n    }\n"))
+        harness.effects = []
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.kernel == [vip, excluded])
+        #expect(harness.views.first?.holdsEveryAddress == true)
+        #expect(harness.gratuitousARPs.first?.addresses.map(\.address.address) == [vip, excluded])
+        #expect(harness.sends.last?.addresses == [vip], "an excluded address went into the advert")
+        harness.handle(.stop)
+        #expect(harness.kernel.isEmpty)
+    }
+
     @Test("stop: priority-0 advert, addresses released, notify_stop; nothing happens afterwards")
     func stop() throws {
         let harness = try NodeHarness(instanceText(extra: "    notify_stop /usr/local/bin/on-stop\n"))

@@ -42,7 +42,7 @@ struct ConfigurationBinder {
     }
 
     private func bind(_ definition: InstanceDefinition, in configuration: Configuration) throws(AgentError) -> BoundInstance {
-        let virtual = Set(definition.virtualAddresses.map(\.address))
+        let virtual = Set(definition.heldAddresses.map(\.address))
         guard let name = definition.interface
             ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {
             throw .interfaceNotFound(definition.unicastSourceAddress.map { "holding \($0)" } ?? "(none configured)")
@@ -53,7 +53,7 @@ struct ConfigurationBinder {
             throw .noSourceAddress(interface: name, family: definition.family)
         }
         var bindings: [VirtualAddressBinding] = []
-        for address in definition.virtualAddresses {
+        for address in definition.heldAddresses {
             let deviceName = address.device ?? name
             let device = deviceName == name ? interface : try self.device(deviceName)
             bindings.append(VirtualAddressBinding(address: address, device: device))

@@ -24,6 +24,7 @@ extension InstanceDefinition {
         copy.sourceAddressLocation = nil
         copy.unicastPeerLocations = []
         copy.virtualAddresses = virtualAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.excludedAddresses = excludedAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedChecks = trackedChecks.map { var entry = $0; entry.location = .unplaced; return entry }
         return copy

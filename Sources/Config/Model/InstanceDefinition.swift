@@ -35,7 +35,12 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// Where `mcast_src_ip`, `unicast_src_ip` and each `unicast_peer` were written.
     public var sourceAddressLocation: SourceLocation?
     public var unicastPeerLocations: [SourceLocation] = []
+    /// `virtual_ipaddress`: carried in adverts (§5.2.9), one family.
     public var virtualAddresses: [VirtualAddress] = []
+    /// `virtual_ipaddress_excluded`: held and released with the instance, announced like the
+    /// others, but not carried in adverts, so they may be of either family (keepalived's way
+    /// to give a VRRPv2 instance an IPv6 address) and more than 255.
+    public var excludedAddresses: [VirtualAddress] = []
     public var trackedInterfaces: [TrackedInterface] = []
     public var trackedChecks: [TrackedCheck] = []
     public var notify = NotifyCommands()
@@ -50,6 +55,9 @@ public struct InstanceDefinition: Hashable, Sendable {
     }
 
     public var usesUnicast: Bool { !unicastPeers.isEmpty }
+
+    /// Every address the instance holds as Master: advertised, then excluded.
+    public var heldAddresses: [VirtualAddress] { virtualAddresses + excludedAddresses }
 
     /// RFC 5798 §1: the family of the instance, that of its virtual addresses (validation
     /// makes them one family).

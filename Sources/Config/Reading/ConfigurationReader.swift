@@ -335,6 +335,14 @@ struct ConfigurationReader {
                 if let address = virtualAddress(entry, log: &log) { reading.definition.virtualAddresses.append(address) }
             }
         }
+        table.block("virtual_ipaddress_excluded") { reading, statement, log in
+            let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
+            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                if let address = virtualAddress(entry, keyword: "virtual_ipaddress_excluded", log: &log) {
+                    reading.definition.excludedAddresses.append(address)
+                }
+            }
+        }
         table.block("track_interface") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
             for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
@@ -376,15 +384,15 @@ struct ConfigurationReader {
         return .some(weight)
     }
 
-    private static func virtualAddress(_ entry: [Token], log: inout DiagnosticLog) -> VirtualAddress? {
+    private static func virtualAddress(_ entry: [Token], keyword: String = "virtual_ipaddress", log: inout DiagnosticLog) -> VirtualAddress? {
         let first = entry[0]
         let parts = first.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let ip = IPAddress(parts[0]) else {
-            log.error(first.location, "`virtual_ipaddress` expects IPv4[/PREFIX] or IPv6[/PREFIX], got `\(first.text)`")
+            log.error(first.location, "`\(keyword)` expects IPv4[/PREFIX] or IPv6[/PREFIX], got `\(first.text)`")
             return nil
         }
         if case .v6(let v6) = ip, v6.isMulticast || v6.isLinkLocal {
-            log.error(first.location, "`virtual_ipaddress` \(v6) is a \(v6.isMulticast ? "multicast" : "link-local") address; a virtual IPv6 address must be global or unique-local")
+            log.error(first.location, "`\(keyword)` \(v6) is a \(v6.isMulticast ? "multicast" : "link-local") address; a virtual IPv6 address must be global or unique-local")
             return nil
         }
         var address = VirtualAddress(address: ip, location: first.location)
@@ -427,7 +435,7 @@ struct ConfigurationReader {
                 }
                 address.label = value.text
             default:
-                log.error(option.location, "unknown `virtual_ipaddress` option `\(option.text)`"
+                log.error(option.location, "unknown `\(keyword)` option `\(option.text)`"
                     + Suggestion.hint(for: option.text, among: ["brd", "dev", "scope", "label"]))
                 return nil
             }

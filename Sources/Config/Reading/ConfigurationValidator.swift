@@ -68,7 +68,7 @@ struct ConfigurationValidator {
         }
         resolveVersion(&instance, log: &log)
         var addresses: Set<IPAddress> = []
-        for address in instance.virtualAddresses {
+        for address in instance.heldAddresses {
             if !addresses.insert(address.address).inserted {
                 log.warning(address.location, "\(address.address) is listed twice in \(what)")
             }

@@ -12,6 +12,8 @@ public struct BoundInstance: Hashable, Sendable {
     public var destinations: [IPAddress]
     /// The source address of adverts (§5.2.1, or `mcast_src_ip` / `unicast_src_ip`).
     public var source: IPAddress
+    /// Every address the instance holds as Master (`virtual_ipaddress`, then
+    /// `virtual_ipaddress_excluded`) and its device.
     public var virtualAddresses: [VirtualAddressBinding]
     /// The trackers as they start: checks, the own interface, `track_interface`.
     public var trackers: TrackerSet
