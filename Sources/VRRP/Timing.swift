@@ -5,11 +5,6 @@ public enum Timing {
         .nanoseconds(Int64(256 - Int(priority)) * 3_906_250)
     }
 
-    /// v2 Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time.
-    public static func masterDownInterval(advertisementInterval: Duration, priority: UInt8) -> Duration {
-        advertisementInterval * 3 + skewTime(priority: priority)
-    }
-
     /// Skew_Time of either version. v3 (RFC 5798 §6.1): ((256 - Priority) *
     /// Master_Adver_Interval) / 256, computed exactly (keepalived truncates it to whole
     /// centiseconds, so its Backup may take over up to 10 ms sooner).

@@ -29,13 +29,14 @@ struct PrimitivesTests {
         (255, .nanoseconds(3_003_906_250)),
     ])
     func masterDown(priority: UInt8, expected: Duration) {
-        #expect(Timing.masterDownInterval(advertisementInterval: .seconds(1), priority: priority) == expected)
+        #expect(Timing.masterDownInterval(priority: priority, version: .v2, masterAdvertisementInterval: .oneSecond) == expected)
     }
 
     @Test("Skew_Time is (256 - priority)/256 s")
     func skew() {
         #expect(Timing.skewTime(priority: 100) == .nanoseconds(609_375_000))
         #expect(Timing.skewTime(priority: 1) == .nanoseconds(996_093_750))
-        #expect(Timing.masterDownInterval(advertisementInterval: .seconds(2), priority: 150) == .nanoseconds(6_414_062_500))
+        #expect(Timing.masterDownInterval(priority: 150, version: .v2, masterAdvertisementInterval: AdvertisementInterval(seconds: 2))
+                == .nanoseconds(6_414_062_500))
     }
 }

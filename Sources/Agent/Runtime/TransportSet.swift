@@ -49,7 +49,5 @@ final class TransportSet {
         sockets = sockets.filter { used.contains($0.key) }
     }
 
-    var all: [VRRPSocket] {
-        sockets.values.sorted { ($0.interfaceIndex, $0.family == .ipv6 ? 1 : 0) < ($1.interfaceIndex, $1.family == .ipv6 ? 1 : 0) }
-    }
+    var all: [VRRPSocket] { sockets.keys.sorted().compactMap { sockets[$0] } }
 }

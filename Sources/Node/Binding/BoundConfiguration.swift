@@ -47,7 +47,7 @@ public struct BoundConfiguration: Hashable, Sendable {
             if let group = instance.multicastGroup { transport.multicastGroup = group }
             byKey[key] = transport
         }
-        return byKey.values.sorted { ($0.interface.index, $0.family == .ipv6 ? 1 : 0) < ($1.interface.index, $1.family == .ipv6 ? 1 : 0) }
+        return byKey.values.sorted { $0.key < $1.key }
     }
 }
 
@@ -62,7 +62,7 @@ public struct Transport: Hashable, Sendable {
 
 /// A raw VRRP socket: one per interface and address family (RFC 5798 §1: the IPv4 and IPv6
 /// virtual routers of a VRID are independent).
-public struct TransportKey: Hashable, Sendable, CustomStringConvertible {
+public struct TransportKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var interfaceIndex: Int32
     public var family: AddressFamily
 
@@ -72,4 +72,9 @@ public struct TransportKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "ifindex \(interfaceIndex) \(family)" }
+
+    /// By interface, IPv4 before IPv6: the order sockets are opened and polled in.
+    public static func < (lhs: TransportKey, rhs: TransportKey) -> Bool {
+        (lhs.interfaceIndex, lhs.family == .ipv6 ? 1 : 0) < (rhs.interfaceIndex, rhs.family == .ipv6 ? 1 : 0)
+    }
 }
