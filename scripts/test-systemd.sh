@@ -152,8 +152,10 @@ check "found the daemon's pid ($main in the namespace)" test -n "$host_pid"
 restarted() { local now; now=$(in_systemd systemctl show -p MainPID --value vipkeeper.service); [ "$now" != "$main" ] && [ "$now" != 0 ]; }
 check "the watchdog restarts a daemon that stops pinging (WatchdogSec=10)" within 25 restarted
 check "the journal says why" sh -c "nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'Watchdog timeout'"
+# The new MainPID shows before the new daemon has started its instances: wait (bounded) for
+# both its removal of the leftover VIP in the journal and the VIP back on the node.
 check "the restarted daemon removes the VIP the killed one left, then takes it back" \
-    sh -c "nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'left behind by an earlier run' && for i in \$(seq 1 80); do ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
+    sh -c "for i in \$(seq 1 150); do nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'left behind by an earlier run' && ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
 
 check "systemctl stop releases the VIP (priority-0 advert: the peer takes over)" \
     sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl stop vipkeeper.service && ! ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && for i in \$(seq 1 30); do ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
