@@ -97,9 +97,7 @@ public final class Daemon {
     /// Runs until SIGTERM or SIGINT; returns the process exit status.
     public func run() -> Int32 {
         var now = MonotonicClock.now()
-        for link in binder.linkStates(of: node.configuration) {
-            dispatch(.link(link.name, up: link.up), now: now)
-        }
+        observeHost(of: node.configuration, now: now)
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
@@ -212,9 +210,7 @@ public final class Daemon {
             handleSignals()
         case .netlink:
             monitor.drain()
-            for link in binder.linkStates(of: node.configuration) {
-                dispatch(.link(link.name, up: link.up), now: now)
-            }
+            observeHost(of: node.configuration, now: now)
             observeAddresses(now: now)
         case .vrrp(let key):
             guard let socket = executor.transports.socket(for: key) else { return }
@@ -246,6 +242,14 @@ public final class Daemon {
         }
     }
 
+    /// Every interface the configuration names, as the kernel has it now: the node follows
+    /// links, re-created interfaces, MACs and advert sources from these reports.
+    private func observeHost(of configuration: BoundConfiguration, now: Instant) {
+        for (name, interface) in binder.host(of: configuration) {
+            dispatch(.interface(name, interface), now: now)
+        }
+    }
+
     /// The addresses on every device a virtual address lives on, as the kernel has them now.
     private func observeAddresses(now: Instant) {
         for event in addressEvents() {
@@ -256,7 +260,7 @@ public final class Daemon {
     private func addressEvents() -> [NodeEvent] {
         let present = AddressTable.read(socket: links)
         let devices = Set(node.configuration.instances.flatMap { $0.virtualAddresses.map(\.device.index) })
-        return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
+        return devices.sorted().map { .addresses(interfaceIndex: $0, present: Set(present[$0] ?? [])) }
     }
 
     private func handleSignals() {
@@ -319,9 +323,7 @@ public final class Daemon {
             dispatch(.reloadRefused("\(error)"), now: now)
             return
         }
-        for link in binder.linkStates(of: bound) {
-            dispatch(.link(link.name, up: link.up), now: now)
-        }
+        observeHost(of: bound, now: now)
         if next.globals.metricsListen != metricsListenAtStart {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
             metricsListenAtStart = next.globals.metricsListen

@@ -10,7 +10,7 @@
 /// - leaving Master: cancel its timers, (send an advert), remove the VIPs, arm the down timer
 ///   when going Backup, report the transition.
 public struct VirtualRouter: Sendable {
-    public let configuration: RouterConfiguration
+    public private(set) var configuration: RouterConfiguration
     public private(set) var state: RouterState = .initialize
     /// Effective priority: base plus tracker adjustments (see `TrackerSet`).
     public private(set) var priority: UInt8
@@ -36,6 +36,13 @@ public struct VirtualRouter: Sendable {
         self.configuration = configuration
         self.priority = configuration.basePriority
         self.masterAdvertisementInterval = configuration.advertisementInterval
+    }
+
+    /// The interface's address this router advertises from changed under it (the one it used
+    /// was removed, §5.1.1.1): later adverts and the §6.4.3 tie-break use the new one.
+    public mutating func changeLocalAddress(to address: IPAddress) {
+        if state == .master && currentMaster == configuration.localAddress { currentMaster = address }
+        configuration.localAddress = address
     }
 
     /// §6.1 Master_Down_Interval at the current effective priority and Master_Adver_Interval.

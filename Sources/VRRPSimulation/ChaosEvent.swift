@@ -29,6 +29,13 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
     case link(Int, up: Bool)
     /// A stranger sends junk into the segment (wrong VRID, bad auth, wrong TTL, garbage).
     case junk
+    /// eth0 is deleted and created again under the same name (ifdown/ifup, a VLAN or bond
+    /// rebuilt): a new ifindex, and the addresses on the old one are gone.
+    case recreateInterface(Int)
+    /// eth0 gets another MAC (bond `fail_over_mac`, `ip link set address`).
+    case changeMAC(Int)
+    /// Someone removes eth0's own address, the source of the node's adverts.
+    case removeSourceAddress(Int)
 
     public var description: String {
         switch self {
@@ -46,6 +53,9 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
         case .deleteAddresses(let node): return "n\(node) ip addr del of its VIPs"
         case .link(let node, let up): return "n\(node) link \(up ? "up" : "down")"
         case .junk: return "junk packet"
+        case .recreateInterface(let node): return "n\(node) eth0 deleted and created again"
+        case .changeMAC(let node): return "n\(node) eth0 MAC changed"
+        case .removeSourceAddress(let node): return "n\(node) eth0's own address removed"
         }
     }
 }

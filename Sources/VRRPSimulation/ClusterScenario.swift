@@ -78,7 +78,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             let at = Duration.milliseconds(Int.random(in: 0..<chaosLength, using: &rng))
             let node = Int.random(in: 0..<count, using: &rng)
             let event: ChaosEvent
-            switch Int.random(in: 0..<16, using: &rng) {
+            switch Int.random(in: 0..<19, using: &rng) {
             case 0, 1:
                 var groups: [[Int]] = [[], []]
                 for member in 0..<count { groups[Int.random(in: 0...1, using: &rng)].append(member) }
@@ -97,6 +97,9 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             case 11: event = .netlinkFailing(node, rng.chance(0.6))
             case 12: event = .deleteAddresses(node)
             case 13: event = .link(node, up: rng.chance(0.5))
+            case 14: event = .recreateInterface(node)
+            case 15: event = .changeMAC(node)
+            case 16: event = .removeSourceAddress(node)
             default: event = .junk
             }
             events.append((at, event))
@@ -121,7 +124,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
         for (at, event) in events {
             lines.append("  at \(Instant(sinceOrigin: at)): \(event)")
         }
-        lines.append("  at \(Instant(sinceOrigin: healAt)): heal for good, restart stopped nodes, netlink works, links up (checks keep their state)")
+        lines.append("  at \(Instant(sinceOrigin: healAt)): heal for good, restart stopped nodes, netlink works, links up, own addresses back (checks keep their state)")
         return lines.joined(separator: "\n")
     }
 }

@@ -41,11 +41,13 @@ public struct ClusterSimulator {
     private var healed = false
     private var settled = false
     private var nextSequence: UInt64 = 0
+    /// The ifindex the next re-created interface gets (the kernel never reuses one soon).
+    private var nextInterfaceIndex = ClusterScenario.interfaceIndex + 100
     private var report: SimulationReport
 
     public init(scenario: ClusterScenario) {
         self.scenario = scenario
-        nodes = scenario.nodes.map(SimulatedNode.init(setup:))
+        nodes = scenario.nodes.enumerated().map { SimulatedNode(setup: $1, index: $0) }
         generations = Array(repeating: 0, count: scenario.nodes.count)
         rng = SeededRandom(seed: scenario.seed ^ 0xA5A5_5A5A_DEAD_BEEF)
         report = SimulationReport(scenario: scenario, violations: [], trace: [], drops: [:], transitions: 0)
@@ -105,7 +107,7 @@ public struct ClusterSimulator {
             apply(event)
         case .deliver(let packet, let to, let generation):
             guard generations[to] == generation, nodes[to].linkUp else { return }
-            feed(to, .packet(packet, interfaceIndex: ClusterScenario.interfaceIndex))
+            feed(to, .packet(packet, interfaceIndex: nodes[to].host.index))
         case .timer(let node, let timer, let sequence, let generation):
             guard generations[node] == generation, nodes[node].timers[timer.slot]?.sequence == sequence else { return }
             nodes[node].timers[timer.slot] = nil
@@ -115,6 +117,8 @@ public struct ClusterSimulator {
             feed(node, .checkCompleted(run, outcome, duration: .milliseconds(5)))
         case .settledCheck:
             settled = true
+            // Every node's states now, so its very first change after settling is caught.
+            for index in nodes.indices { lastSettledStates[index] = nodes[index].views.map(\.state) }
             checkConverged(label: "settled")
         case .finalCheck:
             break
@@ -136,6 +140,10 @@ public struct ClusterSimulator {
                 for index in nodes.indices {
                     if nodes[index].netlinkFailing { apply(.netlinkFailing(index, false)) }
                     if !nodes[index].linkUp { apply(.link(index, up: true)) }
+                    if nodes[index].host.addresses.isEmpty {
+                        nodes[index].host.addresses = [ClusterScenario.address(of: index)]
+                        feed(index, .interface("eth0", nodes[index].host))
+                    }
                     if !nodes[index].isUp { start(index) }
                 }
             }
@@ -174,24 +182,52 @@ public struct ClusterSimulator {
         case .deleteAddresses(let index):
             guard !nodes[index].kernel.isEmpty else { return }
             nodes[index].kernel = []
-            feed(index, .addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: []))
+            feed(index, .addresses(interfaceIndex: nodes[index].host.index, present: []))
         case .link(let index, let up):
             guard !healed || up else { return }
-            nodes[index].linkUp = up
-            feed(index, .link("eth0", up: up))
+            nodes[index].host.isUp = up
+            feed(index, .interface("eth0", nodes[index].host))
         case .junk:
             injectJunk()
+        case .recreateInterface(let index):
+            guard !healed else { return }
+            nextInterfaceIndex += 1
+            nodes[index].host.index = nextInterfaceIndex
+            nodes[index].kernel = []
+            feed(index, .interface("eth0", nil))
+            feed(index, .interface("eth0", nodes[index].host))
+            feed(index, .addresses(interfaceIndex: nodes[index].host.index, present: []))
+        case .changeMAC(let index):
+            guard !healed else { return }
+            nodes[index].host.hardwareAddress[4] &+= 1
+            feed(index, .interface("eth0", nodes[index].host))
+        case .removeSourceAddress(let index):
+            guard !healed else { return }
+            nodes[index].host.addresses = []
+            feed(index, .interface("eth0", nodes[index].host))
         }
     }
 
+    /// A new process; like the daemon, it refuses to start where its binder refuses (eth0
+    /// has no address to advertise from) and stays down until the next restart.
     private mutating func start(_ index: Int) {
         generations[index] += 1
-        nodes[index].node = Node(configuration: nodes[index].setup.bound(node: index, version: scenario.version, advertisementInterval: scenario.advertisementInterval))
         nodes[index].timers = [:]
-        // The runtime reports the link state, then starts the node, then reads the addresses.
-        feed(index, .link("eth0", up: nodes[index].linkUp))
+        guard let bound = bind(index) else {
+            nodes[index].node = nil
+            trace("n\(index) cannot start: no address on eth0 to advertise from")
+            return
+        }
+        nodes[index].node = Node(configuration: bound)
+        // The runtime reports the interfaces, then starts the node, then reads the addresses.
+        feed(index, .interface("eth0", nodes[index].host))
         feed(index, .start)
-        feed(index, .addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: nodes[index].kernel))
+        feed(index, .addresses(interfaceIndex: nodes[index].host.index, present: nodes[index].kernel))
+    }
+
+    private func bind(_ index: Int) -> BoundConfiguration? {
+        nodes[index].setup.bound(node: index, host: nodes[index].host, version: scenario.version,
+                                 advertisementInterval: scenario.advertisementInterval)
     }
 
     private mutating func reload(_ index: Int, priority: UInt8?) {
@@ -199,7 +235,8 @@ public struct ClusterSimulator {
         if let priority { nodes[index].setup.priority = priority }
         let before = nodes[index].views
         let routerTimers = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
-        feed(index, .reload(nodes[index].setup.bound(node: index, version: scenario.version, advertisementInterval: scenario.advertisementInterval)))
+        guard let bound = bind(index) else { return }  // the daemon refuses such a reload
+        feed(index, .reload(bound))
         guard priority == nil else { return }
         let after = nodes[index].views
         let routerTimersAfter = nodes[index].timers.filter { if case .router = $0.key { true } else { false } }.mapValues(\.timer)
@@ -228,7 +265,7 @@ public struct ClusterSimulator {
             pending += execute(effects, on: index)
             // As the daemon does: read the addresses back after changing them.
             if effects.contains(where: \.changesAddresses) {
-                pending.append(.addresses(interfaceIndex: ClusterScenario.interfaceIndex, present: nodes[index].kernel))
+                pending.append(.addresses(interfaceIndex: nodes[index].host.index, present: nodes[index].kernel))
             }
         }
         checkStep(index)
@@ -240,6 +277,14 @@ public struct ClusterSimulator {
         for effect in effects {
             switch effect {
             case .send(let outbound):
+                guard outbound.interface.index == nodes[index].host.index else {
+                    failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(outbound.interface.index)")))
+                    continue
+                }
+                guard nodes[index].host.addresses.contains(outbound.source) else {
+                    failures.append(.effectFailed(effect, EffectError(code: 99, message: "simulated: \(outbound.source) is not on eth0")))
+                    continue
+                }
                 guard nodes[index].linkUp else {
                     failures.append(.effectFailed(effect, EffectError(code: 100, message: "simulated: network is down")))
                     continue
@@ -251,11 +296,32 @@ public struct ClusterSimulator {
                 }
             case .addAddress(let change):
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
+                guard change.binding.device.index == nodes[index].host.index else {
+                    failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(change.binding.device.index)")))
+                    continue
+                }
                 nodes[index].kernel.insert(change.binding.address.address)
             case .removeAddress(let change), .removeLeftoverAddress(let change):
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
+                // A device that is gone took its addresses with it: absent is done.
+                guard change.binding.device.index == nodes[index].host.index else { continue }
                 nodes[index].kernel.remove(change.binding.address.address)
-            case .gratuitousARP, .runNotify, .statusChanged, .reply, .persistMaintenance:
+            case .gratuitousARP(let request):
+                for binding in request.addresses {
+                    guard binding.device.index == nodes[index].host.index else {
+                        failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(binding.device.index)")))
+                        break
+                    }
+                    if binding.device.hardwareAddress != nodes[index].host.hardwareAddress {
+                        violation("n\(index) announces \(binding.address) with MAC \(binding.device.hardwareAddress), but eth0 has \(nodes[index].host.hardwareAddress) now")
+                    }
+                    if nodes[index].linkUp { nodes[index].announcedMAC = binding.device.hardwareAddress }
+                }
+            case .bindTransports(let transports):
+                if let stale = transports.first(where: { $0.interface.index != nodes[index].host.index }) {
+                    failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
+                }
+            case .runNotify, .statusChanged, .reply, .persistMaintenance:
                 break
             case .armTimer(let timer, let deadline):
                 nextSequence += 1
@@ -357,7 +423,8 @@ public struct ClusterSimulator {
             if view.state != .master && kernel.contains(address) && view.failingAddresses == 0 {
                 violation("n\(index) \(view.name) is \(view.state) but the kernel has \(address), and no removal is pending")
             }
-            if settled, let previous = lastSettledStates[index]?[offset], previous != view.state {
+            if settled, let states = lastSettledStates[index], states.indices.contains(offset), states[offset] != view.state {
+                let previous = states[offset]
                 violation("n\(index) \(view.name) changed state \(previous) -> \(view.state) after the cluster had settled")
             }
         }
@@ -387,6 +454,9 @@ public struct ClusterSimulator {
             }
             if holders != [master] {
                 violation("\(label) \(name): n\(master) is Master but the kernels holding \(address) are \(holders)")
+            }
+            if nodes[master].announcedMAC != nodes[master].host.hardwareAddress {
+                violation("\(label) \(name): n\(master) is Master, but the segment last heard its addresses announced with \(nodes[master].announcedMAC.map { "\($0)" } ?? "no MAC"), not eth0's \(nodes[master].host.hardwareAddress)")
             }
             for index in eligible where index != master {
                 guard let view = views[index] else { continue }

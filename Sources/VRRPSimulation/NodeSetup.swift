@@ -36,8 +36,10 @@ public struct NodeSetup: Sendable {
 
     public var instanceNames: [String] { syncGroup ? ["VI_1", "VI_2"] : ["VI_1"] }
 
-    /// The node's configuration, bound as the daemon would bind it on its machine.
-    public func bound(node index: Int, version: VRRPVersion, advertisementInterval: AdvertisementInterval) -> BoundConfiguration {
+    /// The node's configuration, bound as the daemon would bind it on its machine as `host`
+    /// has eth0 now; nil where the daemon's binder refuses (no address to advertise from).
+    public func bound(node index: Int, host: HostInterface, version: VRRPVersion,
+                      advertisementInterval: AdvertisementInterval) -> BoundConfiguration? {
         var configuration = Configuration()
         configuration.globals.higherPrioritySendAdvert = sendAdvertisementOnYield
         configuration.globals.gratuitousARP = gratuitousARP
@@ -74,8 +76,9 @@ public struct NodeSetup: Sendable {
             group.members = instanceNames
             configuration.syncGroups = [group]
         }
-        let device = Device(name: "eth0", index: ClusterScenario.interfaceIndex, hardwareAddress: [0x02, 0, 0, 0, 0, UInt8(10 + index)])
-        let source = ClusterScenario.address(of: index)
+        let device = host.device
+        let virtual = Set(configuration.instances.flatMap { $0.virtualAddresses.map(\.address) })
+        guard let source = host.advertSource(family: .ipv4, excluding: virtual) else { return nil }
         let instances = configuration.instances.map { definition in
             BoundInstance(definition: definition,
                           router: configuration.routerConfiguration(for: definition, interfaceAddress: source),

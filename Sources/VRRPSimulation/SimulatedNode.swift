@@ -12,11 +12,21 @@ struct SimulatedNode {
     var timers: [NodeTimer.Slot: (timer: NodeTimer, sequence: UInt64)] = [:]
     var healthy = true
     var netlinkFailing = false
-    var linkUp = true
+    /// The machine's eth0 as its kernel has it: ifindex, MAC, link, own addresses (not the
+    /// virtual ones, which are `kernel`). Chaos re-creates it, changes its MAC, removes its
+    /// address.
+    var host: HostInterface
+    /// The MAC the segment last heard this node announce its virtual addresses with
+    /// (gratuitous ARP): what clients send to.
+    var announcedMAC: [UInt8]?
 
-    init(setup: NodeSetup) {
+    init(setup: NodeSetup, index: Int) {
         self.setup = setup
+        host = HostInterface(name: "eth0", index: ClusterScenario.interfaceIndex, hardwareAddress: [0x02, 0, 0, 0, 0, UInt8(10 + index)],
+                             isUp: true, addresses: [ClusterScenario.address(of: index)])
     }
+
+    var linkUp: Bool { host.isUp }
 
     var isUp: Bool { node != nil }
     var views: [InstanceView] { node?.instanceViews ?? [] }

@@ -47,6 +47,25 @@ final class NetworkLab {
         }
     }
 
+    /// Deletes a node's eth0 and creates it again under the same name, as ifdown/ifup or a
+    /// rebuilt VLAN or bond does: a new ifindex and MAC, its addresses back, up.
+    func recreateLink(_ node: Int) {
+        let namespace = nodes[node]
+        _ = Shell.must("""
+        ip -n \(namespace) link del eth0 && \
+        ip link add eth0 netns \(namespace) type veth peer name p\(node) netns \(prefix)sw && \
+        ip -n \(prefix)sw link set p\(node) master br0 && ip -n \(prefix)sw link set p\(node) up && \
+        ip -n \(namespace) addr add \(address(of: node))/24 dev eth0 && \
+        ip -n \(namespace) addr add \(address6(of: node))/64 dev eth0 nodad && \
+        ip -n \(namespace) link set eth0 up
+        """)
+    }
+
+    /// A node's eth0 ifindex (0 when it has none).
+    func interfaceIndex(of node: Int) -> Int {
+        Int(Shell.run("ip -n \(nodes[node]) -o link show dev eth0").output.split(separator: ":").first ?? "") ?? 0
+    }
+
     func address(of node: Int) -> String { "10.250.\(subnet).\(10 + node)" }
     var virtualAddress: String { "10.250.\(subnet).100" }
     var virtualAddress6: String { "fd00:250:\(subnet)::100" }

@@ -52,6 +52,8 @@ final class NodeHarness {
     var timers: [NodeTimer.Slot: (NodeTimer, Instant)] = [:]
     var kernel: Set<IPAddress> = []
     var netlinkFails = false
+    /// eth0's ifindex in the pretend kernel (a re-created interface gets another).
+    var interfaceIndex: Int32 = 2
     /// Every effect carried out, in order (tests clear it between steps).
     var effects: [NodeEffect] = []
 
@@ -95,7 +97,7 @@ final class NodeHarness {
                 }
             }
             if produced.contains(where: \.changesAddresses) {
-                queue.append(.addresses(interfaceIndex: 2, present: kernel))
+                queue.append(.addresses(interfaceIndex: interfaceIndex, present: kernel))
             }
         }
     }
@@ -130,7 +132,7 @@ final class NodeHarness {
                                    authentication: .password(password), addresses: addresses.map(IPAddress.v4))
         let payload = advert.encoded(from: .v4(source), to: .v4(.vrrpMulticastGroup))
         handle(.packet(IPv4Packet(source: source, destination: .vrrpMulticastGroup, ttl: ttl, payload: payload).encoded(),
-                       interfaceIndex: 2))
+                       interfaceIndex: interfaceIndex))
     }
 
     var views: [InstanceView] { node.instanceViews }
@@ -147,6 +149,12 @@ final class NodeHarness {
     var gratuitousARPs: [GratuitousARPRequest] {
         effects.compactMap { if case .gratuitousARP(let request) = $0 { request } else { nil } }
     }
+}
+
+/// eth0 as `bind` pretends it is, changed as a test needs.
+func eth0(up: Bool = true, index: Int32 = 2, mac: [UInt8] = [2, 0, 0, 0, 0, 1],
+          addresses: [IPAddress] = [.v4(IPv4Address(10, 250, 1, 11))]) -> HostInterface {
+    HostInterface(name: "eth0", index: index, hardwareAddress: mac, isUp: up, addresses: addresses)
 }
 
 /// One instance as in the Harbor examples: VRID 51 on eth0, PASS auth, VIP 10.250.1.100.

@@ -223,7 +223,7 @@ struct NodeTrackerTests {
         #expect(harness.views.map(\.priority) == [120, 110])
         harness.answerChecks(.failure("exited 1"), named: "chk_db")
         #expect(harness.views.map(\.state) == [.fault, .fault])
-        #expect(harness.views[0].fault == .syncGroup(group: "VG_1", member: "VI_2", objects: [.check("chk_db")]))
+        #expect(harness.views[0].fault == .syncGroup(group: "VG_1", member: "VI_2", cause: .down([.check("chk_db")])))
         #expect(harness.views[1].fault == .down([.check("chk_db")]))
     }
 
@@ -232,12 +232,12 @@ struct NodeTrackerTests {
         let harness = try NodeHarness(instanceText())
         harness.advance(by: mdi150)
         harness.effects = []
-        harness.handle(.link("eth0", up: false))
+        harness.handle(.interface("eth0", eth0(up: false)))
         #expect(harness.views.first?.state == .fault)
         #expect(harness.views.first?.fault == .down([.interface("eth0")]))
         #expect(harness.sends.map(\.priority) == [0])
         #expect(harness.kernel.isEmpty)
-        harness.handle(.link("eth0", up: true))
+        harness.handle(.interface("eth0", eth0(up: true)))
         #expect(harness.views.first?.state == .backup)
     }
 }

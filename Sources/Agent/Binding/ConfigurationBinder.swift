@@ -14,8 +14,10 @@ struct ConfigurationBinder {
 
     func bind(_ configuration: Configuration) throws(AgentError) -> BoundConfiguration {
         var instances: [BoundInstance] = []
+        let addresses = AddressTable.read(socket: links)
+        let virtual = Set(configuration.instances.flatMap { $0.heldAddresses.map(\.address) })
         for definition in configuration.instances {
-            instances.append(try bind(definition, in: configuration))
+            instances.append(try bind(definition, in: configuration, addresses: addresses, virtual: virtual))
         }
         let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
         var checks: [BoundCheck] = []
@@ -41,15 +43,18 @@ struct ConfigurationBinder {
                                   controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID)
     }
 
-    private func bind(_ definition: InstanceDefinition, in configuration: Configuration) throws(AgentError) -> BoundInstance {
-        let virtual = Set(definition.heldAddresses.map(\.address))
+    /// One instance; `virtual` is every address any instance holds (never an advert source,
+    /// the same rule `Node` applies when the host changes under it).
+    private func bind(_ definition: InstanceDefinition, in configuration: Configuration, addresses: [Int32: [IPAddress]],
+                      virtual: Set<IPAddress>) throws(AgentError) -> BoundInstance {
         guard let name = definition.interface
             ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {
             throw .interfaceNotFound(definition.unicastSourceAddress.map { "holding \($0)" } ?? "(none configured)")
         }
-        let interface = try device(name)
+        guard let host = LinkState.host(name, socket: links, addresses: addresses) else { throw .interfaceNotFound(name) }
+        let interface = host.device
         guard let source = definition.unicastSourceAddress ?? definition.multicastSourceAddress
-            ?? InterfaceAddresses.primary(of: name, family: definition.family, excluding: virtual) else {
+            ?? host.advertSource(family: definition.family, excluding: virtual) else {
             throw .noSourceAddress(interface: name, family: definition.family)
         }
         var bindings: [VirtualAddressBinding] = []
@@ -74,10 +79,16 @@ struct ConfigurationBinder {
         return Device(name: name, index: link.index, hardwareAddress: link.hardwareAddress)
     }
 
-    /// The link state of every interface the configuration's instances track, now.
-    func linkStates(of configuration: BoundConfiguration) -> [(name: String, up: Bool)] {
-        let names = Set(configuration.instances.flatMap { $0.trackers.objects.compactMap(\.interfaceName) })
-        return names.sorted().map { ($0, LinkState.read($0, socket: links)?.isUp ?? false) }
+    /// Every interface the configuration names (an instance's own, a virtual address's
+    /// `dev`, a `track_interface`) as the kernel has it now, by name (nil: none by that name).
+    func host(of configuration: BoundConfiguration) -> [(name: String, interface: HostInterface?)] {
+        var names = Set(configuration.instances.flatMap { $0.trackers.objects.compactMap(\.interfaceName) })
+        for instance in configuration.instances {
+            names.insert(instance.interface.name)
+            names.formUnion(instance.virtualAddresses.map(\.device.name))
+        }
+        let addresses = AddressTable.read(socket: links)
+        return names.sorted().map { ($0, LinkState.host($0, socket: links, addresses: addresses)) }
     }
 
     /// The user and group a script runs as (`user` in vrrp_script, else `script_user`, else

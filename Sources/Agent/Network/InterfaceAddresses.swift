@@ -31,17 +31,6 @@ enum InterfaceAddresses {
         return result
     }
 
-    /// The source of an instance's adverts when none is configured: the interface's primary
-    /// IPv4 address (RFC 5798 §5.1.1.1), or its IPv6 link-local address (§5.1.2.1). The
-    /// virtual addresses this router may have added are never that.
-    static func primary(of interface: String, family: AddressFamily, excluding virtual: Set<IPAddress>) -> IPAddress? {
-        all().first { entry in
-            guard entry.interface == interface, entry.address.family == family, !virtual.contains(entry.address) else { return false }
-            if case .v6(let address) = entry.address { return address.isLinkLocal }
-            return true
-        }?.address
-    }
-
     /// The interface that has `address` configured (for unicast instances without `interface`).
     static func interface(holding address: IPAddress) -> String? {
         all().first { $0.address == address }?.interface

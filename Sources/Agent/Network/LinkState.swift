@@ -1,4 +1,6 @@
 import CNetlink
+import Node
+import VRRP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,5 +25,13 @@ struct LinkState: Equatable {
         }
         let up = flags & UInt32(IFF_UP) != 0 && flags & UInt32(IFF_RUNNING) != 0
         return LinkState(index: Int32(rtnl_link_get_ifindex(link)), isUp: up, hardwareAddress: hardware)
+    }
+
+    /// An interface as the node follows it: this link state and the interface's addresses
+    /// from `table` (`AddressTable.read`); nil when no interface has that name.
+    static func host(_ name: String, socket: NetlinkSocket, addresses table: [Int32: [IPAddress]]) -> HostInterface? {
+        guard let link = read(name, socket: socket) else { return nil }
+        return HostInterface(name: name, index: link.index, hardwareAddress: link.hardwareAddress, isUp: link.isUp,
+                             addresses: table[link.index] ?? [])
     }
 }

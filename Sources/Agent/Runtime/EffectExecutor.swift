@@ -93,6 +93,8 @@ final class EffectExecutor {
                 replies(id, reply)
             case .persistMaintenance(let records):
                 try maintenanceStore.save(records)
+            case .bindTransports(let wanted):
+                try transports.follow(wanted)
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]

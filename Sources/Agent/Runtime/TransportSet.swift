@@ -43,6 +43,29 @@ final class TransportSet {
         return failures
     }
 
+    /// Brings the open sockets to exactly `transports` while running (the host changed under
+    /// the node: an interface re-created with a new ifindex): opens each missing socket,
+    /// joins its group, closes the rest. Every socket is tried; what opened stays open; the
+    /// first failure is thrown after (the node retries).
+    func follow(_ transports: [Transport]) throws(AgentError) {
+        prepared = [:]
+        wanted = transports
+        var failures: [AgentError] = []
+        for transport in transports where sockets[transport.key] == nil {
+            do throws(AgentError) {
+                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index,
+                                            family: transport.family)
+                if let group = transport.multicastGroup { try socket.join(group) }
+                sockets[transport.key] = socket
+            } catch {
+                failures.append(error)
+            }
+        }
+        failures += install()
+        retire()
+        if let first = failures.first { throw first }
+    }
+
     /// Closes the sockets of interfaces no instance uses any more.
     func retire() {
         let used = Set(wanted.map(\.key))

@@ -26,13 +26,18 @@ public enum NodeEffect: Equatable, Sendable {
     case reply(ReplyID, ControlReply)
     /// Write what is in maintenance under the state directory (it survives a restart).
     case persistMaintenance([MaintenanceRecord])
+    /// Have exactly these raw VRRP sockets open: open the missing ones (an interface
+    /// re-created with a new ifindex), close the rest. What cannot be opened fails the effect
+    /// (retried); the sockets that opened stay.
+    case bindTransports([Transport])
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
     public var changesAddresses: Bool {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
-        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance:
+        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
+             .bindTransports:
             return false
         }
     }

@@ -2,7 +2,7 @@ import VRRP
 
 /// What happens to a node, in the order the runtime saw it. Time comes with every event.
 public enum NodeEvent: Equatable, Sendable {
-    /// Start every instance (after the initial `link` and `addresses` reports).
+    /// Start every instance (after the initial `interface` and `addresses` reports).
     case start
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
     case stop
@@ -13,8 +13,10 @@ public enum NodeEvent: Equatable, Sendable {
     case datagram(VRRPDatagram, interfaceIndex: Int32)
     case timerFired(NodeTimer)
     case checkCompleted(CheckRunID, CheckOutcome, duration: Duration)
-    /// An interface's link state (administratively up with carrier) as read now.
-    case link(String, up: Bool)
+    /// An interface the configuration names (an instance's, a virtual address's `dev`, a
+    /// `track_interface`) as the kernel has it now, read after every netlink link or address
+    /// event; nil when no interface has that name (deleted, not yet re-created).
+    case interface(String, HostInterface?)
     /// The IPv4 and IPv6 addresses on a device as read now (after a netlink address event).
     case addresses(interfaceIndex: Int32, present: Set<IPAddress>)
     /// An effect that the kernel refused.

@@ -11,6 +11,8 @@ public enum NodeTimer: Hashable, Sendable {
     case addressRetry(InstanceID)
     /// The deadline of a drill's or maintenance hand-over's current phase.
     case operation(UInt64)
+    /// Open the raw VRRP sockets that could not be opened (`NodeEffect.bindTransports`).
+    case transportRetry
 
     public var slot: Slot {
         switch self {
@@ -18,6 +20,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .check(let check): return .check(check)
         case .addressRetry(let instance): return .addressRetry(instance)
         case .operation: return .operation
+        case .transportRetry: return .transportRetry
         }
     }
 
@@ -27,5 +30,6 @@ public enum NodeTimer: Hashable, Sendable {
         case check(CheckID)
         case addressRetry(InstanceID)
         case operation
+        case transportRetry
     }
 }

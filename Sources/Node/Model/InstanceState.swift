@@ -11,6 +11,9 @@ struct InstanceState: Sendable {
     var lastTransition: Transition?
     /// When the current Master's last advert arrived.
     var lastAdvertAt: Instant?
+    /// Why the host keeps the instance from speaking (its interface is gone, or has no
+    /// address to advertise from); a FAULT like a weight-0 tracker's.
+    var hostFault: FaultCause?
 
     struct Transition: Hashable, Sendable {
         var from: RouterState

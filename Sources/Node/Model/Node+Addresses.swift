@@ -129,6 +129,8 @@ extension Node {
             return checkCompletedAfterFailure(run, error, now: now)
         case .persistMaintenance:
             return [.log(LogLine(.error, "could not save the maintenance state: \(error); it holds until this daemon stops"))]
+        case .bindTransports:
+            return transportsFailed(error, now: now)
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }

@@ -121,12 +121,12 @@ extension Node {
     mutating func applyTrackers(of index: Int, now: Instant) -> [NodeEffect] {
         let group = configuration.syncGroup(of: instances[index].name)
         let members = group.map { group in instances.indices.filter { group.members.contains(instances[$0].name) } } ?? [index]
-        let groupFault = members.first { !instances[$0].trackers.faults.isEmpty }.map { ($0, instances[$0].trackers.faults) }
+        let groupFault = members.first { ownFault(of: $0) != nil }.flatMap { culprit in ownFault(of: culprit).map { (culprit, $0) } }
         let groupAdjustment = members.map { instances[$0].trackers.adjustment }.reduce(0, +)
         var effects: [NodeEffect] = []
         for member in members {
-            var fault = instances[member].trackers.fault ?? groupFault.map { culprit, objects in
-                FaultCause.syncGroup(group: group?.name ?? "", member: instances[culprit].name, objects: objects)
+            var fault = ownFault(of: member) ?? groupFault.map { culprit, cause in
+                FaultCause.syncGroup(group: group?.name ?? "", member: instances[culprit].name, cause: cause)
             }
             let others = groupAdjustment - instances[member].trackers.adjustment
             var priority = instances[member].trackers.effectivePriority(adding: others)
@@ -140,5 +140,11 @@ extension Node {
             }
         }
         return effects
+    }
+
+    /// An instance's own FAULT: the host's (its interface gone, no advert source) before its
+    /// weight-0 trackers'.
+    private func ownFault(of index: Int) -> FaultCause? {
+        instances[index].hostFault ?? instances[index].trackers.fault
     }
 }

@@ -50,7 +50,7 @@ public struct Node: Sendable {
         case .datagram(let datagram, let interfaceIndex): return receive(datagram, interfaceIndex: interfaceIndex, now: now)
         case .timerFired(let timer): return timerFired(timer, now: now)
         case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
-        case .link(let name, let up): return linkChanged(name, up: up, now: now)
+        case .interface(let name, let observed): return interfaceObserved(name, observed, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
         case .reload(let next): return reload(to: next, now: now)
@@ -117,6 +117,8 @@ public struct Node: Sendable {
             return retryAddresses(of: index, now: now)
         case .operation(let id):
             return operationTimer(id, now: now)
+        case .transportRetry:
+            return [.bindTransports(configuration.transports)]
         }
     }
 
@@ -132,7 +134,7 @@ public struct Node: Sendable {
         return effects
     }
 
-    private mutating func linkChanged(_ name: String, up: Bool, now: Instant) -> [NodeEffect] {
+    mutating func linkChanged(_ name: String, up: Bool, now: Instant) -> [NodeEffect] {
         let known = links[name]
         links[name] = up
         var effects: [NodeEffect] = []

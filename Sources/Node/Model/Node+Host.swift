@@ -1,0 +1,136 @@
+import VRRP
+
+extension Node {
+    /// How often raw VRRP sockets that could not be opened are tried again.
+    static let transportRetryInterval: Duration = .seconds(1)
+
+    /// An interface the configuration names, as the kernel has it now. The node follows the
+    /// host as it is, not as it was at start:
+    /// - its link state drives the trackers (the own interface: FAULT while down);
+    /// - an interface re-created under the same name (ifdown/ifup, a VLAN or bond rebuilt)
+    ///   has a new ifindex: instances and virtual addresses move to it and the runtime opens
+    ///   the VRRP socket on it (`bindTransports`); while it is gone the instance is in FAULT;
+    /// - a changed MAC (bond `fail_over_mac`, `ip link set address`) is what gratuitous ARP
+    ///   and neighbour advertisements carry from then on, and a Master announces its
+    ///   addresses with it at once;
+    /// - an advert source that was removed (RFC 5798 §5.1.1.1: the primary address) is
+    ///   replaced by the interface's next one; with none left the instance goes to FAULT
+    ///   (a Master sends its priority-0 advert first), so no peer is left facing a Master it
+    ///   cannot hear.
+    mutating func interfaceObserved(_ name: String, _ observed: HostInterface?, now: Instant) -> [NodeEffect] {
+        var effects = linkChanged(name, up: observed?.isUp ?? false, now: now)
+        let socketsBefore = configuration.transports.map { [$0.key: $0.multicastGroup] }
+        let virtual = Set(configuration.instances.flatMap { $0.virtualAddresses.map(\.address.address) })
+        var changed: [Int] = []
+        for index in instances.indices {
+            var bound = instances[index].bound
+            let before = bound
+            var hostFault = instances[index].hostFault
+            if let observed {
+                if bound.interface.name == name { bound.interface = observed.device }
+                for slot in bound.virtualAddresses.indices where bound.virtualAddresses[slot].device.name == name {
+                    bound.virtualAddresses[slot].device = observed.device
+                }
+            }
+            if bound.interface.name == name {
+                hostFault = nil
+                if let observed {
+                    if bound.definition.unicastSourceAddress == nil && bound.definition.multicastSourceAddress == nil {
+                        if let source = observed.advertSource(family: bound.family, excluding: virtual) {
+                            bound.source = source
+                            bound.router.localAddress = source
+                        } else {
+                            hostFault = .noSourceAddress(interface: name, family: bound.family)
+                        }
+                    }
+                } else {
+                    hostFault = .interfaceGone(name)
+                }
+            }
+            effects += noteHostChange(index, from: before, to: bound, fault: hostFault)
+            if bound != before { rebind(index, to: bound) }
+            if hostFault != instances[index].hostFault {
+                instances[index].hostFault = hostFault
+                changed.append(index)
+            }
+        }
+        if configuration.transports.map({ [$0.key: $0.multicastGroup] }) != socketsBefore {
+            rebuildValidators()
+            effects.append(.bindTransports(configuration.transports))
+        }
+        for index in changed {
+            effects += applyTrackers(of: index, now: now)
+        }
+        return effects
+    }
+
+    /// Puts a re-bound instance in place: its binding, in the configuration too (a reload
+    /// compares against it), its address slots' devices and its router's own address.
+    private mutating func rebind(_ index: Int, to bound: BoundInstance) {
+        if let slot = configuration.instances.firstIndex(where: { $0.name == bound.name }) {
+            configuration.instances[slot] = bound
+        }
+        for slot in instances[index].addresses.indices {
+            if let binding = bound.virtualAddresses.first(where: { $0.address == instances[index].addresses[slot].binding.address }) {
+                instances[index].addresses[slot].binding = binding
+            }
+        }
+        if instances[index].router.configuration.localAddress != bound.router.localAddress {
+            instances[index].router.changeLocalAddress(to: bound.router.localAddress)
+        }
+        instances[index].bound = bound
+    }
+
+    /// Logs what changed under an instance, and has a Master announce its addresses with a
+    /// changed MAC at once (clients would otherwise keep sending to a MAC nobody owns).
+    private func noteHostChange(_ index: Int, from before: BoundInstance, to after: BoundInstance, fault: FaultCause?) -> [NodeEffect] {
+        let instance = instances[index]
+        var effects: [NodeEffect] = []
+        var log: [String] = []
+        if after.interface.index != before.interface.index {
+            log.append("\(after.interface) is ifindex \(after.interface.index) now (was \(before.interface.index)): following it")
+        }
+        if after.interface.hardwareAddress != before.interface.hardwareAddress && after.interface.index == before.interface.index {
+            log.append("\(after.interface) has MAC \(Self.text(after.interface.hardwareAddress)) now (was \(Self.text(before.interface.hardwareAddress)))")
+        }
+        if after.source != before.source {
+            log.append("\(before.source) is no longer on \(after.interface): advertising from \(after.source)")
+        }
+        if fault != instance.hostFault, let fault {
+            log.append("\(fault)")
+        }
+        effects += log.map { .log(LogLine(.warning, "[\(instance.name)] \($0)")) }
+        let moved = instance.addresses.filter { state in
+            state.held && after.virtualAddresses.contains {
+                $0.address == state.binding.address && $0.device.index == state.binding.device.index
+                    && $0.device.hardwareAddress != state.binding.device.hardwareAddress
+            }
+        }
+        if instance.wantsAddresses && !moved.isEmpty {
+            let announced = moved.compactMap { state in after.virtualAddresses.first { $0.address == state.binding.address } }
+            effects.append(.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: announced,
+                                                               count: after.router.gratuitousARP.burstCount)))
+        }
+        return effects
+    }
+
+    /// A MAC as `02:00:00:00:00:0a`.
+    static func text(_ hardwareAddress: [UInt8]) -> String {
+        hardwareAddress.map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined(separator: ":")
+    }
+
+    /// The runtime could not open every raw VRRP socket: logged at a limited rate and tried
+    /// again every second until it can (an instance without its socket counts send errors
+    /// meanwhile and hears nothing, which its peers see as silence).
+    mutating func transportsFailed(_ error: EffectError, now: Instant) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        if let line = rateLimited.record(key: "transports", message: "cannot open a VRRP socket: \(error); retrying every \(Self.transportRetryInterval.formattedSeconds) s", now: now) {
+            effects.append(.log(LogLine(.error, line)))
+        }
+        if isRunning { effects.append(.armTimer(.transportRetry, at: now + Self.transportRetryInterval)) }
+        return effects
+    }
+}

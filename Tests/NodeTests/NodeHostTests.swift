@@ -1,0 +1,114 @@
+import Node
+import Testing
+import VRRP
+
+/// The node follows the host as it is (issue 16, defects 1–3): an interface re-created under
+/// the same name, a changed MAC, a removed advert source.
+@Suite("node: the host changes under it")
+struct NodeHostTests {
+    /// A Master of `instanceText()` on eth0 (ifindex 2), effects cleared.
+    func master() throws -> NodeHarness {
+        let harness = try NodeHarness(instanceText())
+        harness.handle(.interface("eth0", eth0()))
+        harness.advance(by: mdi150)
+        try #require(harness.views.first?.state == .master)
+        harness.effects = []
+        return harness
+    }
+
+    var bindings: (NodeHarness) -> [Transport] = { harness in
+        harness.effects.compactMap { if case .bindTransports(let transports) = $0 { transports } else { nil } }.last ?? []
+    }
+
+    @Test("an interface deleted and created again: FAULT while it is gone, then the instance speaks on the new ifindex and holds its VIP there")
+    func recreatedInterface() throws {
+        let harness = try master()
+        harness.handle(.interface("eth0", nil))
+        #expect(harness.views.first?.state == .fault)
+        #expect(harness.views.first?.fault == .interfaceGone("eth0"))
+        #expect(harness.sends.map(\.priority) == [0])
+        harness.kernel = []  // the kernel took the addresses with the device
+        harness.interfaceIndex = 7
+        harness.effects = []
+        harness.handle(.interface("eth0", eth0(index: 7)))
+        #expect(bindings(harness).map(\.key) == [TransportKey(interfaceIndex: 7, family: .ipv4)])
+        #expect(harness.log(containing: "eth0 is ifindex 7 now (was 2)"))
+        #expect(harness.views.first?.state == .backup)
+        // A peer's advert on the new ifindex is heard (the node validates on its new socket).
+        harness.receive(priority: 200)
+        #expect(harness.views.first?.state == .backup)
+        #expect(harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+            .instances.first?.master == "10.250.1.12")
+        harness.effects = []
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+        let added = harness.effects.compactMap { if case .addAddress(let change) = $0 { change.binding.device.index } else { nil } }
+        #expect(added == [7])
+        #expect(harness.gratuitousARPs.flatMap(\.addresses).map(\.device.index) == [7])
+        #expect(harness.effects.contains { if case .send(let outbound) = $0 { outbound.interface.index == 7 } else { false } })
+    }
+
+    @Test("a changed MAC is announced at once by the Master, and every later gratuitous ARP carries it")
+    func changedMAC() throws {
+        let harness = try master()
+        let mac: [UInt8] = [2, 0, 0, 0, 0, 0x99]
+        harness.handle(.interface("eth0", eth0(mac: mac)))
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.gratuitousARPs.count == 1)
+        #expect(harness.gratuitousARPs.flatMap(\.addresses).map(\.device.hardwareAddress) == [mac])
+        #expect(harness.log(containing: "eth0 has MAC 02:00:00:00:00:99 now (was 02:00:00:00:00:01)"))
+        #expect(bindings(harness).isEmpty, "the socket stays: same ifindex")
+        harness.effects = []
+        harness.advance(by: .seconds(6))  // garp_master_delay: the second burst
+        #expect(!harness.gratuitousARPs.isEmpty)
+        #expect(Set(harness.gratuitousARPs.flatMap(\.addresses).map(\.device.hardwareAddress)) == [mac])
+    }
+
+    @Test("the advert source removed: the next address of the interface takes over, the Master stays")
+    func sourceReplaced() throws {
+        let harness = try master()
+        let next = IPAddress.v4(IPv4Address(10, 250, 1, 21))
+        harness.handle(.interface("eth0", eth0(addresses: [next, .v4(IPv4Address(10, 250, 1, 100))])))
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.log(containing: "10.250.1.11 is no longer on eth0: advertising from 10.250.1.21"))
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        let sources = harness.effects.compactMap { if case .send(let outbound) = $0 { outbound.source } else { nil } }
+        #expect(sources == [next])
+    }
+
+    @Test("no address left to advertise from: the Master resigns (priority 0) into FAULT, and comes back when one returns")
+    func sourceGone() throws {
+        let harness = try master()
+        // Only the VIP is left: it is never an advert source.
+        harness.handle(.interface("eth0", eth0(addresses: [.v4(IPv4Address(10, 250, 1, 100))])))
+        #expect(harness.views.first?.state == .fault)
+        #expect(harness.views.first?.fault == .noSourceAddress(interface: "eth0", family: .ipv4))
+        #expect(harness.sends.map(\.priority) == [0])
+        #expect(harness.kernel.isEmpty)
+        let status = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        #expect(status.instances.first?.fault == "no IPv4 address on eth0 to advertise from")
+        harness.handle(.interface("eth0", eth0()))
+        #expect(harness.views.first?.state == .backup)
+        #expect(harness.views.first?.fault == nil)
+    }
+
+    @Test("a configured mcast_src_ip is kept whatever the interface's addresses")
+    func configuredSource() throws {
+        let harness = try NodeHarness(instanceText(extra: "    mcast_src_ip 10.250.1.11\n"))
+        harness.handle(.interface("eth0", eth0(addresses: [])))
+        harness.advance(by: mdi150)
+        #expect(harness.views.first?.state == .master)
+    }
+
+    @Test("a sync group follows a member whose interface has no address to advertise from")
+    func syncGroupFollowsHostFault() throws {
+        let text = instanceText("VI_1") + instanceText("VI_2", vrid: 52, extra: "    mcast_src_ip 10.250.1.11\n")
+            + "vrrp_sync_group VG_1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n"
+        let harness = try NodeHarness(text)
+        harness.handle(.interface("eth0", eth0(addresses: [])))
+        #expect(harness.views.map(\.state) == [.fault, .fault])
+        #expect(harness.views[0].fault == .noSourceAddress(interface: "eth0", family: .ipv4))
+        #expect(harness.views[1].fault == .syncGroup(group: "VG_1", member: "VI_1", cause: .noSourceAddress(interface: "eth0", family: .ipv4)))
+    }
+}
