@@ -191,6 +191,7 @@ public struct ClusterSimulator {
             injectJunk()
         case .recreateInterface(let index):
             guard !healed else { return }
+            if nodes[index].isUp { report.hostChanges += 1 }
             nextInterfaceIndex += 1
             nodes[index].host.index = nextInterfaceIndex
             nodes[index].kernel = []
@@ -199,10 +200,12 @@ public struct ClusterSimulator {
             feed(index, .addresses(interfaceIndex: nodes[index].host.index, present: []))
         case .changeMAC(let index):
             guard !healed else { return }
+            if nodes[index].isUp { report.hostChanges += 1 }
             nodes[index].host.hardwareAddress[4] &+= 1
             feed(index, .interface("eth0", nodes[index].host))
         case .removeSourceAddress(let index):
             guard !healed else { return }
+            if nodes[index].isUp { report.hostChanges += 1 }
             nodes[index].host.addresses = []
             feed(index, .interface("eth0", nodes[index].host))
         }
@@ -448,6 +451,7 @@ public struct ClusterSimulator {
                 if !holders.isEmpty { violation("\(label) \(name): no eligible node, yet the kernels of \(holders) hold \(address)") }
                 continue
             }
+            report.oneMasterChecks += 1
             guard masters.count == 1, let master = masters.first, let masterView = views[master] else {
                 violation("\(label) \(name): expected exactly one Master among \(eligible), found \(masters) (\(summary))")
                 continue

@@ -8,6 +8,11 @@ public struct SimulationReport: Sendable {
     /// Packets dropped by receive validation, by keepalived counter name.
     public var drops: [String: Int]
     public var transitions: Int
+    /// How many times the one-Master invariant really ran (an instance with an eligible node
+    /// at a convergence check); a seed whose every node is faulted checks none.
+    public var oneMasterChecks = 0
+    /// Host chaos (re-created interface, changed MAC, removed source) applied to a running node.
+    public var hostChanges = 0
 
     public var passed: Bool { violations.isEmpty }
 

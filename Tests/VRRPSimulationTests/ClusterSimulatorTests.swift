@@ -34,11 +34,15 @@ struct ClusterSimulatorTests {
         var failures = 0
         var transitions = 0
         var drops = 0
+        var unchecked = 0
+        var hostChanges = 0
         let all = seeds()
         for seed in all {
             let report = ClusterSimulator.run(.random(seed: seed))
             transitions += report.transitions
             drops += report.drops.values.reduce(0, +)
+            hostChanges += report.hostChanges
+            if report.oneMasterChecks == 0 { unchecked += 1 }
             if !report.passed {
                 failures += 1
                 Issue.record(Comment(rawValue: report.failureDescription()))
@@ -51,7 +55,26 @@ struct ClusterSimulatorTests {
         // The chaos must really have exercised the protocol.
         #expect(transitions > all.count * 2)
         #expect(drops > 0)
-        print("simulator: \(all.count) scenarios, \(transitions) transitions, \(drops) drops, \(failures) failed")
+        // Seeds whose every node ends faulted check no Master: they must stay the exception,
+        // and the host chaos must really have hit running nodes.
+        #expect(unchecked * 10 <= all.count, "\(unchecked) of \(all.count) seeds never checked the one-Master invariant")
+        #expect(all.count < 50 || hostChanges > all.count / 2)
+        print("simulator: \(all.count) scenarios, \(transitions) transitions, \(drops) drops, \(hostChanges) host changes, \(unchecked) without a one-Master check, \(failures) failed")
+    }
+
+    @Test("the Master's interface re-created, its MAC changed, its address removed: one holder, announced with the current MAC")
+    func hostChanges() {
+        let scenario = ClusterScenario(
+            seed: 7, nodes: [node(priority: 200), node(priority: 100)],
+            events: [(.seconds(8), .recreateInterface(0)), (.seconds(16), .changeMAC(0)), (.seconds(24), .changeMAC(1)),
+                     (.seconds(26), .removeSourceAddress(0)), (.seconds(32), .crash(1)), (.seconds(33), .restart(1))],
+            healAt: .seconds(40), maxDelay: .milliseconds(1))
+        let report = ClusterSimulator.run(scenario)
+        #expect(report.passed, Comment(rawValue: report.failureDescription()))
+        #expect(report.hostChanges == 4)
+        #expect(report.oneMasterChecks == 2)
+        #expect(report.trace.contains { $0.contains("n0 [VI_1] eth0 is ifindex") })
+        #expect(report.trace.contains { $0.contains("n0 [VI_1] MASTER -> FAULT (fault: no IPv4 address on eth0 to advertise from)") })
     }
 
     @Test("a seed replays exactly")
