@@ -110,7 +110,8 @@ void vk_unblock_all_signals(void) {
 
 int vk_arp_socket(int receive) {
     // Protocol 0 receives nothing: a send-only socket never queues the segment's ARP traffic.
-    return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | (receive ? SOCK_NONBLOCK : 0), receive ? htons(ETH_P_ARP) : 0);
+    // Non-blocking both ways: a full transmit queue fails a frame (counted), never stalls the loop.
+    return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, receive ? htons(ETH_P_ARP) : 0);
 }
 
 int vk_na_socket(void) {

@@ -58,8 +58,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var lastError: String?
         /// Present on the device although this instance does not hold it (someone else added it).
         public var foreign: Bool
+        /// Gratuitous ARP / neighbour advertisement bursts with a frame that could not be sent.
+        public var announceFailures: Int
 
-        public init(address: String, held: Bool, failures: Int, lastError: String?, foreign: Bool) {
+        public init(address: String, held: Bool, failures: Int, lastError: String?, foreign: Bool, announceFailures: Int = 0) {
+            self.announceFailures = announceFailures
             self.address = address
             self.held = held
             self.failures = failures

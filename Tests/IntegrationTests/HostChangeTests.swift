@@ -84,5 +84,24 @@ extension NamespaceSuites {
             #expect(status["state"] as? String == "MASTER")
             #expect(status["fault"] == nil || status["fault"] is NSNull)
         }
+
+        @Test("a burst is never cut short: a VIP on a down device listed first keeps no other VIP from its gratuitous ARPs; the failure is counted per address")
+        func announcementFailures() throws {
+            guard let lab = openLab(tag: "gf", subnet: 63, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            Shell.must("ip -n \(lab.nodes[0]) link add eth1 type veth peer name eth1p")  // left down: its frames fail
+            let config = lab.config(priority: 200)
+                .replacingOccurrences(of: "\(lab.virtualAddress)/24", with: "10.250.63.101/24 dev eth1\n        \(lab.virtualAddress)/24")
+            let heard = lab.gratuitousARPs { lab.startVipkeeper(node: 0, config: config) }
+            #expect(heard == 10, "\(lab.log("arp.log"))\n\(lab.log("node0.log"))")
+            let status = try #require(lab.status(0), "no status: \(lab.log("node0.log"))")
+            let addresses = try #require(status["virtualAddresses"] as? [[String: Any]])
+            try #require(addresses.count == 2)
+            #expect(addresses[0]["address"] as? String == "10.250.63.101/24 dev eth1")
+            #expect((addresses[0]["announceFailures"] as? Int ?? 0) >= 2, "\(addresses)")
+            #expect(addresses[1]["announceFailures"] as? Int == 0, "\(addresses)")
+            #expect((status["gratuitousARPErrors"] as? Int ?? 0) >= 2)
+            #expect(lab.log("node0.log").contains("announcing 10.250.63.101/24 dev eth1 failed"), "\(lab.log("node0.log"))")
+        }
     }
 }

@@ -309,6 +309,19 @@ final class NetworkLab {
         return path + "/Tools"
     }()
 
+    /// The gratuitous ARPs the client sees for `address` (the VIP by default) in the 11 s after
+    /// `start` is called; nil when the counter reported nothing.
+    func gratuitousARPs(for address: String? = nil, start: () -> Void) -> Int? {
+        let counter = spawn(["ip", "netns", "exec", client, "python3", Self.tools + "/arp-count.py", "eth0",
+                             address ?? virtualAddress, "11"], log: directory + "/arp.log")
+        usleep(300_000)
+        start()
+        _ = waitUntil(timeout: 15) { self.log("arp.log").contains("total ") }
+        stop(counter)
+        let line = log("arp.log").split(separator: "\n").first { $0.hasPrefix("total ") }
+        return line.flatMap { Int($0.dropFirst(6)) }
+    }
+
     // MARK: - Network faults
 
     /// Drops VRRP (protocol 112) arriving at a node: with both sides blocked, a partition.

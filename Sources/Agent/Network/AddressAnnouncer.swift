@@ -21,25 +21,37 @@ final class AddressAnnouncer {
         close(fileDescriptor)
     }
 
+    /// Sends `count` frames for one address. Every frame is attempted, whatever happened to
+    /// the one before (a burst is never cut short); throws after the burst when any failed,
+    /// saying how many. The socket is non-blocking, so a full queue fails a frame at once.
     func announce(_ address: IPAddress, hardwareAddress: [UInt8], interfaceIndex: Int32, count: Int) throws(AgentError) {
+        var failed = 0
+        var lastError: Int32 = 0
+        let frame: [UInt8]
+        let what: String
         switch address {
         case .v4(let v4):
-            let payload = GratuitousARP.payload(hardwareAddress: hardwareAddress, address: v4)
-            for _ in 0..<count {
-                let sent = payload.withUnsafeBytes { vk_send_arp(fileDescriptor, $0.baseAddress, $0.count, interfaceIndex) }
-                guard sent == payload.count else {
-                    throw .socket(operation: "gratuitous ARP for \(address) on ifindex \(interfaceIndex)", errno: errno)
-                }
-            }
+            frame = GratuitousARP.payload(hardwareAddress: hardwareAddress, address: v4)
+            what = "gratuitous ARP"
         case .v6(let v6):
-            let packet = NeighborAdvertisement.packet(hardwareAddress: hardwareAddress, address: v6)
-            let destination = NeighborAdvertisement.allNodesHardwareAddress
-            for _ in 0..<count {
-                let sent = packet.withUnsafeBytes { vk_send_ipv6_frame(fileDescriptor, $0.baseAddress, $0.count, interfaceIndex, destination) }
-                guard sent == packet.count else {
-                    throw .socket(operation: "unsolicited neighbour advertisement for \(address) on ifindex \(interfaceIndex)", errno: errno)
+            frame = NeighborAdvertisement.packet(hardwareAddress: hardwareAddress, address: v6)
+            what = "unsolicited neighbour advertisement"
+        }
+        for _ in 0..<count {
+            let sent = frame.withUnsafeBytes { bytes in
+                switch address {
+                case .v4: vk_send_arp(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex)
+                case .v6: vk_send_ipv6_frame(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex,
+                                             NeighborAdvertisement.allNodesHardwareAddress)
                 }
             }
+            if sent != frame.count {
+                failed += 1
+                lastError = errno
+            }
+        }
+        guard failed == 0 else {
+            throw .socket(operation: "\(failed) of \(count) \(what) frames for \(address) on ifindex \(interfaceIndex)", errno: lastError)
         }
     }
 }

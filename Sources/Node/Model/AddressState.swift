@@ -12,6 +12,9 @@ struct AddressState: Hashable, Sendable {
     /// the address is as wanted again.
     var failures = 0
     var lastError: String?
+    /// Announcements (gratuitous ARP / neighbour advertisement bursts) with a frame that could
+    /// not be sent, since the instance started.
+    var announceFailures = 0
     /// Present although this instance does not hold it (someone else added it); reported once.
     var foreign = false
     /// When it was last put back after an external delete: a kernel that still does not show

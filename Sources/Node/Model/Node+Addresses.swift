@@ -119,7 +119,11 @@ extension Node {
         case .gratuitousARP(let request):
             guard let index = index(of: request.instance) else { return [] }
             instances[index].counters.gratuitousARPErrors += 1
-            return rateLimitedError(instances[index].name, "garp", "gratuitous ARP failed: \(error)", now: now)
+            for slot in instances[index].addresses.indices where request.addresses.contains(instances[index].addresses[slot].binding) {
+                instances[index].addresses[slot].announceFailures += 1
+            }
+            let addresses = request.addresses.map(\.description).joined(separator: ", ")
+            return rateLimitedError(instances[index].name, "garp \(addresses)", "announcing \(addresses) failed: \(error)", now: now)
         case .runNotify(let job):
             if let index = instances.firstIndex(where: { $0.name == job.queue }) {
                 instances[index].counters.notifyFailures += 1

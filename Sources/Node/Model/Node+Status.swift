@@ -99,7 +99,8 @@ extension Node {
             transport: bound.multicastGroup.map { "multicast \($0)" }
                 ?? "unicast " + bound.destinations.map(\.description).joined(separator: ","),
             virtualAddresses: instance.addresses.map {
-                .init(address: $0.binding.description, held: $0.held, failures: $0.failures, lastError: $0.lastError, foreign: $0.foreign)
+                .init(address: $0.binding.description, held: $0.held, failures: $0.failures, lastError: $0.lastError, foreign: $0.foreign,
+                      announceFailures: $0.announceFailures)
             },
             holdsVirtualAddresses: instance.holdsEveryAddress,
             master: router.currentMaster?.description,
