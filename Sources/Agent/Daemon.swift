@@ -260,7 +260,7 @@ public final class Daemon {
     private func addressEvents() -> [NodeEvent] {
         let present = AddressTable.read(socket: links)
         let devices = Set(node.configuration.instances.flatMap { $0.virtualAddresses.map(\.device.index) })
-        return devices.sorted().map { .addresses(interfaceIndex: $0, present: Set(present[$0] ?? [])) }
+        return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
     }
 
     private func handleSignals() {

@@ -36,6 +36,9 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
     case changeMAC(Int)
     /// Someone removes eth0's own address, the source of the node's adverts.
     case removeSourceAddress(Int)
+    /// Another tool adds the node's virtual address as a /32 beside the configured /24 (when
+    /// the node has it).
+    case foreignPrefix(Int)
 
     public var description: String {
         switch self {
@@ -56,6 +59,7 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
         case .recreateInterface(let node): return "n\(node) eth0 deleted and created again"
         case .changeMAC(let node): return "n\(node) eth0 MAC changed"
         case .removeSourceAddress(let node): return "n\(node) eth0's own address removed"
+        case .foreignPrefix(let node): return "n\(node) gets its VIP as /32 from another tool"
         }
     }
 }

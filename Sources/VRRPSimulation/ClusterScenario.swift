@@ -78,7 +78,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             let at = Duration.milliseconds(Int.random(in: 0..<chaosLength, using: &rng))
             let node = Int.random(in: 0..<count, using: &rng)
             let event: ChaosEvent
-            switch Int.random(in: 0..<19, using: &rng) {
+            switch Int.random(in: 0..<20, using: &rng) {
             case 0, 1:
                 var groups: [[Int]] = [[], []]
                 for member in 0..<count { groups[Int.random(in: 0...1, using: &rng)].append(member) }
@@ -100,6 +100,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             case 14: event = .recreateInterface(node)
             case 15: event = .changeMAC(node)
             case 16: event = .removeSourceAddress(node)
+            case 17: event = .foreignPrefix(node)
             default: event = .junk
             }
             events.append((at, event))

@@ -203,6 +203,12 @@ public struct ClusterSimulator {
             if nodes[index].isUp { report.hostChanges += 1 }
             nodes[index].host.hardwareAddress[4] &+= 1
             feed(index, .interface("eth0", nodes[index].host))
+        case .foreignPrefix(let index):
+            // Another tool adds the node's VIP as a /32 beside the configured /24.
+            guard !healed, nodes[index].kernelHas(ClusterScenario.virtualAddress()) else { return }
+            if nodes[index].isUp { report.hostChanges += 1 }
+            nodes[index].kernel.append(HostAddress(ClusterScenario.virtualAddress(), prefixLength: 32, label: "eth0"))
+            feed(index, .addresses(interfaceIndex: nodes[index].host.index, present: nodes[index].kernel))
         case .removeSourceAddress(let index):
             guard !healed else { return }
             if nodes[index].isUp { report.hostChanges += 1 }
@@ -303,12 +309,18 @@ public struct ClusterSimulator {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(change.binding.device.index)")))
                     continue
                 }
-                nodes[index].kernel.insert(change.binding.address.address)
+                let form = HostAddress(change.binding.address)
+                if !nodes[index].kernel.contains(where: { $0.address == form.address && $0.prefixLength == form.prefixLength }) {
+                    nodes[index].kernel.append(form)
+                }
             case .removeAddress(let change), .removeLeftoverAddress(let change):
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
                 // A device that is gone took its addresses with it: absent is done.
                 guard change.binding.device.index == nodes[index].host.index else { continue }
-                nodes[index].kernel.remove(change.binding.address.address)
+                nodes[index].kernel.removeAll {
+                    $0.address == change.binding.address.address && $0.prefixLength == change.binding.address.prefixLength
+                        && (change.binding.address.label == nil || $0.label == change.binding.address.label)
+                }
             case .gratuitousARP(let request):
                 for binding in request.addresses {
                     guard binding.device.index == nodes[index].host.index else {
@@ -417,13 +429,13 @@ public struct ClusterSimulator {
         let kernel = nodes[index].kernel
         for (offset, view) in nodes[index].views.enumerated() {
             let address = ClusterScenario.virtualAddress(offset)
-            for held in view.heldAddresses where !kernel.contains(held) {
+            for held in view.heldAddresses where !kernel.contains(where: { $0.address == held }) {
                 violation("n\(index) \(view.name) reports holding \(held), but the kernel has not got it")
             }
-            if view.state == .master && !kernel.contains(address) && view.failingAddresses == 0 {
+            if view.state == .master && !nodes[index].kernelHas(address) && view.failingAddresses == 0 {
                 violation("n\(index) \(view.name) is MASTER but the kernel has not got \(address), and no retry is pending")
             }
-            if view.state != .master && kernel.contains(address) && view.failingAddresses == 0 {
+            if view.state != .master && nodes[index].kernelHas(address) && view.failingAddresses == 0 {
                 violation("n\(index) \(view.name) is \(view.state) but the kernel has \(address), and no removal is pending")
             }
             if settled, let states = lastSettledStates[index], states.indices.contains(offset), states[offset] != view.state {
@@ -445,7 +457,7 @@ public struct ClusterSimulator {
             let masters = nodes.indices.filter { views[$0]?.state == .master }
             let summary = nodes.indices.map { "n\($0)=\(views[$0].map { "\($0.state)/\($0.priority)" } ?? "down")" }.joined(separator: " ")
             trace("check (\(label)) \(name): \(summary)")
-            let holders = nodes.indices.filter { nodes[$0].kernel.contains(address) }
+            let holders = nodes.indices.filter { nodes[$0].kernelHas(address) }
             if eligible.isEmpty {
                 if !masters.isEmpty { violation("\(label) \(name): no eligible node, yet masters \(masters)") }
                 if !holders.isEmpty { violation("\(label) \(name): no eligible node, yet the kernels of \(holders) hold \(address)") }

@@ -7,8 +7,10 @@ import VRRP
 struct SimulatedNode {
     var setup: NodeSetup
     var node: Node?
-    /// The virtual addresses on eth0, as the simulated kernel has them.
-    var kernel: Set<IPAddress> = []
+    /// The virtual addresses on eth0 as the simulated kernel has them, with prefix and label:
+    /// like Linux for IPv4, the same address with another prefix is a second entry, and a
+    /// removal takes only the entry of its own prefix.
+    var kernel: [HostAddress] = []
     var timers: [NodeTimer.Slot: (timer: NodeTimer, sequence: UInt64)] = [:]
     var healthy = true
     var netlinkFailing = false
@@ -30,4 +32,9 @@ struct SimulatedNode {
 
     var isUp: Bool { node != nil }
     var views: [InstanceView] { node?.instanceViews ?? [] }
+
+    /// The kernel has `address` on eth0, in any form.
+    func kernelHas(_ address: IPAddress) -> Bool {
+        kernel.contains { $0.address == address }
+    }
 }

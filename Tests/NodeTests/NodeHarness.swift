@@ -51,6 +51,9 @@ final class NodeHarness {
     var now = Instant.seconds(100)
     var timers: [NodeTimer.Slot: (NodeTimer, Instant)] = [:]
     var kernel: Set<IPAddress> = []
+    /// Other forms of addresses on eth0 (another prefix or label), beside `kernel`'s, which
+    /// have the configured form.
+    var strays: [HostAddress] = []
     var netlinkFails = false
     /// eth0's ifindex in the pretend kernel (a re-created interface gets another).
     var interfaceIndex: Int32 = 2
@@ -92,14 +95,24 @@ final class NodeHarness {
                     else { kernel.insert(change.binding.address.address) }
                 case .removeAddress(let change), .removeLeftoverAddress(let change):
                     if netlinkFails { queue.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
+                    else if let stray = strays.firstIndex(where: { $0.isForm(of: change.binding.address) }) { strays.remove(at: stray) }
                     else { kernel.remove(change.binding.address.address) }
                 default: break
                 }
             }
             if produced.contains(where: \.changesAddresses) {
-                queue.append(.addresses(interfaceIndex: interfaceIndex, present: kernel))
+                queue.append(.addresses(interfaceIndex: interfaceIndex, present: present))
             }
         }
+    }
+
+    /// What the pretend kernel reports on eth0: `kernel`'s addresses in their configured form,
+    /// and the strays.
+    var present: [HostAddress] {
+        let configured = node.configuration.instances.flatMap(\.virtualAddresses).map(\.address)
+        return kernel.sorted { $0.description < $1.description }.map { address in
+            configured.first { $0.address == address }.map(HostAddress.init) ?? HostAddress(address, prefixLength: 32)
+        } + strays
     }
 
     /// Moves time forward, firing due timers in order.

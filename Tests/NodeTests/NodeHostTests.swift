@@ -111,4 +111,39 @@ struct NodeHostTests {
         #expect(harness.views[0].fault == .noSourceAddress(interface: "eth0", family: .ipv4))
         #expect(harness.views[1].fault == .syncGroup(group: "VG_1", member: "VI_1", cause: .noSourceAddress(interface: "eth0", family: .ipv4)))
     }
+
+    @Test("a Master's VIP also present in another form (a /32 beside the configured /24) is put back to the configured form only")
+    func strayFormOnMaster() throws {
+        let harness = try master()
+        let vip = IPAddress.v4(IPv4Address(10, 250, 1, 100))
+        harness.strays = [HostAddress(vip, prefixLength: 32, label: "eth0")]
+        harness.handle(.addresses(interfaceIndex: 2, present: harness.present))
+        #expect(harness.strays.isEmpty)
+        #expect(harness.kernel == [vip])
+        #expect(harness.views.first?.state == .master)
+        #expect(harness.log(containing: "10.250.1.100 is on eth0 as 10.250.1.100/32 label eth0, not as configured (10.250.1.100/24): removing that form"))
+    }
+
+    @Test("a VIP left in another form by another tool is removed at start, as the configured one would be")
+    func strayFormAtStart() throws {
+        let harness = try NodeHarness(instanceText(), start: false)
+        let vip = IPAddress.v4(IPv4Address(10, 250, 1, 100))
+        harness.strays = [HostAddress(vip, prefixLength: 32, label: "eth0")]
+        harness.handle(.start)
+        #expect(harness.strays.isEmpty)
+        #expect(harness.kernel.isEmpty)
+        #expect(harness.views.first?.state == .backup)
+    }
+
+    @Test("after a hand-over no form of the VIP is left on the node that released it")
+    func strayFormAfterRelease() throws {
+        let harness = try master()
+        let vip = IPAddress.v4(IPv4Address(10, 250, 1, 100))
+        // A stray that the Master could not remove (the kernel refused once) is still there when it yields.
+        harness.strays = [HostAddress(vip, prefixLength: 32, label: "eth0")]
+        harness.receive(priority: 200)
+        #expect(harness.views.first?.state == .backup)
+        #expect(harness.kernel.isEmpty)
+        #expect(harness.strays.isEmpty)
+    }
 }

@@ -140,8 +140,8 @@ struct NodeAddressTests {
     @Test("an address that appears while Backup is reported once")
     func appearsWhileBackup() throws {
         let harness = try NodeHarness(instanceText())
-        harness.handle(.addresses(interfaceIndex: 2, present: [vip]))
-        harness.handle(.addresses(interfaceIndex: 2, present: [vip]))
+        harness.handle(.addresses(interfaceIndex: 2, present: [HostAddress(vip, prefixLength: 24)]))
+        harness.handle(.addresses(interfaceIndex: 2, present: [HostAddress(vip, prefixLength: 24)]))
         #expect(harness.logs.filter { $0.contains("is present although this instance is BACKUP") }.count == 1)
         let report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
         #expect(report.instances[0].virtualAddresses.first?.foreign == true)

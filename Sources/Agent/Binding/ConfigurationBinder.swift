@@ -45,7 +45,7 @@ struct ConfigurationBinder {
 
     /// One instance; `virtual` is every address any instance holds (never an advert source,
     /// the same rule `Node` applies when the host changes under it).
-    private func bind(_ definition: InstanceDefinition, in configuration: Configuration, addresses: [Int32: [IPAddress]],
+    private func bind(_ definition: InstanceDefinition, in configuration: Configuration, addresses: [Int32: [HostAddress]],
                       virtual: Set<IPAddress>) throws(AgentError) -> BoundInstance {
         guard let name = definition.interface
             ?? definition.unicastSourceAddress.flatMap(InterfaceAddresses.interface(holding:)) else {

@@ -1,19 +1,20 @@
 import CNetlink
+import Node
 import VRRP
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The IPv4 and IPv6 addresses of every interface, by interface index, in the kernel's order
+/// The IPv4 and IPv6 addresses of every interface, with prefix and label, by interface index, in the kernel's order
 /// (an IPv4 primary before its secondaries), as the kernel has them now (an RTM_GETADDR dump
 /// through libnl). By index, not name: getifaddrs(3) reports a labelled address
 /// (`label eth0:vip`) under its label, which would hide a VIP that is there.
 enum AddressTable {
-    static func read(socket: NetlinkSocket) -> [Int32: [IPAddress]] {
+    static func read(socket: NetlinkSocket) -> [Int32: [HostAddress]] {
         var cache: OpaquePointer?
         guard rtnl_addr_alloc_cache(socket.handle, &cache) == 0, let cache else { return [:] }
         defer { nl_cache_free(cache) }
-        var result: [Int32: [IPAddress]] = [:]
+        var result: [Int32: [HostAddress]] = [:]
         var object = nl_cache_get_first(cache)
         while let current = object {
             defer { object = nl_cache_get_next(current) }
@@ -28,7 +29,9 @@ enum AddressTable {
                 address = .v6(v6)
             default: continue
             }
-            result[Int32(rtnl_addr_get_ifindex(current)), default: []].append(address)
+            let label = address.family == .ipv4 ? rtnl_addr_get_label(current).map { String(cString: $0) } : nil
+            result[Int32(rtnl_addr_get_ifindex(current)), default: []]
+                .append(HostAddress(address, prefixLength: Int(rtnl_addr_get_prefixlen(current)), label: label))
         }
         return result
     }

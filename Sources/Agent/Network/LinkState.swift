@@ -29,9 +29,9 @@ struct LinkState: Equatable {
 
     /// An interface as the node follows it: this link state and the interface's addresses
     /// from `table` (`AddressTable.read`); nil when no interface has that name.
-    static func host(_ name: String, socket: NetlinkSocket, addresses table: [Int32: [IPAddress]]) -> HostInterface? {
+    static func host(_ name: String, socket: NetlinkSocket, addresses table: [Int32: [HostAddress]]) -> HostInterface? {
         guard let link = read(name, socket: socket) else { return nil }
         return HostInterface(name: name, index: link.index, hardwareAddress: link.hardwareAddress, isUp: link.isUp,
-                             addresses: table[link.index] ?? [])
+                             addresses: (table[link.index] ?? []).map(\.address))
     }
 }

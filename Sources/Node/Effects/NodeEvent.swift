@@ -17,8 +17,9 @@ public enum NodeEvent: Equatable, Sendable {
     /// `track_interface`) as the kernel has it now, read after every netlink link or address
     /// event; nil when no interface has that name (deleted, not yet re-created).
     case interface(String, HostInterface?)
-    /// The IPv4 and IPv6 addresses on a device as read now (after a netlink address event).
-    case addresses(interfaceIndex: Int32, present: Set<IPAddress>)
+    /// The IPv4 and IPv6 addresses on a device, with prefix and label, as read now (after a
+    /// netlink address event or a change of ours).
+    case addresses(interfaceIndex: Int32, present: [HostAddress])
     /// An effect that the kernel refused.
     case effectFailed(NodeEffect, EffectError)
     /// SIGHUP with a file that loaded and bound: apply it.

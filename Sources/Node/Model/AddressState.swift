@@ -20,6 +20,12 @@ struct AddressState: Hashable, Sendable {
     /// When it was last put back after an external delete: a kernel that still does not show
     /// it at that same instant makes it a failed add (retried), never a loop.
     var restoredAt: Instant?
+    /// This instance has released it (or removes what an earlier run left): every form of the
+    /// address still on the device goes, until none is left.
+    var releasing = false
+    /// When another form of the address (another prefix or label) was last removed: tried
+    /// once per instant, never a loop.
+    var strayRemovalAt: Instant?
 
     init(binding: VirtualAddressBinding) {
         self.binding = binding

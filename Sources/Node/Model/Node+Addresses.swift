@@ -8,22 +8,32 @@ extension Node {
     /// whose address was deleted by someone else puts it back at once, with gratuitous ARP —
     /// keepalived keeps advertising without it, so no peer steps in and clients lose the VIP;
     /// an address that shows up where this node does not hold it is reported once.
-    mutating func addressesObserved(on interfaceIndex: Int32, present: Set<IPAddress>, now: Instant) -> [NodeEffect] {
+    mutating func addressesObserved(on interfaceIndex: Int32, present: [HostAddress], now: Instant) -> [NodeEffect] {
         guard isRunning else { return [] }
         var effects: [NodeEffect] = []
         for index in instances.indices {
             for slot in instances[index].addresses.indices where instances[index].addresses[slot].binding.device.index == interfaceIndex {
-                effects += observe(index, slot, isPresent: present.contains(instances[index].addresses[slot].binding.address.address), now: now)
+                let address = instances[index].addresses[slot].binding.address.address
+                effects += observe(index, slot, forms: present.filter { $0.address == address }, now: now)
             }
         }
         noteAddresses(now: now)
         return effects
     }
 
-    private mutating func observe(_ index: Int, _ slot: Int, isPresent: Bool, now: Instant) -> [NodeEffect] {
+    /// One virtual address against the forms the kernel has of it.
+    private mutating func observe(_ index: Int, _ slot: Int, forms: [HostAddress], now: Instant) -> [NodeEffect] {
         let instance = instances[index]
         let state = instance.addresses[slot]
         let binding = state.binding
+        let isPresent = forms.contains { $0.isForm(of: binding.address) }
+        let strays = forms.filter { !$0.isForm(of: binding.address) }
+        if !strays.isEmpty && (instance.wantsAddresses || state.releasing) && state.strayRemovalAt != now {
+            return replaceStrays(strays, of: index, slot, addOurs: instance.wantsAddresses && !isPresent, now: now)
+        }
+        if !instance.wantsAddresses && state.releasing && forms.isEmpty {
+            instances[index].addresses[slot].releasing = false
+        }
         if instance.wantsAddresses {
             if state.held && !isPresent && state.restoredAt == now {
                 return addressChangeFailed(change(instance, binding), adding: true,
@@ -45,8 +55,8 @@ extension Node {
             guard state.failures > 0 else { return [] }
             return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is on \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
         }
-        if isPresent {
-            guard !state.pendingRemoval, !state.foreign else { return [] }
+        if !forms.isEmpty {
+            guard !state.pendingRemoval, !state.foreign, !state.releasing else { return [] }
             instances[index].addresses[slot].foreign = true
             return [.log(LogLine(.warning, "[\(instance.name)] \(binding) is present although this instance is \(instance.router.state) and does not hold it: another router or process added it"))]
         }
@@ -59,12 +69,33 @@ extension Node {
         return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is off \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
     }
 
+    /// The address is on its device in another form than the configured one (another prefix
+    /// or label: a `/32` left by another tool where the file says `/24`). Removing ours would
+    /// leave that form answering on a node that is not Master, and adding ours is refused or
+    /// makes a second entry; so a Master replaces it with its own form and a node releasing
+    /// the address removes it too. Tried once per instant (a refusal is logged, and the next
+    /// address event tries again), never a loop.
+    private mutating func replaceStrays(_ strays: [HostAddress], of index: Int, _ slot: Int, addOurs: Bool, now: Instant) -> [NodeEffect] {
+        instances[index].addresses[slot].strayRemovalAt = now
+        let instance = instances[index]
+        let binding = instance.addresses[slot].binding
+        var effects: [NodeEffect] = [.log(LogLine(.warning, "[\(instance.name)] \(binding.address.address) is on \(binding.device) as \(strays.map(\.description).joined(separator: ", ")), not as configured (\(HostAddress(binding.address))): removing that form"))]
+        effects += strays.map { stray in
+            .removeAddress(change(instance, VirtualAddressBinding(address: stray.asVirtualAddress(like: binding.address), device: binding.device)))
+        }
+        if addOurs { effects.append(.addAddress(change(instance, binding))) }
+        return effects
+    }
+
     /// Netlink refused to add or remove an address: it is not as wanted, which `status`
     /// shows (a refused add is not held; a refused removal is pending); logged once per
     /// streak, counted, and retried every second.
     mutating func addressChangeFailed(_ change: AddressChange, adding: Bool, _ error: EffectError, now: Instant) -> [NodeEffect] {
-        guard let index = index(of: change.instance),
-              let slot = instances[index].addresses.firstIndex(where: { $0.binding == change.binding }) else { return [] }
+        guard let index = index(of: change.instance) else { return [] }
+        guard let slot = instances[index].addresses.firstIndex(where: { $0.binding == change.binding }) else {
+            // Another form of the address (`replaceStrays`): the next address event tries again.
+            return rateLimitedError(change.instanceName, "stray \(change.binding)", "could not remove \(change.binding): \(error)", now: now)
+        }
         if adding {
             instances[index].addresses[slot].held = false
         } else {

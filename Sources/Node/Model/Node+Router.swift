@@ -27,6 +27,7 @@ extension Node {
         case .addVirtualAddresses:
             for address in instances[index].addresses.indices {
                 instances[index].addresses[address].held = true
+                instances[index].addresses[address].releasing = false
                 instances[index].addresses[address].pendingRemoval = false
                 instances[index].addresses[address].foreign = false
                 instances[index].addresses[address].failures = 0
@@ -36,6 +37,7 @@ extension Node {
         case .removeVirtualAddresses:
             for address in instances[index].addresses.indices {
                 instances[index].addresses[address].held = false
+                instances[index].addresses[address].releasing = true
                 instances[index].addresses[address].pendingRemoval = false
                 instances[index].addresses[address].failures = 0
                 instances[index].addresses[address].lastError = nil

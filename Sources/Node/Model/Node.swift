@@ -74,8 +74,9 @@ public struct Node: Sendable {
         guard !isRunning else { return [] }
         isRunning = true
         var effects: [NodeEffect] = []
-        for instance in instances {
-            effects += instance.addresses.map { .removeLeftoverAddress(change(instance, $0.binding)) }
+        for index in instances.indices {
+            for slot in instances[index].addresses.indices { instances[index].addresses[slot].releasing = true }
+            effects += instances[index].addresses.map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
         effects += checks.configure(configuration.checks, now: now)
         for index in instances.indices {
