@@ -94,7 +94,7 @@ public final class Daemon {
 
     // MARK: - Running
 
-    /// Runs until SIGTERM or SIGINT; returns the process exit status.
+    /// Runs until SIGTERM, SIGINT or SIGQUIT; returns the process exit status.
     public func run() -> Int32 {
         var now = MonotonicClock.now()
         for link in binder.linkStates(of: node.configuration) {
@@ -209,7 +209,7 @@ public final class Daemon {
                 metrics.server.answerWaiting()
             }
         case .signals:
-            handleSignals()
+            handleSignals(now: now)
         case .netlink:
             monitor.drain()
             for link in binder.linkStates(of: node.configuration) {
@@ -259,17 +259,34 @@ public final class Daemon {
         return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
     }
 
-    private func handleSignals() {
+    /// Every signal that would have ended the process arrives here (`SignalAction`): a stray
+    /// one is logged and ignored, so the VIP is only ever left through a stop that resigns.
+    private func handleSignals(now: Instant) {
         while let signal = signals.next() {
-            switch signal {
-            case SIGTERM, SIGINT:
-                logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): resigning and releasing the virtual addresses")
+            let name = SignalAction.name(signal)
+            switch SignalAction(signal) {
+            case .stop:
+                logger.info("received \(name): resigning and releasing the virtual addresses")
                 stopRequested = true
-            case SIGHUP:
+            case .reload:
                 reloadRequested = true
-            default:
-                break
+            case .writeStateDump:
+                writeDump(.data, signal: name, now: now)
+            case .writeStats:
+                writeDump(.stats, signal: name, now: now)
+            case .ignore:
+                logger.warning("received \(name): ignored (vipkeeper acts on TERM, INT, QUIT, HUP, USR1 and USR2)")
             }
+        }
+    }
+
+    /// SIGUSR1 / SIGUSR2: the status or the counters to a file in the state directory.
+    private func writeDump(_ kind: StateDump.Kind, signal: String, now: Instant) {
+        do {
+            let path = try StateDump(directory: options.stateDirectory).write(kind, node.status(now: now, daemon: daemonInfo))
+            logger.notice("received \(signal): wrote \(kind.noun) to \(path)")
+        } catch {
+            logger.error("received \(signal): cannot write \(kind.noun): \(error)")
         }
     }
 

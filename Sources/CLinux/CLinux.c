@@ -102,10 +102,19 @@ int vk_signalfd_read(int fd) {
     return (int)info.ssi_signo;
 }
 
-void vk_unblock_all_signals(void) {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigprocmask(SIG_SETMASK, &mask, NULL);
+int vk_ignore_signal(int signal) {
+    struct sigaction action = { 0 };
+    action.sa_handler = SIG_IGN;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal, &action, NULL);
+}
+
+int vk_signal_realtime_min(void) { return SIGRTMIN; }
+
+int vk_signal_realtime_max(void) { return SIGRTMAX; }
+
+const char *vk_signal_abbreviation(int signal) {
+    return sigabbrev_np(signal);
 }
 
 int vk_arp_socket(int receive) {

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+extension NamespaceSuites {
+    @Suite("robustness: stray signals, out-of-range numbers, a damaged state file, clients that leave, descriptor floods", .serialized)
+    struct RobustnessTests {
+        /// The process is still running (not exited, not a zombie waiting to be reaped).
+        func running(_ pid: Int32) -> Bool {
+            var status: Int32 = 0
+            return pid > 0 && waitpid(pid, &status, WNOHANG) == 0
+        }
+
+        @Test("SIGUSR1 and SIGUSR2 write the state dump and the stats, SIGALRM, SIGPIPE and SIGPWR are ignored: the Master runs on with its VIP, and SIGTERM still releases it")
+        func strayAndDumpSignals() throws {
+            guard let lab = openLab(tag: "sn", subnet: 117, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            let state = lab.directory + "/state0"
+            for signal in [SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGPWR] {
+                #expect(kill(pid, signal) == 0)
+                usleep(100_000)
+            }
+            let logged = waitUntil(timeout: 5) {
+                let log = lab.log("node0.log")
+                return log.contains("received SIGUSR1: wrote the state dump to \(state)/vipkeeper.data")
+                    && log.contains("received SIGUSR2: wrote the stats to \(state)/vipkeeper.stats")
+                    && log.contains("received SIGALRM: ignored") && log.contains("received SIGPWR: ignored")
+            }
+            #expect(logged != nil, "\(lab.log("node0.log"))")
+            #expect(running(pid), "the daemon died of a signal: \(lab.log("node0.log"))")
+            #expect(lab.holders() == [0])
+            #expect(lab.status(0)?["state"] as? String == "MASTER")
+
+            let data = try #require(FileManager.default.contents(atPath: state + "/vipkeeper.data"), "no state dump")
+            let dump = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "the state dump is not JSON")
+            let instance = try #require((dump["instances"] as? [[String: Any]])?.first, "no instance in the dump: \(dump)")
+            #expect(instance["name"] as? String == "VI_1")
+            #expect(instance["state"] as? String == "MASTER")
+            #expect(instance["priority"] as? Int == 200)
+            #expect((instance["virtualAddresses"] as? [[String: Any]])?.first?["address"] as? String == "\(lab.virtualAddress)/24 dev eth0")
+            let stats = try String(contentsOfFile: state + "/vipkeeper.stats", encoding: .utf8)
+            #expect(stats.contains("VRRP instance VI_1 (VRID 51 on eth0): MASTER, priority 200"), "\(stats)")
+            #expect(stats.contains("  became master: 1"), "\(stats)")
+
+            #expect(lab.stop(pid), "SIGTERM did not stop the daemon")
+            #expect(lab.holders() == [], "the VIP was left on the node")
+            #expect(lab.log("node0.log").contains("received SIGTERM: resigning and releasing the virtual addresses"))
+        }
+    }
+}
