@@ -360,8 +360,8 @@ public final class Daemon {
 
     // MARK: - Control
 
-    /// One request line from a control client: decoded here (a bad one is answered at once),
-    /// decided by the node, answered by the executor.
+    /// One request line from a control client: decoded and validated here (a bad one, or a
+    /// number out of range, is answered at once), decided by the node, answered by the executor.
     private func request(_ line: [UInt8], from connection: ControlServer.Connection, now: Instant) {
         let request: ControlRequest
         do {
@@ -375,8 +375,7 @@ public final class Daemon {
         case .status:
             command = .status(daemonInfo)
         case .drill:
-            command = .drill(target: request.instance, hold: .milliseconds(Int64((request.holdSeconds ?? 10) * 1000)),
-                             timeout: .milliseconds(Int64((request.timeoutSeconds ?? 30) * 1000)), dryRun: request.dryRun ?? false)
+            command = .drill(target: request.instance, hold: request.hold, timeout: request.timeout, dryRun: request.dryRun ?? false)
         case .maintenanceOn:
             command = .maintenanceOn(target: request.instance, reason: request.reason ?? "maintenance", strict: request.strict ?? false,
                                      requestedAt: Self.wallClock())

@@ -47,5 +47,32 @@ extension NamespaceSuites {
             #expect(lab.holders() == [], "the VIP was left on the node")
             #expect(lab.log("node0.log").contains("received SIGTERM: resigning and releasing the virtual addresses"))
         }
+
+        /// Sends one raw request line to a node's control socket from inside its namespace and
+        /// returns the reply (empty when none came within 5 s).
+        func rawRequest(_ lab: NetworkLab, _ node: Int, _ line: String) -> String {
+            let script = "import socket,sys; s=socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode() + b'\\n'); print(s.recv(65536).decode())"
+            return Shell.run("ip netns exec \(lab.nodes[node]) python3 -c \"\(script)\" \(lab.socket(node)) '\(line)'", timeout: 10).output
+        }
+
+        @Test("a drill request with holdSeconds 1e300 (or a timeout out of range) is an error reply naming the range; the CLI refuses --hold 1e17; the Master runs on with its VIP")
+        func drillOutOfRange() throws {
+            guard let lab = openLab(tag: "hg", subnet: 118, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            let huge = rawRequest(lab, 0, #"{"version":1,"command":"drill","holdSeconds":1e300}"#)
+            #expect(huge.contains(#""outcome":"error""#) && huge.contains("from 0 to 86400 seconds (24 h)"), "reply: \(huge)")
+            let negative = rawRequest(lab, 0, #"{"version":1,"command":"drill","timeoutSeconds":-1}"#)
+            #expect(negative.contains(#""outcome":"error""#) && negative.contains("from 0.1 to 3600 seconds (1 h)"), "reply: \(negative)")
+            let cli = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) drill --hold 1e17 --socket \(lab.socket(0))")
+            #expect(cli.status != 0 && cli.output.contains("from 0 to 86400 seconds (24 h)"), "\(cli.status): \(cli.output)")
+            usleep(300_000)
+            #expect(running(pid), "the daemon died: \(lab.log("node0.log"))")
+            #expect(lab.holders() == [0])
+            #expect(lab.status(0)?["state"] as? String == "MASTER")
+            let report = try #require(lab.report(0), "status did not answer")
+            #expect(report["lastDrill"] == nil, "a refused drill started anyway")
+        }
     }
 }
