@@ -79,7 +79,9 @@ public final class Daemon {
             if let problem = server.setGroup(bound.controlGroupID) { throw AgentError.controlSocket(path: path, reason: problem) }
             control = server
         }
-        restored = try executor.maintenanceStore.load()
+        let loaded = executor.maintenanceStore.load(wallClock: time(nil))
+        if let damage = loaded.damage { logger.warning("\(damage)") }
+        restored = loaded.records
         metricsListenAtStart = configuration.globals.metricsListen
         if let listen = options.metricsListen ?? configuration.globals.metricsListen {
             metrics = (try MetricsServer(host: listen.host.description, port: listen.port), MetricsExporter(version: options.version))

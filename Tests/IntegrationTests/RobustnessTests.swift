@@ -74,5 +74,30 @@ extension NamespaceSuites {
             let report = try #require(lab.report(0), "status did not answer")
             #expect(report["lastDrill"] == nil, "a refused drill started anyway")
         }
+    
+        @Test("a damaged maintenance.json (empty or garbage) is moved aside with a warning, and the daemon starts, with no maintenance, and holds the VIP",
+              arguments: [("empty", ""), ("garbage", "[{\"instance\": \"VI_1\", \"reason\": \"upgr")])
+        func damagedMaintenanceFile(kind: String, content: String) throws {
+            guard let lab = openLab(tag: kind == "empty" ? "me" : "mg", subnet: kind == "empty" ? 119 : 120, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let state = lab.directory + "/state0"
+            #expect(mkdir(state, 0o700) == 0)
+            #expect(FileManager.default.createFile(atPath: state + "/maintenance.json", contents: Data(content.utf8)))
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            #expect(running(pid), "the daemon did not start: \(lab.log("node0.log"))")
+            let status = try #require(lab.status(0), "status did not answer")
+            #expect(status["maintenance"] == nil)
+            let copies = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasPrefix("maintenance.json.damaged-") }
+            #expect(copies.count == 1, "\(copies)")
+            let copy = try #require(copies.first)
+            #expect(FileManager.default.contents(atPath: state + "/" + copy) == Data(content.utf8), "the copy is not the damaged file")
+            #expect(!FileManager.default.fileExists(atPath: state + "/maintenance.json"))
+            let log = lab.log("node0.log")
+            #expect(log.contains("state file \(state)/maintenance.json (\(content.utf8.count) bytes) cannot be read as maintenance records"), "\(log)")
+            #expect(log.contains("whatever maintenance it recorded is lost") && log.contains("the file was moved to \(state)/\(copy)"), "\(log)")
+            #expect(lab.stop(pid))
+            #expect(lab.holders() == [])
+        }
     }
 }
