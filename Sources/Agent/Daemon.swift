@@ -192,8 +192,7 @@ public final class Daemon {
         if let control {
             reactor.register(.controlListener, fd: control.fileDescriptor)
             for connection in control.connections {
-                reactor.register(.controlConnection(connection.fileDescriptor), fd: connection.fileDescriptor,
-                                 writable: !connection.output.isEmpty)
+                reactor.register(.controlConnection(connection.fileDescriptor), fd: connection.fileDescriptor, interest: connection.interest)
             }
         }
     }
@@ -235,10 +234,15 @@ public final class Daemon {
             control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp)
         case .controlConnection(let descriptor):
             guard let control, let connection = control.connections.first(where: { $0.fileDescriptor == descriptor }) else { return }
-            if !connection.output.isEmpty {
+            switch connection.interest {
+            case .writable:
                 control.flush(connection)
-            } else if let line = control.read(connection) {
-                request(line, from: connection, now: now)
+            case .hangUp:
+                control.hungUp(connection)
+            case .readable:
+                if let line = control.read(connection) {
+                    request(line, from: connection, now: now)
+                }
             }
         case .arp:
             for heard in arpListener?.receive() ?? [] {

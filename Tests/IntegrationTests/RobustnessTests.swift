@@ -99,5 +99,31 @@ extension NamespaceSuites {
             #expect(lab.stop(pid))
             #expect(lab.holders() == [])
         }
+    
+        @Test("a client that hangs up while `maintenance on` waits for the peer is closed: the loop does not spin, and the hand-over completes")
+        func clientLeavesDeferredAnswer() throws {
+            guard let lab = openLab(tag: "cl", subnet: 121, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            // VRRPv3 at 3 s: the peer (100) takes over Skew_Time = 1.83 s after the priority-0
+            // advert, so the answer is deferred for most of the 2 s the CPU is measured over.
+            let pid = lab.startVipkeeper(node: 0, config: lab.config3(priority: 200, family: "ipv4", interval: "3"))
+            lab.startVipkeeper(node: 1, config: lab.config3(priority: 100, family: "ipv4", interval: "3"))
+            #expect(waitUntil(timeout: masterDown3(200, interval: 3) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            let script = "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode() + b'\\n'); s.close()"
+            let request = #"{"version":1,"command":"maintenance-on","reason":"left early"}"#
+            let client = Shell.run("ip netns exec \(lab.nodes[0]) python3 -c \"\(script)\" \(lab.socket(0)) '\(request)'", timeout: 10)
+            #expect(client.status == 0, "the client failed: \(client.output)")
+            let before = try #require(cpuSeconds(pid))
+            let started = Date()
+            usleep(2_000_000)
+            let used = try #require(cpuSeconds(pid), "the daemon is gone") - before
+            print("measured: daemon CPU with a deferred answer to a client that left: \(String(format: "%.2f", used)) s over \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            // A spinning loop burns about the whole 2 s; an idle one a few milliseconds.
+            #expect(used < 0.5, "the daemon used \(used) s of CPU in 2 s after the client left")
+            #expect(waitUntil(timeout: 5) { lab.holders() == [1] } != nil, "the hand-over did not complete: \(lab.log("node0.log"))")
+            let maintenance = try #require(lab.status(0)?["maintenance"] as? [String: Any], "node 0 is not in maintenance: \(lab.log("node0.log"))")
+            #expect(maintenance["reason"] as? String == "left early")
+            #expect(running(pid))
+        }
     }
 }

@@ -30,6 +30,14 @@ final class ControlServer {
         }
 
         deinit { close(fileDescriptor) }
+
+        /// What the event loop polls it for: its request, then the writing of the answer. In
+        /// between (a maintenance hand-over defers the answer) only a hang-up: the client's
+        /// end of file would keep the socket readable and the loop spinning until the answer.
+        var interest: PollInterest {
+            if !output.isEmpty { return .writable }
+            return requested ? .hangUp : .readable
+        }
     }
 
     let path: String
@@ -151,6 +159,13 @@ final class ControlServer {
             return nil
         }
         return nil
+    }
+
+    /// A client that hung up while its answer was deferred is closed; the operation goes on
+    /// and its answer, finding no connection, is dropped. (A client that only shut down its
+    /// sending side still gets the answer: poll reports no hang-up for it.)
+    func hungUp(_ connection: Connection) {
+        drop(connection)
     }
 
     /// Starts writing the answer to a connection (if it is still open).
