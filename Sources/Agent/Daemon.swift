@@ -65,6 +65,13 @@ public final class Daemon {
         self.signals = signals
         self.notifier = notifier
         self.logger = logger
+        do {
+            if let raised = try DescriptorLimit.raiseToHard() {
+                logger.debug("raised the open-file limit (RLIMIT_NOFILE) from \(raised.from) to \(raised.to)")
+            }
+        } catch {
+            logger.warning("\(error); the open-file limit stays as inherited")
+        }
         links = try NetlinkSocket()
         monitor = try NetlinkSocket(subscribeToLinks: true)
         binder = ConfigurationBinder(links: links)
@@ -115,11 +122,12 @@ public final class Daemon {
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
             var wake = now + .seconds(1)
-            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog].compactMap({ $0 })
+            let acceptResumes = control?.pausedUntil.map { Instant(sinceOrigin: .milliseconds($0)) }
+            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes].compactMap({ $0 })
             where deadline < wake {
                 wake = deadline
             }
-            register()
+            register(now: now)
             let ready = reactor.wait(until: wake)
             now = MonotonicClock.now()  // the one clock read of this turn, the model's time
             for source in ready {
@@ -173,7 +181,7 @@ public final class Daemon {
         }
     }
 
-    private func register() {
+    private func register(now: Instant) {
         reactor.register(.signals, fd: signals.fileDescriptor)
         reactor.register(.netlink, fd: monitor.fileDescriptor)
         for socket in executor.transports.all {
@@ -190,7 +198,9 @@ public final class Daemon {
             reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
         }
         if let control {
-            reactor.register(.controlListener, fd: control.fileDescriptor)
+            if control.listening(now: now.sinceOrigin.millisecondsRoundedUp) {
+                reactor.register(.controlListener, fd: control.fileDescriptor)
+            }
             for connection in control.connections {
                 reactor.register(.controlConnection(connection.fileDescriptor), fd: connection.fileDescriptor, interest: connection.interest)
             }
@@ -231,7 +241,9 @@ public final class Daemon {
                 dispatch(event, now: now)
             }
         case .controlListener:
-            control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp)
+            if let problem = control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp) {
+                logger.warning("\(problem)")
+            }
         case .controlConnection(let descriptor):
             guard let control, let connection = control.connections.first(where: { $0.fileDescriptor == descriptor }) else { return }
             switch connection.interest {

@@ -125,5 +125,110 @@ extension NamespaceSuites {
             #expect(maintenance["reason"] as? String == "left early")
             #expect(running(pid))
         }
+    
+        /// The soft and hard "Max open files" of a process.
+        func openFileLimits(_ pid: Int32) -> (soft: Int, hard: Int)? {
+            guard let limits = try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8),
+                  let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max open files") }) else { return nil }
+            let numbers = line.split(separator: " ").compactMap { Int($0) }
+            return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+        }
+
+        @Test("1,100 idle connections to /metrics do not exhaust the daemon's descriptors: the check still passes, status answers, the loop idles, a scrape works")
+        func metricsConnectionFlood() throws {
+            guard let lab = openLab(tag: "fx", subnet: 122, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let globals = "global_defs {\n    metrics_listen 127.0.0.1:9650\n}\n"
+            let trueScript = "vrrp_script chk {\n    script \"/bin/true\"\n    interval 1\n    weight -150\n}\n"
+            let track = "    track_script {\n        chk\n    }\n"
+            // Node 0 may not raise its limit (hard 1024): only the connection cap protects it.
+            // Node 1 shows the raise: soft 1024 -> its hard 4096.
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200, extra: track, checks: globals + trueScript),
+                                         launcher: ["prlimit", "--nofile=1024:1024", "--"])
+            // Its check passes only if scripts get the usual soft limit back (1024, not 4096).
+            let limitScript = "vrrp_script limit {\n    script \"sh -c 'test $(ulimit -n) -le 1024'\"\n    interval 1\n    weight -10\n}\n"
+            let peer = lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: "    track_script {\n        limit\n    }\n",
+                                                                      checks: globals + limitScript),
+                                          launcher: ["prlimit", "--nofile=1024:4096", "--"])
+            #expect(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            let raised = try #require(openFileLimits(peer), "no limits for \(peer)")
+            #expect(raised.soft == 4096 && raised.hard == 4096, "\(raised)")
+            let kept = try #require(openFileLimits(pid), "no limits for \(pid)")
+            #expect(kept.soft == 1024 && kept.hard == 1024, "\(kept)")
+            let transitions = try #require(lab.status(0)?["transitions"] as? Int)
+            let limitCheck = { (lab.report(1)?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "limit" } }
+            #expect(waitUntil(timeout: 5) { limitCheck()?["runs"] as? Int ?? 0 > 0 } != nil, "the limit check never ran: \(lab.log("node1.log"))")
+            let limitResult = try #require(limitCheck(), "no limit check in node 1's status")
+            #expect(limitResult["up"] as? Bool == true, "a script started with a soft limit above 1024: \(limitResult)")
+
+            let flood = lab.write("flood.py", """
+            import socket, sys, time
+            sockets, failed, deadline = [], 0, time.monotonic() + 20
+            for _ in range(int(sys.argv[3])):
+                if time.monotonic() > deadline:
+                    break
+                s = socket.socket()
+                s.settimeout(1)
+                try:
+                    s.connect((sys.argv[1], int(sys.argv[2])))
+                    sockets.append(s)
+                except OSError:
+                    failed += 1
+                    s.close()
+            print(f"open {len(sockets)} failed {failed}", flush=True)
+            time.sleep(float(sys.argv[4]))
+            """)
+            let flooder = lab.spawn(["ip", "netns", "exec", lab.nodes[0], "python3", flood, "127.0.0.1", "9650", "1100", "15"],
+                                    log: lab.directory + "/flood.log")
+            #expect(waitUntil(timeout: 25) { lab.log("flood.log").contains("open ") } != nil, "\(lab.log("flood.log"))")
+            print("measured: metrics flood: \(lab.log("flood.log").trimmingCharacters(in: .whitespacesAndNewlines))")
+            usleep(3_000_000)  // three check runs with the connections held open
+
+            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            let before = try #require(cpuSeconds(pid), "the daemon is gone")
+            usleep(2_000_000)
+            let used = try #require(cpuSeconds(pid), "the daemon is gone") - before
+            print("measured: with the metrics flood held open: \(descriptors) descriptors open; daemon CPU \(String(format: "%.2f", used)) s over 2 s")
+            #expect(descriptors < 200, "\(descriptors) descriptors open: the connections are not capped")
+            #expect(used < 0.5, "the daemon used \(used) s of CPU in 2 s")
+            let report = try #require(lab.report(0), "status did not answer during the flood: \(lab.log("node0.log"))")
+            let check = try #require((report["checks"] as? [[String: Any]])?.first, "no check in \(report)")
+            #expect(check["up"] as? Bool == true && check["failures"] as? Int == 0, "the check failed: \(check)\n\(lab.log("node0.log"))")
+            let instance = try #require((report["instances"] as? [[String: Any]])?.first)
+            #expect(instance["priority"] as? Int == 200)
+            #expect(instance["transitions"] as? Int == transitions, "a failover happened")
+            #expect(lab.holders() == [0])
+            let scrape = Shell.run("ip netns exec \(lab.nodes[0]) curl -sf --max-time 3 http://127.0.0.1:9650/metrics")
+            #expect(scrape.status == 0 && scrape.output.contains("keepalived_up 1"), "the scrape failed (\(scrape.status)): \(scrape.output.prefix(300))")
+            lab.stop(flooder, signal: SIGKILL)
+        }
+    
+        @Test("with no descriptor left, the control socket's failing accept does not spin the loop; status answers again once descriptors are back")
+        func controlAcceptWithoutDescriptors() throws {
+            guard let lab = openLab(tag: "fy", subnet: 123, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            #expect(lab.status(0) != nil)
+            // The soft limit down to the descriptors open now: accept(2) fails with EMFILE.
+            let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            let limits = try #require(openFileLimits(pid), "no limits for \(pid)")
+            Shell.must("prlimit --pid \(pid) --nofile=\(open):\(limits.hard)")
+            let client = lab.spawn(["ip", "netns", "exec", lab.nodes[0], NetworkLab.vipkeeper, "status", "--socket", lab.socket(0)],
+                                   log: lab.directory + "/waiting-client.log")
+            usleep(300_000)
+            let before = try #require(cpuSeconds(pid), "the daemon is gone")
+            usleep(2_000_000)
+            let used = try #require(cpuSeconds(pid), "the daemon is gone") - before
+            print("measured: daemon CPU with a client waiting and no descriptor to accept it: \(String(format: "%.2f", used)) s over 2 s")
+            #expect(used < 0.5, "the daemon used \(used) s of CPU in 2 s")
+            #expect(lab.log("node0.log").contains("cannot accept a client: Too many open files; retrying every 250 ms"), "\(lab.log("node0.log"))")
+            Shell.must("prlimit --pid \(pid) --nofile=\(limits.hard):\(limits.hard)")
+            #expect(waitUntil(timeout: 3) { lab.status(0) != nil } != nil, "status did not answer once descriptors were back")
+            #expect(lab.stop(client, timeout: 5))
+            #expect(lab.log("waiting-client.log").contains("VI_1"), "the waiting client got no answer: \(lab.log("waiting-client.log"))")
+            #expect(running(pid))
+            #expect(lab.holders() == [0])
+        }
     }
 }

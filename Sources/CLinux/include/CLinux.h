@@ -94,7 +94,8 @@ int vk_signal_realtime_max(void);
 const char *vk_signal_abbreviation(int signal);
 
 /// Starts `path` with `argv` and `envp` in a new session (so its whole process group can be
-/// killed), with every signal unblocked and default dispositions, standard input and output
+/// killed), with every signal unblocked and default dispositions, a soft RLIMIT_NOFILE of at
+/// most 1024 (FD_SETSIZE; the daemon raises its own), standard input and output
 /// on /dev/null, and, when `uid`/`gid` are not -1, with those credentials (supplementary
 /// groups dropped), and killed if the daemon dies. Only async-signal-safe calls run between
 /// fork and exec. Returns the
