@@ -65,6 +65,13 @@ public final class Daemon {
         self.signals = signals
         self.notifier = notifier
         self.logger = logger
+        do {
+            if let raised = try DescriptorLimit.raiseToHard() {
+                logger.debug("raised the open-file limit (RLIMIT_NOFILE) from \(raised.from) to \(raised.to)")
+            }
+        } catch {
+            logger.warning("\(error); the open-file limit stays as inherited")
+        }
         links = try NetlinkSocket()
         monitor = try NetlinkSocket(subscribeToLinks: true)
         binder = ConfigurationBinder(links: links)
@@ -79,7 +86,9 @@ public final class Daemon {
             if let problem = server.setGroup(bound.controlGroupID) { throw AgentError.controlSocket(path: path, reason: problem) }
             control = server
         }
-        restored = try executor.maintenanceStore.load()
+        let loaded = executor.maintenanceStore.load(wallClock: time(nil))
+        if let damage = loaded.damage { logger.warning("\(damage)") }
+        restored = loaded.records
         metricsListenAtStart = configuration.globals.metricsListen
         if let listen = options.metricsListen ?? configuration.globals.metricsListen {
             metrics = (try MetricsServer(host: listen.host.description, port: listen.port), MetricsExporter(version: options.version))
@@ -94,7 +103,7 @@ public final class Daemon {
 
     // MARK: - Running
 
-    /// Runs until SIGTERM or SIGINT; returns the process exit status.
+    /// Runs until SIGTERM, SIGINT or SIGQUIT; returns the process exit status.
     public func run() -> Int32 {
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
@@ -111,11 +120,12 @@ public final class Daemon {
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
             var wake = now + .seconds(1)
-            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog].compactMap({ $0 })
+            let acceptResumes = control?.pausedUntil.map { Instant(sinceOrigin: .milliseconds($0)) }
+            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes].compactMap({ $0 })
             where deadline < wake {
                 wake = deadline
             }
-            register()
+            register(now: now)
             let ready = reactor.wait(until: wake)
             now = MonotonicClock.now()  // the one clock read of this turn, the model's time
             for source in ready {
@@ -169,7 +179,7 @@ public final class Daemon {
         }
     }
 
-    private func register() {
+    private func register(now: Instant) {
         reactor.register(.signals, fd: signals.fileDescriptor)
         reactor.register(.netlink, fd: monitor.fileDescriptor)
         for socket in executor.transports.all {
@@ -186,10 +196,11 @@ public final class Daemon {
             reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
         }
         if let control {
-            reactor.register(.controlListener, fd: control.fileDescriptor)
+            if control.listening(now: now.sinceOrigin.millisecondsRoundedUp) {
+                reactor.register(.controlListener, fd: control.fileDescriptor)
+            }
             for connection in control.connections {
-                reactor.register(.controlConnection(connection.fileDescriptor), fd: connection.fileDescriptor,
-                                 writable: !connection.output.isEmpty)
+                reactor.register(.controlConnection(connection.fileDescriptor), fd: connection.fileDescriptor, interest: connection.interest)
             }
         }
     }
@@ -207,7 +218,7 @@ public final class Daemon {
                 metrics.server.answerWaiting()
             }
         case .signals:
-            handleSignals()
+            handleSignals(now: now)
         case .netlink:
             monitor.drain()
             observeHost(of: node.configuration, now: now)
@@ -226,13 +237,20 @@ public final class Daemon {
                 dispatch(event, now: now)
             }
         case .controlListener:
-            control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp)
+            if let problem = control?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp) {
+                logger.warning("\(problem)")
+            }
         case .controlConnection(let descriptor):
             guard let control, let connection = control.connections.first(where: { $0.fileDescriptor == descriptor }) else { return }
-            if !connection.output.isEmpty {
+            switch connection.interest {
+            case .writable:
                 control.flush(connection)
-            } else if let line = control.read(connection) {
-                request(line, from: connection, now: now)
+            case .hangUp:
+                control.hungUp(connection)
+            case .readable:
+                if let line = control.read(connection) {
+                    request(line, from: connection, now: now)
+                }
             }
         case .arp:
             for heard in arpListener?.receive() ?? [] {
@@ -263,17 +281,34 @@ public final class Daemon {
         return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
     }
 
-    private func handleSignals() {
+    /// Every signal that would have ended the process arrives here (`SignalAction`): a stray
+    /// one is logged and ignored, so the VIP is only ever left through a stop that resigns.
+    private func handleSignals(now: Instant) {
         while let signal = signals.next() {
-            switch signal {
-            case SIGTERM, SIGINT:
-                logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): resigning and releasing the virtual addresses")
+            let name = SignalAction.name(signal)
+            switch SignalAction(signal) {
+            case .stop:
+                logger.info("received \(name): resigning and releasing the virtual addresses")
                 stopRequested = true
-            case SIGHUP:
+            case .reload:
                 reloadRequested = true
-            default:
-                break
+            case .writeStateDump:
+                writeDump(.data, signal: name, now: now)
+            case .writeStats:
+                writeDump(.stats, signal: name, now: now)
+            case .ignore:
+                logger.warning("received \(name): ignored (vipkeeper acts on TERM, INT, QUIT, HUP, USR1 and USR2)")
             }
+        }
+    }
+
+    /// SIGUSR1 / SIGUSR2: the status or the counters to a file in the state directory.
+    private func writeDump(_ kind: StateDump.Kind, signal: String, now: Instant) {
+        do {
+            let path = try StateDump(directory: options.stateDirectory).write(kind, node.status(now: now, daemon: daemonInfo))
+            logger.notice("received \(signal): wrote \(kind.noun) to \(path)")
+        } catch {
+            logger.error("received \(signal): cannot write \(kind.noun): \(error)")
         }
     }
 
@@ -345,8 +380,8 @@ public final class Daemon {
 
     // MARK: - Control
 
-    /// One request line from a control client: decoded here (a bad one is answered at once),
-    /// decided by the node, answered by the executor.
+    /// One request line from a control client: decoded and validated here (a bad one, or a
+    /// number out of range, is answered at once), decided by the node, answered by the executor.
     private func request(_ line: [UInt8], from connection: ControlServer.Connection, now: Instant) {
         let request: ControlRequest
         do {
@@ -360,8 +395,7 @@ public final class Daemon {
         case .status:
             command = .status(daemonInfo)
         case .drill:
-            command = .drill(target: request.instance, hold: .milliseconds(Int64((request.holdSeconds ?? 10) * 1000)),
-                             timeout: .milliseconds(Int64((request.timeoutSeconds ?? 30) * 1000)), dryRun: request.dryRun ?? false)
+            command = .drill(target: request.instance, hold: request.hold, timeout: request.timeout, dryRun: request.dryRun ?? false)
         case .maintenanceOn:
             command = .maintenanceOn(target: request.instance, reason: request.reason ?? "maintenance", strict: request.strict ?? false,
                                      requestedAt: Self.wallClock())

@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <poll.h>
 #include <sys/timerfd.h>
@@ -102,10 +104,19 @@ int vk_signalfd_read(int fd) {
     return (int)info.ssi_signo;
 }
 
-void vk_unblock_all_signals(void) {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigprocmask(SIG_SETMASK, &mask, NULL);
+int vk_ignore_signal(int signal) {
+    struct sigaction action = { 0 };
+    action.sa_handler = SIG_IGN;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal, &action, NULL);
+}
+
+int vk_signal_realtime_min(void) { return SIGRTMIN; }
+
+int vk_signal_realtime_max(void) { return SIGRTMAX; }
+
+const char *vk_signal_abbreviation(int signal) {
+    return sigabbrev_np(signal);
 }
 
 int vk_arp_socket(int receive) {
@@ -165,6 +176,14 @@ pid_t vk_spawn(const char *path, char *const argv[], char *const envp[], int uid
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    // The daemon raised its soft RLIMIT_NOFILE to the hard limit; a script gets the usual
+    // 1024 back (as systemd gives its services), for programs that select(2) or close every
+    // descriptor up to the limit.
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur > FD_SETSIZE) {
+        files.rlim_cur = FD_SETSIZE;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         dup2(null, 0);

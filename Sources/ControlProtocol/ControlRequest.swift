@@ -48,21 +48,67 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         self.strict = strict
     }
 
+    /// The numbers a request carries, each with the range it must be in. A value outside it
+    /// (negative, NaN, infinite, absurdly large) is refused with the range named, never turned
+    /// into a duration: `Int64(1e300 * 1000)` traps, and would take the daemon down with it.
+    public enum Limit: String, Sendable, Equatable {
+        case holdSeconds
+        case timeoutSeconds
+
+        public var range: ClosedRange<Double> {
+            switch self {
+            case .holdSeconds: return 0...86_400
+            case .timeoutSeconds: return 0.1...3_600
+            }
+        }
+
+        /// `a drill's hold (--hold) is from 0 to 86400 seconds (24 h)`.
+        public var rule: String {
+            switch self {
+            case .holdSeconds: return "a drill's hold (--hold) is from 0 to 86400 seconds (24 h)"
+            case .timeoutSeconds: return "a drill's return timeout (--timeout) is from 0.1 to 3600 seconds (1 h)"
+            }
+        }
+    }
+
+    /// Drill: how long the peer holds the VIP (`holdSeconds`, default 10 s). Only valid after
+    /// `validate()` (which `decode` runs).
+    public var hold: Duration { Self.duration(holdSeconds ?? 10) }
+
+    /// Drill: how long the return leg may take (`timeoutSeconds`, default 30 s). Only valid
+    /// after `validate()` (which `decode` runs).
+    public var timeout: Duration { Self.duration(timeoutSeconds ?? 30) }
+
+    /// Whole milliseconds of a value inside its `Limit` (so the conversion cannot trap).
+    private static func duration(_ seconds: Double) -> Duration {
+        .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// Every number inside its range (`Limit`); the CLI checks with this before sending.
+    public func validate() throws(DecodingError) {
+        for (limit, value) in [(Limit.holdSeconds, holdSeconds), (.timeoutSeconds, timeoutSeconds)] {
+            if let value, !limit.range.contains(value) { throw .outOfRange(limit, value) }
+        }
+    }
+
     public enum DecodingError: Error, Equatable, CustomStringConvertible {
         case tooLong(Int)
         case malformed(String)
         case unsupportedVersion(Int)
+        case outOfRange(Limit, Double)
 
         public var description: String {
             switch self {
             case .tooLong(let length): return "request is \(length) bytes; at most \(ControlRequest.maximumLength) are read"
             case .malformed(let reason): return "malformed request: \(reason)"
             case .unsupportedVersion(let version): return "protocol version \(version) is not spoken here (this daemon speaks \(ControlRequest.currentVersion))"
+            case .outOfRange(let limit, let value): return "`\(limit.rawValue)` \(value) is out of range: \(limit.rule)"
             }
         }
     }
 
-    /// Decodes one request line (without its newline). Never traps, whatever the bytes.
+    /// Decodes one request line (without its newline) and validates its numbers. Never
+    /// traps, whatever the bytes.
     public static func decode(_ line: [UInt8]) throws(DecodingError) -> ControlRequest {
         guard line.count <= maximumLength else { throw .tooLong(line.count) }
         let text = String(String(decoding: line, as: UTF8.self).drop { $0 == " " || $0 == "\t" || $0 == "\r" }
@@ -78,11 +124,14 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         }
         guard let version = header.version else { throw .malformed("no `version`") }
         guard version == currentVersion else { throw .unsupportedVersion(version) }
+        let request: ControlRequest
         do {
-            return try JSONDecoder().decode(ControlRequest.self, from: data)
+            request = try JSONDecoder().decode(ControlRequest.self, from: data)
         } catch {
             throw .malformed("unknown command or a field of the wrong type")
         }
+        try request.validate()
+        return request
     }
 
     /// The request as one line, newline included.

@@ -34,10 +34,10 @@ struct DrillCommand: ParsableCommand {
     @Option(name: .long, help: "Probe this http URL through the VIP every 20 ms.")
     var probe: String?
 
-    @Option(name: .long, help: "Seconds the peer holds the VIP before it is taken back.")
+    @Option(name: .long, help: "Seconds the peer holds the VIP before it is taken back (0 to 86400).")
     var hold: Double = 10
 
-    @Option(name: .long, help: "Seconds the return leg may take.")
+    @Option(name: .long, help: "Seconds the return leg may take (0.1 to 3600).")
     var timeout: Double = 30
 
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -54,7 +54,11 @@ struct DrillCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard hold >= 0, timeout > 0 else { throw ValidationError("--hold and --timeout must be positive") }
+        do {
+            try ControlRequest(command: .drill, holdSeconds: hold, timeoutSeconds: timeout).validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
         if let probe, HTTPProber(probe) == nil { throw ValidationError("--probe takes an http:// URL, such as http://VIP/api/v2.0/ping") }
     }
 
@@ -128,9 +132,10 @@ struct DrillCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// Seconds with three decimals (`0.612`), without Foundation's formatting.
+    /// Seconds with three decimals (`0.612`), without Foundation's formatting; a value from
+    /// the reply that is no number of milliseconds (NaN, huge) is shown as it is, not trapped on.
     static func milliseconds(_ seconds: Double) -> String {
-        let millis = Int((seconds * 1000).rounded())
-        return "\(millis / 1000).\(String(String(abs(millis) % 1000 + 1000).dropFirst()))"
+        guard let millis = Int(exactly: (seconds * 1000).rounded()) else { return "\(seconds)" }
+        return "\(millis / 1000).\(String(String(millis.magnitude % 1000 + 1000).dropFirst()))"
     }
 }

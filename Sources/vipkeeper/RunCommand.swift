@@ -14,10 +14,12 @@ struct RunCommand: ParsableCommand {
         abstract: "Run every vrrp_instance of the configuration in the foreground.",
         discussion: """
         Logs to standard error, one line per state change. Refuses a configuration with errors \
-        (see `vipkeeper check`). SIGTERM or SIGINT: each Master sends a priority-0 advert and \
-        releases its virtual addresses, then the process exits 0. Needs root (or CAP_NET_RAW \
-        and CAP_NET_ADMIN). SIGHUP re-reads the file: unchanged instances keep their state, \
-        changed ones restart, and a file with errors changes nothing.
+        (see `vipkeeper check`). SIGTERM, SIGINT or SIGQUIT: each Master sends a priority-0 \
+        advert and releases its virtual addresses, then the process exits 0. Needs root (or \
+        CAP_NET_RAW and CAP_NET_ADMIN). SIGHUP re-reads the file: unchanged instances keep \
+        their state, changed ones restart, and a file with errors changes nothing. SIGUSR1 \
+        writes the status to vipkeeper.data and SIGUSR2 the counters to vipkeeper.stats in \
+        the state directory; other signals that would end the process are logged and ignored.
         """
     )
 

@@ -62,8 +62,10 @@ struct StatusTable {
         return lines.joined(separator: "\n")
     }
 
+    /// `5s`, `3m20s`, `2h5m`, `4d3h`; a value from the report that is no number of seconds
+    /// (NaN, huge) is shown as it is, not trapped on.
     static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds)
+        guard let whole = Int(exactly: seconds.rounded(.towardZero)) else { return "\(seconds)s" }
         if whole < 60 { return "\(whole)s" }
         if whole < 3600 { return "\(whole / 60)m\(whole % 60)s" }
         if whole < 86_400 { return "\(whole / 3600)h\(whole % 3600 / 60)m" }

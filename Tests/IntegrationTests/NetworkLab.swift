@@ -131,12 +131,13 @@ final class NetworkLab {
     // MARK: - Processes
 
     /// Starts `vipkeeper run` in a node namespace; returns its pid (ip netns exec execs, so
-    /// the pid is vipkeeper's own).
+    /// the pid is vipkeeper's own). `launcher` is a command that execs the rest, such as
+    /// `prlimit --nofile=1024:1024 --`.
     @discardableResult
-    func startVipkeeper(node: Int, config: String, environment: [String] = []) -> Int32 {
+    func startVipkeeper(node: Int, config: String, environment: [String] = [], launcher: [String] = []) -> Int32 {
         let path = write("node\(node).conf", config)
-        return spawn(["ip", "netns", "exec", nodes[node], "env"] + environment + [Self.vipkeeper, "run", "-f", path, "--socket", socket(node),
-                                                                                  "--state-directory", directory + "/state\(node)"],
+        return spawn(["ip", "netns", "exec", nodes[node]] + launcher + ["env"] + environment
+                        + [Self.vipkeeper, "run", "-f", path, "--socket", socket(node), "--state-directory", directory + "/state\(node)"],
                      log: directory + "/node\(node).log")
     }
 

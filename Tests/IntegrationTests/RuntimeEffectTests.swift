@@ -77,15 +77,6 @@ extension NamespaceSuites {
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "node 0 did not preempt back")
         }
 
-        /// CPU seconds (user + system) a process has used.
-        func cpuSeconds(_ pid: Int32) -> Double? {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-            return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-        }
-
         @Test("idle control connections neither spin the loop nor lock out a status query, even past the connection limit")
         func idleControlConnections() throws {
             guard let lab = openLab(tag: "ic", subnet: 38, nodes: 1) else { return }

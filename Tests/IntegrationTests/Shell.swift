@@ -39,6 +39,16 @@ func waitUntil(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? 
     return condition() ? Date().timeIntervalSince(start) : nil
 }
 
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat; nil when it cannot
+/// be read (the process is gone).
+func cpuSeconds(_ pid: Int32) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return nil }
+    let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// Whether this run can create namespaces; in CI it must.
 enum Privileges {
     static var ci: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }

@@ -185,6 +185,20 @@ struct NodeOperatorTests {
         #expect(entry.reason == "disk swap" && entry.strict && entry.secondsAgo == 60)
     }
 
+    @Test("a restored maintenance record whose start time is no time (NaN, infinite, negative, 1e300, in the future) is kept, aged from now, and logged; never trapped on",
+          arguments: [Double.nan, .infinity, -.infinity, -5, 1e300, -1e300, 1e18, 1_000])
+    func restoreDamagedTime(since: Double) throws {
+        let harness = NodeHarness(try NodeHarness(instanceText()).node.configuration, start: false)
+        harness.handle(.restoreMaintenance([MaintenanceRecord(instance: "VI_1", reason: "disk swap", since: since, strict: false)], wallClock: 160))
+        harness.handle(.start)
+        #expect(harness.log(containing: "[VI_1] the maintenance record's start time \(since) is not a usable time; counting its age from now"), "\(harness.logs)")
+        #expect(harness.log(containing: "[VI_1] still in maintenance: disk swap"))
+        let entry = try #require(harness.report().instances.first?.maintenance)
+        #expect(entry.reason == "disk swap" && entry.secondsAgo == 0)
+        harness.advance(by: .seconds(5))
+        #expect(harness.report().instances.first?.maintenance?.secondsAgo == 5)
+    }
+
     @Test("a sync group drill: every member resigns with its own priority-0 advert and comes back together")
     func groupDrill() throws {
         let harness = try master("vrrp_sync_group VG {\n    group {\n        VI_1\n        VI_2\n    }\n}\n" + instanceText()

@@ -30,6 +30,14 @@ final class ControlServer {
         }
 
         deinit { close(fileDescriptor) }
+
+        /// What the event loop polls it for: its request, then the writing of the answer. In
+        /// between (a maintenance hand-over defers the answer) only a hang-up: the client's
+        /// end of file would keep the socket readable and the loop spinning until the answer.
+        var interest: PollInterest {
+            if !output.isEmpty { return .writable }
+            return requested ? .hangUp : .readable
+        }
     }
 
     let path: String
@@ -89,11 +97,37 @@ final class ControlServer {
         return nil
     }
 
-    /// Accepts every waiting client (at most a bounded number per turn).
-    func acceptClients(now: Int64) {
+    /// After accept(2) failed for want of descriptors or memory, the listener is not polled
+    /// until this time (milliseconds, the clock of `acceptClients`): the client it could not
+    /// take keeps the listener readable, and polling it at once would spin the loop.
+    private(set) var pausedUntil: Int64?
+    static let acceptPause: Int64 = 250
+    /// Whether the failure that started this pause is already reported (once a run of them).
+    private var refusing = false
+
+    /// Whether the event loop polls the listener now.
+    func listening(now: Int64) -> Bool {
+        guard let pausedUntil else { return true }
+        if now < pausedUntil { return false }
+        self.pausedUntil = nil
+        return true
+    }
+
+    /// Accepts every waiting client (at most a bounded number per turn). Returns a sentence
+    /// for the log when accepting starts to fail for want of descriptors (EMFILE, ENFILE) or
+    /// memory: the listener then pauses `acceptPause` ms, and clients wait in the backlog.
+    func acceptClients(now: Int64) -> String? {
         for _ in 0..<64 {
             let client = accept(fileDescriptor, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                let code = errno
+                guard [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code) else { return nil }
+                pausedUntil = now + Self.acceptPause
+                if refusing { return nil }
+                refusing = true
+                return "control socket \(path): cannot accept a client: \(errorText(code)); retrying every \(Self.acceptPause) ms"
+            }
+            refusing = false
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             if connections.count >= Self.maximumConnections,
@@ -109,6 +143,7 @@ final class ControlServer {
             nextID += 1
             connections.append(Connection(id: nextID, fileDescriptor: client, peer: Self.peer(of: client), opened: now))
         }
+        return nil
     }
 
     /// Who is at the other end: uid and every group (the primary one and the supplementary).
@@ -151,6 +186,13 @@ final class ControlServer {
             return nil
         }
         return nil
+    }
+
+    /// A client that hung up while its answer was deferred is closed; the operation goes on
+    /// and its answer, finding no connection, is dropped. (A client that only shut down its
+    /// sending side still gets the answer: poll reports no hang-up for it.)
+    func hungUp(_ connection: Connection) {
+        drop(connection)
     }
 
     /// Starts writing the answer to a connection (if it is still open).

@@ -10,7 +10,8 @@ import Glibc
 /// rendering through a pipe the loop polls (`requestDescriptor`) and is answered when the loop
 /// has rendered, or after 0.5 s with the last text; so a slow or stuck scraper can never delay
 /// an advert, and nothing is rendered while nobody scrapes (rendering four times a second
-/// cost a Backup with 255 instances about 2 CPU-s/min: bench/RESULTS.md).
+/// cost a Backup with 255 instances about 2 CPU-s/min: bench/RESULTS.md). Connections are
+/// bounded in number and idle time (`MetricsConnections`).
 final class MetricsServer: Sendable {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let channel: Channel
@@ -21,12 +22,28 @@ final class MetricsServer: Sendable {
         guard text.readDescriptor >= 0 else {
             throw .metrics(listen: "\(host):\(port)", reason: "no pipe to the event loop (errno \(errno))")
         }
+        let connections = MetricsConnections()
+        let listen = "\(host):\(port)"
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            // accept(2) failing for want of descriptors (EMFILE) is retried after a second,
+            // not at once in a loop.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
+            }
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                if let closing = connections.admit(channel) {
+                    guard closing !== channel else {
+                        return channel.eventLoop.makeFailedFuture(
+                            AgentError.metrics(listen: listen, reason: "\(MetricsConnections.maximum) connections are busy; a new one is closed"))
+                    }
+                    closing.close(promise: nil)
+                }
+                channel.closeFuture.whenComplete { _ in connections.closed(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: MetricsConnections.idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(text: text))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(text: text, connections: connections))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
@@ -69,13 +86,25 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let text: LatestExposition
+    private let connections: MetricsConnections
 
-    init(text: LatestExposition) {
+    init(text: LatestExposition, connections: MetricsConnections) {
         self.text = text
+        self.connections = connections
+    }
+
+    /// `MetricsConnections.idleTimeout` without traffic: closed.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
+        connections.requested(context.channel)
         let found = request.method == .GET && (request.uri == "/metrics" || request.uri.hasPrefix("/metrics?"))
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         guard found else {

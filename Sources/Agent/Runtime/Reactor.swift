@@ -17,9 +17,9 @@ struct Reactor<Source: Hashable> {
     /// -1 when no timerfd could be made: the poll timeout alone keeps time, less exactly.
     private let timer: Int32 = vk_timer_create()
 
-    mutating func register(_ source: Source, fd: Int32, writable: Bool = false) {
+    mutating func register(_ source: Source, fd: Int32, interest: PollInterest = .readable) {
         sources.append(source)
-        descriptors.append(pollfd(fd: fd, events: Int16(writable ? POLLOUT : POLLIN), revents: 0))
+        descriptors.append(pollfd(fd: fd, events: interest.events, revents: 0))
     }
 
     /// Waits until a source is ready or `deadline` passes (at most a second from now, so a

@@ -82,11 +82,20 @@ int vk_signalfd(const int *signals, int count);
 /// Reads one pending signal number from a signalfd; 0 when none is pending.
 int vk_signalfd_read(int fd);
 
-/// Unblocks every signal for the calling process (a child about to exec).
-void vk_unblock_all_signals(void);
+/// Sets a signal's disposition to ignore (SIGPIPE: a write to a closed peer fails with
+/// EPIPE instead). `vk_spawn` puts every disposition back to the default in the child.
+int vk_ignore_signal(int signal);
+
+/// SIGRTMIN and SIGRTMAX (glibc computes them at run time; Swift cannot import the macros).
+int vk_signal_realtime_min(void);
+int vk_signal_realtime_max(void);
+
+/// The signal's abbreviation without `SIG` (`USR1`, `RTMIN+2`), or NULL if it has none.
+const char *vk_signal_abbreviation(int signal);
 
 /// Starts `path` with `argv` and `envp` in a new session (so its whole process group can be
-/// killed), with every signal unblocked and default dispositions, standard input and output
+/// killed), with every signal unblocked and default dispositions, a soft RLIMIT_NOFILE of at
+/// most 1024 (FD_SETSIZE; the daemon raises its own), standard input and output
 /// on /dev/null, and, when `uid`/`gid` are not -1, with those credentials (supplementary
 /// groups dropped), and killed if the daemon dies. Only async-signal-safe calls run between
 /// fork and exec. Returns the

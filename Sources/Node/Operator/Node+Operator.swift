@@ -389,16 +389,30 @@ extension Node {
         }
     }
 
-    /// Maintenance read back at start (`wallClock`: seconds since the epoch now).
+    /// Maintenance read back at start (`wallClock`: seconds since the epoch now). The file is
+    /// outside data: a start time that is no time (NaN, infinite, negative, past the epoch's
+    /// range) or lies in the future is logged and counted from now, never converted as it is.
     mutating func restore(_ records: [MaintenanceRecord], wallClock: Double, now: Instant) -> [NodeEffect] {
         var effects: [NodeEffect] = []
         for record in records where instances.contains(where: { $0.name == record.instance }) {
-            let age = Duration.milliseconds(Int64(max(0, wallClock - record.since) * 1000))
-            maintenance[record.instance] = MaintenanceEntry(reason: record.reason, since: Instant(sinceOrigin: now.sinceOrigin - age),
-                                                            sinceEpoch: record.since, strict: record.strict)
+            var sinceEpoch = record.since
+            let age = Self.age(since: record.since, wallClock: wallClock)
+            if age == nil {
+                effects.append(.log(LogLine(.warning, "[\(record.instance)] the maintenance record's start time \(record.since) is not a usable time; counting its age from now")))
+                sinceEpoch = wallClock
+            }
+            maintenance[record.instance] = MaintenanceEntry(reason: record.reason, since: Instant(sinceOrigin: now.sinceOrigin - (age ?? .zero)),
+                                                            sinceEpoch: sinceEpoch, strict: record.strict)
             effects.append(.log(LogLine(.notice, "[\(record.instance)] still in maintenance\(record.strict ? " (strict)" : ""): \(record.reason)")))
         }
         return effects
+    }
+
+    /// How long ago `since` (seconds since the epoch) was, in whole milliseconds; nil when it
+    /// is not a time between the epoch and `wallClock`.
+    static func age(since: Double, wallClock: Double) -> Duration? {
+        guard since >= 0, since <= wallClock, let millis = Int64(exactly: ((wallClock - since) * 1000).rounded()) else { return nil }
+        return .milliseconds(millis)
     }
 }
 
