@@ -30,6 +30,23 @@ public struct Advertisement: Hashable, Sendable {
     /// v3: the fixed header only.
     public static let fixedLengthV3 = 8
 
+    /// How many addresses one advert carries on an interface of `mtu` bytes without being
+    /// fragmented: an advert that must be fragmented is lost to a receiver that cannot
+    /// reassemble it, and both routers become Master. keepalived's rule, so both count alike
+    /// (the lists must match, §7.1): the MTU less an Ethernet header (14), the IP header (20 or
+    /// 40), the fixed VRRP header (8) and, in v2, the authentication data (8), divided by the
+    /// address size; at most 255, the width of Count IPvX Addr (RFC 5798 §5.2.5).
+    public static func maximumAddresses(version: VRRPVersion, family: AddressFamily, mtu: Int) -> Int {
+        let ipHeader = family == .ipv4 ? 20 : 40
+        let fixed = version == .v2 ? fixedLengthV2 : fixedLengthV3
+        let addressSize = family == .ipv4 ? 4 : 16
+        return max(0, min(255, (mtu - 14 - ipHeader - fixed) / addressSize))
+    }
+
+    /// The MTU assumed where the interface's is not known (`vipkeeper check`): Ethernet's, as
+    /// keepalived assumes.
+    public static let defaultMTU = 1500
+
     public init(
         version: VRRPVersion = .v2,
         virtualRouterID: UInt8,

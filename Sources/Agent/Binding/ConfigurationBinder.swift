@@ -65,7 +65,7 @@ struct ConfigurationBinder {
         }
         return BoundInstance(
             definition: definition,
-            router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
+            router: configuration.routerConfiguration(for: definition, interfaceAddress: source, mtu: host.mtu),
             interface: interface,
             destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
             source: source,

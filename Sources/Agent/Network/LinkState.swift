@@ -10,6 +10,7 @@ struct LinkState: Equatable {
     var index: Int32
     var isUp: Bool
     var hardwareAddress: [UInt8]
+    var mtu: Int
 
     /// Reads an interface by name through libnl (RTM_GETLINK). Up means administratively up
     /// and with carrier (IFF_UP and IFF_RUNNING), as keepalived's interface tracking does.
@@ -24,7 +25,8 @@ struct LinkState: Equatable {
             hardware = Array(UnsafeRawBufferPointer(start: bytes, count: length))
         }
         let up = flags & UInt32(IFF_UP) != 0 && flags & UInt32(IFF_RUNNING) != 0
-        return LinkState(index: Int32(rtnl_link_get_ifindex(link)), isUp: up, hardwareAddress: hardware)
+        return LinkState(index: Int32(rtnl_link_get_ifindex(link)), isUp: up, hardwareAddress: hardware,
+                         mtu: Int(rtnl_link_get_mtu(link)))
     }
 
     /// An interface as the node follows it: this link state and the interface's addresses
@@ -32,6 +34,6 @@ struct LinkState: Equatable {
     static func host(_ name: String, socket: NetlinkSocket, addresses table: [Int32: [HostAddress]]) -> HostInterface? {
         guard let link = read(name, socket: socket) else { return nil }
         return HostInterface(name: name, index: link.index, hardwareAddress: link.hardwareAddress, isUp: link.isUp,
-                             addresses: (table[link.index] ?? []).map(\.address))
+                             addresses: (table[link.index] ?? []).map(\.address), mtu: link.mtu)
     }
 }

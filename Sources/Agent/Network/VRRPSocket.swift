@@ -90,11 +90,15 @@ final class VRRPSocket {
         guard sent == payload.count else { throw .socket(operation: "send advert to \(destination) on \(interface)", errno: errno) }
     }
 
+    /// Room for any datagram the kernel reassembles (an IP datagram is at most 64 KiB): a
+    /// large advert from a peer that fragments (keepalived with many IPv6 addresses on a big
+    /// MTU) is read whole, never cut short and taken for a bad one.
+    private var buffer = [UInt8](repeating: 0, count: 65_536)
+
     /// Every packet waiting on the socket (at most `limit`, so a flood cannot starve timers),
     /// as node events. A packet that arrived on another interface is left out.
     func receiveAll(limit: Int = 256) -> [NodeEvent] {
         var result: [NodeEvent] = []
-        var buffer = [UInt8](repeating: 0, count: 2048)
         var source = [UInt8](repeating: 0, count: 16)
         var destination = [UInt8](repeating: 0, count: 16)
         for _ in 0..<limit {

@@ -2,9 +2,14 @@ import VRRP
 
 extension Configuration {
     /// The protocol parameters of an instance for the VRRP core. `localAddress` is the
-    /// interface's primary address unless `mcast_src_ip`/`unicast_src_ip` is set.
-    public func routerConfiguration(for instance: InstanceDefinition, interfaceAddress: IPAddress) -> RouterConfiguration {
-        RouterConfiguration(
+    /// interface's primary address unless `mcast_src_ip`/`unicast_src_ip` is set. Adverts
+    /// carry the virtual addresses that fit one frame of the interface's `mtu`
+    /// (`Advertisement.maximumAddresses`); the rest are held but not advertised, like
+    /// `virtual_ipaddress_excluded`, as keepalived does.
+    public func routerConfiguration(for instance: InstanceDefinition, interfaceAddress: IPAddress,
+                                    mtu: Int = Advertisement.defaultMTU) -> RouterConfiguration {
+        let advertised = Advertisement.maximumAddresses(version: instance.resolvedVersion, family: instance.family, mtu: mtu)
+        return RouterConfiguration(
             virtualRouterID: instance.virtualRouterID ?? 0,
             basePriority: instance.priority,
             version: instance.resolvedVersion,
@@ -12,7 +17,7 @@ extension Configuration {
             preempt: instance.preempt,
             preemptDelay: instance.preemptDelay,
             authentication: instance.authentication,
-            virtualAddresses: instance.virtualAddresses.map(\.address),
+            virtualAddresses: instance.virtualAddresses.prefix(advertised).map(\.address),
             localAddress: instance.unicastSourceAddress ?? instance.multicastSourceAddress ?? interfaceAddress,
             gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
             sendAdvertisementOnYield: globals.higherPrioritySendAdvert,

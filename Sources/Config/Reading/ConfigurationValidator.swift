@@ -63,10 +63,12 @@ struct ConfigurationValidator {
         }
         if instance.virtualAddresses.isEmpty && instance.virtualAddressesLocation == nil {
             log.error(instance.location, "\(what) has no `virtual_ipaddress`")
-        } else if instance.virtualAddresses.count > 255 {
-            log.error(instance.virtualAddresses[255].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses; an advert carries at most 255")
         }
         resolveVersion(&instance, log: &log)
+        let fits = Advertisement.maximumAddresses(version: instance.resolvedVersion, family: instance.family, mtu: Advertisement.defaultMTU)
+        if instance.virtualAddresses.count > fits {
+            log.warning(instance.virtualAddresses[fits].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses, but an advert in a \(Advertisement.defaultMTU)-byte frame carries \(fits): the first \(fits) are advertised and the rest are held without being advertised, like `virtual_ipaddress_excluded` (as keepalived does; the interface's real MTU decides at start); list them there to say so")
+        }
         var addresses: Set<IPAddress> = []
         for address in instance.heldAddresses {
             if !addresses.insert(address.address).inserted {

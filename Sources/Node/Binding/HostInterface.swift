@@ -12,8 +12,13 @@ public struct HostInterface: Hashable, Sendable {
     /// Its IPv4 and IPv6 addresses, in the kernel's order (an IPv4 primary before its
     /// secondaries).
     public var addresses: [IPAddress]
+    /// How many addresses an advert on it may carry is decided by it, at start and reload
+    /// (`Advertisement.maximumAddresses`), as keepalived decides.
+    public var mtu: Int
 
-    public init(name: String, index: Int32, hardwareAddress: [UInt8], isUp: Bool, addresses: [IPAddress]) {
+    public init(name: String, index: Int32, hardwareAddress: [UInt8], isUp: Bool, addresses: [IPAddress],
+                mtu: Int = Advertisement.defaultMTU) {
+        self.mtu = mtu
         self.name = name
         self.index = index
         self.hardwareAddress = hardwareAddress

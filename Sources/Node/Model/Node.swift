@@ -75,6 +75,10 @@ public struct Node: Sendable {
         isRunning = true
         var effects: [NodeEffect] = []
         for index in instances.indices {
+            let bound = instances[index].bound
+            if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
+                effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
+            }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].releasing = true }
             effects += instances[index].addresses.map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
