@@ -162,20 +162,22 @@ public final class Daemon {
     /// raise are handled next, in order (bounded, so a bug cannot loop forever).
     /// After effects that change addresses the addresses are read back, so the node sees
     /// what the kernel really did.
+    /// Hands an event to the node through the one driver (`Node.drive`); the executor carries
+    /// out the effects and reports their failures back.
     private func dispatch(_ event: NodeEvent, now: Instant) {
-        var queue = [event]
-        var handled = 0
-        while !queue.isEmpty && handled < 10_000 {
-            let next = queue.removeFirst()
-            handled += 1
-            if let metrics, case .checkCompleted(let run, _, let duration) = next, let name = node.checkName(of: run.check) {
-                metrics.exporter.observeCheck(name, duration: duration)
-            }
-            let effects = node.handle(next, now: now)
-            queue += executor.execute(effects, now: now)
-            if effects.contains(where: \.changesAddresses) {
-                queue += addressEvents()
-            }
+        var raised: [NodeEvent] = [event]
+        node.drive(event, now: now, execute: { effects in
+            let events = executor.execute(effects, now: now)
+            raised += events
+            return events
+        }, readAddresses: { AddressTable.read(socket: links) })
+        raised.forEach(observeCheck)  // after: the closure must not touch the node it drives
+    }
+
+    /// A check's duration goes to the metrics histogram.
+    private func observeCheck(_ event: NodeEvent) {
+        if let metrics, case .checkCompleted(let run, _, let duration) = event, let name = node.checkName(of: run.check) {
+            metrics.exporter.observeCheck(name, duration: duration)
         }
     }
 
@@ -270,15 +272,10 @@ public final class Daemon {
 
     /// The addresses on every device a virtual address lives on, as the kernel has them now.
     private func observeAddresses(now: Instant) {
-        for event in addressEvents() {
-            dispatch(event, now: now)
-        }
-    }
-
-    private func addressEvents() -> [NodeEvent] {
         let present = AddressTable.read(socket: links)
-        let devices = Set(node.configuration.instances.flatMap { $0.virtualAddresses.map(\.device.index) })
-        return devices.sorted().map { .addresses(interfaceIndex: $0, present: present[$0] ?? []) }
+        for device in node.addressDevices {
+            dispatch(.addresses(interfaceIndex: device, present: present[device] ?? []), now: now)
+        }
     }
 
     /// Every signal that would have ended the process arrives here (`SignalAction`): a stray

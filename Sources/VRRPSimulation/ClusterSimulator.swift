@@ -258,25 +258,19 @@ public struct ClusterSimulator {
         }
     }
 
-    /// Hands one event to a node and carries out its effects; the events they raise (failed
-    /// changes, address events from the kernel) are handled next, in order. Then the per-step
-    /// invariants.
+    /// Hands one event to a node through the daemon's own driver (`Node.drive`), the simulator
+    /// carrying out the effects; then the per-step invariants.
     private mutating func feed(_ index: Int, _ event: NodeEvent) {
-        var pending = [event]
-        var handled = 0
-        while !pending.isEmpty && handled < 1000 {
-            let next = pending.removeFirst()
-            handled += 1
-            guard var node = nodes[index].node else { return }
-            nodes[index].node = nil  // keep the model uniquely referenced while it changes
-            let effects = node.handle(next, now: now)
-            nodes[index].node = node
-            pending += execute(effects, on: index)
-            // As the daemon does: read the addresses back after changing them.
-            if effects.contains(where: \.changesAddresses) {
-                pending.append(.addresses(interfaceIndex: nodes[index].host.index, present: nodes[index].kernel))
-            }
-        }
+        guard var node = nodes[index].node else { return }
+        nodes[index].node = nil  // keep the model uniquely referenced while it changes
+        let device = nodes[index].host.index
+        var kernel = nodes[index].kernel  // what a read-back sees: the kernel after the last effects
+        node.drive(event, now: now, execute: { effects in
+            let failures = self.execute(effects, on: index)
+            kernel = self.nodes[index].kernel
+            return failures
+        }, readAddresses: { [device: kernel] })
+        nodes[index].node = node
         checkStep(index)
     }
 

@@ -80,39 +80,44 @@ final class NodeHarness {
         firing = false
     }
 
+    /// Through the daemon's own driver (`Node.drive`), this harness carrying out the effects.
     private func deliver(_ event: NodeEvent) {
-        var queue = [event]
-        while !queue.isEmpty {
-            let next = queue.removeFirst()
-            let produced = node.handle(next, now: now)
-            effects += produced
-            for effect in produced {
-                switch effect {
-                case .armTimer(let timer, let deadline): timers[timer.slot] = (timer, deadline)
-                case .cancelTimer(let slot): timers[slot] = nil
-                case .addAddress(let change):
-                    if netlinkFails { queue.append(.effectFailed(effect, EffectError(code: -6, message: "Object exists"))) }
-                    else { kernel.insert(change.binding.address.address) }
-                case .removeAddress(let change), .removeLeftoverAddress(let change):
-                    if netlinkFails { queue.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
-                    else if let stray = strays.firstIndex(where: { $0.isForm(of: change.binding.address) }) { strays.remove(at: stray) }
-                    else { kernel.remove(change.binding.address.address) }
-                default: break
-                }
-            }
-            if produced.contains(where: \.changesAddresses) {
-                queue.append(.addresses(interfaceIndex: interfaceIndex, present: present))
-            }
-        }
+        var node = self.node
+        node.drive(event, now: now, execute: carryOut, readAddresses: { [interfaceIndex: present] })
+        self.node = node
     }
 
-    /// What the pretend kernel reports on eth0: `kernel`'s addresses in their configured form,
-    /// and the strays.
+    private func carryOut(_ produced: [NodeEffect]) -> [NodeEvent] {
+        effects += produced
+        var failures: [NodeEvent] = []
+        for effect in produced {
+            switch effect {
+            case .armTimer(let timer, let deadline): timers[timer.slot] = (timer, deadline)
+            case .cancelTimer(let slot): timers[slot] = nil
+            case .addAddress(let change):
+                if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -6, message: "Object exists"))) }
+                else {
+                    kernel.insert(change.binding.address.address)
+                    forms[change.binding.address.address] = HostAddress(change.binding.address)
+                }
+            case .removeAddress(let change), .removeLeftoverAddress(let change):
+                if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
+                else if let stray = strays.firstIndex(where: { $0.isForm(of: change.binding.address) }) { strays.remove(at: stray) }
+                else { kernel.remove(change.binding.address.address) }
+            default: break
+            }
+        }
+        return failures
+    }
+
+    /// The form each address of `kernel` was added in (a test that sets `kernel` by hand gets
+    /// /24, the form of every address `instanceText` configures).
+    private var forms: [IPAddress: HostAddress] = [:]
+
+    /// What the pretend kernel reports on eth0: `kernel`'s addresses in the form they were added
+    /// in, and the strays.
     var present: [HostAddress] {
-        let configured = node.configuration.instances.flatMap(\.virtualAddresses).map(\.address)
-        return kernel.sorted { $0.description < $1.description }.map { address in
-            configured.first { $0.address == address }.map(HostAddress.init) ?? HostAddress(address, prefixLength: 32)
-        } + strays
+        kernel.sorted { $0.description < $1.description }.map { forms[$0] ?? HostAddress($0, prefixLength: 24) } + strays
     }
 
     /// Moves time forward, firing due timers in order.
