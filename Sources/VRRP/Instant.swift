@@ -28,8 +28,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let (seconds, attoseconds) = sinceOrigin.components
-        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let millis = sinceOrigin.wholeMilliseconds
         let sign = millis < 0 ? "-" : ""
         let magnitude = abs(millis)
         let fraction = String(magnitude % 1000)

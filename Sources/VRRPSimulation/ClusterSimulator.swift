@@ -360,7 +360,7 @@ public struct ClusterSimulator {
                 if rng.chance(corruption) {
                     bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
                 }
-                let delay = Duration.nanoseconds(Int64.random(in: 0...nanoseconds(scenario.maxDelay), using: &rng))
+                let delay = Duration.nanoseconds(Int64.random(in: 0...scenario.maxDelay.wholeNanoseconds, using: &rng))
                 queue.push(.deliver(packet: bytes, to: receiver, generation: generations[receiver]), at: now + delay)
             }
         }
@@ -490,9 +490,4 @@ public struct ClusterSimulator {
     private mutating func trace(_ line: String) {
         report.trace.append("[\(now)] \(line)")
     }
-}
-
-private func nanoseconds(_ duration: Duration) -> Int64 {
-    let (seconds, attoseconds) = duration.components
-    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
 }

@@ -1,4 +1,5 @@
 import Config
+import VRRP
 
 /// The human summary `vipkeeper check` prints after the diagnostics.
 struct CheckSummary {
@@ -31,8 +32,7 @@ struct CheckSummary {
     }
 
     private func seconds(_ duration: Duration) -> String {
-        let (whole, fraction) = duration.components
-        return fraction == 0 ? "\(whole)s" : "\(Double(whole) + Double(fraction) / 1e18)s"
+        duration.formattedSeconds + "s"
     }
 
     private func count(_ value: Int, _ noun: String) -> String {

@@ -19,7 +19,7 @@ final class HTTPProbe: Sendable {
 
         var description: String {
             switch self {
-            case .timedOut(let timeout): return "no complete answer within \(timeout.seconds)s"
+            case .timedOut(let timeout): return "no complete answer within \(timeout.formattedSeconds)s"
             case .tls(let reason): return "TLS set-up failed: \(reason)"
             }
         }
@@ -56,12 +56,12 @@ final class HTTPProbe: Sendable {
         }
         let loop = group.next()
         let promise = loop.makePromise(of: ResponseCollector.Answer.self)
-        let deadline = loop.scheduleTask(in: TimeAmount.nanoseconds(Int64(timeout.seconds * 1e9))) {
+        let deadline = loop.scheduleTask(in: TimeAmount.nanoseconds(timeout.wholeNanoseconds)) {
             promise.fail(Failure.timedOut(timeout))
         }
         let serverName = Self.isIPAddress(url.host) ? nil : url.host
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(TimeAmount.nanoseconds(Int64(timeout.seconds * 1e9)))
+            .connectTimeout(TimeAmount.nanoseconds(timeout.wholeNanoseconds))
             .channelInitializer { channel in
                 do {
                     if let tls {

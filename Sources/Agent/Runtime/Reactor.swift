@@ -32,12 +32,12 @@ struct Reactor<Source: Hashable> {
         let now = MonotonicClock.now()
         let deadline = min(deadline, now + .seconds(1))
         var backstop = deadline - now
-        if timer >= 0, vk_timer_arm(timer, deadline.sinceOrigin.nanoseconds) == 0 {
+        if timer >= 0, vk_timer_arm(timer, max(0, deadline.sinceOrigin.wholeNanoseconds)) == 0 {
             descriptors.append(pollfd(fd: timer, events: Int16(POLLIN), revents: 0))
             backstop += .milliseconds(100)  // the timerfd wakes first
         }
         let count = UInt(descriptors.count)
-        let ready = descriptors.withUnsafeMutableBytes { vk_poll($0.baseAddress, count, backstop.nanoseconds) }
+        let ready = descriptors.withUnsafeMutableBytes { vk_poll($0.baseAddress, count, max(0, backstop.wholeNanoseconds)) }
         if timer >= 0, descriptors.last?.fd == timer {
             if descriptors.removeLast().revents != 0 {
                 var expirations: UInt64 = 0
@@ -50,13 +50,5 @@ struct Reactor<Source: Hashable> {
 
     mutating func wait(timeout: Duration) -> [Source] {
         wait(until: MonotonicClock.now() + timeout)
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped at zero.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
