@@ -50,8 +50,6 @@ public final class Daemon {
     private let binder: ConfigurationBinder
     private let executor: EffectExecutor
     private var control: ControlServer?
-    /// Open while a drill watches the wire for the new Master's gratuitous ARP.
-    private var arpListener: ARPListener?
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
     private var metricsRendered = Instant.origin
     private var reactor = Reactor<Source>()
@@ -138,7 +136,6 @@ public final class Daemon {
                 dispatch(event, now: now)
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
-            watchGratuitousARP()
             if reloadRequested {
                 reloadRequested = false
                 reload(now: now)
@@ -191,7 +188,7 @@ public final class Daemon {
             reactor.register(.child(descriptor), fd: descriptor)
         }
         reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
-        for descriptor in arpListener?.fileDescriptors ?? [] {
+        for descriptor in executor.announcementListener?.fileDescriptors ?? [] {
             reactor.register(.arp, fd: descriptor)
         }
         if let metrics {
@@ -255,7 +252,7 @@ public final class Daemon {
                 }
             }
         case .arp:
-            for heard in arpListener?.receive() ?? [] {
+            for heard in executor.announcementListener?.receive() ?? [] {
                 dispatch(.gratuitousARPSeen(interfaceIndex: heard.interfaceIndex, address: heard.address,
                                             hardwareAddress: heard.hardwareAddress), now: now)
             }
@@ -412,20 +409,6 @@ public final class Daemon {
     private var daemonInfo: DaemonInfo {
         DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
                    configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
-    }
-
-    /// Opens the ARP and neighbour advertisement listener while a drill watches for the new
-    /// Master's announcements, and closes it after.
-    private func watchGratuitousARP() {
-        if node.watchesGratuitousARP && arpListener == nil {
-            do {
-                arpListener = try ARPListener()
-            } catch {
-                logger.error("drill: \(error); gratuitous ARP from the new Master will not be seen")
-            }
-        } else if !node.watchesGratuitousARP {
-            arpListener = nil
-        }
     }
 
     /// Seconds since the epoch (for the persisted maintenance record only; timers never read it).

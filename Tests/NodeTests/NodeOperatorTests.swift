@@ -89,6 +89,8 @@ struct NodeOperatorTests {
         #expect(harness.command(Self.drill)?.outcome == .ok)
         #expect(harness.sends.map(\.priority) == [0])
         #expect(harness.kernel.isEmpty && harness.views.first?.state == .backup)
+        // The runtime is asked to listen for the new Master's announcements, once.
+        #expect(harness.effects.filter { $0 == .watchAnnouncements(true) }.count == 1)
         harness.advance(by: .milliseconds(400))
         harness.handle(.gratuitousARPSeen(interfaceIndex: 2, address: vip, hardwareAddress: [2, 0, 0, 0, 0, 2]))
         harness.peerAdvertises(for: 3)
@@ -105,6 +107,7 @@ struct NodeOperatorTests {
         #expect(drill.gratuitousARPSeen)
         #expect(drill.returnMode == "preempt" && drill.returnSeconds != nil)
         #expect(harness.views.first?.state == .master && harness.kernel == [vip])
+        #expect(harness.effects.filter { $0 == .watchAnnouncements(false) }.count == 1, "the listener is closed once the hold ends")
     }
 
     @Test("drill with no backup: the node takes the VIP back within Skew_Time + one interval and the drill FAILS")

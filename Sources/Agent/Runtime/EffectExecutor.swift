@@ -32,6 +32,8 @@ final class EffectExecutor {
     private var tlsContexts: [HTTPCheckDefinition: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
     private var httpStarted: [CheckRunID: Instant] = [:]
     let maintenanceStore: MaintenanceStore
+    /// Open while a drill watches the wire for the new Master's announcements.
+    private(set) var announcementListener: ARPListener?
     /// Where control replies go (the daemon's control socket).
     var replies: (ReplyID, ControlReply) -> Void = { _, _ in }
 
@@ -105,6 +107,8 @@ final class EffectExecutor {
                 try maintenanceStore.save(records)
             case .bindTransports(let wanted):
                 try transports.follow(wanted)
+            case .watchAnnouncements(let watch):
+                announcementListener = watch ? try ARPListener() : nil
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]

@@ -30,6 +30,10 @@ public enum NodeEffect: Equatable, Sendable {
     /// re-created with a new ifindex), close the rest. What cannot be opened fails the effect
     /// (retried); the sockets that opened stay.
     case bindTransports([Transport])
+    /// Open (true) or close the listener for the segment's gratuitous ARP and unsolicited
+    /// neighbour advertisements: a drill watches for the new Master's while it hands over and
+    /// holds (`NodeEvent.gratuitousARPSeen`).
+    case watchAnnouncements(Bool)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
@@ -37,7 +41,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
         case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports:
+             .bindTransports, .watchAnnouncements:
             return false
         }
     }

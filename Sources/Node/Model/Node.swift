@@ -43,6 +43,13 @@ public struct Node: Sendable {
     }
 
     public mutating func handle(_ event: NodeEvent, now: Instant) -> [NodeEffect] {
+        let watching = watchesGratuitousARP
+        var effects = react(to: event, now: now)
+        if watchesGratuitousARP != watching { effects.append(.watchAnnouncements(watchesGratuitousARP)) }
+        return effects
+    }
+
+    private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
         switch event {
         case .start: return start(now: now)
         case .stop: return stop(now: now)
