@@ -4,8 +4,8 @@ import VRRP
 /// Failures of the runtime, with messages an operator can act on.
 public enum AgentError: Error, CustomStringConvertible, Equatable {
     case configurationInvalid(path: String, errors: Int)
-    case interfaceNotFound(String)
-    case noSourceAddress(interface: String, family: AddressFamily)
+    /// The configuration cannot run on this machine as it is (`Binder`).
+    case binding(BindError)
     case socket(operation: String, errno: Int32)
     case netlink(operation: String, code: Int32)
     case controlSocket(path: String, reason: String)
@@ -18,12 +18,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .configurationInvalid(let path, let errors):
             return "\(path) has \(errors) error\(errors == 1 ? "" : "s"); run `vipkeeper check -f \(path)` to see them; nothing was applied"
-        case .interfaceNotFound(let name):
-            return "interface \(name) does not exist"
-        case .noSourceAddress(let interface, .ipv4):
-            return "interface \(interface) has no IPv4 address to send adverts from (set mcast_src_ip or unicast_src_ip, or give it an address)"
-        case .noSourceAddress(let interface, .ipv6):
-            return "interface \(interface) has no IPv6 link-local address to send adverts from (RFC 5798 §5.1.2.1; is IPv6 disabled on it? set unicast_src_ip for unicast)"
+        case .binding(let error):
+            return error.description
         case .socket(let operation, let code):
             return "\(operation) failed: \(errorText(code))" + (code == 1 ? " (vipkeeper run needs root or CAP_NET_RAW + CAP_NET_ADMIN)" : "")
         case .netlink(let operation, let code):
@@ -48,7 +44,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .interfaceNotFound, .noSourceAddress, .controlSocket, .script, .scriptSecurity, .state, .metrics:
+        case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics:
             return EffectError(code: -1, message: description)
         }
     }

@@ -47,7 +47,6 @@ public final class Daemon {
     private let notifier: SystemdNotifier
     private let links: NetlinkSocket
     private let monitor: NetlinkSocket
-    private let binder: ConfigurationBinder
     private let executor: EffectExecutor
     private var control: ControlServer?
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
@@ -72,8 +71,12 @@ public final class Daemon {
         }
         links = try NetlinkSocket()
         monitor = try NetlinkSocket(subscribeToLinks: true)
-        binder = ConfigurationBinder(links: links)
-        let bound = try binder.bind(configuration)
+        let bound: BoundConfiguration
+        do {
+            bound = try Binder.bind(configuration, on: SystemHost(links: links))
+        } catch {
+            throw .binding(error)
+        }
         executor = try EffectExecutor(logger: logger, notifier: notifier,
                                       maintenanceStore: MaintenanceStore(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
@@ -262,7 +265,7 @@ public final class Daemon {
     /// Every interface the configuration names, as the kernel has it now: the node follows
     /// links, re-created interfaces, MACs and advert sources from these reports.
     private func observeHost(of configuration: BoundConfiguration, now: Instant) {
-        for (name, interface) in binder.host(of: configuration) {
+        for (name, interface) in SystemHost(links: links).interfaces(of: configuration) {
             dispatch(.interface(name, interface), now: now)
         }
     }
@@ -346,7 +349,7 @@ public final class Daemon {
         }
         let bound: BoundConfiguration
         do {
-            bound = try binder.bind(next)
+            bound = try Binder.bind(next, on: SystemHost(links: links))
             try executor.transports.prepare(bound.transports)
         } catch {
             dispatch(.reloadRefused("\(error)"), now: now)

@@ -36,8 +36,8 @@ public struct NodeSetup: Sendable {
 
     public var instanceNames: [String] { syncGroup ? ["VI_1", "VI_2"] : ["VI_1"] }
 
-    /// The node's configuration, bound as the daemon would bind it on its machine as `host`
-    /// has eth0 now; nil where the daemon's binder refuses (no address to advertise from).
+    /// The node's configuration, bound by the daemon's own binder on its machine as `host`
+    /// has eth0 now; nil where the binder refuses (no address to advertise from).
     public func bound(node index: Int, host: HostInterface, version: VRRPVersion,
                       advertisementInterval: AdvertisementInterval) -> BoundConfiguration? {
         var configuration = Configuration()
@@ -76,20 +76,7 @@ public struct NodeSetup: Sendable {
             group.members = instanceNames
             configuration.syncGroups = [group]
         }
-        let device = host.device
-        let virtual = Set(configuration.instances.flatMap { $0.virtualAddresses.map(\.address) })
-        guard let source = host.advertSource(family: .ipv4, excluding: virtual) else { return nil }
-        let instances = configuration.instances.map { definition in
-            BoundInstance(definition: definition,
-                          router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
-                          interface: device, destinations: [.v4(.vrrpMulticastGroup)], source: source,
-                          virtualAddresses: definition.virtualAddresses.map { VirtualAddressBinding(address: $0, device: device) },
-                          trackers: configuration.trackerSet(for: definition), multicastGroup: .v4(.vrrpMulticastGroup))
-        }
-        let checks = configuration.scripts.map { script in
-            BoundCheck(name: script.name, kind: .script(script.command ?? ScriptCommand(""), .inherit), schedule: script.schedule)
-        }
-        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
-                                  notifyCredentials: .inherit, routerID: "n\(index)")
+        configuration.globals.routerID = "n\(index)"
+        return try? Binder.bind(configuration, on: SimulatedHost(eth0: host))
     }
 }

@@ -17,31 +17,27 @@ func loadConfiguration(_ text: String) throws -> Configuration {
     return try #require(result.configuration, "\(result.diagnostics)")
 }
 
-/// Binds a configuration the way the daemon's binder does, on a pretend machine: `eth0` is
-/// ifindex 2 with address 10.250.1.11; users are looked up in `users`.
-func bind(_ configuration: Configuration, interfaceIndex: Int32 = 2, users: [String: Int32] = ["harbor": 1000, "nobody": 65534]) -> BoundConfiguration {
-    let source = IPAddress.v4(IPv4Address(10, 250, 1, 11))
-    let device = Device(name: "eth0", index: interfaceIndex, hardwareAddress: [2, 0, 0, 0, 0, 1])
-    func credentials(_ user: String?) -> Credentials {
-        user.map { Credentials(userID: users[$0] ?? -2, groupID: users[$0] ?? -2) } ?? .inherit
+/// A pretend machine: `eth0` is ifindex 2 (or `interfaceIndex`) with address 10.250.1.11 and
+/// MAC 02:00:00:00:00:01; users and groups are looked up in `users` (the same id for both).
+struct PretendHost: HostLookup {
+    var interfaceIndex: Int32 = 2
+    var users: [String: Int32] = ["harbor": 1000, "nobody": 65534]
+
+    func interface(named name: String) -> HostInterface? {
+        name == "eth0" ? eth0(index: interfaceIndex) : nil
     }
-    let instances = configuration.instances.map { definition in
-        BoundInstance(definition: definition, router: configuration.routerConfiguration(for: definition, interfaceAddress: source),
-                      interface: device, destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
-                      source: source, virtualAddresses: definition.heldAddresses.map { VirtualAddressBinding(address: $0, device: device) },
-                      trackers: configuration.trackerSet(for: definition),
-                      multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
+
+    func interface(holding address: IPAddress) -> String? {
+        address == .v4(IPv4Address(10, 250, 1, 11)) ? "eth0" : nil
     }
-    let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
-    var checks = configuration.scripts.filter { tracked.contains($0.name) }.compactMap { script in
-        script.command.map { BoundCheck(name: script.name, kind: .script($0, credentials(script.user ?? configuration.globals.scriptUser)),
-                                        schedule: script.schedule) }
-    }
-    checks += configuration.httpChecks.filter { tracked.contains($0.name) }.map {
-        BoundCheck(name: $0.name, kind: .http($0.settings), schedule: $0.schedule)
-    }
-    return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
-                              notifyCredentials: credentials(configuration.globals.scriptUser), routerID: configuration.globals.routerID)
+
+    func user(named name: String) -> (userID: Int32, groupID: Int32)? { users[name].map { ($0, $0) } }
+    func group(named name: String) -> Int32? { users[name] }
+}
+
+/// Binds a configuration with the daemon's own binder, on a pretend machine.
+func bind(_ configuration: Configuration, interfaceIndex: Int32 = 2) throws -> BoundConfiguration {
+    try Binder.bind(configuration, on: PretendHost(interfaceIndex: interfaceIndex))
 }
 
 /// Drives a node as the daemon does, in virtual time: keeps its timers, a pretend kernel
@@ -66,7 +62,7 @@ final class NodeHarness {
     }
 
     convenience init(_ text: String, start: Bool = true) throws {
-        self.init(bind(try loadConfiguration(text)), start: start)
+        self.init(try bind(loadConfiguration(text)), start: start)
     }
 
     private var firing = false

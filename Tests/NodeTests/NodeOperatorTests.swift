@@ -49,7 +49,7 @@ struct NodeOperatorTests {
         #expect(harness.views.first?.state == .master)
         #expect(harness.command(.status(DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil)), as: stranger)?.outcome == .ok)
         // control_group lets its members in, and nobody else.
-        var bound = bind(try loadConfiguration(instanceText()))
+        var bound = try bind(loadConfiguration(instanceText()))
         bound.controlGroup = "vipkeeper"
         bound.controlGroupID = 990
         let grouped = NodeHarness(bound)

@@ -31,7 +31,7 @@ struct NodeReloadTests {
     """
 
     func same(_ name: String, _ old: String, _ new: String) throws -> Bool {
-        let before = bind(try loadConfiguration(old)), after = bind(try loadConfiguration(new))
+        let before = try bind(loadConfiguration(old)), after = try bind(loadConfiguration(new))
         let instance = try #require(after.instances.first { $0.name == name })
         return before.instances.first { $0.name == name }.map { $0.runsSame(as: instance) } ?? false
     }
@@ -61,7 +61,7 @@ struct NodeReloadTests {
     func checkIdentity() throws {
         let slower = Self.base.replacingOccurrences(of: "    interval 2", with: "    interval 3")
         #expect(try same("VI_1", Self.base, slower))
-        let before = bind(try loadConfiguration(Self.base)), after = bind(try loadConfiguration(slower))
+        let before = try bind(loadConfiguration(Self.base)), after = try bind(loadConfiguration(slower))
         #expect(before.checks != after.checks)
     }
 
@@ -73,7 +73,7 @@ struct NodeReloadTests {
         let renamed = Self.base.replacingOccurrences(of: "router_id harbor-a", with: "router_id harbor-b")
         #expect(try same("VI_1", Self.base, renamed))
         let configuration = try loadConfiguration(Self.base)
-        #expect(!bind(configuration).instances[0].runsSame(as: bind(configuration, interfaceIndex: 7).instances[0]))
+        #expect(try !bind(configuration).instances[0].runsSame(as: bind(configuration, interfaceIndex: 7).instances[0]))
     }
 
     @Test("plan: unchanged continue (same id, state, timers), a changed one restarts, a removed one stops, a new one starts")
@@ -82,7 +82,7 @@ struct NodeReloadTests {
         harness.advance(by: .seconds(5))
         let before = harness.views
         harness.effects = []
-        harness.handle(.reload(bind(try loadConfiguration("# edited\n" + instanceText("VI_4", vrid: 54, priority: 100)
+        harness.handle(.reload(try bind(loadConfiguration("# edited\n" + instanceText("VI_4", vrid: 54, priority: 100)
                                                          + instanceText("VI_3", vrid: 53, priority: 90) + instanceText(priority: 150)))))
         #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1), 1 restarted (VI_3), 1 added (VI_4), 1 removed (VI_2)"))
         let after = harness.views
@@ -126,7 +126,7 @@ struct NodeReloadTests {
         harness.answerChecks(.failure("exited 1 (nobody may not read the token)"))
         #expect(harness.views.first?.priority == 120)
         harness.effects = []
-        let fixed = bind(try loadConfiguration(text.replacingOccurrences(of: "script_user nobody", with: "script_user harbor")))
+        let fixed = try bind(loadConfiguration(text.replacingOccurrences(of: "script_user nobody", with: "script_user harbor")))
         harness.handle(.reload(fixed))
         #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1)"))
         // Same verdict as before: nothing flips until the new check says so.
@@ -152,7 +152,7 @@ struct NodeReloadTests {
         """ + instanceText(extra: "    track_script {\n        chk\n    }\n")
         let harness = try NodeHarness(text)
         let old = try #require(harness.effects.compactMap { if case .runCheck(let run) = $0 { run } else { nil } }.first)
-        harness.handle(.reload(bind(try loadConfiguration(text.replacingOccurrences(of: "/usr/bin/true", with: "/bin/true")))))
+        harness.handle(.reload(try bind(loadConfiguration(text.replacingOccurrences(of: "/usr/bin/true", with: "/bin/true")))))
         harness.handle(.checkCompleted(old.id, .failure("exited 1"), duration: .zero))
         #expect(harness.views.first?.priority == 150)
     }

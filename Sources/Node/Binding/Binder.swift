@@ -1,0 +1,96 @@
+import Config
+import VRRP
+
+/// Binds a validated configuration to a machine as it is now: each instance's interface
+/// (ifindex, MAC, MTU), its advert source (the interface's primary address, RFC 5798
+/// §5.1.1.1, or its IPv6 link-local address, §5.1.2.1), the devices of its virtual addresses,
+/// and who every script runs as. The daemon, the simulator and the tests all bind through
+/// here, so the simulator runs what ships. Reads only; changes nothing.
+public enum Binder {
+    public static func bind(_ configuration: Configuration, on host: some HostLookup) throws(BindError) -> BoundConfiguration {
+        // Every address any instance holds: never an advert source (the rule `Node` applies
+        // when the host changes under it, too).
+        let virtual = Set(configuration.instances.flatMap { $0.heldAddresses.map(\.address) })
+        var instances: [BoundInstance] = []
+        for definition in configuration.instances {
+            instances.append(try bind(definition, in: configuration, on: host, virtual: virtual))
+        }
+        let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
+        var checks: [BoundCheck] = []
+        for script in configuration.scripts where tracked.contains(script.name) {
+            guard let command = script.command else { continue }
+            let credentials = try credentials(user: script.user ?? configuration.globals.scriptUser,
+                                              group: script.user != nil ? script.group : configuration.globals.scriptGroup,
+                                              for: command.text, on: host)
+            checks.append(BoundCheck(name: script.name, kind: .script(command, credentials), schedule: script.schedule))
+        }
+        for check in configuration.httpChecks where tracked.contains(check.name) {
+            checks.append(BoundCheck(name: check.name, kind: .http(check.settings), schedule: check.schedule))
+        }
+        let notify = try credentials(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup,
+                                     for: "notify scripts", on: host)
+        var controlGroupID: Int32?
+        if let group = configuration.globals.controlGroup {
+            guard let id = host.group(named: group) else { throw .controlGroup(group) }
+            controlGroupID = id
+        }
+        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
+                                  notifyCredentials: notify, routerID: configuration.globals.routerID,
+                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID)
+    }
+
+    private static func bind(_ definition: InstanceDefinition, in configuration: Configuration, on host: some HostLookup,
+                             virtual: Set<IPAddress>) throws(BindError) -> BoundInstance {
+        guard let name = definition.interface ?? definition.unicastSourceAddress.flatMap(host.interface(holding:)) else {
+            throw .interfaceNotFound(definition.unicastSourceAddress.map { "holding \($0)" } ?? "(none configured)")
+        }
+        guard let interface = host.interface(named: name) else { throw .interfaceNotFound(name) }
+        guard let source = definition.unicastSourceAddress ?? definition.multicastSourceAddress
+            ?? interface.advertSource(family: definition.family, excluding: virtual) else {
+            throw .noSourceAddress(interface: name, family: definition.family)
+        }
+        var bindings: [VirtualAddressBinding] = []
+        for address in definition.heldAddresses {
+            let deviceName = address.device ?? name
+            guard let device = deviceName == name ? interface : host.interface(named: deviceName) else {
+                throw .interfaceNotFound(deviceName)
+            }
+            bindings.append(VirtualAddressBinding(address: address, device: device.device))
+        }
+        return BoundInstance(
+            definition: definition,
+            router: configuration.routerConfiguration(for: definition, interfaceAddress: source, mtu: interface.mtu),
+            interface: interface.device,
+            destinations: definition.usesUnicast ? definition.unicastPeers : [configuration.multicastGroup(for: definition)],
+            source: source,
+            virtualAddresses: bindings,
+            trackers: configuration.trackerSet(for: definition),
+            multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
+    }
+
+    /// The user and group a script runs as (`user` in vrrp_script, else `script_user`, else
+    /// the daemon's own).
+    public static func credentials(user: String?, group: String?, for command: String,
+                                   on host: some HostLookup) throws(BindError) -> Credentials {
+        guard let user else { return .inherit }
+        guard let entry = host.user(named: user) else { throw .script(command: command, reason: "user \(user) does not exist") }
+        var groupID = entry.groupID
+        if let group {
+            guard let id = host.group(named: group) else { throw .script(command: command, reason: "group \(group) does not exist") }
+            groupID = id
+        }
+        return Credentials(userID: entry.userID, groupID: groupID)
+    }
+
+    /// Every interface a bound configuration names (an instance's own, a virtual address's
+    /// `dev`, a `track_interface`), in order: what the runtime reports to the node
+    /// (`NodeEvent.interface`) after every netlink event.
+    public static func interfaceNames(of configuration: BoundConfiguration) -> [String] {
+        var names = Set(configuration.instances.flatMap { $0.trackers.objects.compactMap(\.interfaceName) })
+        for instance in configuration.instances {
+            names.insert(instance.interface.name)
+            names.formUnion(instance.virtualAddresses.map(\.device.name))
+        }
+        return names.sorted()
+    }
+}
