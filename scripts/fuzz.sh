@@ -61,11 +61,29 @@ for harness in "${harnesses[@]}"; do
         echo "fuzz: $harness FAILED; the input is in $scratch/artifacts/$harness/ — add it to Fuzz/Regressions/$harness/ and a test to the suite" >&2
     fi
 done
-# Every input that once crashed a harness is replayed on every run.
+# Every input that once crashed a harness (and the seeds of past bugs) is replayed on every
+# run. Each harness has some: a missing or empty folder fails the run, since a replay of
+# nothing checks nothing, and so does a replay that did not execute every input.
 for harness in "${harnesses[@]}"; do
-    if [ -d "Fuzz/Regressions/$harness" ] && [ -n "$(ls -A "Fuzz/Regressions/$harness")" ]; then
-        "$scratch/$harness/debug/$harness" "Fuzz/Regressions/$harness"/* > "$scratch/logs/$harness.regressions.log" 2>&1 \
-            || { failed=1; tail -20 "$scratch/logs/$harness.regressions.log"; echo "fuzz: a regression input of $harness fails again" >&2; }
+    regressions="Fuzz/Regressions/$harness"
+    inputs=()
+    if [ -d "$regressions" ]; then
+        while IFS= read -r -d '' input; do inputs+=("$input"); done < <(find "$regressions" -type f -print0 | sort -z)
+    fi
+    if [ ${#inputs[@]} -eq 0 ]; then
+        failed=1
+        echo "fuzz: $regressions is missing or empty: nothing to replay for $harness (add at least one input)" >&2
+        continue
+    fi
+    replay="$scratch/logs/$harness.regressions.log"
+    status=0
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 "$scratch/$harness/debug/$harness" "${inputs[@]}" > "$replay" 2>&1 || status=$?
+    executed=$(grep -c '^Executed ' "$replay" || true)
+    echo "  $harness: replayed $executed of ${#inputs[@]} regression inputs, exit $status"
+    if [ "$status" -ne 0 ]; then
+        failed=1; tail -20 "$replay"; echo "fuzz: a regression input of $harness fails again" >&2
+    elif [ "$executed" -ne ${#inputs[@]} ]; then
+        failed=1; tail -20 "$replay"; echo "fuzz: $harness executed $executed of ${#inputs[@]} regression inputs" >&2
     fi
 done
 exit $failed

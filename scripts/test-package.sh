@@ -6,14 +6,14 @@
 #
 # usage: scripts/test-package.sh dist/vipkeeper_VERSION_amd64.deb
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 deb=$(realpath "$1")
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 . scripts/check.sh   # check NAME COMMAND...
 
-dpkg-deb -x "$deb" "$root"
-control=$(dpkg-deb -f "$deb")
+setup package "dpkg-deb -x $deb" dpkg-deb -x "$deb" "$root"
+control=$(dpkg-deb -f "$deb") || { failed=$((failed + 1)); echo "FAIL dpkg-deb -f $deb"; }
 check "Depends names libnl-3-200 and libnl-route-3-200" grep -qE '^Depends: .*libnl-3-200, libnl-route-3-200' <<<"$control"
 check "the example configuration is a conffile" sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/vipkeeper/vipkeeper.conf"
 for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeeper/vipkeeper.conf usr/share/man/man8/vipkeeper.8.gz \
@@ -24,25 +24,46 @@ for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeepe
 done
 check "the unit runs /usr/sbin/vipkeeper with state and runtime directories" \
     sh -c "grep -q 'ExecStart=/usr/sbin/vipkeeper run' '$root/lib/systemd/system/vipkeeper.service' && grep -q '^StateDirectory=vipkeeper' '$root/lib/systemd/system/vipkeeper.service' && grep -q '^RuntimeDirectory=vipkeeper' '$root/lib/systemd/system/vipkeeper.service'"
-check "the binary links only libc, libm, libstdc++, libgcc_s and libnl" \
-    sh -c "! ldd '$root/usr/sbin/vipkeeper' | grep -vE 'linux-vdso|ld-linux|lib(c|m|stdc\+\+|gcc_s|nl-3|nl-route-3)\.so'"
-check "the binary is stripped" sh -c "! file '$root/usr/sbin/vipkeeper' | grep -q 'not stripped'"
+# Each tool's output and status are taken first: a negated grep over the output of a tool that
+# failed (and printed nothing) would pass.
+only_allowed_libraries() {
+    local out
+    out=$(ldd "$root/usr/sbin/vipkeeper" 2>&1) || { echo "ldd failed: $out"; return 1; }
+    grep -q 'libc\.so' <<<"$out" || { echo "ldd lists no libc: $out"; return 1; }
+    # Prints any other library and fails.
+    ! grep -vE 'linux-vdso|ld-linux|lib(c|m|stdc\+\+|gcc_s|nl-3|nl-route-3)\.so' <<<"$out"
+}
+check "the binary links only libc, libm, libstdc++, libgcc_s and libnl" only_allowed_libraries
+stripped() {
+    local out
+    out=$(file "$root/usr/sbin/vipkeeper" 2>&1) || { echo "file failed: $out"; return 1; }
+    echo "$out"
+    grep -q 'ELF 64-bit' <<<"$out" && grep -q ', stripped' <<<"$out" && ! grep -q 'not stripped' <<<"$out"
+}
+check "the binary is stripped" stripped
 check "the manual is vipkeeper(8)" sh -c "zcat '$root/usr/share/man/man8/vipkeeper.8.gz' | grep -q '^.Dt VIPKEEPER 8'"
 hidden() {  # runs a command with the Swift toolchain out of sight
-    unshare -m sh -c "mount -t tmpfs none /opt/swift && test -z \"\$(ls /opt/swift)\" && $*"
+    unshare -m sh -c "mount -t tmpfs none /opt/swift && test -z \"\$(ls /opt/swift)\" && { $*
+}"
 }
 check "--version prints version and commit with the toolchain hidden" \
     hidden "'$root/usr/sbin/vipkeeper' --version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+ \([0-9a-f]{7,}'"
 check "check -f the shipped configuration with the toolchain hidden" \
     hidden "'$root/usr/sbin/vipkeeper' check -f '$root/etc/vipkeeper/vipkeeper.conf'"
+# Exit 2 is "valid, with warnings"; 1 (errors) or a crash fails.
 check "check -f the shipped keepalived example with the toolchain hidden (exit 0 or 2: warnings)" \
-    hidden "'$root/usr/sbin/vipkeeper' check -f '$root/usr/share/doc/vipkeeper/examples/harbor-keepalived-master.conf'; test \$? -le 2"
+    hidden "'$root/usr/sbin/vipkeeper' check -f '$root/usr/share/doc/vipkeeper/examples/harbor-keepalived-master.conf'; status=\$?; echo \"exit \$status\"; [ \$status -eq 0 ] || [ \$status -eq 2 ]"
 if command -v lintian >/dev/null; then
     # The package is lintian-clean: any error or warning fails.
-    check "lintian: no errors or warnings" \
-        sh -c "! lintian --allow-root '$deb' | grep -E '^[EW]:'"
+    lintian_clean() {
+        local out status=0
+        out=$(lintian --allow-root "$deb" 2>&1) || status=$?
+        # 0: no errors; 1: errors found; 2 and up: lintian itself failed.
+        [ "$status" -eq 0 ] || { printf 'lintian exited %s:\n%s\n' "$status" "$out"; return 1; }
+        ! grep -E '^[EW]:' <<<"$out"
+    }
+    check "lintian: no errors or warnings" lintian_clean
 else
     failed=$((failed + 1)); echo "FAIL lintian is not installed (scripts/install-deps.sh installs it)"
 fi
-echo "package: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish package

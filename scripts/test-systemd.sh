@@ -8,7 +8,7 @@
 #
 # usage: scripts/test-systemd.sh dist/vipkeeper_VERSION_amd64.deb
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 deb=$(realpath "$1")
 cache=/var/tmp/vipkeeper-systemd-root-bookworm
 work=$(mktemp -d /var/tmp/vk-systemd.XXXXXX)
@@ -47,12 +47,12 @@ if [ ! -x "$cache/lib/systemd/systemd" ]; then
     mv "$cache.new" "$cache"
 fi
 root="$work/root"
-cp -a "$cache" "$root"
-cp "$deb" "$root/var/tmp/vipkeeper.deb"   # /tmp is a fresh tmpfs once booted
+setup systemd "copy the cached Debian 12 root" cp -a "$cache" "$root"
+setup systemd "copy the package into the root" cp "$deb" "$root/var/tmp/vipkeeper.deb"   # /tmp is a fresh tmpfs once booted
 check "apt-get install ./vipkeeper.deb into a Debian 12 root" chroot "$root" sh -c "cd /var/tmp && apt-get install -y -qq ./vipkeeper.deb"
 check "installing enables the service (and starts nothing)" test -L "$root/etc/systemd/system/multi-user.target.wants/vipkeeper.service"
 # The README's path: the operator runs `systemctl enable --now` once the file is edited.
-chroot "$root" systemctl disable -q vipkeeper.service
+setup systemd "systemctl disable vipkeeper (the README's starting point)" chroot "$root" systemctl disable -q vipkeeper.service
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), and
 # a notify script that writes under /run and asks systemd about a unit.
@@ -77,11 +77,24 @@ vrrp_instance VI_1 {
 }
 CONF
 
-ip netns add "$node" && ip netns add "$peer"
-ip link add eth0 netns "$node" type veth peer name eth0 netns "$peer"
-ip -n "$node" addr add 10.250.50.10/24 dev eth0 && ip -n "$peer" addr add 10.250.50.11/24 dev eth0
-for ns in "$node" "$peer"; do ip -n "$ns" link set eth0 up && ip -n "$ns" link set lo up; done
-holds() { ip -n "$1" -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/'; }
+setup systemd "the node and peer namespaces, joined by a veth" sh -c "
+    ip netns add '$node' && ip netns add '$peer' &&
+    ip link add eth0 netns '$node' type veth peer name eth0 netns '$peer' &&
+    ip -n '$node' addr add 10.250.50.10/24 dev eth0 && ip -n '$peer' addr add 10.250.50.11/24 dev eth0 &&
+    ip -n '$node' link set eth0 up && ip -n '$node' link set lo up &&
+    ip -n '$peer' link set eth0 up && ip -n '$peer' link set lo up"
+# Whether a namespace holds the VIP: 0 yes, 1 no, 2 `ip` failed (the namespace is gone), so
+# "does not hold" is `lacks`, never `! holds`, which a failed `ip` would pass.
+holds() {
+    local out
+    out=$(ip -n "$1" -4 -o addr show dev eth0 2>&1) || { echo "ip -n $1 failed: $out"; return 2; }
+    grep -q ' 10.250.50.100/' <<<"$out"
+}
+lacks() {
+    local status=0
+    holds "$1" || status=$?
+    [ "$status" -eq 1 ]
+}
 
 # systemd as PID 1 of a new PID namespace, over the root, inside the node's namespace.
 cat > "$work/boot.sh" <<'BOOT'
@@ -110,8 +123,14 @@ booted() { [ "$(in_systemd cat /proc/1/comm)" = systemd ] && in_systemd systemct
 check "systemd boots as PID 1 of a PID namespace" within 30 booted
 echo "     (systemctl is-system-running: $(in_systemd systemctl is-system-running 2>&1))"
 
-check "the service waits, disabled and inactive, until it is enabled" \
-    sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w systemctl is-active vipkeeper.service)\" = inactive ]"
+waits_disabled() {
+    local enabled active
+    enabled=$(in_systemd systemctl is-enabled vipkeeper.service 2>&1)
+    active=$(in_systemd systemctl is-active vipkeeper.service 2>&1)
+    echo "is-enabled: $enabled; is-active: $active"
+    [ "$enabled" = disabled ] && [ "$active" = inactive ]
+}
+check "the service waits, disabled and inactive, until it is enabled" waits_disabled
 check "systemctl enable --now vipkeeper" in_systemd systemctl enable --now -q vipkeeper.service
 check "vipkeeper.service reaches active (running) through READY=1" \
     within 10 sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w systemctl show -p ActiveState,SubState --value vipkeeper.service | tr '\n' ' ')\" = 'active running ' ]"
@@ -122,23 +141,44 @@ check "under the hardening it takes the VIP (raw socket, netlink)" within 8 hold
 # The peer, started once the node is Master: the same binary, priority 100.
 dpkg-deb -x "$deb" "$work/peer"
 sed 's/priority 150/priority 100/; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
+peer_vipkeeper() { "$work/peer/usr/sbin/vipkeeper" "$@"; }
+# A number from the peer's `status --json` (empty when the call fails).
+peer_counter() { peer_vipkeeper status --json --socket "$work/peer.sock" | sed -n "s/.*\"$1\" : \([0-9]*\).*/\1/p" | head -n 1; }
 ip netns exec "$peer" "$work/peer/usr/sbin/vipkeeper" run -f "$work/peer.conf" --socket "$work/peer.sock" \
     --state-directory "$work/peer-state" >"$work/peer.log" 2>&1 &
 peer_pid=$!
 disown "$peer_pid"
 
-sleep 3
-check "the peer heard its adverts and stayed Backup" \
-    sh -c "cat '$work/peer.log'; ! ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && grep -q 'INIT -> BACKUP' '$work/peer.log' && ! grep -q 'BACKUP -> MASTER' '$work/peer.log'"
+# Past the peer's Master_Down_Interval (3 + 156/256 = 3.6 s): a peer that heard nothing would
+# be Master by now. And it counts the adverts it heard.
+sleep 5
+peer_stayed_backup() {
+    local received
+    cat "$work/peer.log"
+    received=$(peer_counter advertisementsReceived)
+    echo "advertisementsReceived: ${received:-none (status failed)}"
+    lacks "$peer" && grep -q 'INIT -> BACKUP' "$work/peer.log" && ! grep -q 'BACKUP -> MASTER' "$work/peer.log" \
+        && [ -n "$received" ] && [ "$received" -ge 2 ]
+}
+check "the peer heard its adverts and stayed Backup" peer_stayed_backup
 status() { in_systemd vipkeeper status --json; }
 check "the check script runs curl inside the sandbox (connection refused: exit 7)" \
     within 5 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | grep -q '\"lastResult\" : \"exited 7\"'"
 check "the notify script writes under /run and asks systemctl inside the sandbox" \
     within 5 nsenter -t "$systemd_pid" -m -p -r -w sh -c "cat /run/harbor-vip.state; grep -q 'VI_1 MASTER' /run/harbor-vip.state && grep -qx active /run/harbor-vip.state"
-transitions=$(status | sed -n 's/.*"transitions" : \([0-9]*\).*/\1/p' | head -n 1)
+transitions_now() { status | sed -n 's/.*"transitions" : \([0-9]*\).*/\1/p' | head -n 1; }
+transitions=$(transitions_now)
+# Two failed status calls would give two empty strings that compare equal.
+check "status --json reports the Master's transitions" test -n "$transitions"
 check "systemctl reload succeeds" in_systemd systemctl reload vipkeeper.service
-check "a reload keeps the Master Master (no transition)" \
-    sh -c "sleep 2; [ \"\$(nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | sed -n 's/.*\"transitions\" : \([0-9]*\).*/\1/p' | head -n 1)\" = '$transitions' ] && ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/'"
+kept_master() {
+    local now
+    sleep 2
+    now=$(transitions_now)
+    echo "transitions before the reload: ${transitions:-none}, after: ${now:-none (status failed)}"
+    [ -n "$now" ] && [ -n "$transitions" ] && [ "$now" = "$transitions" ] && holds "$node"
+}
+check "a reload keeps the Master Master (no transition)" kept_master
 
 # The watchdog: a daemon that stops feeding it is killed and restarted by systemd.
 main=$(in_systemd systemctl show -p MainPID --value vipkeeper.service)
@@ -157,8 +197,23 @@ check "the journal says why" sh -c "nsenter -t $systemd_pid -m -p -r -w journalc
 check "the restarted daemon removes the VIP the killed one left, then takes it back" \
     sh -c "for i in \$(seq 1 150); do nsenter -t $systemd_pid -m -p -r -w journalctl -u vipkeeper --no-pager | grep -q 'left behind by an earlier run' && ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
 
-check "systemctl stop releases the VIP (priority-0 advert: the peer takes over)" \
-    sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl stop vipkeeper.service && ! ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && for i in \$(seq 1 30); do ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && exit 0; sleep 0.1; done; exit 1"
+# The peer takes over on the Skew_Time path of the priority-0 advert, not on its own
+# Master_Down_Interval (3.6 s): the cause is asserted, the peer's count of priority-0 adverts
+# heard going up; the time is printed.
+stop_hands_over() {
+    local before after started
+    before=$(peer_counter priorityZeroReceived)
+    [ -n "$before" ] || { echo "the peer's status failed"; return 1; }
+    started=$(date +%s.%N)
+    in_systemd systemctl stop vipkeeper.service || { echo "systemctl stop failed"; return 1; }
+    lacks "$node" || { echo "the node still holds the VIP (or ip failed)"; return 1; }
+    within 3 holds "$peer" || { echo "the peer did not take the VIP"; return 1; }
+    echo "measured: systemctl stop -> the peer holds the VIP: $(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $started }") s"
+    after=$(peer_counter priorityZeroReceived)
+    echo "priorityZeroReceived on the peer: $before -> ${after:-none (status failed)}"
+    [ -n "$after" ] && [ "$after" -gt "$before" ]
+}
+check "systemctl stop releases the VIP (priority-0 advert: the peer takes over)" stop_hands_over
 score=$(in_systemd systemd-analyze security vipkeeper.service --no-pager 2>/dev/null | sed -n 's/.*Overall exposure level for vipkeeper.service: \([0-9.]*\).*/\1/p')
 echo "measured: systemd-analyze security vipkeeper.service: ${score:-?} (0 is the most, 10 the least protected)"
 check "systemd-analyze security scores the unit" test -n "$score"
@@ -168,7 +223,8 @@ check "reinstalling keeps the operator's edit of the conffile" \
     sh -c "nsenter -t $systemd_pid -m -p -r -w sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /var/tmp/vipkeeper.deb' >/dev/null && grep -q 'edited by the operator' '$root/etc/vipkeeper/vipkeeper.conf'"
 in_systemd systemctl start vipkeeper.service
 check "after a restart it is Master again" within 10 holds "$node"
-check "removing the package stops the daemon and releases the VIP" \
-    sh -c "nsenter -t $systemd_pid -m -p -r -w dpkg -r vipkeeper >/dev/null && ! ip -n $node -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && [ ! -e '$root/usr/sbin/vipkeeper' ]"
-echo "systemd: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+removed() {
+    in_systemd dpkg -r vipkeeper >/dev/null && lacks "$node" && [ ! -e "$root/usr/sbin/vipkeeper" ]
+}
+check "removing the package stops the daemon and releases the VIP" removed
+finish systemd

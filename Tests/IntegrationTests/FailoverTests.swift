@@ -259,7 +259,7 @@ extension NamespaceSuites {
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
             usleep(1_500_000)
             let before = try #require(lab.status(1))
-            let receivedBefore = before["advertisementsReceived"] as? Int ?? 0
+            let receivedBefore = try #require(before["advertisementsReceived"] as? Int, "\(before)")
             // 4 s of junk at ~200 packets/s from the client.
             let junk = Shell.run("ip netns exec \(lab.client) python3 \(NetworkLab.tools)/vrrp-junk.py eth0 10.250.\(lab.subnet).200 51 \(lab.virtualAddress) harbor 4 200", timeout: 20)
             #expect(junk.status == 0, Comment(rawValue: junk.output))
@@ -273,7 +273,7 @@ extension NamespaceSuites {
             #expect(masterStatus["transitions"] as? Int == 2)   // INIT -> BACKUP -> MASTER
             #expect(backupStatus["transitions"] as? Int == 1)   // INIT -> BACKUP
             // The Master kept advertising through the flood (junk must not reset its advert timer).
-            let receivedDuring = (backupStatus["advertisementsReceived"] as? Int ?? 0) - receivedBefore
+            let receivedDuring = try #require(backupStatus["advertisementsReceived"] as? Int, "\(backupStatus)") - receivedBefore
             #expect(receivedDuring >= 3, "the backup heard only \(receivedDuring) adverts during 4 s of junk")
             // Every kind of junk was counted under keepalived's counter names.
             for status in [masterStatus, backupStatus] {
@@ -283,7 +283,7 @@ extension NamespaceSuites {
                     #expect((drops[counter] ?? 0) > 0, "\(counter) not counted: \(drops)")
                 }
             }
-            let interfaceDrops = (lab.report(0)?["interfaceDrops"] as? [String: [String: Int]])?["eth0"] ?? [:]
+            let interfaceDrops = try #require((lab.report(0)?["interfaceDrops"] as? [String: [String: Int]])?["eth0"], "no interfaceDrops for eth0 in node 0's status")
             #expect((interfaceDrops["unknown_vrid"] ?? 0) > 0, "\(interfaceDrops)")
             // Logging is rate-limited: a few lines per reason, not hundreds.
             let dropLines = lab.log("node0.log").components(separatedBy: "\n").filter { $0.contains("dropped packet") }.count

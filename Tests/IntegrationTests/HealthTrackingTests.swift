@@ -119,8 +119,10 @@ extension NamespaceSuites {
             #expect(lab.log("node0.log").contains("check hang timed out"))
             #expect(lab.holders() == [])
             // No sleep survives in the node's namespace beyond the one currently running.
+            let pids = Shell.run("ip netns pids \(lab.nodes[0])")
+            try #require(pids.status == 0, "ip netns pids failed: \(pids.output)")
             let sleeping = Shell.run("ip netns pids \(lab.nodes[0]) | xargs -r ps -o comm= -p | grep -c '^sleep$'").output
-            #expect((Int(sleeping.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 1)
+            #expect((Int(sleeping.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 1, "\(sleeping)")
         }
 
         @Test("a check that flaps faster than rise/fall does not move the VIP")
@@ -194,16 +196,17 @@ extension NamespaceSuites {
 
             """
             let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        fast_ping\n        fast_refused\n    }\n", checks: checks))
-            func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
-            func residentKiB() -> Int {
-                let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-                let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+            // nil when the daemon is gone: a dead daemon must not read as "no growth".
+            func descriptors() -> Int? { try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count }
+            func residentKiB() -> Int? {
+                guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+                return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
             }
             usleep(3_000_000)
-            let before = (descriptors(), residentKiB())
+            let before = (try #require(descriptors(), "vipkeeper is not running: \(lab.log("node0.log"))"), try #require(residentKiB()))
             usleep(20_000_000)
-            let after = (descriptors(), residentKiB())
+            let after = (try #require(descriptors(), "vipkeeper exited: \(lab.log("node0.log"))"), try #require(residentKiB()))
             let checkList = try #require(lab.report(0)?["checks"] as? [[String: Any]])
             let runs = checkList.map { $0["runs"] as? Int ?? 0 }.reduce(0, +)
             print("measured: \(runs) HTTP check runs; descriptors \(before.0) -> \(after.0); RSS \(before.1) KiB -> \(after.1) KiB")
@@ -301,7 +304,7 @@ extension NamespaceSuites {
                 """
             }
             func holders(_ vip: String) -> [Int] {
-                lab.nodes.indices.filter { Shell.run("ip -n \(lab.nodes[$0]) -4 -o addr show dev eth0").output.contains(" \(vip)/") }
+                lab.nodes.indices.filter { lab.holds($0, family: "-4", address: vip) }
             }
             let first = "10.250.\(lab.subnet).100", second = "10.250.\(lab.subnet).101"
             lab.startVipkeeper(node: 0, config: config(priority: 110, tracked: true))

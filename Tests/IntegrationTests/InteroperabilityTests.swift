@@ -55,7 +55,14 @@ extension NamespaceSuites {
             theirs = lab.startKeepalived(node: 0, config: lab.config(priority: 200))
             #expect(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil, "keepalived did not preempt vipkeeper")
             #expect(lab.log("node1.log").contains("MASTER -> BACKUP (higher priority 200 advertised by \(lab.address(of: 0)))"))
-            lab.stop(theirs)
+            usleep(1_000_000)
+
+            // The crash the test name promises: keepalived and its VRRP child killed at once, no
+            // resign advert; vipkeeper takes over when its Master_Down_Timer runs out.
+            lab.crash(theirs)
+            let crash = waitUntil(timeout: masterDown(100) + 3) { lab.holdsVirtualAddress(1) }
+            measured("keepalived SIGKILL -> vipkeeper holds VIP", crash, bound: masterDown(100) + 0.5)
+            #expect(crash != nil, "vipkeeper did not take over after keepalived crashed: \(lab.log("node1.log"))")
         }
     }
 }

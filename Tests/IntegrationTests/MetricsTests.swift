@@ -99,17 +99,21 @@ extension NamespaceSuites {
             lab.startVipkeeper(node: 0, config: lab.config(priority: 150, checks: globals))
             lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
             #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil)
-            // 20 connections that never send a request, held for 4 s.
+            // 20 connections that never send a request, held until stopped (8 s at most). The
+            // scraper says when all are connected: one that never connected would test nothing.
             let idle = lab.spawn(["ip", "netns", "exec", lab.nodes[0], "python3", "-c",
-                                  "import socket,time\ns=[socket.create_connection(('127.0.0.1',9650)) for _ in range(20)]\ntime.sleep(4)"],
+                                  "import socket,time\ns=[socket.create_connection(('127.0.0.1',9650), timeout=2) for _ in range(20)]\nprint('connected', len(s), flush=True)\ntime.sleep(8)"],
                                  log: lab.directory + "/idle.log")
-            usleep(300_000)
+            try #require(waitUntil(timeout: 3) { lab.log("idle.log").contains("connected 20") } != nil,
+                         "the idle scrapers did not connect: \(lab.log("idle.log"))")
             let before = try #require(lab.status(1)?["advertisementsReceived"] as? Int)
             usleep(3_000_000)
             let after = try #require(lab.status(1)?["advertisementsReceived"] as? Int)
             #expect(after - before >= 2, "the Backup heard \(after - before) adverts in 3 s")
             #expect(lab.report(0) != nil)
             #expect(!scrape(lab, 0).isEmpty, "a scrape failed while idle scrapers were connected")
+            // Still holding its connections (it holds them 8 s; about 3.5 s have passed).
+            #expect(kill(idle, 0) == 0 && !lab.log("idle.log").contains("Traceback"), "the idle scrapers ended early: \(lab.log("idle.log"))")
             lab.stop(idle)
             #expect(lab.holders() == [0])
         }

@@ -247,21 +247,36 @@ final class NetworkLab {
 
     // MARK: - Observations (real kernel state, not vipkeeper's word)
 
-    func holdsVirtualAddress(_ node: Int) -> Bool {
-        Shell.run("ip -n \(nodes[node]) -4 -o addr show dev eth0").output.contains(" \(virtualAddress)/")
+    func holdsVirtualAddress(_ node: Int, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        holds(node, family: "-4", address: virtualAddress, sourceLocation: sourceLocation)
     }
 
-    func holders() -> [Int] {
-        nodes.indices.filter(holdsVirtualAddress)
+    /// Whether a node's eth0 has `address` (any prefix). A failed `ip` (namespace or eth0 gone)
+    /// is recorded as an issue rather than read as "not held", so a "not held" check cannot
+    /// pass on a lab that is no longer there.
+    func holds(_ node: Int, family: String, address: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        let command = "ip -n \(nodes[node]) \(family) -o addr show dev eth0"
+        let result = Shell.run(command)
+        if result.status != 0 {
+            Issue.record("`\(command)` failed (\(result.status)): \(result.output)", sourceLocation: sourceLocation)
+            return false
+        }
+        return result.output.contains(" \(address)/")
+    }
+
+    func holders(sourceLocation: SourceLocation = #_sourceLocation) -> [Int] {
+        nodes.indices.filter { holdsVirtualAddress($0, sourceLocation: sourceLocation) }
     }
 
     /// Which nodes have the IPv6 virtual address on eth0 (kernel state).
-    func holders6() -> [Int] {
-        nodes.indices.filter { Shell.run("ip -n \(nodes[$0]) -6 -o addr show dev eth0").output.contains(" \(virtualAddress6)/") }
+    func holders6(sourceLocation: SourceLocation = #_sourceLocation) -> [Int] {
+        nodes.indices.filter { holds($0, family: "-6", address: virtualAddress6, sourceLocation: sourceLocation) }
     }
 
     /// The holders of the family's virtual address.
-    func holders(_ family: String) -> [Int] { family == "ipv6" ? holders6() : holders() }
+    func holders(_ family: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Int] {
+        family == "ipv6" ? holders6(sourceLocation: sourceLocation) : holders(sourceLocation: sourceLocation)
+    }
 
     /// The client reaches the family's virtual address (ARP or neighbour discovery resolved
     /// it to the holder).

@@ -41,6 +41,9 @@ extension NamespaceSuites {
             #expect(drill["gratuitousARPSeen"] as? Bool == true, "the peer's gratuitous ARP was not seen: \(drill)")
             let back = try #require(drill["returnSeconds"] as? Double)
             measured("drill: end of hold -> this node Master again (preempt)", back, bound: masterDown(150))
+            // The return leg is one Master_Down_Interval of the preempting node; a return that
+            // needed a second one (or waited for the drill's deadline) fails.
+            #expect(back > 0 && back < masterDown(150) + 2, "the return took \(back) s")
             let probe = try #require((try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])?["probe"] as? [String: Any])
             let outage = try #require(probe["longestOutageSeconds"] as? Double)
             print("measured: drill: client-visible outage (probe every 20 ms from the Master through the VIP): \(String(format: "%.3f", outage)) s, \(probe["tries"] ?? 0) tries")
@@ -67,6 +70,12 @@ extension NamespaceSuites {
             #expect((drill["verdict"] as? String)?.hasPrefix("no backup took over") == true, "\(drill)")
             let back = try #require(drill["takenBackSeconds"] as? Double)
             measured("drill with no backup: priority-0 advert -> VIP taken back", back, bound: 1 + skew(150))
+            // Taken back by the drill's abort (Skew_Time + one interval, ~1.4 s), not by this node's
+            // own Master_Down_Timer as a Backup with no Master (~3.4 s): the bound lies between.
+            #expect(back < masterDown(150) - 1, "the VIP came back after \(back) s: not the drill's abort")
+            let transition = try #require(lab.status(0)?["lastTransition"] as? [String: Any], "no status from node 0")
+            #expect(transition["to"] as? String == "MASTER")
+            #expect(transition["reason"] as? String == "drill aborted: no backup took over", "\(transition)")
             let probe = try #require((try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])?["probe"] as? [String: Any])
             print("measured: drill with no backup: client-visible outage: \(String(format: "%.3f", probe["longestOutageSeconds"] as? Double ?? -1)) s")
             #expect(lab.holders() == [0])
@@ -99,10 +108,8 @@ extension NamespaceSuites {
             }
             lab.startVipkeeper(node: 0, config: config(150))
             lab.startVipkeeper(node: 1, config: config(100))
-            let second = "10.250.\(lab.subnet).101/"
             func holdsBoth(_ node: Int) -> Bool {
-                let addresses = Shell.run("ip -n \(lab.nodes[node]) -4 -o addr show dev eth0").output
-                return addresses.contains(" \(lab.virtualAddress)/") && addresses.contains(" \(second)")
+                lab.holdsVirtualAddress(node) && lab.holds(node, family: "-4", address: "10.250.\(lab.subnet).101")
             }
             #expect(waitUntil(timeout: masterDown(150) + 3) { holdsBoth(0) } != nil, "\(lab.log("node0.log"))")
             let alone = vipkeeper(lab, 0, "drill --instance VI_1")

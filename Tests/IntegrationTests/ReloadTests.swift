@@ -21,13 +21,17 @@ extension NamespaceSuites {
             """
         }
 
-        static func instances(_ lab: NetworkLab, _ node: Int) -> [String: [String: Any]] {
-            let list = lab.report(node)?["instances"] as? [[String: Any]] ?? []
+        /// A node's instances by name; a failed status call is recorded (not read as "no instances").
+        static func instances(_ lab: NetworkLab, _ node: Int, sourceLocation: SourceLocation = #_sourceLocation) -> [String: [String: Any]] {
+            guard let list = lab.report(node)?["instances"] as? [[String: Any]] else {
+                Issue.record("no status from node \(node)", sourceLocation: sourceLocation)
+                return [:]
+            }
             return Dictionary(list.compactMap { entry in (entry["name"] as? String).map { ($0, entry) } }, uniquingKeysWith: { a, _ in a })
         }
 
-        static func holds(_ lab: NetworkLab, _ node: Int, _ address: String) -> Bool {
-            Shell.run("ip -n \(lab.nodes[node]) -4 -o addr show dev eth0").output.contains(" \(address)/")
+        static func holds(_ lab: NetworkLab, _ node: Int, _ address: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+            lab.holds(node, family: "-4", address: address, sourceLocation: sourceLocation)
         }
 
         @Test("an unchanged instance keeps its state across SIGHUP, an added one starts, a bad file changes nothing, a changed one restarts and a removed one releases its VIP")
@@ -123,7 +127,9 @@ extension NamespaceSuites {
             lab.stopNginx(0)
             #expect(waitUntil(timeout: masterDown(100) + 4) { lab.holders() == [1] } != nil, "\(lab.log("node0.log"))")
             #expect(waitUntil(timeout: 3) { lab.status(0)?["priority"] as? Int == 50 } != nil)
-            let runsBefore = (lab.report(0)?["checks"] as? [[String: Any]] ?? []).compactMap { $0["runs"] as? Int }
+            let checksBefore = try #require(lab.report(0)?["checks"] as? [[String: Any]], "no status from node 0")
+            let runsBefore = checksBefore.compactMap { $0["runs"] as? Int }
+            try #require(runsBefore.count == 2, "\(checksBefore)")
 
             // The same file, re-read: the checks keep their verdicts (down), so node 0 keeps
             // priority 50 and never preempts node 1.
@@ -132,17 +138,24 @@ extension NamespaceSuites {
             #expect(waitUntil(timeout: 3) { lab.log("node0.log").contains("reload applied: 1 unchanged") } != nil, "\(lab.log("node0.log"))")
             var sawOtherHolder = false
             var sawOtherPriority = false
+            var failedReads = 0
             let deadline = Date().addingTimeInterval(masterDown(110) + 1.5)
             while Date() < deadline {
                 if lab.holders() != [1] { sawOtherHolder = true }
-                if let priority = lab.status(0)?["priority"] as? Int, priority != 50 { sawOtherPriority = true }
+                if let priority = lab.status(0)?["priority"] as? Int {
+                    if priority != 50 { sawOtherPriority = true }
+                } else {
+                    failedReads += 1
+                }
                 usleep(100_000)
             }
             #expect(!sawOtherHolder, "the VIP moved after a reload that changed nothing")
             #expect(!sawOtherPriority, "node 0's priority changed on reload")
-            let checks = lab.report(0)?["checks"] as? [[String: Any]] ?? []
+            #expect(failedReads == 0, "node 0's status could not be read \(failedReads) times while watching its priority")
+            let checks = try #require(lab.report(0)?["checks"] as? [[String: Any]], "no status from node 0")
             #expect(checks.count == 2 && checks.allSatisfy { $0["up"] as? Bool == false }, "\(checks)")
             let runsAfter = checks.compactMap { $0["runs"] as? Int }
+            try #require(runsAfter.count == runsBefore.count, "\(checks)")
             #expect(zip(runsBefore, runsAfter).allSatisfy { $0 < $1 }, "check counts restarted: \(runsBefore) -> \(runsAfter)")
             #expect(lab.stop(pid))
         }

@@ -81,8 +81,8 @@ extension NamespaceSuites {
             guard let lab = openLab(tag: kind == "empty" ? "me" : "mg", subnet: kind == "empty" ? 119 : 120, nodes: 1) else { return }
             defer { lab.tearDown() }
             let state = lab.directory + "/state0"
-            #expect(mkdir(state, 0o700) == 0)
-            #expect(FileManager.default.createFile(atPath: state + "/maintenance.json", contents: Data(content.utf8)))
+            try #require(mkdir(state, 0o700) == 0, "cannot make \(state)")
+            try #require(FileManager.default.createFile(atPath: state + "/maintenance.json", contents: Data(content.utf8)))
             let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
             #expect(running(pid), "the daemon did not start: \(lab.log("node0.log"))")
