@@ -210,10 +210,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var stuckChildren: Int
     /// The drill running now, or the last one.
     public var lastDrill: DrillReport?
+    /// A raw VRRP socket that could not be opened (an interface re-created under the daemon),
+    /// retried every second; nil when every socket is open.
+    public var socketError: String?
 
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
-                stuckChildren: Int, lastDrill: DrillReport?) {
+                stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil) {
+        self.socketError = socketError
         self.version = version
         self.pid = pid
         self.routerID = routerID
@@ -241,6 +245,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         for check in checks where !check.up { reasons.append("check \(check.name) is down") }
         if let reload = lastReload, !reload.applied { reasons.append("the last reload was refused") }
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
+        if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
         return reasons
     }
 

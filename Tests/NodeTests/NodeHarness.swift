@@ -51,6 +51,8 @@ final class NodeHarness {
     /// have the configured form.
     var strays: [HostAddress] = []
     var netlinkFails = false
+    /// Raw VRRP sockets cannot be opened (`bindTransports` fails).
+    var transportsFail = false
     /// eth0's ifindex in the pretend kernel (a re-created interface gets another).
     var interfaceIndex: Int32 = 2
     /// Every effect carried out, in order (tests clear it between steps).
@@ -100,6 +102,8 @@ final class NodeHarness {
                 if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
                 else if let stray = strays.firstIndex(where: { $0.isForm(of: change.binding.address) }) { strays.remove(at: stray) }
                 else { kernel.remove(change.binding.address.address) }
+            case .bindTransports:
+                if transportsFail { failures.append(.effectFailed(effect, EffectError(code: 19, message: "No such device"))) }
             default: break
             }
         }

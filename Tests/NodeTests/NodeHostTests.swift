@@ -146,4 +146,25 @@ struct NodeHostTests {
         #expect(harness.kernel.isEmpty)
         #expect(harness.strays.isEmpty)
     }
+
+    @Test("a VRRP socket that cannot be opened is in status (degraded), retried every second, and cleared once it opens")
+    func socketRetry() throws {
+        let harness = try master()
+        harness.transportsFail = true
+        harness.handle(.interface("eth0", nil))
+        harness.kernel = []
+        harness.interfaceIndex = 7
+        harness.handle(.interface("eth0", eth0(index: 7)))
+        #expect(harness.report().socketError == "No such device")
+        #expect(harness.report().degradations.contains("a VRRP socket cannot be opened: No such device"))
+        #expect(harness.log(containing: "cannot open a VRRP socket: No such device; retrying every 1 s"))
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        #expect(bindings(harness).map(\.key) == [TransportKey(interfaceIndex: 7, family: .ipv4)], "retried")
+        #expect(harness.report().socketError == "No such device")
+        harness.transportsFail = false
+        harness.advance(by: .seconds(1))
+        #expect(harness.report().socketError == nil)
+        #expect(harness.report().degradations.allSatisfy { !$0.contains("VRRP socket") })
+    }
 }

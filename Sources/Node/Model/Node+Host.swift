@@ -56,6 +56,7 @@ extension Node {
         }
         if configuration.transports.map({ [$0.key: $0.multicastGroup] }) != socketsBefore {
             rebuildValidators()
+            socketError = nil
             effects.append(.bindTransports(configuration.transports))
         }
         for index in changed {
@@ -126,6 +127,7 @@ extension Node {
     /// again every second until it can (an instance without its socket counts send errors
     /// meanwhile and hears nothing, which its peers see as silence).
     mutating func transportsFailed(_ error: EffectError, now: Instant) -> [NodeEffect] {
+        socketError = error.message
         var effects: [NodeEffect] = []
         if let line = rateLimited.record(key: "transports", message: "cannot open a VRRP socket: \(error); retrying every \(Self.transportRetryInterval.formattedSeconds) s", now: now) {
             effects.append(.log(LogLine(.error, line)))

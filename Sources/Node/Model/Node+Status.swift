@@ -82,7 +82,8 @@ extension Node {
             },
             interfaceDrops: interfaceDrops,
             stuckChildren: daemon.stuckChildren,
-            lastDrill: operationReport(now: now))
+            lastDrill: operationReport(now: now),
+            socketError: socketError)
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {

@@ -33,6 +33,8 @@ public struct Node: Sendable {
     var operation: Operation?
     var previousDrill: Operation?
     var nextOperationID: UInt64 = 0
+    /// Why the last `bindTransports` failed; cleared when it is tried again.
+    var socketError: String?
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
 
@@ -130,6 +132,7 @@ public struct Node: Sendable {
         case .operation(let id):
             return operationTimer(id, now: now)
         case .transportRetry:
+            socketError = nil  // a failure now comes back in the same turn and sets it again
             return [.bindTransports(configuration.transports)]
         }
     }
