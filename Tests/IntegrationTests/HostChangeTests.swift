@@ -6,14 +6,21 @@ extension NamespaceSuites {
     /// holder (real namespaces, real kernel, two vipkeeper nodes and a client).
     @Suite("the host changes under vipkeeper: interfaces re-created, MACs changed, advert source removed", .serialized)
     struct HostChangeTests {
-        @Test("the Backup's eth0 deleted and created again (new ifindex): it hears the Master on the new interface, and takes over with its VIP there when the Master dies")
-        func recreatedInterface() throws {
-            guard let lab = openLab(tag: "rc", subnet: 60, nodes: 2) else { return }
-            defer { lab.tearDown() }
+        /// Node 0 (priority 200) Master with the VIP, node 1 (100) its Backup; node 0's pid.
+        @discardableResult
+        func startPair(_ lab: NetworkLab) throws -> Int32 {
             let master = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
             lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
             try #require(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] && lab.status(1)?["state"] as? String == "BACKUP" } != nil,
                          "\(lab.log("node0.log"))\(lab.log("node1.log"))")
+            return master
+        }
+
+        @Test("the Backup's eth0 deleted and created again (new ifindex): it hears the Master on the new interface, and takes over with its VIP there when the Master dies")
+        func recreatedInterface() throws {
+            guard let lab = openLab(tag: "rc", subnet: 60, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let master = try startPair(lab)
             let before = lab.interfaceIndex(of: 1)
             lab.recreateLink(1)
             let after = lab.interfaceIndex(of: 1)
@@ -39,9 +46,7 @@ extension NamespaceSuites {
         func changedMAC() throws {
             guard let lab = openLab(tag: "mc", subnet: 61, nodes: 2) else { return }
             defer { lab.tearDown() }
-            let master = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
-            lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
-            try #require(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil)
+            let master = try startPair(lab)
             try #require(lab.clientReachesVirtualAddress())
             Shell.must("ip -n \(lab.nodes[0]) link set eth0 address 02:50:61:00:00:a0")
             let followed = waitUntil(timeout: 3) { lab.clientNeighbourMAC() == "02:50:61:00:00:a0" }
@@ -62,9 +67,7 @@ extension NamespaceSuites {
         func sourceAddressRemoved() throws {
             guard let lab = openLab(tag: "sa", subnet: 62, nodes: 2) else { return }
             defer { lab.tearDown() }
-            lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
-            lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
-            try #require(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil)
+            try startPair(lab)
             Shell.must("ip -n \(lab.nodes[0]) addr del \(lab.address(of: 0))/24 dev eth0")
             // Its priority-0 advert cannot leave without a source address, so the Backup waits
             // out Master_Down_Interval, as after a crash.

@@ -18,10 +18,7 @@ final class TransportSet {
         prepared = [:]
         for transport in transports where sockets[transport.key] == nil {
             do throws(AgentError) {
-                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index,
-                                            family: transport.family)
-                if let group = transport.multicastGroup { try socket.join(group) }
-                prepared[transport.key] = socket
+                prepared[transport.key] = try Self.open(transport)
             } catch {
                 prepared = [:]
                 throw error
@@ -53,10 +50,7 @@ final class TransportSet {
         var failures: [AgentError] = []
         for transport in transports where sockets[transport.key] == nil {
             do throws(AgentError) {
-                let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index,
-                                            family: transport.family)
-                if let group = transport.multicastGroup { try socket.join(group) }
-                sockets[transport.key] = socket
+                sockets[transport.key] = try Self.open(transport)
             } catch {
                 failures.append(error)
             }
@@ -70,6 +64,14 @@ final class TransportSet {
     func retire() {
         let used = Set(wanted.map(\.key))
         sockets = sockets.filter { used.contains($0.key) }
+    }
+
+    /// A socket for one interface and family, joined to its multicast group.
+    private static func open(_ transport: Transport) throws(AgentError) -> VRRPSocket {
+        let socket = try VRRPSocket(interface: transport.interface.name, interfaceIndex: transport.interface.index,
+                                    family: transport.family)
+        if let group = transport.multicastGroup { try socket.join(group) }
+        return socket
     }
 
     var all: [VRRPSocket] { sockets.keys.sorted().compactMap { sockets[$0] } }
