@@ -33,19 +33,18 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     /// §7.1: the address list differs from the configured one and the sender is not the owner.
     case addressListMismatch
 
-    /// The keepalived statistics counter this drop corresponds to, so operators migrating
-    /// from keepalived find the familiar names.
-    public var counterName: String {
+    /// The keepalived statistics counter this drop is counted under.
+    public var counter: DropCounter {
         switch self {
-        case .ttlNot255: return "ip_ttl_err"
-        case .unsupportedVersion, .unknownType, .versionMismatch: return "invalid_type_rcvd"
-        case .lengthMismatch, .checksumMismatch: return "packet_len_err"
-        case .unknownVirtualRouter: return "unknown_vrid"
-        case .invalidAuthType: return "invalid_authtype"
-        case .authTypeMismatch: return "authtype_mismatch"
-        case .authFailure: return "auth_failure"
-        case .intervalMismatch, .zeroInterval: return "advert_interval_err"
-        case .addressListMismatch: return "addr_list_err"
+        case .ttlNot255: return .ipTTL
+        case .unsupportedVersion, .unknownType, .versionMismatch: return .invalidType
+        case .lengthMismatch, .checksumMismatch: return .packetLength
+        case .unknownVirtualRouter: return .unknownVirtualRouter
+        case .invalidAuthType: return .invalidAuthType
+        case .authTypeMismatch: return .authTypeMismatch
+        case .authFailure: return .authFailure
+        case .intervalMismatch, .zeroInterval: return .advertInterval
+        case .addressListMismatch: return .addressList
         }
     }
 

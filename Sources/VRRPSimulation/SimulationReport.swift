@@ -1,3 +1,5 @@
+import VRRP
+
 /// The outcome of one simulated run.
 public struct SimulationReport: Sendable {
     public var scenario: ClusterScenario
@@ -5,8 +7,8 @@ public struct SimulationReport: Sendable {
     public var violations: [String]
     /// One line per processed event: replay material for a failing seed.
     public var trace: [String]
-    /// Packets dropped by receive validation, by keepalived counter name.
-    public var drops: [String: Int]
+    /// Packets dropped by receive validation, by keepalived counter.
+    public var drops: [DropCounter: Int]
     public var transitions: Int
     /// How many times the one-Master invariant really ran (an instance with an eligible node
     /// at a convergence check); a seed whose every node is faulted checks none.

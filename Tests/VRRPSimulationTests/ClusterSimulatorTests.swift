@@ -221,6 +221,6 @@ struct ClusterSimulatorTests {
         let report = ClusterSimulator.run(scenario)
         #expect(!report.passed)
         #expect(report.violations.contains { $0.contains("expected exactly one Master") })
-        #expect(report.drops["auth_failure", default: 0] > 0)
+        #expect(report.drops[.authFailure, default: 0] > 0)
     }
 }

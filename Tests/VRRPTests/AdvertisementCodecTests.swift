@@ -97,7 +97,7 @@ struct AdvertisementCodecTests {
                 _ = try validator.validate(payload: packet, ttl: 255, source: IPv4Address(10, 250, 1, 2))
                 outcomes["accepted", default: 0] += 1
             } catch {
-                outcomes[error.counterName, default: 0] += 1
+                outcomes[error.counter.rawValue, default: 0] += 1
             }
         }
         #expect(outcomes.values.reduce(0, +) == 20_000)

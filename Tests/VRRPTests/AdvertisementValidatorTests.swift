@@ -90,10 +90,10 @@ struct AdvertisementValidatorTests {
 
     @Test("every drop reason maps to a keepalived counter name")
     func counters() {
-        #expect(DropReason.ttlNot255(1).counterName == "ip_ttl_err")
-        #expect(DropReason.intervalMismatch(received: .oneSecond, expected: AdvertisementInterval(seconds: 2)).counterName == "advert_interval_err")
-        #expect(DropReason.addressListMismatch.counterName == "addr_list_err")
-        #expect(DropReason.authFailure.counterName == "auth_failure")
+        #expect(DropReason.ttlNot255(1).counter.rawValue == "ip_ttl_err")
+        #expect(DropReason.intervalMismatch(received: .oneSecond, expected: AdvertisementInterval(seconds: 2)).counter.rawValue == "advert_interval_err")
+        #expect(DropReason.addressListMismatch.counter.rawValue == "addr_list_err")
+        #expect(DropReason.authFailure.counter.rawValue == "auth_failure")
         #expect(DropReason.checksumMismatch(received: 1, computed: 2).description == "checksum 0x0001 does not match computed 0x0002")
     }
 }

@@ -200,7 +200,7 @@ struct VersionThreeValidatorTests {
         var zero = fast
         zero.interval = AdvertisementInterval(centiseconds: 0)
         #expect(throws: DropReason.zeroInterval) { try validator.validate(datagram(zero)) }
-        #expect(DropReason.zeroInterval.counterName == "advert_interval_err")
+        #expect(DropReason.zeroInterval.counter.rawValue == "advert_interval_err")
     }
 
     @Test("the reserved bits are ignored; the count and family decide the length; the list must match unless the owner sends it")

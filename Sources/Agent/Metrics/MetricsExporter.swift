@@ -1,5 +1,6 @@
 import ControlProtocol
 import Prometheus
+import VRRP
 
 /// The daemon's state as Prometheus metrics, named as the most used keepalived exporter
 /// (mehdy/keepalived-exporter) names them, so existing Grafana dashboards and alert rules work
@@ -23,16 +24,16 @@ final class MetricsExporter {
         }
     }
 
-    /// keepalived counter name of each §7.1 drop → the exporter's metric.
-    static let dropMetrics: [(counter: String, metric: String, help: String)] = [
-        ("packet_len_err", "keepalived_packet_length_errors_total", "Packets with a length or checksum error."),
-        ("advert_interval_err", "keepalived_advertisements_interval_errors_total", "Adverts with another advertisement interval."),
-        ("ip_ttl_err", "keepalived_ip_ttl_errors_total", "Packets with an IP TTL other than 255."),
-        ("invalid_type_rcvd", "keepalived_invalid_type_received_total", "Packets of an unknown VRRP version or type."),
-        ("addr_list_err", "keepalived_address_list_errors_total", "Adverts with another address list."),
-        ("invalid_authtype", "keepalived_authentication_invalid_total", "Adverts with an undefined auth type."),
-        ("authtype_mismatch", "keepalived_authentication_mismatch_total", "Adverts with another auth type."),
-        ("auth_failure", "keepalived_authentication_failure_total", "Adverts whose password does not match."),
+    /// The keepalived counter of each §7.1 drop → the exporter's metric.
+    static let dropMetrics: [(counter: DropCounter, metric: String, help: String)] = [
+        (.packetLength, "keepalived_packet_length_errors_total", "Packets with a length or checksum error."),
+        (.advertInterval, "keepalived_advertisements_interval_errors_total", "Adverts with another advertisement interval."),
+        (.ipTTL, "keepalived_ip_ttl_errors_total", "Packets with an IP TTL other than 255."),
+        (.invalidType, "keepalived_invalid_type_received_total", "Packets of an unknown VRRP version or type."),
+        (.addressList, "keepalived_address_list_errors_total", "Adverts with another address list."),
+        (.invalidAuthType, "keepalived_authentication_invalid_total", "Adverts with an undefined auth type."),
+        (.authTypeMismatch, "keepalived_authentication_mismatch_total", "Adverts with another auth type."),
+        (.authFailure, "keepalived_authentication_failure_total", "Adverts whose password does not match."),
     ]
 
     init(version: String) {
@@ -57,7 +58,7 @@ final class MetricsExporter {
             counter("keepalived_priority_zero_received_total", labels, "Priority-0 adverts received (a Master resigning).", instance.priorityZeroReceived)
             counter("keepalived_priority_zero_sent_total", labels, "Priority-0 adverts sent.", instance.priorityZeroSent)
             for drop in Self.dropMetrics {
-                counter(drop.metric, labels, drop.help, instance.drops[drop.counter] ?? 0)
+                counter(drop.metric, labels, drop.help, instance.drops[drop.counter.rawValue] ?? 0)
             }
             gauge("vipkeeper_priority", labels, "Effective priority (base plus tracker weights).").set(to: Double(instance.priority))
             gauge("vipkeeper_base_priority", labels, "Configured priority.").set(to: Double(instance.basePriority))

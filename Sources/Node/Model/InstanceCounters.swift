@@ -1,3 +1,5 @@
+import VRRP
+
 /// What an instance has done since it started, for `vipkeeper status`.
 struct InstanceCounters: Hashable, Sendable {
     var advertisementsSent = 0
@@ -10,8 +12,8 @@ struct InstanceCounters: Hashable, Sendable {
     /// Adverts from another Master heard while Master (a split brain, or a peer preempting).
     var otherMasterAdverts = 0
     var transitions = 0
-    /// Received packets dropped by §7.1 validation, by keepalived counter name.
-    var drops: [String: Int] = [:]
+    /// Received packets dropped by §7.1 validation, by keepalived counter.
+    var drops: [DropCounter: Int] = [:]
     var sendErrors = 0
     var gratuitousARPErrors = 0
     var addressesRestored = 0

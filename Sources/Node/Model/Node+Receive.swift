@@ -61,14 +61,14 @@ extension Node {
         }
         let interfaceName = instances.first { $0.bound.interface.index == key.interfaceIndex }?.bound.interface.name ?? "ifindex \(key.interfaceIndex)"
         if let owner, reason != .unknownVirtualRouter(instances[owner].virtualRouterID) {
-            instances[owner].counters.drops[reason.counterName, default: 0] += 1
+            instances[owner].counters.drops[reason.counter, default: 0] += 1
         } else {
-            interfaceDrops[interfaceName, default: [:]][reason.counterName, default: 0] += 1
+            interfaceDrops[interfaceName, default: [:]][reason.counter, default: 0] += 1
         }
         if case .unknownVirtualRouter = reason { return [] }  // another router's traffic: silent
         let scope = owner.map { "[\(instances[$0].name)]" } ?? "[\(interfaceName)]"
-        guard let line = rateLimited.record(key: "\(scope)/\(reason.counterName)",
-                                            message: "\(scope) dropped packet\(source): \(reason) (\(reason.counterName))", now: now) else {
+        guard let line = rateLimited.record(key: "\(scope)/\(reason.counter)",
+                                            message: "\(scope) dropped packet\(source): \(reason) (\(reason.counter))", now: now) else {
             return []
         }
         return [.log(LogLine(.warning, line))]

@@ -35,8 +35,8 @@ public struct InstanceView: Hashable, Sendable {
     public var failingAddresses: Int
     public var addressesRestored: Int
     public var advertisementsSent: Int
-    /// §7.1 drops counted against this instance, by keepalived counter name.
-    public var drops: [String: Int]
+    /// §7.1 drops counted against this instance, by keepalived counter.
+    public var drops: [DropCounter: Int]
 }
 
 extension Node {
@@ -56,7 +56,7 @@ extension Node {
     }
 
     /// Drops that belong to no instance, per interface, by keepalived counter name.
-    public var interfaceDropCounts: [String: [String: Int]] { interfaceDrops }
+    public var interfaceDropCounts: [String: [DropCounter: Int]] { interfaceDrops }
 
     /// The `vipkeeper status` report at `now`.
     public func status(now: Instant, daemon: DaemonInfo) -> StatusReport {
@@ -80,7 +80,7 @@ extension Node {
                                    runs: check.runs, failures: check.failures, lastResult: check.lastOutcome?.description,
                                    lastDurationSeconds: check.lastDuration?.secondsValue)
             },
-            interfaceDrops: interfaceDrops,
+            interfaceDrops: interfaceDrops.mapValues(\.byName),
             stuckChildren: daemon.stuckChildren,
             lastDrill: operationReport(now: now),
             socketError: socketError)
@@ -120,7 +120,7 @@ extension Node {
             gratuitousARPErrors: instance.counters.gratuitousARPErrors,
             addressesRestored: instance.counters.addressesRestored,
             notifyFailures: instance.counters.notifyFailures,
-            drops: instance.counters.drops,
+            drops: instance.counters.drops.byName,
             trackers: instance.trackers.entries.map { entry in
                 let kind: String
                 let name: String

@@ -21,7 +21,7 @@ public struct Node: Sendable {
     var checks = CheckTable()
     var groupStates: [String: RouterState] = [:]
     var rateLimited = RateLimitedLog()
-    var interfaceDrops: [String: [String: Int]] = [:]
+    var interfaceDrops: [String: [DropCounter: Int]] = [:]
     var validators: [TransportKey: AdvertisementValidator] = [:]
     /// The last reported state of each interface, by name; unknown counts as up.
     var links: [String: Bool] = [:]
