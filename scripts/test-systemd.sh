@@ -56,7 +56,12 @@ chroot "$root" systemctl disable -q vipkeeper.service
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), and
 # a notify script that writes under /run and asks systemd about a unit.
+# control_group: the socket belongs to vkops, and vkop (a member, not root) may use it.
+chroot "$root" groupadd -r vkops && chroot "$root" useradd -r -M -G vkops vkop
 cat > "$root/etc/vipkeeper/vipkeeper.conf" <<'CONF'
+global_defs {
+    control_group vkops
+}
 vrrp_script harbor {
     script "curl -sf -o /dev/null --max-time 1 http://127.0.0.1:1/api/v2.0/ping"
     interval 1
@@ -121,7 +126,7 @@ check "under the hardening it takes the VIP (raw socket, netlink)" within 8 hold
 
 # The peer, started once the node is Master: the same binary, priority 100.
 dpkg-deb -x "$deb" "$work/peer"
-sed 's/priority 150/priority 100/; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
+sed 's/priority 150/priority 100/; /global_defs/,/^}/d; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
 ip netns exec "$peer" "$work/peer/usr/sbin/vipkeeper" run -f "$work/peer.conf" --socket "$work/peer.sock" \
     --state-directory "$work/peer-state" >"$work/peer.log" 2>&1 &
 peer_pid=$!
@@ -130,6 +135,10 @@ disown "$peer_pid"
 sleep 3
 check "the peer heard its adverts and stayed Backup" \
     sh -c "cat '$work/peer.log'; ! ip -n $peer -4 -o addr show dev eth0 | grep -q ' 10.250.50.100/' && grep -q 'INIT -> BACKUP' '$work/peer.log' && ! grep -q 'BACKUP -> MASTER' '$work/peer.log'"
+check "control_group: the socket is root:vkops 0660 (CAP_CHOWN in the unit)" \
+    sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w stat -c '%U:%G %a' /run/vipkeeper/vipkeeper.sock)\" = 'root:vkops 660' ]"
+check "a member of vkops (not root) runs vipkeeper status through /run/vipkeeper" \
+    in_systemd setpriv --reuid=vkop --regid=vkop --init-groups sh -c 'vipkeeper status --json | grep -q "\"VI_1\""'
 status() { in_systemd vipkeeper status --json; }
 check "the check script runs curl inside the sandbox (connection refused: exit 7)" \
     within 5 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | grep -q '\"lastResult\" : \"exited 7\"'"

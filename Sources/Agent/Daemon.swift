@@ -83,7 +83,11 @@ public final class Daemon {
         node = Node(configuration: bound)
         if let path = options.controlSocketPath {
             let server = try ControlServer(path: path)
-            if let problem = server.setGroup(bound.controlGroupID) { throw AgentError.controlSocket(path: path, reason: problem) }
+            // A socket only root can use is better than no daemon: a failed chown (no
+            // CAP_CHOWN in the unit) is logged and the daemon runs, holding its VIPs.
+            if let problem = server.setGroup(bound.controlGroupID) {
+                logger.error("control_group \(bound.controlGroup ?? ""): \(problem); the control socket stays root-only (0600)")
+            }
             control = server
         }
         let loaded = executor.maintenanceStore.load(wallClock: time(nil))
@@ -373,7 +377,7 @@ public final class Daemon {
         executor.transports.retire()
         executor.keepTLSContexts(for: bound.checks)
         if let problem = control?.setGroup(bound.controlGroupID) {
-            logger.error("reload: control_group: \(problem); the socket keeps its previous owner")
+            logger.error("reload: control_group: \(problem); the control socket is root-only (0600) until a reload succeeds")
         }
         observeAddresses(now: now)
     }
