@@ -76,6 +76,7 @@ public final class Daemon {
         monitor = try NetlinkSocket(subscribeToLinks: true)
         binder = ConfigurationBinder(links: links)
         let bound = try binder.bind(configuration)
+        if let sentence = ConfigurationBinder.scriptUserSentence(configuration, bound: bound) { logger.info("\(sentence)") }
         executor = try EffectExecutor(logger: logger, notifier: notifier,
                                       maintenanceStore: MaintenanceStore(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
@@ -361,6 +362,10 @@ public final class Daemon {
         } catch {
             dispatch(.reloadRefused("\(error)"), now: now)
             return
+        }
+        if bound.notifyCredentials != node.configuration.notifyCredentials,
+           let sentence = ConfigurationBinder.scriptUserSentence(next, bound: bound) {
+            logger.info("reload: \(sentence)")
         }
         observeHost(of: bound, now: now)
         if next.globals.metricsListen != metricsListenAtStart {

@@ -11,6 +11,7 @@ import Glibc
 /// happen here, at start and reload, never on the event loop). Reads only; changes nothing.
 struct ConfigurationBinder {
     let links: NetlinkSocket
+    var users: UserDirectory = .system
 
     func bind(_ configuration: Configuration) throws(AgentError) -> BoundConfiguration {
         var instances: [BoundInstance] = []
@@ -25,18 +26,18 @@ struct ConfigurationBinder {
             guard let command = script.command else { continue }
             let credentials = try Self.credentials(user: script.user ?? configuration.globals.scriptUser,
                                                    group: script.user != nil ? script.group : configuration.globals.scriptGroup,
-                                                   for: command.text)
+                                                   for: command.text, users: users)
             checks.append(BoundCheck(name: script.name, kind: .script(command, credentials), schedule: script.schedule))
         }
         for check in configuration.httpChecks where tracked.contains(check.name) {
             checks.append(BoundCheck(name: check.name, kind: .http(check.settings), schedule: check.schedule))
         }
         let notify = try Self.credentials(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup,
-                                          for: "notify scripts")
+                                          for: "notify scripts", users: users)
         var controlGroupID: Int32?
         if let group = configuration.globals.controlGroup {
-            guard let entry = getgrnam(group) else { throw .controlSocket(path: "control_group", reason: "group \(group) does not exist") }
-            controlGroupID = Int32(bitPattern: entry.pointee.gr_gid)
+            guard let id = users.group(group) else { throw .controlSocket(path: "control_group", reason: "group \(group) does not exist") }
+            controlGroupID = id
         }
         return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
                                   notifyCredentials: notify, routerID: configuration.globals.routerID,
@@ -91,16 +92,34 @@ struct ConfigurationBinder {
         return names.sorted().map { ($0, LinkState.host($0, socket: links, addresses: addresses)) }
     }
 
-    /// The user and group a script runs as (`user` in vrrp_script, else `script_user`, else
-    /// the daemon's own).
-    static func credentials(user: String?, group: String?, for command: String) throws(AgentError) -> Credentials {
-        guard let user else { return .inherit }
-        guard let entry = getpwnam(user) else { throw .script(command: command, reason: "user \(user) does not exist") }
-        var groupID = Int32(bitPattern: entry.pointee.pw_gid)
-        if let group {
-            guard let groupEntry = getgrnam(group) else { throw .script(command: command, reason: "group \(group) does not exist") }
-            groupID = Int32(bitPattern: groupEntry.pointee.gr_gid)
+    /// keepalived's default user for scripts: with no `user` and no `script_user`, scripts run
+    /// as this user when it exists (keepalived.conf(5)), and as the daemon's own (root) only
+    /// when it does not.
+    static let defaultScriptUser = "keepalived_script"
+
+    /// The user and group a script runs as: `user` in vrrp_script, else `script_user`, else
+    /// `keepalived_script` if that user exists, else the daemon's own.
+    static func credentials(user: String?, group: String?, for command: String,
+                            users: UserDirectory) throws(AgentError) -> Credentials {
+        guard let user else {
+            return users.user(defaultScriptUser).map { Credentials(userID: $0.userID, groupID: $0.groupID) } ?? .inherit
         }
-        return Credentials(userID: Int32(bitPattern: entry.pointee.pw_uid), groupID: groupID)
+        guard let entry = users.user(user) else { throw .script(command: command, reason: "user \(user) does not exist") }
+        var groupID = entry.groupID
+        if let group {
+            guard let id = users.group(group) else { throw .script(command: command, reason: "group \(group) does not exist") }
+            groupID = id
+        }
+        return Credentials(userID: entry.userID, groupID: groupID)
+    }
+
+    /// The sentence the daemon logs at start and reload: which user runs scripts that name none.
+    static func scriptUserSentence(_ configuration: Configuration, bound: BoundConfiguration) -> String? {
+        guard configuration.globals.scriptUser == nil else { return nil }
+        let credentials = bound.notifyCredentials
+        guard credentials != .inherit else {
+            return "no script_user and no user \(defaultScriptUser): scripts run as root (create \(defaultScriptUser) or set script_user to run them unprivileged)"
+        }
+        return "no script_user: scripts run as \(defaultScriptUser) (uid \(credentials.userID), gid \(credentials.groupID)), as keepalived does"
     }
 }
