@@ -42,6 +42,41 @@ extension NamespaceSuites {
             #expect(denied.status == 3 && denied.output.contains("Permission denied"), "\(denied.output)")
         }
 
+        @Test("a member of more than 256 groups, control_group last among them, may change things (SO_PEERGROUPS past 256 entries)")
+        func memberOfManyGroups() throws {
+            guard let lab = openLab(tag: "pg", subnet: 127, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let gid = try groupID()
+            chmod(lab.directory, 0o755)
+            lab.startVipkeeper(node: 0, config: config(lab))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            // As root: take the groups, then become uid 65534, then send a request that needs
+            // authorisation (maintenance off for an instance that does not exist: once let in,
+            // the answer names the missing instance).
+            let client = lab.write("client.py", """
+            import os, socket, sys
+            os.setgroups([int(g) for g in sys.argv[2].split(",") if g])
+            os.setgid(65534)
+            os.setuid(65534)
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(sys.argv[1])
+            s.sendall(b'{"version":1,"command":"maintenance-off","instance":"nosuch"}\\n')
+            print(s.recv(65536).decode())
+            """)
+            let many = (70_000..<70_300).map(String.init)
+            let ask = { (groups: [String]) in
+                Shell.run("ip netns exec \(lab.nodes[0]) python3 \(client) \(lab.socket(0)) \(groups.joined(separator: ","))")
+            }
+            let member = ask(many + ["\(gid)"])
+            #expect(member.status == 0, "\(member.output)")
+            #expect(member.output.contains("nosuch") && !member.output.contains("not allowed"), "\(member.output)")
+            // The same caller without the group (the socket opened to all by hand, so it can
+            // connect) is refused: the test tells the two apart.
+            chmod(lab.socket(0), 0o666)
+            let stranger = ask(many)
+            #expect(stranger.output.contains("not allowed"), "\(stranger.output)")
+        }
+
         @Test("without CAP_CHOWN (a unit that drops it) the daemon still runs and holds its VIP: an error names CAP_CHOWN and the socket stays root 0600")
         func withoutChownCapability() throws {
             guard let lab = openLab(tag: "cn", subnet: 125, nodes: 1) else { return }

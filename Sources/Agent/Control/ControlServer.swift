@@ -160,9 +160,16 @@ final class ControlServer {
         var user: Int32 = -1
         var group: Int32 = -1
         guard vk_peer_credentials(descriptor, &user, &group) == 0 else { return Peer(userID: -1, groupIDs: []) }
+        // 256 fit most callers; a member of more groups gets a buffer of the size the kernel
+        // asks for (ERANGE), so its last group counts as much as its first.
         var groups = [Int32](repeating: 0, count: 256)
-        let count = vk_peer_groups(descriptor, &groups, Int32(groups.count))
-        return Peer(userID: user, groupIDs: [group] + groups.prefix(max(0, Int(count))))
+        var count = Int(vk_peer_groups(descriptor, &groups, Int32(groups.count)))
+        if count > groups.count {
+            groups = [Int32](repeating: 0, count: count)
+            count = Int(vk_peer_groups(descriptor, &groups, Int32(groups.count)))
+        }
+        guard count >= 0, count <= groups.count else { return Peer(userID: user, groupIDs: [group]) }
+        return Peer(userID: user, groupIDs: [group] + groups.prefix(count))
     }
 
     /// Reads from a readable client; returns its request line once it is complete. A request
