@@ -113,6 +113,28 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// A virtual address of an instance that is no longer configured (a reload dropped or
+    /// restarted it) whose removal the kernel refused: retried every second until it is gone.
+    public struct PendingRemoval: Codable, Sendable, Equatable {
+        /// With its prefix, as configured (`10.250.0.100/24`).
+        public var address: String
+        public var device: String
+        /// The instance that held it.
+        public var instance: String
+        public var failures: Int
+        public var lastError: String
+        public var secondsAgo: Double
+
+        public init(address: String, device: String, instance: String, failures: Int, lastError: String, secondsAgo: Double) {
+            self.address = address
+            self.device = device
+            self.instance = instance
+            self.failures = failures
+            self.lastError = lastError
+            self.secondsAgo = secondsAgo
+        }
+    }
+
     public struct Instance: Codable, Sendable, Equatable {
         public var name: String
         public var state: String
@@ -210,10 +232,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var stuckChildren: Int
     /// The drill running now, or the last one.
     public var lastDrill: DrillReport?
+    /// Addresses of instances no longer configured that are still to be removed.
+    public var pendingRemovals: [PendingRemoval]
 
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
-                stuckChildren: Int, lastDrill: DrillReport?) {
+                stuckChildren: Int, lastDrill: DrillReport?, pendingRemovals: [PendingRemoval] = []) {
+        self.pendingRemovals = pendingRemovals
         self.version = version
         self.pid = pid
         self.routerID = routerID
@@ -240,6 +265,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         for check in checks where !check.up { reasons.append("check \(check.name) is down") }
         if let reload = lastReload, !reload.applied { reasons.append("the last reload was refused") }
+        for pending in pendingRemovals {
+            reasons.append("\(pending.address) on \(pending.device) of removed instance \(pending.instance) could not be removed: \(pending.lastError)")
+        }
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         return reasons
     }

@@ -82,7 +82,12 @@ extension Node {
             },
             interfaceDrops: interfaceDrops,
             stuckChildren: daemon.stuckChildren,
-            lastDrill: operationReport(now: now))
+            lastDrill: operationReport(now: now),
+            pendingRemovals: orphanedAddresses.map { orphan in
+                StatusReport.PendingRemoval(address: orphan.binding.address.description, device: orphan.binding.device.name,
+                                            instance: orphan.change.instanceName, failures: orphan.failures,
+                                            lastError: orphan.lastError, secondsAgo: (now - orphan.since).secondsValue)
+            })
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {
