@@ -370,6 +370,15 @@ struct ValidationTests {
 
 @Suite("enable_script_security")
 struct ScriptSecurityTests {
+    /// An executable script in a directory everyone may write to (a scratch directory).
+    func unsafeScript() -> (TemporaryConfig, String) {
+        let config = TemporaryConfig()
+        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
+        chmod(script, 0o755)
+        chmod(config.directory, 0o777)
+        return (config, script)
+    }
+
     @Test("a script writable by others, or in such a directory, is refused at check time")
     func refusesUnsafeScripts() throws {
         let config = TemporaryConfig()
@@ -430,10 +439,7 @@ struct ScriptSecurityTests {
 
     @Test("a script after && in an unsafe directory is refused (only the first program was checked)")
     func compoundCommandRefused() {
-        let config = TemporaryConfig()
-        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
-        chmod(script, 0o755)
-        chmod(config.directory, 0o777)
+        let (config, script) = unsafeScript()
         let result = config.load("""
         global_defs { enable_script_security }
         vrrp_script chained { script "true && \(script)" }
@@ -448,10 +454,7 @@ struct ScriptSecurityTests {
     @Test("a symbolic link in a safe directory to a script in an unsafe one is refused: the target's directories are checked",
           .enabled(if: getuid() == 0, "needs root for a root-owned safe directory"))
     func symbolicLinkResolved() throws {
-        let config = TemporaryConfig()
-        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
-        chmod(script, 0o755)
-        chmod(config.directory, 0o777)
+        let (config, script) = unsafeScript()
         // A safe directory (root, 0755, every parent root's and not writable by others).
         let safe = "/run/vkss\(getpid())"
         try #require(mkdir(safe, 0o755) == 0 || errno == EEXIST, "cannot create \(safe)")
