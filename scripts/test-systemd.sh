@@ -56,7 +56,12 @@ setup systemd "systemctl disable vipkeeper (the README's starting point)" chroot
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), and
 # a notify script that writes under /run and asks systemd about a unit.
+# control_group: the socket belongs to vkops, and vkop (a member, not root) may use it.
+chroot "$root" groupadd -r vkops && chroot "$root" useradd -r -M -G vkops vkop
 cat > "$root/etc/vipkeeper/vipkeeper.conf" <<'CONF'
+global_defs {
+    control_group vkops
+}
 vrrp_script harbor {
     script "curl -sf -o /dev/null --max-time 1 http://127.0.0.1:1/api/v2.0/ping"
     interval 1
@@ -140,7 +145,7 @@ check "under the hardening it takes the VIP (raw socket, netlink)" within 8 hold
 
 # The peer, started once the node is Master: the same binary, priority 100.
 dpkg-deb -x "$deb" "$work/peer"
-sed 's/priority 150/priority 100/; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
+sed 's/priority 150/priority 100/; /global_defs/,/^}/d; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
 peer_vipkeeper() { "$work/peer/usr/sbin/vipkeeper" "$@"; }
 # A number from the peer's `status --json` (empty when the call fails).
 peer_counter() { peer_vipkeeper status --json --socket "$work/peer.sock" | sed -n "s/.*\"$1\" : \([0-9]*\).*/\1/p" | head -n 1; }
@@ -161,6 +166,10 @@ peer_stayed_backup() {
         && [ -n "$received" ] && [ "$received" -ge 2 ]
 }
 check "the peer heard its adverts and stayed Backup" peer_stayed_backup
+check "control_group: the socket is root:vkops 0660 (CAP_CHOWN in the unit)" \
+    sh -c "[ \"\$(nsenter -t $systemd_pid -m -p -r -w stat -c '%U:%G %a' /run/vipkeeper/vipkeeper.sock)\" = 'root:vkops 660' ]"
+check "a member of vkops (not root) runs vipkeeper status through /run/vipkeeper" \
+    in_systemd setpriv --reuid=vkop --regid=vkop --init-groups sh -c 'vipkeeper status --json | grep -q "\"VI_1\""'
 status() { in_systemd vipkeeper status --json; }
 check "the check script runs curl inside the sandbox (connection refused: exit 7)" \
     within 5 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | grep -q '\"lastResult\" : \"exited 7\"'"

@@ -77,6 +77,7 @@ public final class Daemon {
         } catch {
             throw .binding(error)
         }
+        if let sentence = Binder.scriptUserSentence(configuration, bound: bound) { logger.info("\(sentence)") }
         executor = try EffectExecutor(logger: logger, notifier: notifier,
                                       maintenanceStore: MaintenanceStore(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
@@ -84,7 +85,11 @@ public final class Daemon {
         node = Node(configuration: bound)
         if let path = options.controlSocketPath {
             let server = try ControlServer(path: path)
-            if let problem = server.setGroup(bound.controlGroupID) { throw AgentError.controlSocket(path: path, reason: problem) }
+            // A socket only root can use is better than no daemon: a failed chown (no
+            // CAP_CHOWN in the unit) is logged and the daemon runs, holding its VIPs.
+            if let problem = server.setGroup(bound.controlGroupID) {
+                logger.error("control_group \(bound.controlGroup ?? ""): \(problem); the control socket stays root-only (0600)")
+            }
             control = server
         }
         let loaded = executor.maintenanceStore.load(wallClock: time(nil))
@@ -355,6 +360,10 @@ public final class Daemon {
             dispatch(.reloadRefused("\(error)"), now: now)
             return
         }
+        if bound.notifyCredentials != node.configuration.notifyCredentials,
+           let sentence = Binder.scriptUserSentence(next, bound: bound) {
+            logger.info("reload: \(sentence)")
+        }
         observeHost(of: bound, now: now)
         if next.globals.metricsListen != metricsListenAtStart {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
@@ -370,7 +379,7 @@ public final class Daemon {
         executor.transports.retire()
         executor.keepTLSContexts(for: bound.checks)
         if let problem = control?.setGroup(bound.controlGroupID) {
-            logger.error("reload: control_group: \(problem); the socket keeps its previous owner")
+            logger.error("reload: control_group: \(problem); the control socket is root-only (0600) until a reload succeeds")
         }
         observeAddresses(now: now)
     }

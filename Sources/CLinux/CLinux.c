@@ -222,13 +222,15 @@ int vk_peer_credentials(int fd, int *uid, int *gid) {
 }
 
 int vk_peer_groups(int fd, int *groups, int capacity) {
-    gid_t found[256];
-    socklen_t size = sizeof(found);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, found, &size) != 0) return -1;
-    int count = (int)(size / sizeof(gid_t));
-    if (count > capacity) count = capacity;
-    for (int i = 0; i < count; i++) groups[i] = (int)found[i];
-    return count;
+    _Static_assert(sizeof(gid_t) == sizeof(int), "gid_t is 32 bits");
+    if (capacity < 0) capacity = 0;
+    socklen_t size = (socklen_t)((size_t)capacity * sizeof(gid_t));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, capacity > 0 ? (void *)groups : NULL, &size) != 0) {
+        /* Too small: the kernel stores the size it needs in `size`. */
+        if (errno == ERANGE) return (int)(size / sizeof(gid_t));
+        return -1;
+    }
+    return (int)(size / sizeof(gid_t));
 }
 
 int vk_poll(void *fds, unsigned long count, int64_t timeout_nanoseconds) {

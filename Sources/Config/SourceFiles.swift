@@ -27,16 +27,39 @@ enum SourceFiles {
     }
 
     /// Reads a regular file of at most `maximumSize` bytes: a device (`include /dev/zero`), a
-    /// FIFO or a directory is refused, never read forever.
+    /// FIFO or a directory is refused, never read forever and never waited on. The type is
+    /// checked before the file is opened (opening a FIFO for reading blocks until a writer
+    /// comes, which would stall a reload on the event loop), and again on the descriptor,
+    /// opened non-blocking, in case the path changed in between.
     static func read(_ path: String) throws(ReadError) -> String {
-        guard let file = fopen(path, "rb") else {
-            throw .cannotOpen(String(cString: strerror(errno)))
-        }
-        defer { fclose(file) }
         var info = stat()
-        guard fstat(fileno(file), &info) == 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
+        guard stat(path, &info) == 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
+        try requireRegular(info)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        guard fstat(descriptor, &info) == 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
+        try requireRegular(info)
+        guard info.st_size <= maximumSize else { throw .tooLarge(Int(info.st_size)) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotOpen(String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+            if bytes.count > maximumSize { throw .tooLarge(bytes.count) }  // grew while being read
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        return text
+    }
+
+    private static func requireRegular(_ info: stat) throws(ReadError) {
         switch info.st_mode & S_IFMT {
-        case S_IFREG: break
+        case S_IFREG: return
         case S_IFCHR: throw .notRegularFile("a character device")
         case S_IFBLK: throw .notRegularFile("a block device")
         case S_IFIFO: throw .notRegularFile("a FIFO")
@@ -44,20 +67,6 @@ enum SourceFiles {
         case S_IFSOCK: throw .notRegularFile("a socket")
         default: throw .notRegularFile("not a plain file")
         }
-        guard info.st_size <= maximumSize else { throw .tooLarge(Int(info.st_size)) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count > 0 { bytes += buffer[0..<count] }
-            if bytes.count > maximumSize { throw .tooLarge(bytes.count) }  // grew while being read
-            if count < buffer.count {
-                if ferror(file) != 0 { throw .cannotOpen(String(cString: strerror(errno))) }
-                break
-            }
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
-        return text
     }
 
     /// The canonical path, for include-cycle detection.
@@ -86,4 +95,9 @@ enum SourceFiles {
         }
         return paths.sorted()
     }
+}
+
+/// read(2), named apart from `SourceFiles.read` so the call inside it reaches the system's.
+private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

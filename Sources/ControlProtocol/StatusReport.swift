@@ -113,6 +113,28 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// A virtual address of an instance that is no longer configured (a reload dropped or
+    /// restarted it) whose removal the kernel refused: retried every second until it is gone.
+    public struct PendingRemoval: Codable, Sendable, Equatable {
+        /// With its prefix, as configured (`10.250.0.100/24`).
+        public var address: String
+        public var device: String
+        /// The instance that held it.
+        public var instance: String
+        public var failures: Int
+        public var lastError: String
+        public var secondsAgo: Double
+
+        public init(address: String, device: String, instance: String, failures: Int, lastError: String, secondsAgo: Double) {
+            self.address = address
+            self.device = device
+            self.instance = instance
+            self.failures = failures
+            self.lastError = lastError
+            self.secondsAgo = secondsAgo
+        }
+    }
+
     public struct Instance: Codable, Sendable, Equatable {
         public var name: String
         public var state: String
@@ -213,11 +235,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// A raw VRRP socket that could not be opened (an interface re-created under the daemon),
     /// retried every second; nil when every socket is open.
     public var socketError: String?
+    /// Addresses of instances no longer configured that are still to be removed.
+    public var pendingRemovals: [PendingRemoval]
 
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
-                stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil) {
+                stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = []) {
         self.socketError = socketError
+        self.pendingRemovals = pendingRemovals
         self.version = version
         self.pid = pid
         self.routerID = routerID
@@ -244,6 +269,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         for check in checks where !check.up { reasons.append("check \(check.name) is down") }
         if let reload = lastReload, !reload.applied { reasons.append("the last reload was refused") }
+        for pending in pendingRemovals {
+            reasons.append("\(pending.address) on \(pending.device) of removed instance \(pending.instance) could not be removed: \(pending.lastError)")
+        }
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
         return reasons

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import Testing
 @testable import Config
 
@@ -100,6 +104,34 @@ struct LexerParserTests {
         #expect(zero.configuration == nil)
         let directory = config.load("include \(config.directory)\n" + minimalInstance)
         #expect(directory.diagnostics.contains { $0.message.contains("not a regular file (a directory)") })
+    }
+
+    @Test("`include` of a FIFO is a precise error at once, not a read that waits for a writer (a SIGHUP would stall the loop)")
+    func includeFIFO() throws {
+        let config = TemporaryConfig()
+        let fifo = config.directory + "/pipe.conf"
+        try #require(mkfifo(fifo, 0o600) == 0, "mkfifo \(fifo) failed")
+        // On a background thread, so a regression (open(2) blocking for a writer) fails the
+        // test after the timeout instead of hanging the run.
+        nonisolated(unsafe) var result: ConfigurationLoader.Result?
+        nonisolated(unsafe) let scratch = config
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            result = scratch.load("include pipe.conf\n" + minimalInstance, name: "top.conf")
+            done.signal()
+        }
+        let finished = done.wait(timeout: .now() + 10) == .success
+        if !finished {
+            // Release the blocked reader: a writer that opens and closes gives it end of file.
+            let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            _ = done.wait(timeout: .now() + 5)
+        }
+        #expect(finished, "loading a configuration that includes a FIFO did not finish in 10 s")
+        let loaded = try #require(result, "no load result")
+        #expect(short(loaded.diagnostics) == ["1:9: error: cannot read \(fifo): not a regular file (a FIFO); configuration is read from regular files only"],
+                "\(loaded.diagnostics)")
+        #expect(loaded.configuration == nil)
     }
 
     @Test("20,000 instances whose VRIDs collide: every collision is reported, each once")

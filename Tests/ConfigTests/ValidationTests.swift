@@ -370,6 +370,15 @@ struct ValidationTests {
 
 @Suite("enable_script_security")
 struct ScriptSecurityTests {
+    /// An executable script in a directory everyone may write to (a scratch directory).
+    func unsafeScript() -> (TemporaryConfig, String) {
+        let config = TemporaryConfig()
+        let script = config.write("check.sh", "#!/bin/sh\nexit 0\n")
+        chmod(script, 0o755)
+        chmod(config.directory, 0o777)
+        return (config, script)
+    }
+
     @Test("a script writable by others, or in such a directory, is refused at check time")
     func refusesUnsafeScripts() throws {
         let config = TemporaryConfig()
@@ -414,7 +423,47 @@ struct ScriptSecurityTests {
         #expect(errors.contains { $0.hasPrefix("vrrp_script `piped`: refusing") })
         #expect(errors.contains { $0.hasPrefix("vrrp_script `interpreted`: refusing") })
         #expect(errors.contains { $0.hasPrefix("vrrp_sync_group `VG_1` notify: refusing") })
-        #expect(ScriptSecurity.programs(of: ScriptCommand("curl -sf http://127.0.0.1/ | grep -q Pong")) == ["/bin/sh", "curl"])
+        #expect(ScriptSecurity.programs(of: ScriptCommand("curl -sf http://127.0.0.1/ | grep -q Pong")) == ["/bin/sh", "curl", "grep"])
+    }
+
+    @Test("every program of a shell command line is checked: after &&, ||, ;, |, &, in a subshell, sourced; builtins, assignments and redirections are not programs")
+    func everyProgramOfACommandLine() {
+        let programs = { (text: String) in ScriptSecurity.programs(of: ScriptCommand(text)) }
+        #expect(programs("true && /opt/app/check.sh") == ["/bin/sh", "/opt/app/check.sh"])
+        #expect(programs("/a/one || /a/two; /a/three | /a/four & /a/five") == ["/bin/sh", "/a/one", "/a/two", "/a/three", "/a/four", "/a/five"])
+        #expect(programs("LANG=C /a/b --x >/dev/null 2>&1 && . /etc/x.sh || exit 1") == ["/bin/sh", "/a/b", "/etc/x.sh"])
+        #expect(programs("(cd /tmp && exec /a/c) > /dev/null") == ["/bin/sh", "/a/c"])
+        #expect(programs("! bash /a/d.sh 'a && b' \"c | d\"") == ["/bin/sh", "bash", "/a/d.sh"])
+        #expect(programs("/a/e arg") == ["/a/e"])
+    }
+
+    @Test("a script after && in an unsafe directory is refused (only the first program was checked)")
+    func compoundCommandRefused() {
+        let (config, script) = unsafeScript()
+        let result = config.load("""
+        global_defs { enable_script_security }
+        vrrp_script chained { script "true && \(script)" }
+        \(minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    track_script {\n        chained\n    }"))
+        """, name: "c.conf")
+        let errors = result.diagnostics.filter { $0.severity == .error }.map(\.message)
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.contains("vrrp_script `chained`: refusing `true && \(script)`") == true, "\(errors)")
+        #expect(errors.first?.contains("\(config.directory) is writable by everyone") == true, "\(errors)")
+    }
+
+    @Test("a symbolic link in a safe directory to a script in an unsafe one is refused: the target's directories are checked",
+          .enabled(if: getuid() == 0, "needs root for a root-owned safe directory"))
+    func symbolicLinkResolved() throws {
+        let (config, script) = unsafeScript()
+        // A safe directory (root, 0755, every parent root's and not writable by others).
+        let safe = "/run/vkss\(getpid())"
+        try #require(mkdir(safe, 0o755) == 0 || errno == EEXIST, "cannot create \(safe)")
+        chmod(safe, 0o755)
+        defer { unlink(safe + "/check"); rmdir(safe) }
+        try #require(symlink(script, safe + "/check") == 0, "cannot link \(safe)/check")
+        #expect(ScriptSecurity.problem(with: "/bin/true") == nil, "the safe reference is not safe here")
+        let problem = try #require(ScriptSecurity.problem(with: safe + "/check"), "a link into a world-writable directory passed")
+        #expect(problem.contains("resolves to \(script)") && problem.contains("writable by everyone"), "\(problem)")
     }
 
     @Test("without enable_script_security nothing is checked")

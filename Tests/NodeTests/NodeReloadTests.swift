@@ -96,6 +96,34 @@ struct NodeReloadTests {
         #expect(!harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 52))))
     }
 
+    @Test("a removed instance whose VIP removal fails: logged once, counted, retried every second until the kernel shows it gone, shown in status meanwhile")
+    func removedInstanceAddressRetried() throws {
+        let harness = try NodeHarness(instanceText(priority: 150) + instanceText("VI_2", vrid: 52, priority: 100))
+        harness.advance(by: .seconds(5))
+        let orphan = IPAddress.v4(IPv4Address(10, 250, 1, 52))
+        try #require(harness.kernel.contains(orphan), "VI_2 never held its VIP")
+        harness.effects = []
+        harness.netlinkFails = true
+        harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 150)))))
+        #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1), 0 restarted, 0 added, 1 removed (VI_2)"))
+        #expect(harness.kernel.contains(orphan))
+        let daemon = DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil)
+        let pending = harness.node.status(now: harness.now, daemon: daemon).pendingRemovals
+        #expect(pending.map(\.instance) == ["VI_2"] && pending.first?.address.hasPrefix("10.250.1.52/") == true, "\(pending)")
+        #expect(pending.first?.lastError.contains("Operation not permitted") == true)
+        harness.advance(by: .milliseconds(3_500))
+        let retried = harness.node.status(now: harness.now, daemon: daemon)
+        #expect(retried.pendingRemovals.first?.failures == 4, "\(retried.pendingRemovals)")
+        #expect(retried.degradations.contains { $0.contains("10.250.1.52") && $0.contains("VI_2") }, "\(retried.degradations)")
+        #expect(harness.logs.filter { $0.contains("could not remove") }.count == 1, "\(harness.logs)")
+        harness.netlinkFails = false
+        harness.advance(by: .seconds(1))
+        #expect(!harness.kernel.contains(orphan))
+        #expect(harness.node.status(now: harness.now, daemon: daemon).pendingRemovals == [])
+        #expect(harness.log(containing: "10.250.1.52/24 dev eth0 is off eth0 after 4 failed attempts"), "\(harness.logs)")
+        #expect(harness.timers[.orphanRetry] == nil, "the retry timer runs on with nothing to remove")
+    }
+
     @Test("a refused reload changes nothing and is remembered")
     func refused() throws {
         let harness = try NodeHarness(instanceText())

@@ -88,11 +88,20 @@ final class ControlServer {
     }
 
     /// Socket ownership for `control_group`: root:GROUP 0660, else root 0600. Returns why it
-    /// could not be set, if it could not.
+    /// could not be set, if it could not; the socket is then root 0600 (never a half-done
+    /// 0660 over the wrong group), so only root can use it until the cause is fixed.
     func setGroup(_ group: Int32?) -> String? {
-        guard chown(path, 0, group.map { gid_t(bitPattern: $0) } ?? 0) == 0,
-              chmod(path, group == nil ? 0o600 : 0o660) == 0 else {
-            return "cannot set the owner and mode of \(path): \(errorText(errno))"
+        guard chown(path, 0, group.map { gid_t(bitPattern: $0) } ?? 0) == 0 else {
+            let code = errno
+            _ = chown(path, 0, 0)
+            _ = chmod(path, 0o600)
+            // chown(2) to a group root is not in needs CAP_CHOWN: a unit that drops it is the
+            // usual cause, and the operator should read which line to change.
+            let missing = code == EPERM ? " (the daemon lacks CAP_CHOWN: add it to CapabilityBoundingSet and AmbientCapabilities of the unit)" : ""
+            return "cannot give \(path) to group \(group.map(String.init) ?? "0"): \(errorText(code))\(missing)"
+        }
+        guard chmod(path, group == nil ? 0o600 : 0o660) == 0 else {
+            return "cannot set the mode of \(path): \(errorText(errno))"
         }
         return nil
     }
@@ -151,9 +160,16 @@ final class ControlServer {
         var user: Int32 = -1
         var group: Int32 = -1
         guard vk_peer_credentials(descriptor, &user, &group) == 0 else { return Peer(userID: -1, groupIDs: []) }
+        // 256 fit most callers; a member of more groups gets a buffer of the size the kernel
+        // asks for (ERANGE), so its last group counts as much as its first.
         var groups = [Int32](repeating: 0, count: 256)
-        let count = vk_peer_groups(descriptor, &groups, Int32(groups.count))
-        return Peer(userID: user, groupIDs: [group] + groups.prefix(max(0, Int(count))))
+        var count = Int(vk_peer_groups(descriptor, &groups, Int32(groups.count)))
+        if count > groups.count {
+            groups = [Int32](repeating: 0, count: count)
+            count = Int(vk_peer_groups(descriptor, &groups, Int32(groups.count)))
+        }
+        guard count >= 0, count <= groups.count else { return Peer(userID: user, groupIDs: [group]) }
+        return Peer(userID: user, groupIDs: [group] + groups.prefix(count))
     }
 
     /// Reads from a readable client; returns its request line once it is complete. A request

@@ -112,7 +112,9 @@ int vk_pidfd_open(pid_t pid);
 /// SO_PEERCRED of a connected Unix socket: the peer's uid and primary gid; -1 on failure.
 int vk_peer_credentials(int fd, int *uid, int *gid);
 
-/// SO_PEERGROUPS: the peer's supplementary groups (at most `capacity`); their count, or -1.
+/// SO_PEERGROUPS: the peer's supplementary groups, stored in `groups` when they fit in
+/// `capacity`. Returns their count (more than `capacity` when they did not fit: nothing is
+/// stored, call again with that much room; a process may have up to 65536), or -1.
 int vk_peer_groups(int fd, int *groups, int capacity);
 
 #endif

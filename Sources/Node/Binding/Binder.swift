@@ -68,11 +68,18 @@ public enum Binder {
             multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
     }
 
-    /// The user and group a script runs as (`user` in vrrp_script, else `script_user`, else
-    /// the daemon's own).
+    /// keepalived's default user for scripts: with no `user` and no `script_user`, scripts run
+    /// as this user when it exists (keepalived.conf(5)), and as the daemon's own (root) only
+    /// when it does not.
+    public static let defaultScriptUser = "keepalived_script"
+
+    /// The user and group a script runs as: `user` in vrrp_script, else `script_user`, else
+    /// `keepalived_script` if that user exists, else the daemon's own.
     public static func credentials(user: String?, group: String?, for command: String,
                                    on host: some HostLookup) throws(BindError) -> Credentials {
-        guard let user else { return .inherit }
+        guard let user else {
+            return host.user(named: defaultScriptUser).map { Credentials(userID: $0.userID, groupID: $0.groupID) } ?? .inherit
+        }
         guard let entry = host.user(named: user) else { throw .script(command: command, reason: "user \(user) does not exist") }
         var groupID = entry.groupID
         if let group {
@@ -80,6 +87,16 @@ public enum Binder {
             groupID = id
         }
         return Credentials(userID: entry.userID, groupID: groupID)
+    }
+
+    /// The sentence the daemon logs at start and reload: which user runs scripts that name none.
+    public static func scriptUserSentence(_ configuration: Configuration, bound: BoundConfiguration) -> String? {
+        guard configuration.globals.scriptUser == nil else { return nil }
+        let credentials = bound.notifyCredentials
+        guard credentials != .inherit else {
+            return "no script_user and no user \(defaultScriptUser): scripts run as root (create \(defaultScriptUser) or set script_user to run them unprivileged)"
+        }
+        return "no script_user: scripts run as \(defaultScriptUser) (uid \(credentials.userID), gid \(credentials.groupID)), as keepalived does"
     }
 
     /// Every interface a bound configuration names (an instance's own, a virtual address's

@@ -13,6 +13,8 @@ public enum NodeTimer: Hashable, Sendable {
     case operation(UInt64)
     /// Open the raw VRRP sockets that could not be opened (`NodeEffect.bindTransports`).
     case transportRetry
+    /// Remove again the addresses of removed instances that netlink would not remove.
+    case orphanRetry
 
     public var slot: Slot {
         switch self {
@@ -21,6 +23,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .addressRetry(let instance): return .addressRetry(instance)
         case .operation: return .operation
         case .transportRetry: return .transportRetry
+        case .orphanRetry: return .orphanRetry
         }
     }
 
@@ -31,5 +34,6 @@ public enum NodeTimer: Hashable, Sendable {
         case addressRetry(InstanceID)
         case operation
         case transportRetry
+        case orphanRetry
     }
 }

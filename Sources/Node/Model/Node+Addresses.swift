@@ -17,7 +17,58 @@ extension Node {
                 effects += observe(index, slot, forms: present.filter { $0.address == address }, now: now)
             }
         }
+        effects += orphansObserved(on: interfaceIndex, present: present)
         noteAddresses(now: now)
+        return effects
+    }
+
+    // MARK: - Addresses of instances that no longer exist
+
+    /// Whether an instance of the running configuration has `binding`'s address on its
+    /// device: then that instance decides about it, not the orphan list.
+    private func isConfigured(_ binding: VirtualAddressBinding) -> Bool {
+        instances.contains { instance in
+            instance.addresses.contains { $0.binding.address.address == binding.address.address && $0.binding.device.index == binding.device.index }
+        }
+    }
+
+    /// A removal refused for an instance a reload dropped (or restarted): kept, logged on the
+    /// first failure, counted, retried every `addressRetryInterval` until the kernel shows
+    /// the address gone.
+    private mutating func orphanRemovalFailed(_ change: AddressChange, _ error: EffectError, now: Instant) -> [NodeEffect] {
+        guard !isConfigured(change.binding) else { return [] }
+        var effects: [NodeEffect] = []
+        if let known = orphanedAddresses.firstIndex(where: { $0.binding == change.binding }) {
+            orphanedAddresses[known].failures += 1
+            orphanedAddresses[known].lastError = error.message
+        } else {
+            orphanedAddresses.append(OrphanedAddress(change: change, failures: 1, lastError: error.message, since: now))
+            effects.append(.log(LogLine(.error, "[\(change.instanceName)] (no longer configured) could not remove \(change.binding): \(error); retrying every \(Self.addressRetryInterval.formattedSeconds) s")))
+        }
+        if isRunning { effects.append(.armTimer(.orphanRetry, at: now + Self.addressRetryInterval)) }
+        return effects
+    }
+
+    /// The orphan retry timer: each address is removed again (a refusal comes back through
+    /// `addressChangeFailed` and re-arms the timer).
+    mutating func retryOrphanedAddresses(now: Instant) -> [NodeEffect] {
+        let configured = orphanedAddresses.filter { isConfigured($0.binding) }
+        orphanedAddresses.removeAll { configured.contains($0) }
+        return orphanedAddresses.map { .removeAddress($0.change) }
+    }
+
+    /// The kernel's addresses on a device: an orphan that is gone is done.
+    private mutating func orphansObserved(on interfaceIndex: Int32, present: [HostAddress]) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        var remaining: [OrphanedAddress] = []
+        for orphan in orphanedAddresses {
+            if orphan.binding.device.index != interfaceIndex { remaining.append(orphan); continue }
+            if isConfigured(orphan.binding) { continue }
+            if present.contains(where: { $0.address == orphan.binding.address.address }) { remaining.append(orphan); continue }
+            effects.append(.log(LogLine(.notice, "[\(orphan.change.instanceName)] (no longer configured) \(orphan.binding) is off \(orphan.binding.device) after \(orphan.failures) failed attempt\(orphan.failures == 1 ? "" : "s")")))
+        }
+        orphanedAddresses = remaining
+        if orphanedAddresses.isEmpty && !effects.isEmpty { effects.append(.cancelTimer(.orphanRetry)) }
         return effects
     }
 
@@ -91,7 +142,9 @@ extension Node {
     /// shows (a refused add is not held; a refused removal is pending); logged once per
     /// streak, counted, and retried every second.
     mutating func addressChangeFailed(_ change: AddressChange, adding: Bool, _ error: EffectError, now: Instant) -> [NodeEffect] {
-        guard let index = index(of: change.instance) else { return [] }
+        guard let index = index(of: change.instance) else {
+            return adding ? [] : orphanRemovalFailed(change, error, now: now)
+        }
         guard let slot = instances[index].addresses.firstIndex(where: { $0.binding == change.binding }) else {
             // Another form of the address (`replaceStrays`): the next address event tries again.
             return rateLimitedError(change.instanceName, "stray \(change.binding)", "could not remove \(change.binding): \(error)", now: now)

@@ -83,7 +83,12 @@ extension Node {
             interfaceDrops: interfaceDrops.mapValues(\.byName),
             stuckChildren: daemon.stuckChildren,
             lastDrill: operationReport(now: now),
-            socketError: socketError)
+            socketError: socketError,
+            pendingRemovals: orphanedAddresses.map { orphan in
+                StatusReport.PendingRemoval(address: orphan.binding.address.description, device: orphan.binding.device.name,
+                                            instance: orphan.change.instanceName, failures: orphan.failures,
+                                            lastError: orphan.lastError, secondsAgo: (now - orphan.since).secondsValue)
+            })
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {

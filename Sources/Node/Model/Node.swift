@@ -29,6 +29,8 @@ public struct Node: Sendable {
     private var nextInstanceID: UInt64 = 0
     /// Instances the operator took out of the election, by name (survives reloads).
     var maintenance: [String: MaintenanceEntry] = [:]
+    /// Addresses of instances that no longer exist whose removal failed (`OrphanedAddress`).
+    var orphanedAddresses: [OrphanedAddress] = []
     /// The drill or maintenance hand-over running now, or the last one.
     var operation: Operation?
     var previousDrill: Operation?
@@ -111,6 +113,7 @@ public struct Node: Sendable {
             effects += feed(index, .shutdown, now: now)
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
         }
+        effects.append(.cancelTimer(.orphanRetry))
         effects += checks.cancelAll
         isRunning = false
         return effects
@@ -134,6 +137,8 @@ public struct Node: Sendable {
         case .transportRetry:
             socketError = nil  // a failure now comes back in the same turn and sets it again
             return [.bindTransports(configuration.transports)]
+        case .orphanRetry:
+            return retryOrphanedAddresses(now: now)
         }
     }
 
