@@ -39,6 +39,9 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
     /// Another tool adds the node's virtual address as a /32 beside the configured /24 (when
     /// the node has it).
     case foreignPrefix(Int)
+    /// The frames announcing the node's virtual addresses fail (their device is down or its
+    /// queue full) until turned off; its excluded addresses are announced as usual.
+    case announcementsFailing(Int, Bool)
 
     public var description: String {
         switch self {
@@ -60,6 +63,7 @@ public enum ChaosEvent: Hashable, Sendable, CustomStringConvertible {
         case .changeMAC(let node): return "n\(node) eth0 MAC changed"
         case .removeSourceAddress(let node): return "n\(node) eth0's own address removed"
         case .foreignPrefix(let node): return "n\(node) gets its VIP as /32 from another tool"
+        case .announcementsFailing(let node, let failing): return "n\(node) VIP announcements \(failing ? "fail" : "work again")"
         }
     }
 }

@@ -22,6 +22,12 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
         .v4(IPv4Address(10, 250, 0, UInt8(100 + offset)))
     }
 
+    /// The `virtual_ipaddress_excluded` address of instance `offset`: held and announced after
+    /// its virtual address, never advertised.
+    public static func excludedAddress(_ offset: Int = 0) -> IPAddress {
+        .v4(IPv4Address(10, 250, 0, UInt8(150 + offset)))
+    }
+
     public static func address(of node: Int) -> IPAddress {
         .v4(IPv4Address(10, 250, 0, UInt8(10 + node)))
     }
@@ -78,7 +84,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             let at = Duration.milliseconds(Int.random(in: 0..<chaosLength, using: &rng))
             let node = Int.random(in: 0..<count, using: &rng)
             let event: ChaosEvent
-            switch Int.random(in: 0..<20, using: &rng) {
+            switch Int.random(in: 0..<21, using: &rng) {
             case 0, 1:
                 var groups: [[Int]] = [[], []]
                 for member in 0..<count { groups[Int.random(in: 0...1, using: &rng)].append(member) }
@@ -101,6 +107,7 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             case 15: event = .changeMAC(node)
             case 16: event = .removeSourceAddress(node)
             case 17: event = .foreignPrefix(node)
+            case 18: event = .announcementsFailing(node, rng.chance(0.6))
             default: event = .junk
             }
             events.append((at, event))

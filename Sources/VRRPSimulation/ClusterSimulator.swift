@@ -139,6 +139,7 @@ public struct ClusterSimulator {
                 healed = true
                 for index in nodes.indices {
                     if nodes[index].netlinkFailing { apply(.netlinkFailing(index, false)) }
+                    if nodes[index].announcementsFailing { apply(.announcementsFailing(index, false)) }
                     if !nodes[index].linkUp { apply(.link(index, up: true)) }
                     if nodes[index].host.addresses.isEmpty {
                         nodes[index].host.addresses = [ClusterScenario.address(of: index)]
@@ -203,6 +204,9 @@ public struct ClusterSimulator {
             if nodes[index].isUp { report.hostChanges += 1 }
             nodes[index].host.hardwareAddress[4] &+= 1
             feed(index, .interface("eth0", nodes[index].host))
+        case .announcementsFailing(let index, let failing):
+            guard !healed || !failing else { return }
+            nodes[index].announcementsFailing = failing
         case .foreignPrefix(let index):
             // Another tool adds the node's VIP as a /32 beside the configured /24.
             guard !healed, nodes[index].kernelHas(ClusterScenario.virtualAddress()) else { return }
@@ -316,16 +320,8 @@ public struct ClusterSimulator {
                         && (change.binding.address.label == nil || $0.label == change.binding.address.label)
                 }
             case .gratuitousARP(let request):
-                for binding in request.addresses {
-                    guard binding.device.index == nodes[index].host.index else {
-                        failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(binding.device.index)")))
-                        break
-                    }
-                    if binding.device.hardwareAddress != nodes[index].host.hardwareAddress {
-                        violation("n\(index) announces \(binding.address) with MAC \(binding.device.hardwareAddress), but eth0 has \(nodes[index].host.hardwareAddress) now")
-                    }
-                    if nodes[index].linkUp { nodes[index].announcedMAC = binding.device.hardwareAddress }
-                }
+                // Through the daemon's own loop (`announceEach`), the simulated kernel sending.
+                failures += request.announceEach { binding in announce(binding, on: index) }
             case .bindTransports(let transports):
                 if let stale = transports.first(where: { $0.interface.index != nodes[index].host.index }) {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
@@ -349,6 +345,27 @@ public struct ClusterSimulator {
             }
         }
         return failures
+    }
+
+    /// One address's burst on the simulated segment: fails on a stale ifindex, or while the
+    /// node's VIP announcements fail; otherwise the segment hears the MAC it carries.
+    private mutating func announce(_ binding: VirtualAddressBinding, on index: Int) -> EffectError? {
+        let address = binding.address.address
+        guard binding.device.index == nodes[index].host.index else {
+            nodes[index].lastAnnouncementFailed.insert(address)
+            return EffectError(code: 19, message: "simulated: no device with ifindex \(binding.device.index)")
+        }
+        if binding.device.hardwareAddress != nodes[index].host.hardwareAddress {
+            violation("n\(index) announces \(binding.address) with MAC \(binding.device.hardwareAddress), but eth0 has \(nodes[index].host.hardwareAddress) now")
+        }
+        let isVirtual = (0..<2).contains { ClusterScenario.virtualAddress($0) == address }
+        guard !(nodes[index].announcementsFailing && isVirtual), nodes[index].linkUp else {
+            nodes[index].lastAnnouncementFailed.insert(address)
+            return EffectError(code: 105, message: "simulated: no buffer space for the frames of \(address)")
+        }
+        nodes[index].lastAnnouncementFailed.remove(address)
+        nodes[index].announced[address] = binding.device.hardwareAddress
+        return nil
     }
 
     private mutating func broadcast(_ packet: [UInt8], from sender: Int) {
@@ -465,8 +482,11 @@ public struct ClusterSimulator {
             if holders != [master] {
                 violation("\(label) \(name): n\(master) is Master but the kernels holding \(address) are \(holders)")
             }
-            if nodes[master].announcedMAC != nodes[master].host.hardwareAddress {
-                violation("\(label) \(name): n\(master) is Master, but the segment last heard its addresses announced with \(nodes[master].announcedMAC.map { "\($0)" } ?? "no MAC"), not eth0's \(nodes[master].host.hardwareAddress)")
+            // Every address the Master holds was last heard with eth0's MAC, unless its last
+            // announcement failed (counted by the node; a VIP whose frames fail).
+            for held in [address, ClusterScenario.excludedAddress(offset)]
+            where nodes[master].announced[held] != nodes[master].host.hardwareAddress && !nodes[master].lastAnnouncementFailed.contains(held) {
+                violation("\(label) \(name): n\(master) is Master, but the segment last heard \(held) announced with \(nodes[master].announced[held].map { "\($0)" } ?? "no MAC"), not eth0's \(nodes[master].host.hardwareAddress)")
             }
             for index in eligible where index != master {
                 guard let view = views[index] else { continue }

@@ -66,6 +66,9 @@ public struct NodeSetup: Sendable {
             var address = VirtualAddress(address: ClusterScenario.virtualAddress(offset), location: .unplaced)
             address.prefixLength = 24
             definition.virtualAddresses = [address]
+            var excluded = VirtualAddress(address: ClusterScenario.excludedAddress(offset), location: .unplaced)
+            excluded.prefixLength = 24
+            definition.excludedAddresses = [excluded]
             if check != nil && offset == 0 {
                 definition.trackedChecks = [TrackedCheck(name: "chk", weightOverride: nil, location: .unplaced)]
             }

@@ -18,9 +18,14 @@ struct SimulatedNode {
     /// virtual ones, which are `kernel`). Chaos re-creates it, changes its MAC, removes its
     /// address.
     var host: HostInterface
-    /// The MAC the segment last heard this node announce its virtual addresses with
-    /// (gratuitous ARP): what clients send to.
-    var announcedMAC: [UInt8]?
+    /// The MAC the segment last heard this node announce each address with (gratuitous ARP):
+    /// what clients send to.
+    var announced: [IPAddress: [UInt8]] = [:]
+    /// The frames of the virtual addresses (not the excluded ones) fail, as on a device whose
+    /// queue is full or that is down (`ChaosEvent.announcementsFailing`).
+    var announcementsFailing = false
+    /// Addresses whose last announcement failed (the node counted it).
+    var lastAnnouncementFailed: Set<IPAddress> = []
 
     init(setup: NodeSetup, index: Int) {
         self.setup = setup

@@ -75,20 +75,15 @@ final class EffectExecutor {
                     logger.warning("[\(change.instanceName)] removed \(change.binding): left behind by an earlier run")
                 }
             case .gratuitousARP(let request):
-                // Each address on its own: one that cannot be announced (its device down) never
-                // keeps the others, on other devices too, from being announced.
-                var failures: [NodeEvent] = []
-                for binding in request.addresses {
+                return request.announceEach { binding in
                     do throws(AgentError) {
                         try announcer.announce(binding.address.address, hardwareAddress: binding.device.hardwareAddress,
                                                interfaceIndex: binding.device.index, count: request.count)
+                        return nil
                     } catch {
-                        var failed = request
-                        failed.addresses = [binding]
-                        failures.append(.effectFailed(.gratuitousARP(failed), error.effectError))
+                        return error.effectError
                     }
                 }
-                return failures
             case .armTimer(let timer, let deadline):
                 timers.arm(timer, at: deadline)
             case .cancelTimer(let slot):
