@@ -10,12 +10,17 @@ public struct GratuitousARPPolicy: Hashable, Sendable {
     public var refresh: Duration?
     /// How many per address at each refresh (`garp_master_refresh_repeat`, default 1).
     public var refreshRepeatCount: Int
+    /// Between one round of a burst and the next (`garp_interval` / `gna_interval`, default 0:
+    /// back to back, each round its own turn of the event loop).
+    public var interval: Duration
 
-    public init(delay: Duration = .seconds(5), repeatCount: Int = 5, refresh: Duration? = nil, refreshRepeatCount: Int = 1) {
+    public init(delay: Duration = .seconds(5), repeatCount: Int = 5, refresh: Duration? = nil, refreshRepeatCount: Int = 1,
+                interval: Duration = .zero) {
         self.delay = delay
         self.repeatCount = repeatCount
         self.refresh = refresh
         self.refreshRepeatCount = refreshRepeatCount
+        self.interval = interval
     }
 
     public static let keepalivedDefaults = GratuitousARPPolicy()

@@ -70,7 +70,8 @@ public struct ClusterScenario: Sendable, CustomStringConvertible {
             setup.fastPreempt = setup.preempt && rng.chance(0.3)
             setup.sendAdvertisementOnYield = rng.chance(0.8)
             setup.authentication = auth
-            setup.gratuitousARP = GratuitousARPPolicy(delay: .seconds(5), repeatCount: 5, refresh: rng.chance(0.2) ? .seconds(7) : nil)
+            setup.gratuitousARP = GratuitousARPPolicy(delay: .seconds(5), repeatCount: 5, refresh: rng.chance(0.2) ? .seconds(7) : nil,
+                                                      interval: rng.chance(0.4) ? .milliseconds(Int.random(in: 1...200, using: &rng)) : .zero)
             if rng.chance(0.7) {
                 setup.check = .init(weight: [0, -20, -60, 30].randomElement(using: &rng)!, rise: Int.random(in: 1...3, using: &rng),
                                     fall: Int.random(in: 1...3, using: &rng), interval: .milliseconds([500, 1000, 2000].randomElement(using: &rng)!))

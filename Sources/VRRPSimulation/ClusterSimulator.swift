@@ -365,6 +365,7 @@ public struct ClusterSimulator {
         }
         nodes[index].lastAnnouncementFailed.remove(address)
         nodes[index].announced[address] = binding.device.hardwareAddress
+        nodes[index].announcedInStep.insert(address)
         return nil
     }
 
@@ -436,7 +437,12 @@ public struct ClusterSimulator {
     // MARK: - Invariants
 
     private mutating func checkStep(_ index: Int) {
+        let announced = nodes[index].announcedInStep
+        nodes[index].announcedInStep = []
         guard nodes[index].node?.isRunning == true else { return }
+        for address in announced where !nodes[index].views.contains(where: { $0.state == .master && $0.heldAddresses.contains(address) }) {
+            violation("n\(index) announced \(address) although no MASTER instance of it holds it (a paced burst outlived the release)")
+        }
         let kernel = nodes[index].kernel
         for (offset, view) in nodes[index].views.enumerated() {
             let address = ClusterScenario.virtualAddress(offset)

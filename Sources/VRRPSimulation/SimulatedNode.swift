@@ -26,6 +26,8 @@ struct SimulatedNode {
     var announcementsFailing = false
     /// Addresses whose last announcement failed (the node counted it).
     var lastAnnouncementFailed: Set<IPAddress> = []
+    /// Addresses announced in the step being run: each must be held when the step ends.
+    var announcedInStep: Set<IPAddress> = []
 
     init(setup: NodeSetup, index: Int) {
         self.setup = setup

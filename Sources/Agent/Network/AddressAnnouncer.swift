@@ -21,12 +21,9 @@ final class AddressAnnouncer {
         close(fileDescriptor)
     }
 
-    /// Sends `count` frames for one address. Every frame is attempted, whatever happened to
-    /// the one before (a burst is never cut short); throws after the burst when any failed,
-    /// saying how many. The socket is non-blocking, so a full queue fails a frame at once.
-    func announce(_ address: IPAddress, hardwareAddress: [UInt8], interfaceIndex: Int32, count: Int) throws(AgentError) {
-        var failed = 0
-        var lastError: Int32 = 0
+    /// Sends one frame for one address (a round of a burst: the node paces the rounds). The
+    /// socket is non-blocking, so a full queue fails the frame at once.
+    func announce(_ address: IPAddress, hardwareAddress: [UInt8], interfaceIndex: Int32) throws(AgentError) {
         let frame: [UInt8]
         let what: String
         switch address {
@@ -37,21 +34,15 @@ final class AddressAnnouncer {
             frame = NeighborAdvertisement.packet(hardwareAddress: hardwareAddress, address: v6)
             what = "unsolicited neighbour advertisement"
         }
-        for _ in 0..<count {
-            let sent = frame.withUnsafeBytes { bytes in
-                switch address {
-                case .v4: vk_send_arp(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex)
-                case .v6: vk_send_ipv6_frame(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex,
-                                             NeighborAdvertisement.allNodesHardwareAddress)
-                }
-            }
-            if sent != frame.count {
-                failed += 1
-                lastError = errno
+        let sent = frame.withUnsafeBytes { bytes in
+            switch address {
+            case .v4: vk_send_arp(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex)
+            case .v6: vk_send_ipv6_frame(fileDescriptor, bytes.baseAddress, bytes.count, interfaceIndex,
+                                         NeighborAdvertisement.allNodesHardwareAddress)
             }
         }
-        guard failed == 0 else {
-            throw .socket(operation: "\(failed) of \(count) \(what) frames for \(address) on ifindex \(interfaceIndex)", errno: lastError)
+        guard sent == frame.count else {
+            throw .socket(operation: "\(what) for \(address) on ifindex \(interfaceIndex)", errno: errno)
         }
     }
 }

@@ -78,7 +78,7 @@ final class EffectExecutor {
                 return request.announceEach { binding in
                     do throws(AgentError) {
                         try announcer.announce(binding.address.address, hardwareAddress: binding.device.hardwareAddress,
-                                               interfaceIndex: binding.device.index, count: request.count)
+                                               interfaceIndex: binding.device.index)
                         return nil
                     } catch {
                         return error.effectError

@@ -9,7 +9,10 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var multicastGroup6 = IPv6Address.vrrpMulticastGroup
     /// `vrrp_version` [2]: the version of every instance without its own `version`.
     public var version: VRRPVersion?
+    /// The `vrrp_garp_*` defaults; its `interval` is `vrrp_garp_interval` (IPv4 instances).
     public var gratuitousARP = GratuitousARPPolicy.keepalivedDefaults
+    /// `vrrp_gna_interval`: between unsolicited neighbour advertisements (IPv6 instances).
+    public var neighborAdvertisementInterval = Duration.zero
     public var enableScriptSecurity = false
     public var scriptUser: String?
     public var scriptGroup: String?

@@ -109,6 +109,14 @@ struct ConfigurationReader {
         table.statement("vrrp_garp_master_refresh_repeat") { globals, statement, log in
             if let value = statement.integer(in: 1...1_000, log: &log) { globals.gratuitousARP.refreshRepeatCount = value }
         }
+        // keepalived: "delay between gratuitous ARP / unsolicited NA messages sent on an
+        // interface", decimal seconds from a microsecond up.
+        table.statement("vrrp_garp_interval") { globals, statement, log in
+            if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.gratuitousARP.interval = value }
+        }
+        table.statement("vrrp_gna_interval") { globals, statement, log in
+            if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.neighborAdvertisementInterval = value }
+        }
         table.statement("vrrp_mcast_group6") { globals, statement, log in
             guard let token = statement.single("an IPv6 multicast address", log: &log) else { return }
             guard let group = IPv6Address(token.text), group.isMulticast else {

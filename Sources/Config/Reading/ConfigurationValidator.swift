@@ -112,6 +112,7 @@ struct ConfigurationValidator {
         if let count = overrides.repeatCount { garp.repeatCount = count }
         if let refresh = overrides.refresh { garp.refresh = refresh }
         if let count = overrides.refreshRepeatCount { garp.refreshRepeatCount = count }
+        if instance.family == .ipv6 { garp.interval = globals.neighborAdvertisementInterval }
         instance.gratuitousARP = garp
     }
 

@@ -41,7 +41,7 @@ extension Statement {
             log.error(token.location, "`\(name)` expects seconds from \(Self.format(minimum)) to \(Self.format(maximum)), got `\(token.text)`")
             return nil
         }
-        return .milliseconds(Int64((value * 1000).rounded()))
+        return .microseconds(Int64((value * 1_000_000).rounded()))
     }
 
     /// The single argument as an IPv4 or IPv6 address.

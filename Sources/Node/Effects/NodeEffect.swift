@@ -76,15 +76,14 @@ public struct AddressChange: Hashable, Sendable {
     }
 }
 
+/// One round of a burst (`Node.announce`): one gratuitous ARP (IPv4) or unsolicited
+/// neighbour advertisement (IPv6) for each address, carrying its device's MAC.
 public struct GratuitousARPRequest: Hashable, Sendable {
     public var instance: InstanceID
     public var addresses: [VirtualAddressBinding]
-    /// Per address.
-    public var count: Int
 
-    public init(instance: InstanceID, addresses: [VirtualAddressBinding], count: Int) {
+    public init(instance: InstanceID, addresses: [VirtualAddressBinding]) {
         self.instance = instance
         self.addresses = addresses
-        self.count = count
     }
 }

@@ -15,6 +15,8 @@ public enum NodeTimer: Hashable, Sendable {
     case transportRetry
     /// Remove again the addresses of removed instances that netlink would not remove.
     case orphanRetry
+    /// The next round of an instance's gratuitous ARP / neighbour advertisement bursts.
+    case announcement(InstanceID)
 
     public var slot: Slot {
         switch self {
@@ -24,6 +26,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .operation: return .operation
         case .transportRetry: return .transportRetry
         case .orphanRetry: return .orphanRetry
+        case .announcement(let instance): return .announcement(instance)
         }
     }
 
@@ -35,5 +38,6 @@ public enum NodeTimer: Hashable, Sendable {
         case operation
         case transportRetry
         case orphanRetry
+        case announcement(InstanceID)
     }
 }

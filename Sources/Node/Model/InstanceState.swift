@@ -34,6 +34,6 @@ struct InstanceState: Sendable {
     var virtualRouterID: UInt8 { bound.router.virtualRouterID }
     /// A Master holds its addresses; nobody else does.
     var wantsAddresses: Bool { router.state == .master }
-    var holdsEveryAddress: Bool { !addresses.isEmpty && addresses.allSatisfy(\.held) }
-    var holdsAnyAddress: Bool { addresses.contains(where: \.held) }
+    var holdsEveryAddress: Bool { !addresses.isEmpty && addresses.allSatisfy(\.isHeld) }
+    var holdsAnyAddress: Bool { addresses.contains(where: \.isHeld) }
 }

@@ -12,10 +12,14 @@ extension Node {
         guard isRunning else { return [] }
         var effects: [NodeEffect] = []
         for index in instances.indices {
+            // Addresses the kernel shows now are announced together: one round for all of
+            // them, unless a burst is under way (its next round takes them along).
+            let underWay = isAnnouncing(index)
             for slot in instances[index].addresses.indices where instances[index].addresses[slot].binding.device.index == interfaceIndex {
                 let address = instances[index].addresses[slot].binding.address.address
                 effects += observe(index, slot, forms: present.filter { $0.address == address }, now: now)
             }
+            if !underWay && isAnnouncing(index) { effects += announcementRound(index, now: now) }
         }
         effects += orphansObserved(on: interfaceIndex, present: present)
         noteAddresses(now: now)
@@ -65,7 +69,7 @@ extension Node {
             if orphan.binding.device.index != interfaceIndex { remaining.append(orphan); continue }
             if isConfigured(orphan.binding) { continue }
             if present.contains(where: { $0.address == orphan.binding.address.address }) { remaining.append(orphan); continue }
-            effects.append(.log(LogLine(.notice, "[\(orphan.change.instanceName)] (no longer configured) \(orphan.binding) is off \(orphan.binding.device) after \(orphan.failures) failed attempt\(orphan.failures == 1 ? "" : "s")")))
+            effects.append(.log(LogLine(.notice, "[\(orphan.change.instanceName)] (no longer configured) \(orphan.binding) is off \(orphan.binding.device) after \(Self.attempts(orphan.failures))")))
         }
         orphanedAddresses = remaining
         if orphanedAddresses.isEmpty && !effects.isEmpty { effects.append(.cancelTimer(.orphanRetry)) }
@@ -79,45 +83,80 @@ extension Node {
         let binding = state.binding
         let isPresent = forms.contains { $0.isForm(of: binding.address) }
         let strays = forms.filter { !$0.isForm(of: binding.address) }
-        if !strays.isEmpty && (instance.wantsAddresses || state.releasing) && state.strayRemovalAt != now {
+        if !strays.isEmpty && (instance.wantsAddresses || state.isReleasing) && state.strayRemovalAt != now {
             return replaceStrays(strays, of: index, slot, addOurs: instance.wantsAddresses && !isPresent, now: now)
         }
-        if !instance.wantsAddresses && state.releasing && forms.isEmpty {
-            instances[index].addresses[slot].releasing = false
-        }
-        if instance.wantsAddresses {
-            if state.held && !isPresent && state.restoredAt == now {
+        return instance.wantsAddresses
+            ? observeWanted(index, slot, isPresent: isPresent, now: now)
+            : observeUnwanted(index, slot, isPresent: !forms.isEmpty)
+    }
+
+    /// A Master's address against the kernel. An add the kernel shows is held, and owed its
+    /// announcements then (the rounds the takeover asked for; a full burst after a retry or a
+    /// restore; `addressesObserved` sends the first round), so
+    /// nothing is announced that netlink refused. A held address deleted by someone else is
+    /// put back at once (keepalived keeps advertising without it, so no peer steps in and
+    /// clients lose the VIP); an add still not shown at its own instant is a failed add,
+    /// retried every second, never a loop.
+    private mutating func observeWanted(_ index: Int, _ slot: Int, isPresent: Bool, now: Instant) -> [NodeEffect] {
+        let instance = instances[index]
+        let binding = instance.addresses[slot].binding
+        let burst = instance.bound.router.gratuitousARP.burstCount
+        switch (instance.addresses[slot].phase, isPresent) {
+        case (.held, true), (.addRefused, false), (.absent, false), (.foreign, false), (.releasing, false), (.removeRefused, false):
+            return []  // as wanted, or a retry is pending
+        case (.adding(let adding), true):
+            instances[index].addresses[slot].phase = .held(AddressHolding())
+            oweAnnouncements(index, rounds: adding.announcementsOwed, where: { $0.binding == binding })
+            return []
+        case (.adding(let adding), false):
+            guard adding.since != now else {
                 return addressChangeFailed(change(instance, binding), adding: true,
                                            EffectError(code: 0, message: "added, but the kernel does not show it"), now: now)
             }
-            if state.held && !isPresent {
-                instances[index].addresses[slot].restoredAt = now
-                instances[index].counters.addressesRestored += 1
-                return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back")),
-                        .addAddress(change(instance, binding)),
-                        .gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: [binding],
-                                                            count: instance.bound.router.gratuitousARP.burstCount))]
+            return restore(index, slot, now: now)
+        case (.held, false):
+            instances[index].counters.addressesRestored += 1
+            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back"))]
+                + restore(index, slot, now: now)
+        case (.addRefused, true), (.absent, true), (.foreign, true), (.releasing, true), (.removeRefused, true):
+            // A retried add went through, or someone else added it: held now, and announced.
+            let refusals = instances[index].addresses[slot].refusals
+            instances[index].addresses[slot].phase = .held(AddressHolding())
+            var effects: [NodeEffect] = []
+            if let refusals {
+                effects.append(.log(LogLine(.notice, "[\(instance.name)] \(binding) is on \(binding.device) after \(Self.attempts(refusals.count))")))
             }
-            guard isPresent, !state.held || state.failures > 0 else { return [] }  // as wanted, or a retry is pending
-            // A retried add went through (or someone else added it): it is held now.
-            instances[index].addresses[slot].held = true
-            instances[index].addresses[slot].failures = 0
-            instances[index].addresses[slot].lastError = nil
-            guard state.failures > 0 else { return [] }
-            return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is on \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
+            oweAnnouncements(index, rounds: burst, where: { $0.binding == binding })
+            return effects
         }
-        if !forms.isEmpty {
-            guard !state.pendingRemoval, !state.foreign, !state.releasing else { return [] }
-            instances[index].addresses[slot].foreign = true
+    }
+
+    /// Adds a Master's address again, owing it a full burst once the kernel shows it.
+    private mutating func restore(_ index: Int, _ slot: Int, now: Instant) -> [NodeEffect] {
+        let instance = instances[index]
+        instances[index].addresses[slot].phase = .adding(AddressAdding(since: now, announcementsOwed: instance.bound.router.gratuitousARP.burstCount))
+        return [.addAddress(change(instance, instance.addresses[slot].binding))]
+    }
+
+    /// An address this instance does not want: present although nobody here added it is
+    /// reported once; gone ends a release, and a refused removal that is done after all.
+    private mutating func observeUnwanted(_ index: Int, _ slot: Int, isPresent: Bool) -> [NodeEffect] {
+        let instance = instances[index]
+        let binding = instance.addresses[slot].binding
+        let phase = instance.addresses[slot].phase
+        if isPresent {
+            guard phase == .absent else { return [] }
+            instances[index].addresses[slot].phase = .foreign
             return [.log(LogLine(.warning, "[\(instance.name)] \(binding) is present although this instance is \(instance.router.state) and does not hold it: another router or process added it"))]
         }
-        instances[index].addresses[slot].foreign = false
-        guard state.pendingRemoval || state.failures > 0 else { return [] }
-        // A removal that failed is done after all.
-        instances[index].addresses[slot].pendingRemoval = false
-        instances[index].addresses[slot].failures = 0
-        instances[index].addresses[slot].lastError = nil
-        return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is off \(binding.device) after \(state.failures) failed attempt\(state.failures == 1 ? "" : "s")"))]
+        instances[index].addresses[slot].phase = .absent
+        guard let refusals = instance.addresses[slot].refusals else { return [] }
+        return [.log(LogLine(.notice, "[\(instance.name)] \(binding) is off \(binding.device) after \(Self.attempts(refusals.count))"))]
+    }
+
+    static func attempts(_ count: Int) -> String {
+        "\(count) failed attempt\(count == 1 ? "" : "s")"
     }
 
     /// The address is on its device in another form than the configured one (another prefix
@@ -149,15 +188,11 @@ extension Node {
             // Another form of the address (`replaceStrays`): the next address event tries again.
             return rateLimitedError(change.instanceName, "stray \(change.binding)", "could not remove \(change.binding): \(error)", now: now)
         }
-        if adding {
-            instances[index].addresses[slot].held = false
-        } else {
-            instances[index].addresses[slot].pendingRemoval = true
-        }
-        instances[index].addresses[slot].failures += 1
-        instances[index].addresses[slot].lastError = error.message
+        let count = (instances[index].addresses[slot].refusals?.count ?? 0) + 1
+        let refusals = AddressRefusals(count: count, lastError: error.message)
+        instances[index].addresses[slot].phase = adding ? .addRefused(refusals) : .removeRefused(refusals)
         var effects: [NodeEffect] = []
-        if instances[index].addresses[slot].failures == 1 {
+        if count == 1 {
             effects.append(.log(LogLine(.error, "[\(change.instanceName)] could not \(adding ? "add" : "remove") \(change.binding): \(error); retrying every \(Self.addressRetryInterval.formattedSeconds) s")))
         }
         if isRunning {
@@ -167,24 +202,15 @@ extension Node {
     }
 
     /// The retry timer: every address not as wanted gets its change again. It counts as done
-    /// only when the kernel shows it (the runtime reads the addresses after every change).
+    /// only when the kernel shows it (the runtime reads the addresses after every change); a
+    /// re-added address is announced then.
     mutating func retryAddresses(of index: Int, now: Instant) -> [NodeEffect] {
         let instance = instances[index]
-        var effects: [NodeEffect] = []
-        var readded: [VirtualAddressBinding] = []
-        for state in instance.addresses {
-            if instance.wantsAddresses && !state.held {
-                effects.append(.addAddress(change(instance, state.binding)))
-                readded.append(state.binding)
-            } else if !instance.wantsAddresses && state.pendingRemoval {
-                effects.append(.removeAddress(change(instance, state.binding)))
-            }
+        return instance.addresses.compactMap { state in
+            if instance.wantsAddresses && !state.isHeld { return .addAddress(change(instance, state.binding)) }
+            if !instance.wantsAddresses && state.isRemovalRefused { return .removeAddress(change(instance, state.binding)) }
+            return nil
         }
-        if !readded.isEmpty {
-            effects.append(.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: readded,
-                                                               count: instance.bound.router.gratuitousARP.burstCount)))
-        }
-        return effects
     }
 
     mutating func effectFailed(_ effect: NodeEffect, _ error: EffectError, now: Instant) -> [NodeEffect] {

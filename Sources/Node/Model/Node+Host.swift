@@ -48,7 +48,10 @@ extension Node {
                 }
             }
             effects += noteHostChange(index, from: before, to: bound, fault: hostFault)
-            if bound != before { rebind(index, to: bound) }
+            if bound != before {
+                rebind(index, to: bound)
+                effects += announceMoved(index, from: before, now: now)
+            }
             if hostFault != instances[index].hostFault {
                 instances[index].hostFault = hostFault
                 changed.append(index)
@@ -82,11 +85,9 @@ extension Node {
         instances[index].bound = bound
     }
 
-    /// Logs what changed under an instance, and has a Master announce its addresses with a
-    /// changed MAC at once (clients would otherwise keep sending to a MAC nobody owns).
+    /// Logs what changed under an instance.
     private func noteHostChange(_ index: Int, from before: BoundInstance, to after: BoundInstance, fault: FaultCause?) -> [NodeEffect] {
         let instance = instances[index]
-        var effects: [NodeEffect] = []
         var log: [String] = []
         if after.interface.index != before.interface.index {
             log.append("\(after.interface) is ifindex \(after.interface.index) now (was \(before.interface.index)): following it")
@@ -100,19 +101,23 @@ extension Node {
         if fault != instance.hostFault, let fault {
             log.append("\(fault)")
         }
-        effects += log.map { .log(LogLine(.warning, "[\(instance.name)] \($0)")) }
-        let moved = instance.addresses.filter { state in
-            state.held && after.virtualAddresses.contains {
-                $0.address == state.binding.address && $0.device.index == state.binding.device.index
-                    && $0.device.hardwareAddress != state.binding.device.hardwareAddress
+        return log.map { .log(LogLine(.warning, "[\(instance.name)] \($0)")) }
+    }
+
+    /// A Master announces its held addresses whose device has another MAC now at once
+    /// (clients would otherwise keep sending to a MAC nobody owns); the rest of the burst
+    /// carries it too, as every round is built from the binding as it is then.
+    private mutating func announceMoved(_ index: Int, from before: BoundInstance, now: Instant) -> [NodeEffect] {
+        guard instances[index].wantsAddresses else { return [] }
+        let moved = Set(instances[index].bound.virtualAddresses.filter { binding in
+            before.virtualAddresses.contains {
+                $0.address == binding.address && $0.device.index == binding.device.index
+                    && $0.device.hardwareAddress != binding.device.hardwareAddress
             }
-        }
-        if instance.wantsAddresses && !moved.isEmpty {
-            let announced = moved.compactMap { state in after.virtualAddresses.first { $0.address == state.binding.address } }
-            effects.append(.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: announced,
-                                                               count: after.router.gratuitousARP.burstCount)))
-        }
-        return effects
+        }.map(\.address))
+        guard !moved.isEmpty else { return [] }
+        return announce(index, rounds: instances[index].bound.router.gratuitousARP.burstCount,
+                        where: { moved.contains($0.binding.address) }, now: now)
     }
 
     /// A MAC as `02:00:00:00:00:0a`.

@@ -39,7 +39,7 @@ extension Node {
         if isRunning {
             effects += checks.configure(next.checks, now: now)
         }
-        let held = Set(instances.flatMap { instance in instance.addresses.filter(\.held).map(\.binding) })
+        let held = Set(instances.flatMap { instance in instance.addresses.filter(\.isHeld).map(\.binding) })
         for index in plan.started where isRunning {
             effects += instances[index].addresses.filter { !held.contains($0.binding) }
                 .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }

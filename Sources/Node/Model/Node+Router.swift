@@ -25,27 +25,17 @@ extension Node {
                                destinations: [$0], payload: advert.encoded(from: source, to: $0)))
             }
         case .addVirtualAddresses:
-            for address in instances[index].addresses.indices {
-                instances[index].addresses[address].held = true
-                instances[index].addresses[address].releasing = false
-                instances[index].addresses[address].pendingRemoval = false
-                instances[index].addresses[address].foreign = false
-                instances[index].addresses[address].failures = 0
-                instances[index].addresses[address].lastError = nil
+            for slot in instances[index].addresses.indices {
+                instances[index].addresses[slot].phase = .adding(AddressAdding(since: now))
             }
             return instance.addresses.map { .addAddress(change(instance, $0.binding)) }
         case .removeVirtualAddresses:
-            for address in instances[index].addresses.indices {
-                instances[index].addresses[address].held = false
-                instances[index].addresses[address].releasing = true
-                instances[index].addresses[address].pendingRemoval = false
-                instances[index].addresses[address].failures = 0
-                instances[index].addresses[address].lastError = nil
+            for slot in instances[index].addresses.indices {
+                instances[index].addresses[slot].phase = .releasing
             }
             return instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
         case .sendGratuitousARP(let count):
-            let held = instances[index].addresses.filter(\.held).map(\.binding)
-            return held.isEmpty ? [] : [.gratuitousARP(GratuitousARPRequest(instance: instance.id, addresses: held, count: count))]
+            return announce(index, rounds: count, now: now)
         case .setTimer(let token, let deadline):
             return [.armTimer(.router(instance.id, token), at: deadline)]
         case .cancelTimer(let kind):

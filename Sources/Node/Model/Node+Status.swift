@@ -44,8 +44,8 @@ extension Node {
         instances.map {
             InstanceView(id: $0.id, name: $0.name, state: $0.router.state, priority: $0.router.priority, fault: $0.router.fault,
                          holdsEveryAddress: $0.holdsEveryAddress, holdsAnyAddress: $0.holdsAnyAddress,
-                         armedTimers: $0.router.armedTimers, heldAddresses: $0.addresses.filter(\.held).map(\.binding.address.address),
-                         failingAddresses: $0.addresses.filter { $0.failures > 0 }.count, addressesRestored: $0.counters.addressesRestored,
+                         armedTimers: $0.router.armedTimers, heldAddresses: $0.addresses.filter(\.isHeld).map(\.binding.address.address),
+                         failingAddresses: $0.addresses.filter { $0.refusals != nil }.count, addressesRestored: $0.counters.addressesRestored,
                          advertisementsSent: $0.counters.advertisementsSent, drops: $0.counters.drops)
         }
     }
@@ -105,7 +105,8 @@ extension Node {
             transport: bound.multicastGroup.map { "multicast \($0)" }
                 ?? "unicast " + bound.destinations.map(\.description).joined(separator: ","),
             virtualAddresses: instance.addresses.map {
-                .init(address: $0.binding.description, held: $0.held, failures: $0.failures, lastError: $0.lastError, foreign: $0.foreign,
+                .init(address: $0.binding.description, held: $0.isHeld, failures: $0.refusals?.count ?? 0, lastError: $0.refusals?.lastError,
+                      foreign: $0.phase == .foreign,
                       announceFailures: $0.announceFailures)
             },
             holdsVirtualAddresses: instance.holdsEveryAddress,

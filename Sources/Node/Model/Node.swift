@@ -90,7 +90,7 @@ public struct Node: Sendable {
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
                 effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
             }
-            for slot in instances[index].addresses.indices { instances[index].addresses[slot].releasing = true }
+            for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
             effects += instances[index].addresses.map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
         effects += checks.configure(configuration.checks, now: now)
@@ -139,6 +139,9 @@ public struct Node: Sendable {
             return [.bindTransports(configuration.transports)]
         case .orphanRetry:
             return retryOrphanedAddresses(now: now)
+        case .announcement(let id):
+            guard let index = index(of: id) else { return [] }
+            return announcementRound(index, now: now)
         }
     }
 

@@ -198,7 +198,7 @@ extension Node {
     mutating func noteAddresses(now: Instant) {
         guard var current = operation, !current.isFinished, current.addressesGoneAt == nil else { return }
         let members = instances.filter { current.members.contains($0.name) }
-        guard members.allSatisfy({ !$0.holdsAnyAddress && $0.addresses.allSatisfy { !$0.pendingRemoval } }) else { return }
+        guard members.allSatisfy({ !$0.holdsAnyAddress && $0.addresses.allSatisfy { !$0.isRemovalRefused } }) else { return }
         current.addressesGoneAt = now
         operation = current
     }
