@@ -82,7 +82,7 @@ extension Node {
             },
             interfaceDrops: interfaceDrops.mapValues(\.byName),
             stuckChildren: daemon.stuckChildren,
-            lastDrill: operationReport(now: now),
+            lastDrill: lastDrill?.drillReport(now: now),
             socketError: socketError,
             pendingRemovals: orphanedAddresses.map { orphan in
                 StatusReport.PendingRemoval(address: orphan.binding.address.description, device: orphan.binding.device.name,

@@ -20,20 +20,13 @@ extension Node {
 
     func hold(of name: String) -> Hold? {
         if let entry = maintenance[name] { return entry.strict ? .out(entry.reason) : .low }
-        if let operation, !operation.isFinished, operation.members.contains(name) {
-            if case .returning = operation.phase { return nil }
-            return .low
-        }
+        if let operation, operation.pins(name) { return .low }
         return nil
     }
 
     /// Whether a drill is watching the wire for the new Master's gratuitous ARP.
     public var watchesGratuitousARP: Bool {
-        guard let operation, operation.isDrill else { return false }
-        switch operation.phase {
-        case .handover, .holding: return true
-        case .returning, .passed, .failed: return false
-        }
+        operation?.watchesGratuitousARP ?? false
     }
 
     // MARK: - Commands
@@ -113,11 +106,11 @@ extension Node {
             return [.reply(reply, ControlReply(outcome: .ok, message: "dry run: would \(plan)"))]
         }
         nextOperationID += 1
-        operation = Operation(id: nextOperationID, target: target, members: members, purpose: .drill(hold: hold, timeout: timeout),
-                              startedAt: now, returnsByPreempt: preempt)
+        operation = Operation(id: nextOperationID, target: target, members: members,
+                              purpose: .drill(hold: hold, timeout: timeout, returnsByPreempt: preempt), startedAt: now)
         var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(target): will \(plan)"))]
         effects += startHandover(indices, reason: "drill", window: window, now: now)
-        effects.append(.reply(reply, ControlReply(outcome: .ok, message: "drill of \(target) started", drill: operationReport(now: now))))
+        effects.append(.reply(reply, ControlReply(outcome: .ok, message: "drill of \(target) started", drill: lastDrill?.drillReport(now: now))))
         return effects
     }
 
@@ -174,137 +167,108 @@ extension Node {
 
     /// An advert another Master sent for a member (called for every accepted advert).
     mutating func noteAdvert(for index: Int, from source: IPAddress, priority: UInt8, now: Instant) -> [NodeEffect] {
-        guard priority > 0, var current = operation, !current.isFinished, current.phase == .handover,
-              current.members.contains(instances[index].name) else { return [] }
-        current.newMaster = source
-        current.firstAdvertAt = now
-        switch current.purpose {
-        case .drill(let hold, _):
-            current.phase = .holding
-            operation = current
-            return [.log(LogLine(.notice, "drill of \(current.target): \(source) took over in \((now - current.startedAt).formattedMilliseconds); holding \(hold.formattedSeconds) s")),
-                    .armTimer(.operation(current.id), at: now + hold)]
-        case .maintenance(let reason, let strict, let requestedAt, let reply):
-            current.phase = .passed(verdict: nil)
-            operation = current
-            var effects: [NodeEffect] = [.cancelTimer(.operation)]
-            effects += enterMaintenance(current.members, reason: reason, strict: strict, requestedAt: requestedAt, now: now)
-            effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(current.members.joined(separator: ", ")) in maintenance: \(source) took over in \((now - current.startedAt).formattedMilliseconds)")))
-            return effects
-        }
+        guard let outcome = operation?.advertHeard(for: instances[index].name, from: source, priority: priority, now: now) else { return [] }
+        return perform(outcome, now: now)
     }
 
-    /// The addresses of every member are gone from their devices.
+    /// Records when the addresses of every member are gone from their devices.
     mutating func noteAddresses(now: Instant) {
-        guard var current = operation, !current.isFinished, current.addressesGoneAt == nil else { return }
-        let members = instances.filter { current.members.contains($0.name) }
-        guard members.allSatisfy({ !$0.holdsAnyAddress && $0.addresses.allSatisfy { !$0.isRemovalRefused } }) else { return }
-        current.addressesGoneAt = now
-        operation = current
+        guard let current = operation, !current.isFinished,
+              instances.filter({ current.members.contains($0.name) }).allSatisfy({ !$0.holdsAnyAddress && $0.addresses.allSatisfy { !$0.isRemovalRefused } })
+        else { return }
+        operation?.addressesGone(now: now)
     }
 
-    /// A gratuitous ARP heard on the wire.
+    /// A gratuitous ARP heard on the wire: the new Master's, if it is for a member's address
+    /// on its device from another MAC.
     mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPAddress, from hardwareAddress: [UInt8]) -> [NodeEffect] {
-        guard watchesGratuitousARP, var current = operation else { return [] }
+        guard let current = operation, current.watchesGratuitousARP else { return [] }
         let ours = instances.filter { current.members.contains($0.name) }.flatMap(\.addresses).map(\.binding)
         guard ours.contains(where: { $0.address.address == address && $0.device.index == interfaceIndex && $0.device.hardwareAddress != hardwareAddress })
         else { return [] }
-        current.gratuitousARPSeen = true
-        operation = current
+        operation?.gratuitousARPHeard()
         return []
     }
 
     /// A member changed state (the return leg ends when every member is Master again).
     mutating func noteTransition(of index: Int, to state: RouterState, now: Instant) -> [NodeEffect] {
-        guard var current = operation, case .returning(let since) = current.phase, current.members.contains(instances[index].name),
-              state == .master else { return [] }
-        let members = instances.filter { current.members.contains($0.name) }
-        guard members.allSatisfy({ $0.router.state == .master }) else { return [] }
-        current.returnedAt = now
-        current.phase = .passed(verdict: "took the VIP back (preempt) in \((now - since).formattedMilliseconds)")
-        operation = current
-        return [.cancelTimer(.operation), .log(LogLine(.notice, "drill of \(current.target): PASSED; \(current.phase.verdict ?? "")"))]
+        guard state == .master, let members = operation?.members, members.contains(instances[index].name),
+              instances.filter({ members.contains($0.name) }).allSatisfy({ $0.router.state == .master }),
+              let outcome = operation?.everyMemberIsMaster(now: now) else { return [] }
+        return perform(outcome, now: now)
     }
 
     /// The operation's timer: abort, end of the hold, or the return leg's deadline.
     mutating func operationTimer(_ id: UInt64, now: Instant) -> [NodeEffect] {
-        guard var current = operation, current.id == id, !current.isFinished else { return [] }
+        guard operation?.id == id, let outcome = operation?.deadlinePassed(now: now) else { return [] }
+        return perform(outcome, now: now)
+    }
+
+    /// A reload restarted or removed a member: the operation cannot go on.
+    mutating func interruptOperation(keeping names: Set<String>, now: Instant) -> [NodeEffect] {
+        guard let outcome = operation?.reloaded(keeping: names) else { return [] }
+        return perform(outcome, now: now)
+    }
+
+    /// The effects of what the operation decided: its timer, logs, the members' pins (through
+    /// their trackers), the maintenance request's reply.
+    private mutating func perform(_ outcome: Operation.Outcome, now: Instant) -> [NodeEffect] {
+        guard let current = operation else { return [] }
         let indices = current.members.compactMap { name in instances.firstIndex { $0.name == name } }
-        switch current.phase {
-        case .handover:
+        switch outcome {
+        case .nothing:
+            return []
+        case .holding(let takeover, let until):
+            return [.log(LogLine(.notice, "drill of \(current.target): \(takeover.master) took over in \((takeover.at - current.startedAt).formattedMilliseconds); holding \((until - now).formattedSeconds) s")),
+                    .armTimer(.operation(current.id), at: until)]
+        case .returning(let deadline):
+            var effects: [NodeEffect] = [.armTimer(.operation(current.id), at: deadline)]
+            for index in indices { effects += applyTrackers(of: index, now: now) }
+            return effects
+        case .finished(let verdict):
+            return finished(current, verdict, indices: indices, now: now)
+        }
+    }
+
+    /// The end of an operation: a maintenance hand-over enters maintenance or is refused, a
+    /// drill logs its verdict; with no takeover the members take the VIP back at once.
+    private mutating func finished(_ current: Operation, _ verdict: Operation.Verdict, indices: [Int], now: Instant) -> [NodeEffect] {
+        let members = current.members.joined(separator: ", ")
+        var maintenanceReply: ReplyID?
+        if case .maintenance(_, _, _, let reply) = current.purpose { maintenanceReply = reply }
+        switch verdict {
+        case .handedOver(let takeover):
+            guard case .maintenance(let reason, let strict, let requestedAt, let reply) = current.purpose else { return [] }
+            var effects: [NodeEffect] = [.cancelTimer(.operation)]
+            effects += enterMaintenance(current.members, reason: reason, strict: strict, requestedAt: requestedAt, now: now)
+            effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(members) in maintenance: \(takeover.master) took over in \((takeover.at - current.startedAt).formattedMilliseconds)")))
+            return effects
+        case .tookBack:
+            return [.cancelTimer(.operation), .log(LogLine(.notice, "drill of \(current.target): PASSED; \(verdict)"))]
+        case .staysBackup:
+            var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(current.target): PASSED; stays BACKUP (nopreempt)"))]
+            for index in indices { effects += applyTrackers(of: index, now: now) }
+            return effects
+        case .noTakeover(let within):
             // Nobody took over: take the VIP back at once — the most useful thing a drill finds.
-            let verdict = "no backup took over within \((now - current.startedAt).formattedSeconds) s; this node took the VIP back"
-            current.phase = .failed(verdict: verdict)
-            operation = current
             var effects: [NodeEffect] = [.log(LogLine(.error, "\(current.isDrill ? "drill" : "maintenance hand-over") of \(current.target): FAILED: \(verdict)"))]
             for index in indices {
                 effects += applyTrackers(of: index, now: now)
                 effects += feed(index, .takeOver(reason: "\(current.isDrill ? "drill" : "maintenance") aborted: no backup took over"), now: now)
             }
-            operation?.takenBackAt = now
-            if case .maintenance(_, _, _, let reply) = current.purpose {
-                effects.append(.reply(reply, ControlReply(outcome: .refused, message: "no peer took over within \((now - current.startedAt).formattedSeconds) s: \(current.members.joined(separator: ", ")) stays MASTER, not in maintenance")))
+            if let reply = maintenanceReply {
+                effects.append(.reply(reply, ControlReply(outcome: .refused, message: "no peer took over within \(within.formattedSeconds) s: \(members) stays MASTER, not in maintenance")))
             }
             return effects
-        case .holding:
-            guard case .drill(_, let timeout) = current.purpose else { return [] }
-            current.holdEndedAt = now
-            if current.returnsByPreempt {
-                current.phase = .returning(since: now)
-                operation = current
-                var effects: [NodeEffect] = [.armTimer(.operation(current.id), at: now + timeout)]
-                for index in indices { effects += applyTrackers(of: index, now: now) }
-                return effects
-            }
-            current.phase = .passed(verdict: "stays BACKUP: nopreempt")
-            operation = current
-            var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(current.target): PASSED; stays BACKUP (nopreempt)"))]
-            for index in indices { effects += applyTrackers(of: index, now: now) }
-            return effects
-        case .returning(let since):
-            let verdict = "did not take the VIP back within \((now - since).formattedSeconds) s"
-            current.phase = .failed(verdict: verdict)
-            operation = current
+        case .notTakenBack:
             return [.log(LogLine(.error, "drill of \(current.target): FAILED: \(verdict)"))]
-        case .passed, .failed:
-            return []
+        case .interrupted:
+            var effects: [NodeEffect] = [.cancelTimer(.operation)]
+            if let reply = maintenanceReply {
+                effects.append(.reply(reply, ControlReply(outcome: .refused, message: "interrupted by a reload")))
+            }
+            return effects
         }
-    }
-
-    /// A reload restarted or removed a member: the operation cannot go on.
-    mutating func interruptOperation(keeping names: Set<String>, now: Instant) -> [NodeEffect] {
-        guard var current = operation, !current.isFinished, !current.members.allSatisfy(names.contains) else { return [] }
-        current.phase = .failed(verdict: "interrupted by a reload that restarted \(current.members.filter { !names.contains($0) }.joined(separator: ", "))")
-        operation = current
-        var effects: [NodeEffect] = [.cancelTimer(.operation)]
-        if case .maintenance(_, _, _, let reply) = current.purpose {
-            effects.append(.reply(reply, ControlReply(outcome: .refused, message: "interrupted by a reload")))
-        }
-        return effects
-    }
-
-    /// The drill running now, or the last one, for `status`.
-    func operationReport(now: Instant) -> DrillReport? {
-        guard let drill = lastDrill else { return nil }
-        let result: DrillReport.Result
-        switch drill.phase {
-        case .handover, .holding, .returning: result = .running
-        case .passed: result = .passed
-        case .failed: result = .failed
-        }
-        var hold: Duration = .zero
-        if case .drill(let held, _) = drill.purpose { hold = held }
-        var returnSeconds: Double?
-        if let returned = drill.returnedAt, let holdEnded = drill.holdEndedAt {
-            returnSeconds = (returned - holdEnded).secondsValue
-        }
-        return DrillReport(target: drill.target, instances: drill.members, result: result, verdict: drill.phase.verdict,
-                           secondsAgo: (now - drill.startedAt).secondsValue, newMaster: drill.newMaster?.description,
-                           firstAdvertSeconds: drill.firstAdvertAt.map { ($0 - drill.startedAt).secondsValue },
-                           addressesGoneSeconds: drill.addressesGoneAt.map { ($0 - drill.startedAt).secondsValue },
-                           gratuitousARPSeen: drill.gratuitousARPSeen, holdSeconds: hold.secondsValue,
-                           returnMode: drill.returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
-                           takenBackSeconds: drill.takenBackAt.map { ($0 - drill.startedAt).secondsValue })
     }
 
     /// The drill among the operations (the current one if it is a drill).
@@ -340,7 +304,7 @@ extension Node {
         if let finished = operation, finished.isDrill { previousDrill = finished }
         operation = Operation(id: nextOperationID, target: target, members: members,
                               purpose: .maintenance(reason: reason, strict: strict, requestedAt: requestedAt, reply: reply),
-                              startedAt: now, returnsByPreempt: false)
+                              startedAt: now)
         let window = masters.map { Operation.abortWindow(for: instances[$0].bound.router) }.max() ?? .seconds(2)
         return [.log(LogLine(.notice, "maintenance of \(target): handing over"))]
             + startHandover(members.compactMap { name in instances.firstIndex { $0.name == name } }, reason: "maintenance: \(reason)",
@@ -413,16 +377,6 @@ extension Node {
     static func age(since: Double, wallClock: Double) -> Duration? {
         guard since >= 0, since <= wallClock, let millis = Int64(exactly: ((wallClock - since) * 1000).rounded()) else { return nil }
         return .milliseconds(millis)
-    }
-}
-
-extension Operation.Phase {
-    var verdict: String? {
-        switch self {
-        case .passed(let verdict): return verdict
-        case .failed(let verdict): return verdict
-        case .handover, .holding, .returning: return nil
-        }
     }
 }
 

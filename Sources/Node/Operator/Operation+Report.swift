@@ -1,0 +1,26 @@
+import ControlProtocol
+import VRRP
+
+extension Operation {
+    /// The drill as `vipkeeper drill` and `status` show it; `now` says how long ago it started.
+    func drillReport(now: Instant) -> DrillReport {
+        var hold: Duration = .zero
+        var returnsByPreempt = false
+        if case .drill(let held, _, let preempt) = purpose { (hold, returnsByPreempt) = (held, preempt) }
+        var returnSeconds: Double?
+        var takenBackSeconds: Double?
+        switch verdict {
+        case .tookBack(let duration)?: returnSeconds = duration.secondsValue
+        case .noTakeover(let duration)?: takenBackSeconds = duration.secondsValue
+        case .handedOver?, .staysBackup?, .notTakenBack?, .interrupted?, nil: break
+        }
+        return DrillReport(target: target, instances: members, result: verdict.map { $0.passed ? .passed : .failed } ?? .running,
+                           verdict: verdict?.description, secondsAgo: (now - startedAt).secondsValue,
+                           newMaster: takeover?.master.description,
+                           firstAdvertSeconds: takeover.map { ($0.at - startedAt).secondsValue },
+                           addressesGoneSeconds: addressesGoneAt.map { ($0 - startedAt).secondsValue },
+                           gratuitousARPSeen: gratuitousARPSeen, holdSeconds: hold.secondsValue,
+                           returnMode: returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
+                           takenBackSeconds: takenBackSeconds)
+    }
+}
