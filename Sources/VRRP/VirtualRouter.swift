@@ -45,6 +45,12 @@ public struct VirtualRouter: Sendable {
         configuration.localAddress = address
     }
 
+    /// The interface's MTU changed: the adverts carry the addresses that fit one frame now
+    /// (RFC 5798 §5.2.9 lists the addresses; keepalived advertises what fits and holds the rest).
+    public mutating func changeAdvertisedAddresses(to addresses: [IPAddress]) {
+        configuration.virtualAddresses = addresses
+    }
+
     /// §6.1 Master_Down_Interval at the current effective priority and Master_Adver_Interval.
     public var masterDownInterval: Duration {
         Timing.masterDownInterval(priority: priority, version: configuration.version,

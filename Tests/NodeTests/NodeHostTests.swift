@@ -167,4 +167,31 @@ struct NodeHostTests {
         #expect(harness.report().socketError == nil)
         #expect(harness.report().degradations.allSatisfy { !$0.contains("VRRP socket") })
     }
+
+    @Test("a changed MTU changes how many addresses the adverts carry, both ways, and says so")
+    func changedMTU() throws {
+        let addresses = (100..<120).map { "        10.250.1.\($0)/24" }.joined(separator: "\n")
+        let text = instanceText().replacingOccurrences(of: "        10.250.1.100/24", with: addresses)
+        let harness = try NodeHarness(text)
+        harness.handle(.interface("eth0", eth0()))
+        harness.advance(by: mdi150)
+        try #require(harness.views.first?.state == .master)
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        #expect(harness.sends.last?.addresses.count == 20)
+        // (100 − 14 Ethernet − 20 IPv4 − 8 VRRP − 8 auth) / 4 = 12 addresses fit.
+        var small = eth0()
+        small.mtu = 100
+        harness.handle(.interface("eth0", small))
+        #expect(harness.log(containing: "the MTU of eth0 fits 12 of 20 virtual addresses in one advert now"))
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        #expect(harness.sends.last?.addresses.count == 12)
+        #expect(harness.kernel.count == 20, "the rest stay held")
+        harness.handle(.interface("eth0", eth0()))
+        #expect(harness.log(containing: "the MTU of eth0 fits all 20 virtual addresses in one advert again"))
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        #expect(harness.sends.last?.addresses.count == 20)
+    }
 }

@@ -12,8 +12,9 @@ public struct HostInterface: Hashable, Sendable {
     /// Its IPv4 and IPv6 addresses, in the kernel's order (an IPv4 primary before its
     /// secondaries).
     public var addresses: [IPAddress]
-    /// Its MTU: it decides how many addresses one advert on it carries, at start and reload
-    /// (`Advertisement.maximumAddresses`), as in keepalived.
+    /// Its MTU: it decides how many addresses one advert on it carries
+    /// (`Advertisement.maximumAddresses`), as in keepalived: at start, reload and whenever it
+    /// changes.
     public var mtu: Int
 
     public init(name: String, index: Int32, hardwareAddress: [UInt8], isUp: Bool, addresses: [IPAddress],

@@ -13,6 +13,8 @@ extension Node {
     /// - a changed MAC (bond `fail_over_mac`, `ip link set address`) is what gratuitous ARP
     ///   and neighbour advertisements carry from then on, and a Master announces its
     ///   addresses with it at once;
+    /// - a changed MTU changes how many addresses one advert carries (as at start: what fits
+    ///   one frame, the rest held without being advertised);
     /// - an advert source that was removed (RFC 5798 §5.1.1.1: the primary address) is
     ///   replaced by the interface's next one; with none left the instance goes to FAULT
     ///   (a Master sends its priority-0 advert first), so no peer is left facing a Master it
@@ -22,6 +24,7 @@ extension Node {
         let socketsBefore = configuration.transports.map { [$0.key: $0.multicastGroup] }
         let virtual = Set(configuration.instances.flatMap { $0.virtualAddresses.map(\.address.address) })
         var changed: [Int] = []
+        var rebound = false
         for index in instances.indices {
             var bound = instances[index].bound
             let before = bound
@@ -35,6 +38,8 @@ extension Node {
             if bound.interface.name == name {
                 hostFault = nil
                 if let observed {
+                    let fits = Advertisement.maximumAddresses(version: bound.router.version, family: bound.family, mtu: observed.mtu)
+                    bound.router.virtualAddresses = bound.definition.virtualAddresses.prefix(fits).map(\.address)
                     if bound.definition.unicastSourceAddress == nil && bound.definition.multicastSourceAddress == nil {
                         if let source = observed.advertSource(family: bound.family, excluding: virtual) {
                             bound.source = source
@@ -49,6 +54,7 @@ extension Node {
             }
             effects += noteHostChange(index, from: before, to: bound, fault: hostFault)
             if bound != before {
+                rebound = true
                 rebind(index, to: bound)
                 effects += announceMoved(index, from: before, now: now)
             }
@@ -57,8 +63,8 @@ extension Node {
                 changed.append(index)
             }
         }
+        if rebound { rebuildValidators() }  // the §7.1 checks follow the interfaces and advertised addresses
         if configuration.transports.map({ [$0.key: $0.multicastGroup] }) != socketsBefore {
-            rebuildValidators()
             socketError = nil
             effects.append(.bindTransports(configuration.transports))
         }
@@ -82,6 +88,9 @@ extension Node {
         if instances[index].router.configuration.localAddress != bound.router.localAddress {
             instances[index].router.changeLocalAddress(to: bound.router.localAddress)
         }
+        if instances[index].router.configuration.virtualAddresses != bound.router.virtualAddresses {
+            instances[index].router.changeAdvertisedAddresses(to: bound.router.virtualAddresses)
+        }
         instances[index].bound = bound
     }
 
@@ -94,6 +103,12 @@ extension Node {
         }
         if after.interface.hardwareAddress != before.interface.hardwareAddress && after.interface.index == before.interface.index {
             log.append("\(after.interface) has MAC \(Self.text(after.interface.hardwareAddress)) now (was \(Self.text(before.interface.hardwareAddress)))")
+        }
+        if after.router.virtualAddresses.count != before.router.virtualAddresses.count {
+            let total = after.definition.virtualAddresses.count
+            log.append(after.router.virtualAddresses.count < total
+                       ? "the MTU of \(after.interface) fits \(after.router.virtualAddresses.count) of \(total) virtual addresses in one advert now: the rest are held without being advertised, as keepalived does"
+                       : "the MTU of \(after.interface) fits all \(total) virtual addresses in one advert again")
         }
         if after.source != before.source {
             log.append("\(before.source) is no longer on \(after.interface): advertising from \(after.source)")
