@@ -414,7 +414,7 @@ public final class Daemon {
     /// Renders the metrics for the scrapes that wait (a burst of scrapes shares one rendering).
     private func publishMetrics(now: Instant) {
         guard let metrics else { return }
-        metrics.exporter.update(node.status(now: now, daemon: daemonInfo), wallClock: Self.wallClock())
+        metrics.exporter.update(node.metricsSnapshot(now: now), wallClock: Self.wallClock())
         metrics.server.publish(metrics.exporter.render())
     }
 

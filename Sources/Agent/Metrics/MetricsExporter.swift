@@ -1,12 +1,13 @@
 import ControlProtocol
+import Node
 import Prometheus
 import VRRP
 
 /// The daemon's state as Prometheus metrics, named as the most used keepalived exporter
 /// (mehdy/keepalived-exporter) names them, so existing Grafana dashboards and alert rules work
-/// unchanged, plus `vipkeeper_*` series. Fed on the event loop from status snapshots (and check
-/// durations as they happen); rendered there into the text the metrics listener serves, so a
-/// scrape never touches the node.
+/// unchanged, plus `vipkeeper_*` series. Fed on the event loop with the node's typed snapshot
+/// (`Node.metricsSnapshot(now:)`) and check durations as they happen; rendered there into the
+/// text the metrics listener serves, so a scrape never touches the node.
 final class MetricsExporter {
     private let registry = PrometheusCollectorRegistry()
     private var counters: [String: (counter: Counter, value: Int64)] = [:]
@@ -14,13 +15,21 @@ final class MetricsExporter {
     private var histograms: [String: DurationHistogram] = [:]
 
     /// keepalived's numbers for the states (keepalived-exporter `keepalived_vrrp_state`).
-    static func stateNumber(_ state: String) -> Double {
+    static func stateNumber(_ state: RouterState) -> Double {
         switch state {
-        case "INIT": return 0
-        case "BACKUP": return 1
-        case "MASTER": return 2
-        case "FAULT": return 3
-        default: return -1
+        case .initialize: return 0
+        case .backup: return 1
+        case .master: return 2
+        case .fault: return 3
+        }
+    }
+
+    /// The drill's result as `vipkeeper_last_drill_result` gives it.
+    static func drillNumber(_ result: DrillReport.Result) -> Double {
+        switch result {
+        case .passed: return 1
+        case .failed: return 0
+        case .running: return -1
         }
     }
 
@@ -40,49 +49,51 @@ final class MetricsExporter {
         gauge("vipkeeper_build_info", [("version", version)], "vipkeeper's version (always 1).").set(to: 1)
     }
 
-    /// Brings every series to `report` (`wallClock`: seconds since the epoch now, for the
-    /// transition timestamps).
-    func update(_ report: StatusReport, wallClock: Double) {
+    /// Brings every series to `node` (`wallClock`: seconds since the epoch at the instant the
+    /// snapshot was taken, for the transition timestamps).
+    func update(_ node: NodeMetrics, wallClock: Double) {
         gauge("keepalived_up", [], "Whether the VRRP daemon is up (always 1 while it answers).").set(to: 1)
-        for instance in report.instances {
-            let labels = [("iname", instance.name), ("intf", instance.interface), ("vrid", "\(instance.virtualRouterID)")]
-            for address in instance.virtualAddresses {
-                let ip = String(address.address.prefix { $0 != " " })
-                gauge("keepalived_vrrp_state", labels + [("ip_address", ip)], "State of the instance: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT.")
+        for instance in node.instances {
+            let labels = [("iname", instance.name), ("intf", instance.interface.name), ("vrid", "\(instance.virtualRouterID)")]
+            for binding in instance.virtualAddresses {
+                // `10.0.0.66/24`: the address and its prefix, without the device.
+                gauge("keepalived_vrrp_state", labels + [("ip_address", binding.address.description)],
+                      "State of the instance: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT.")
                     .set(to: Self.stateNumber(instance.state))
             }
-            counter("keepalived_advertisements_received_total", labels, "Adverts received.", instance.advertisementsReceived)
-            counter("keepalived_advertisements_sent_total", labels, "Adverts sent.", instance.advertisementsSent)
-            counter("keepalived_become_master_total", labels, "Times the instance became MASTER.", instance.becameMaster)
-            counter("keepalived_release_master_total", labels, "Times the instance left MASTER.", instance.releasedMaster)
-            counter("keepalived_priority_zero_received_total", labels, "Priority-0 adverts received (a Master resigning).", instance.priorityZeroReceived)
-            counter("keepalived_priority_zero_sent_total", labels, "Priority-0 adverts sent.", instance.priorityZeroSent)
+            let counts = instance.counters
+            counter("keepalived_advertisements_received_total", labels, "Adverts received.", counts.advertisementsReceived)
+            counter("keepalived_advertisements_sent_total", labels, "Adverts sent.", counts.advertisementsSent)
+            counter("keepalived_become_master_total", labels, "Times the instance became MASTER.", counts.becameMaster)
+            counter("keepalived_release_master_total", labels, "Times the instance left MASTER.", counts.releasedMaster)
+            counter("keepalived_priority_zero_received_total", labels, "Priority-0 adverts received (a Master resigning).", counts.priorityZeroReceived)
+            counter("keepalived_priority_zero_sent_total", labels, "Priority-0 adverts sent.", counts.priorityZeroSent)
             for drop in Self.dropMetrics {
-                counter(drop.metric, labels, drop.help, instance.drops[drop.counter.rawValue] ?? 0)
+                counter(drop.metric, labels, drop.help, counts.drops[drop.counter] ?? 0)
             }
             gauge("vipkeeper_priority", labels, "Effective priority (base plus tracker weights).").set(to: Double(instance.priority))
             gauge("vipkeeper_base_priority", labels, "Configured priority.").set(to: Double(instance.basePriority))
             gauge("vipkeeper_holds_virtual_addresses", labels, "1 when every virtual address of the instance is on its device.")
-                .set(to: instance.holdsVirtualAddresses ? 1 : 0)
-            gauge("vipkeeper_maintenance", labels, "1 while the instance is in maintenance.").set(to: instance.maintenance == nil ? 0 : 1)
+                .set(to: instance.holdsEveryAddress ? 1 : 0)
+            gauge("vipkeeper_maintenance", labels, "1 while the instance is in maintenance.").set(to: instance.inMaintenance ? 1 : 0)
             if let last = instance.lastTransition {
                 gauge("vipkeeper_last_transition_timestamp_seconds", labels, "When the instance last changed state (Unix time).")
-                    .set(to: wallClock - last.secondsAgo)
+                    .set(to: wallClock - last.ago.secondsValue)
             }
-            counter("vipkeeper_split_brain_adverts_total", labels, "Adverts from another Master heard while Master.", instance.otherMasterAdverts)
+            counter("vipkeeper_split_brain_adverts_total", labels, "Adverts from another Master heard while Master.", counts.otherMasterAdverts)
             counter("vipkeeper_virtual_addresses_restored_total", labels, "Virtual addresses put back after someone else deleted them.",
-                    instance.addressesRestored)
-            counter("vipkeeper_send_errors_total", labels, "Adverts the kernel refused to send.", instance.sendErrors)
+                    counts.addressesRestored)
+            counter("vipkeeper_send_errors_total", labels, "Adverts the kernel refused to send.", counts.sendErrors)
         }
-        for check in report.checks {
-            gauge("keepalived_script_status", [("name", check.name)], "Check result: 1 good, 0 bad.").set(to: check.up ? 1 : 0)
+        for check in node.checks {
+            gauge("keepalived_script_status", [("name", check.name)], "Check result: 1 good, 0 bad.").set(to: check.isUp ? 1 : 0)
         }
-        if let drill = report.lastDrill {
-            let result: Double = drill.result == .passed ? 1 : (drill.result == .failed ? 0 : -1)
-            gauge("vipkeeper_last_drill_result", [("target", drill.target)], "The last drill: 1 passed, 0 failed, -1 running.").set(to: result)
-            if let handover = drill.firstAdvertSeconds {
+        if let drill = node.lastDrill {
+            gauge("vipkeeper_last_drill_result", [("target", drill.target)], "The last drill: 1 passed, 0 failed, -1 running.")
+                .set(to: Self.drillNumber(drill.result))
+            if let handover = drill.handover {
                 gauge("vipkeeper_last_drill_handover_seconds", [("target", drill.target)], "The last drill: priority-0 advert to the new Master's first advert.")
-                    .set(to: handover)
+                    .set(to: handover.secondsValue)
             }
         }
     }

@@ -91,16 +91,48 @@ extension Node {
             })
     }
 
+    /// What the metrics exporter reads at `now`.
+    public func metricsSnapshot(now: Instant) -> NodeMetrics {
+        NodeMetrics(instances: instances.map { instanceMetrics(of: $0, now: now) },
+                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp) },
+                    lastDrill: drillMetrics(now: now))
+    }
+
+    /// One instance's typed values; its status report takes the values the two share from here.
+    private func instanceMetrics(of instance: InstanceState, now: Instant) -> InstanceMetrics {
+        InstanceMetrics(
+            name: instance.name,
+            interface: instance.bound.interface,
+            virtualRouterID: instance.virtualRouterID,
+            state: instance.router.state,
+            priority: instance.router.priority,
+            basePriority: instance.bound.router.basePriority,
+            virtualAddresses: instance.addresses.map(\.binding),
+            holdsEveryAddress: instance.holdsEveryAddress,
+            inMaintenance: maintenance[instance.name] != nil,
+            lastTransition: instance.lastTransition.map { .init(from: $0.from, to: $0.to, reason: $0.reason, ago: now - $0.at) },
+            counters: instance.counters)
+    }
+
+    /// The drill's result is the one its `status` report gives (`Operation.drillReport`), so the two agree.
+    private func drillMetrics(now: Instant) -> DrillMetrics? {
+        guard let drill = lastDrill else { return nil }
+        return DrillMetrics(target: drill.target, result: drill.drillReport(now: now).result,
+                            handover: drill.takeover.map { $0.at - drill.startedAt })
+    }
+
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {
+        let metrics = instanceMetrics(of: instance, now: now)
+        let counters = metrics.counters
         let router = instance.router
         let bound = instance.bound
         return StatusReport.Instance(
-            name: instance.name,
-            state: router.state.rawValue,
-            priority: Int(router.priority),
-            basePriority: Int(bound.router.basePriority),
-            virtualRouterID: Int(instance.virtualRouterID),
-            interface: bound.interface.name,
+            name: metrics.name,
+            state: metrics.state.rawValue,
+            priority: Int(metrics.priority),
+            basePriority: Int(metrics.basePriority),
+            virtualRouterID: Int(metrics.virtualRouterID),
+            interface: metrics.interface.name,
             sourceAddress: bound.source.description,
             transport: bound.multicastGroup.map { "multicast \($0)" }
                 ?? "unicast " + bound.destinations.map(\.description).joined(separator: ","),
@@ -109,24 +141,24 @@ extension Node {
                       foreign: $0.phase == .foreign,
                       announceFailures: $0.announceFailures)
             },
-            holdsVirtualAddresses: instance.holdsEveryAddress,
+            holdsVirtualAddresses: metrics.holdsEveryAddress,
             master: router.currentMaster?.description,
             fault: router.fault?.description,
             preempt: bound.router.preempt,
             secondsInState: router.stateSince.map { (now - $0).secondsValue } ?? 0,
-            lastTransition: instance.lastTransition.map {
-                .init(from: $0.from.rawValue, to: $0.to.rawValue, reason: $0.reason.description, secondsAgo: (now - $0.at).secondsValue)
+            lastTransition: metrics.lastTransition.map {
+                .init(from: $0.from.rawValue, to: $0.to.rawValue, reason: $0.reason.description, secondsAgo: $0.ago.secondsValue)
             },
-            transitions: instance.counters.transitions,
-            becameMaster: instance.counters.becameMaster,
-            advertisementsSent: instance.counters.advertisementsSent,
-            advertisementsReceived: instance.counters.advertisementsReceived,
-            priorityZeroReceived: instance.counters.priorityZeroReceived,
-            sendErrors: instance.counters.sendErrors,
-            gratuitousARPErrors: instance.counters.gratuitousARPErrors,
-            addressesRestored: instance.counters.addressesRestored,
-            notifyFailures: instance.counters.notifyFailures,
-            drops: instance.counters.drops.byName,
+            transitions: counters.transitions,
+            becameMaster: counters.becameMaster,
+            advertisementsSent: counters.advertisementsSent,
+            advertisementsReceived: counters.advertisementsReceived,
+            priorityZeroReceived: counters.priorityZeroReceived,
+            sendErrors: counters.sendErrors,
+            gratuitousARPErrors: counters.gratuitousARPErrors,
+            addressesRestored: counters.addressesRestored,
+            notifyFailures: counters.notifyFailures,
+            drops: counters.drops.byName,
             trackers: instance.trackers.entries.map { entry in
                 let kind: String
                 let name: String
@@ -138,7 +170,7 @@ extension Node {
             },
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,
-            releasedMaster: instance.counters.releasedMaster, priorityZeroSent: instance.counters.priorityZeroSent,
-            otherMasterAdverts: instance.counters.otherMasterAdverts)
+            releasedMaster: counters.releasedMaster, priorityZeroSent: counters.priorityZeroSent,
+            otherMasterAdverts: counters.otherMasterAdverts)
     }
 }

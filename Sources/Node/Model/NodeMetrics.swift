@@ -1,0 +1,95 @@
+import ControlProtocol
+import VRRP
+
+/// What the node shows the metrics exporter at one instant, as typed values: states as
+/// `RouterState`, drops by `DropCounter`, addresses as their bindings, ages as durations. The
+/// exporter chooses the metric names, labels and numbers; `vipkeeper status` takes the values
+/// the two share from here too (`Node.metricsSnapshot(now:)`).
+public struct NodeMetrics: Hashable, Sendable {
+    public var instances: [InstanceMetrics]
+    public var checks: [CheckMetrics]
+    /// The drill running now, or the last one; nil before the first.
+    public var lastDrill: DrillMetrics?
+
+    public init(instances: [InstanceMetrics], checks: [CheckMetrics], lastDrill: DrillMetrics?) {
+        self.instances = instances
+        self.checks = checks
+        self.lastDrill = lastDrill
+    }
+}
+
+/// One `vrrp_instance` at one instant.
+public struct InstanceMetrics: Hashable, Sendable {
+    /// The instance's last change of state, and how long ago it was.
+    public struct LastTransition: Hashable, Sendable {
+        public var from: RouterState
+        public var to: RouterState
+        public var reason: TransitionReason
+        public var ago: Duration
+
+        public init(from: RouterState, to: RouterState, reason: TransitionReason, ago: Duration) {
+            self.from = from
+            self.to = to
+            self.reason = reason
+            self.ago = ago
+        }
+    }
+
+    public var name: String
+    public var interface: Device
+    public var virtualRouterID: UInt8
+    public var state: RouterState
+    /// Effective priority: the configured one plus tracker weights.
+    public var priority: UInt8
+    /// The configured priority.
+    public var basePriority: UInt8
+    public var virtualAddresses: [VirtualAddressBinding]
+    /// Every virtual address is on its device, as far as the node knows.
+    public var holdsEveryAddress: Bool
+    public var inMaintenance: Bool
+    /// nil until the instance first changes state.
+    public var lastTransition: LastTransition?
+    public var counters: InstanceCounters
+
+    public init(name: String, interface: Device, virtualRouterID: UInt8, state: RouterState, priority: UInt8, basePriority: UInt8,
+                virtualAddresses: [VirtualAddressBinding], holdsEveryAddress: Bool, inMaintenance: Bool,
+                lastTransition: LastTransition?, counters: InstanceCounters) {
+        self.name = name
+        self.interface = interface
+        self.virtualRouterID = virtualRouterID
+        self.state = state
+        self.priority = priority
+        self.basePriority = basePriority
+        self.virtualAddresses = virtualAddresses
+        self.holdsEveryAddress = holdsEveryAddress
+        self.inMaintenance = inMaintenance
+        self.lastTransition = lastTransition
+        self.counters = counters
+    }
+}
+
+/// One check's rise/fall verdict.
+public struct CheckMetrics: Hashable, Sendable {
+    public var name: String
+    public var isUp: Bool
+
+    public init(name: String, isUp: Bool) {
+        self.name = name
+        self.isUp = isUp
+    }
+}
+
+/// A drill (running or finished).
+public struct DrillMetrics: Hashable, Sendable {
+    /// The instance or sync group drilled.
+    public var target: String
+    public var result: DrillReport.Result
+    /// From the priority-0 advert to the new Master's first advert; nil until one was heard.
+    public var handover: Duration?
+
+    public init(target: String, result: DrillReport.Result, handover: Duration?) {
+        self.target = target
+        self.result = result
+        self.handover = handover
+    }
+}
