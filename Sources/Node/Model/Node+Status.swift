@@ -118,7 +118,7 @@ extension Node {
     private func drillMetrics(now: Instant) -> DrillMetrics? {
         guard let drill = lastDrill else { return nil }
         return DrillMetrics(target: drill.target, result: drill.drillReport(now: now).result,
-                            handover: drill.takeover.map { $0.at - drill.startedAt })
+                            handover: drill.handoverTime)
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {

@@ -2,6 +2,11 @@ import ControlProtocol
 import VRRP
 
 extension Operation {
+    /// From the priority-0 advert to the new Master's first advert, once it came.
+    var handoverTime: Duration? {
+        takeover.map { $0.at - startedAt }
+    }
+
     /// The drill as `vipkeeper drill` and `status` show it; `now` says how long ago it started.
     func drillReport(now: Instant) -> DrillReport {
         var hold: Duration = .zero
@@ -17,7 +22,7 @@ extension Operation {
         return DrillReport(target: target, instances: members, result: verdict.map { $0.passed ? .passed : .failed } ?? .running,
                            verdict: verdict?.description, secondsAgo: (now - startedAt).secondsValue,
                            newMaster: takeover?.master.description,
-                           firstAdvertSeconds: takeover.map { ($0.at - startedAt).secondsValue },
+                           firstAdvertSeconds: handoverTime?.secondsValue,
                            addressesGoneSeconds: addressesGoneAt.map { ($0 - startedAt).secondsValue },
                            gratuitousARPSeen: gratuitousARPSeen, holdSeconds: hold.secondsValue,
                            returnMode: returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
