@@ -44,11 +44,16 @@ struct StatusTable {
             }
             let down = instance.trackers.filter { !$0.up }.map(\.name)
             if !down.isEmpty { lines.append("\(instance.name): down: \(down.joined(separator: ", "))") }
-            for address in instance.virtualAddresses where address.failures > 0 || address.foreign {
+            for address in instance.virtualAddresses {
+                let attempts = "\(address.failures) failed attempt\(address.failures == 1 ? "" : "s"), last: \(address.lastError ?? "?")"
                 if address.failures > 0 {
-                    lines.append("\(instance.name): \(address.address) NOT HELD: \(address.failures) failed attempt\(address.failures == 1 ? "" : "s"), last: \(address.lastError ?? "?")")
+                    // A Master retries adds; any other state retries removals.
+                    lines.append("\(instance.name): \(address.address) " + (instance.state == "MASTER" ? "NOT HELD: " : "NOT REMOVED: ") + attempts)
                 }
                 if address.foreign { lines.append("\(instance.name): \(address.address) is present although not held here") }
+                if address.announceFailures > 0 {
+                    lines.append("\(instance.name): \(address.address): \(address.announceFailures) gratuitous ARP / NA frame\(address.announceFailures == 1 ? "" : "s") could not be sent")
+                }
             }
             if instance.addressesRestored > 0 {
                 lines.append("\(instance.name): virtual addresses put back after an external delete: \(instance.addressesRestored)")
@@ -56,6 +61,9 @@ struct StatusTable {
             if !instance.drops.isEmpty {
                 lines.append("\(instance.name): drops: " + instance.drops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             }
+        }
+        for pending in report.pendingRemovals {
+            lines.append("\(pending.instance) (no longer configured): \(pending.address) on \(pending.device) NOT REMOVED: \(pending.failures) failed attempt\(pending.failures == 1 ? "" : "s"), last: \(pending.lastError)")
         }
         let degradations = report.degradations
         lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))
