@@ -19,8 +19,9 @@ public struct AdvertisementValidator: Sendable {
         self.routers = routers
     }
 
-    /// Validates one received packet.
-    public func validate(_ datagram: VRRPDatagram) throws(DropReason) -> ReceivedAdvertisement {
+    /// Validates one received packet. `currentMaster` names the Master a VRID last heard
+    /// (for `skip_check_adv_addr`).
+    public func validate(_ datagram: VRRPDatagram, currentMaster: (UInt8) -> IPAddress? = { _ in nil }) throws(DropReason) -> ReceivedAdvertisement {
         // §7.1: TTL / Hop Limit first, then the structural checks (version, type, length,
         // checksum).
         guard datagram.hopLimit == 255 else { throw .ttlNot255(datagram.hopLimit) }
@@ -55,8 +56,10 @@ public struct AdvertisementValidator: Sendable {
             guard advertisement.interval.centiseconds > 0 else { throw .zeroInterval }
         }
         // §7.1: compare the address lists as sets; only the owner's mismatching packet survives.
-        // (The same list in the same order, the usual case, needs no sets.)
-        let mismatch = advertisement.addresses != local.virtualAddresses
+        // (The same list in the same order, the usual case, needs no sets.) keepalived's
+        // `skip_check_adv_addr` compares only the first advert of a new Master.
+        let waived = local.skipAddressListCheck && currentMaster(advertisement.virtualRouterID) == datagram.source
+        let mismatch = !waived && advertisement.addresses != local.virtualAddresses
             && Set(advertisement.addresses) != Set(local.virtualAddresses)
         if mismatch && advertisement.priority != 255 {
             throw .addressListMismatch

@@ -28,6 +28,12 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// a priority lower than its own takes over at once instead of waiting for its
     /// Master_Down_Timer (RFC 3768 makes it wait up to Master_Down_Interval more).
     public var fastPreempt: Bool
+    /// keepalived `down_timer_adverts`: how many adverts a Backup misses before the Master is
+    /// down (the 3 of RFC 5798 §6.1's Master_Down_Interval).
+    public var downTimerAdverts: Int
+    /// keepalived `skip_check_adv_addr`: the §7.1 address-list check runs only for an advert
+    /// from another source than the current Master.
+    public var skipAddressListCheck: Bool
 
     public init(
         virtualRouterID: UInt8,
@@ -41,7 +47,9 @@ public struct RouterConfiguration: Hashable, Sendable {
         localAddress: IPAddress,
         gratuitousARP: GratuitousARPPolicy = .keepalivedDefaults,
         sendAdvertisementOnYield: Bool = false,
-        fastPreempt: Bool = false
+        fastPreempt: Bool = false,
+        downTimerAdverts: Int = 3,
+        skipAddressListCheck: Bool = false
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
@@ -55,6 +63,8 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.gratuitousARP = gratuitousARP
         self.sendAdvertisementOnYield = sendAdvertisementOnYield
         self.fastPreempt = fastPreempt
+        self.downTimerAdverts = downTimerAdverts
+        self.skipAddressListCheck = skipAddressListCheck
     }
 
     /// The family of the virtual router: that of its own address (RFC 5798 §1: one family

@@ -20,11 +20,13 @@ public enum Timing {
     }
 
     /// Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time (RFC 5798 §6.1; in v2
-    /// the Master's interval is the configured one, RFC 3768 §6.1).
+    /// the Master's interval is the configured one, RFC 3768 §6.1). keepalived's
+    /// `down_timer_adverts` replaces the 3 (1 to 100; the RFC's value unless configured).
     /// (In whole nanoseconds: `Duration * Int` goes through 128-bit generic arithmetic, and a
     /// Backup computes this for every advert it hears.)
-    public static func masterDownInterval(priority: UInt8, version: VRRPVersion, masterAdvertisementInterval: AdvertisementInterval) -> Duration {
-        .nanoseconds(Int64(masterAdvertisementInterval.centiseconds) * 30_000_000)
+    public static func masterDownInterval(priority: UInt8, version: VRRPVersion, masterAdvertisementInterval: AdvertisementInterval,
+                                          missedAdverts: Int = 3) -> Duration {
+        .nanoseconds(Int64(masterAdvertisementInterval.centiseconds) * Int64(missedAdverts) * 10_000_000)
             + skewTime(priority: priority, version: version, masterAdvertisementInterval: masterAdvertisementInterval)
     }
 }

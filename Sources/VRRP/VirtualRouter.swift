@@ -54,7 +54,7 @@ public struct VirtualRouter: Sendable {
     /// §6.1 Master_Down_Interval at the current effective priority and Master_Adver_Interval.
     public var masterDownInterval: Duration {
         Timing.masterDownInterval(priority: priority, version: configuration.version,
-                                  masterAdvertisementInterval: masterAdvertisementInterval)
+                                  masterAdvertisementInterval: masterAdvertisementInterval, missedAdverts: configuration.downTimerAdverts)
     }
 
     /// §6.1 Skew_Time at the current effective priority and Master_Adver_Interval.

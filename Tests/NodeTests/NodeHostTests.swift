@@ -194,4 +194,21 @@ struct NodeHostTests {
         harness.advance(by: .seconds(1))
         #expect(harness.sends.last?.addresses.count == 20)
     }
+
+    @Test("dont_track_primary: the interface's link going down is no FAULT; the interface gone still is")
+    func dontTrackPrimary() throws {
+        let harness = try NodeHarness(instanceText(extra: "    dont_track_primary\n"))
+        harness.handle(.interface("eth0", eth0()))
+        harness.advance(by: mdi150)
+        try #require(harness.views.first?.state == .master)
+        harness.handle(.interface("eth0", eth0(up: false)))
+        #expect(harness.views.first?.state == .master)
+        harness.handle(.interface("eth0", nil))
+        #expect(harness.views.first?.state == .fault)
+        let tracked = try NodeHarness(instanceText())
+        tracked.handle(.interface("eth0", eth0()))
+        tracked.advance(by: mdi150)
+        tracked.handle(.interface("eth0", eth0(up: false)))
+        #expect(tracked.views.first?.state == .fault, "without it, a link down is FAULT")
+    }
 }

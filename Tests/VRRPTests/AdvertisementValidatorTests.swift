@@ -78,6 +78,20 @@ struct AdvertisementValidatorTests {
         #expect(owner.addressListMismatch)
     }
 
+    @Test("skip_check_adv_addr: the address list of the current Master's adverts is not compared; a new Master's still is")
+    func skipAddressCheck() throws {
+        var skipping = local
+        skipping.skipAddressListCheck = true
+        let validator = AdvertisementValidator([skipping])
+        let other = packet(addresses: [IPv4Address(10, 250, 0, 100)])
+        let datagram = VRRPDatagram(source: .v4(peer), destination: .v4(.vrrpMulticastGroup), hopLimit: 255, payload: other)
+        let received = try validator.validate(datagram) { _ in .v4(peer) }
+        #expect(!received.addressListMismatch)
+        #expect(throws: DropReason.addressListMismatch) { try validator.validate(datagram) { _ in .v4(IPv4Address(10, 250, 0, 3)) } }
+        #expect(throws: DropReason.addressListMismatch) { try validator.validate(datagram) }
+        #expect(throws: DropReason.addressListMismatch) { try self.validator.validate(datagram) { _ in .v4(peer) } }
+    }
+
     @Test("several routers on one interface are told apart by VRID")
     func demultiplex() throws {
         var second = local

@@ -21,7 +21,9 @@ extension Configuration {
             localAddress: instance.unicastSourceAddress ?? instance.multicastSourceAddress ?? interfaceAddress,
             gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
             sendAdvertisementOnYield: globals.higherPrioritySendAdvert,
-            fastPreempt: instance.fastPreempt)
+            fastPreempt: instance.fastPreempt,
+            downTimerAdverts: globals.strict ? 3 : instance.downTimerAdverts ?? globals.downTimerAdverts ?? 3,
+            skipAddressListCheck: instance.skipAddressListCheck ?? globals.skipAddressListCheck)
     }
 
     /// Where the instance's multicast adverts go: `vrrp_mcast_group4` or `vrrp_mcast_group6`.
@@ -31,7 +33,8 @@ extension Configuration {
 
     /// The instance's trackers at startup: checks (with the instance's weight override, else
     /// the check's own weight; `init_fail` starts them down), then links: the instance's own
-    /// interface (weight 0: down means FAULT, as in keepalived) and each `track_interface`,
+    /// interface (weight 0: down means FAULT, as in keepalived; not with `dont_track_primary`)
+    /// and each `track_interface`,
     /// assumed up until the link watcher says otherwise.
     public func trackerSet(for instance: InstanceDefinition) -> TrackerSet {
         var entries: [TrackerSet.Entry] = []
@@ -39,7 +42,7 @@ extension Configuration {
             guard let schedule = check(named: tracked.name) else { continue }
             entries.append(.init(.check(tracked.name), weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
         }
-        if let interface = instance.interface {
+        if let interface = instance.interface, !instance.dontTrackPrimary {
             entries.append(.init(.interface(interface), weight: TrackerWeight(0), isUp: true))
         }
         for interface in instance.trackedInterfaces {

@@ -13,6 +13,10 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var gratuitousARP = GratuitousARPPolicy.keepalivedDefaults
     /// `vrrp_gna_interval`: between unsolicited neighbour advertisements (IPv6 instances).
     public var neighborAdvertisementInterval = Duration.zero
+    /// `vrrp_down_timer_adverts` (1–100): every instance's `down_timer_adverts` default.
+    public var downTimerAdverts: Int?
+    /// `vrrp_skip_check_adv_addr`: every instance's `skip_check_adv_addr` default.
+    public var skipAddressListCheck = false
     public var enableScriptSecurity = false
     public var scriptUser: String?
     public var scriptGroup: String?

@@ -27,6 +27,15 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var preemptDelayLocation: SourceLocation?
     /// vipkeeper extension: take over at once on hearing a lower priority from the Master.
     public var fastPreempt = false
+    /// `down_timer_adverts` (1–100): adverts missed before the Master is down; nil is
+    /// `vrrp_down_timer_adverts`, else RFC 5798 §6.1's 3.
+    public var downTimerAdverts: Int?
+    /// `dont_track_primary`: the instance's own interface going down is no FAULT (keepalived
+    /// "ignores ifp faults"); an interface that is gone still is.
+    public var dontTrackPrimary = false
+    /// `skip_check_adv_addr` (or `vrrp_skip_check_adv_addr` in global_defs): the address list
+    /// of an advert is checked only when it comes from a new Master (keepalived).
+    public var skipAddressListCheck: Bool?
     public var authentication = Authentication.none
     public var authenticationLocation: SourceLocation?
     public var multicastSourceAddress: IPAddress?

@@ -114,6 +114,21 @@ struct ConfigurationReader {
         table.statement("vrrp_garp_interval") { globals, statement, log in
             if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.gratuitousARP.interval = value }
         }
+        table.statement("vrrp_skip_check_adv_addr") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.skipAddressListCheck = value }
+        }
+        table.statement("vrrp_min_garp") { globals, statement, log in
+            // keepalived: one gratuitous ARP / NA at takeover, no delayed burst, no refresh;
+            // what is still at keepalived's default where it stands, as keepalived does.
+            guard let value = statement.flag(log: &log), value else { return }
+            let defaults = GratuitousARPPolicy.keepalivedDefaults
+            if globals.gratuitousARP.repeatCount == defaults.repeatCount { globals.gratuitousARP.repeatCount = 1 }
+            if globals.gratuitousARP.delay == defaults.delay { globals.gratuitousARP.delay = .zero }
+            if globals.gratuitousARP.refresh == defaults.refresh { globals.gratuitousARP.refresh = nil }
+        }
+        table.statement("vrrp_down_timer_adverts") { globals, statement, log in
+            if let value = statement.integer(in: 1...100, log: &log) { globals.downTimerAdverts = value }
+        }
         table.statement("vrrp_gna_interval") { globals, statement, log in
             if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.neighborAdvertisementInterval = value }
         }
@@ -366,6 +381,15 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.definition.notify)
+        table.statement("dont_track_primary") { reading, _, _ in
+            reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
+        }
+        table.statement("skip_check_adv_addr") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.skipAddressListCheck = value }
+        }
+        table.statement("down_timer_adverts") { reading, statement, log in
+            if let value = statement.integer(in: 1...100, log: &log) { reading.definition.downTimerAdverts = value }
+        }
         table.statement("garp_master_delay") { reading, statement, log in
             if let value = statement.integer(in: 0...86_400, log: &log) { reading.garp.delay = .seconds(value) }
         }

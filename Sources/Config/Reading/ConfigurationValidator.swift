@@ -102,6 +102,9 @@ struct ConfigurationValidator {
                 log.error(instance.location, "\(what) uses `unicast_peer` without `unicast_src_ip` or `interface`: its source address is unknown")
             }
         }
+        if globals.strict && (instance.downTimerAdverts ?? globals.downTimerAdverts ?? 3) != 3 {
+            log.warning(instance.location, "\(what): `down_timer_adverts` is incompatible with `vrrp_strict` (RFC 5798 §6.1 fixes 3 adverts); using 3, as keepalived does")
+        }
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }

@@ -25,7 +25,9 @@ extension Node {
         guard isRunning, let validator = validators[key] else { return [] }
         let received: ReceivedAdvertisement
         do {
-            received = try validator.validate(datagram)
+            received = try validator.validate(datagram) { vrid in
+                instances.first { $0.bound.transportKey == key && $0.virtualRouterID == vrid }?.router.currentMaster
+            }
         } catch {
             return countDrop(error, source: datagram.source, vrid: datagram.payload.count > 1 ? datagram.payload[1] : nil, key: key, now: now)
         }

@@ -1,0 +1,82 @@
+import Testing
+import VRRP
+@testable import Config
+
+/// keepalived's protocol-side keywords that real files use (issue 17), with keepalived's
+/// meaning: keepalived.conf(5) and its global_parser.c / vrrp_parser.c.
+@Suite("protocol keywords of real keepalived.conf files")
+struct ProtocolKeywordTests {
+    let config = TemporaryConfig()
+    let here = IPAddress.v4(IPv4Address(10, 250, 0, 11))
+
+    func router(_ text: String) throws -> (RouterConfiguration, [String]) {
+        let result = config.load(text)
+        let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
+        let instance = try #require(configuration.instances.first)
+        return (configuration.routerConfiguration(for: instance, interfaceAddress: here), short(result.diagnostics))
+    }
+
+    func instance(with lines: String) -> String {
+        minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    " + lines)
+    }
+
+    @Test("vrrp_garp_interval / vrrp_gna_interval: decimal seconds to the microsecond, by the instance's family")
+    func announcementIntervals() throws {
+        let (v4, diagnostics) = try router("global_defs {\n    vrrp_garp_interval 0.001\n    vrrp_gna_interval 0.000250\n}\n" + minimalInstance)
+        #expect(diagnostics == [])
+        #expect(v4.gratuitousARP.interval == .milliseconds(1))
+        let v6Instance = minimalInstance.replacingOccurrences(of: "10.250.0.66", with: "fd00:250::66")
+        let (v6, _) = try router("global_defs {\n    vrrp_garp_interval 0.001\n    vrrp_gna_interval 0.000250\n}\n" + v6Instance)
+        #expect(v6.gratuitousARP.interval == .microseconds(250))
+        #expect(short(config.load("global_defs {\n    vrrp_garp_interval 0\n}\n" + minimalInstance).diagnostics).first?.hasPrefix("2:24: error:") == true)
+    }
+
+    @Test("down_timer_adverts: Master_Down_Interval counts that many adverts; the global default; 1 to 100; vrrp_strict keeps 3")
+    func downTimerAdverts() throws {
+        let (own, _) = try router(instance(with: "down_timer_adverts 5"))
+        #expect(own.downTimerAdverts == 5)
+        #expect(VirtualRouter(configuration: own).masterDownInterval == .seconds(5) + Timing.skewTime(priority: 100))
+        let (global, _) = try router("global_defs {\n    vrrp_down_timer_adverts 2\n}\n" + minimalInstance)
+        #expect(global.downTimerAdverts == 2)
+        let (plain, _) = try router(minimalInstance)
+        #expect(plain.downTimerAdverts == 3)
+        #expect(VirtualRouter(configuration: plain).masterDownInterval == .seconds(3) + Timing.skewTime(priority: 100))
+        #expect(short(config.load(instance(with: "down_timer_adverts 0")).diagnostics)
+            == ["3:24: error: `down_timer_adverts` expects a whole number from 1 to 100, got `0`"])
+        let (strict, warnings) = try router("global_defs {\n    vrrp_strict\n}\n" + instance(with: "down_timer_adverts 5"))
+        #expect(strict.downTimerAdverts == 3)
+        #expect(warnings.contains { $0.contains("`down_timer_adverts` is incompatible with `vrrp_strict`") }, "\(warnings)")
+    }
+
+    @Test("dont_track_primary: the own interface is no tracker (its link going down is no FAULT); track_interface still is")
+    func dontTrackPrimary() throws {
+        let result = config.load(instance(with: "dont_track_primary\n    track_interface {\n        eth1\n    }"))
+        let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
+        let trackers = configuration.trackerSet(for: try #require(configuration.instances.first))
+        #expect(trackers.objects == [.interface("eth1")])
+        let plain = try #require(config.load(minimalInstance).configuration)
+        #expect(plain.trackerSet(for: try #require(plain.instances.first)).objects == [.interface("eth0")])
+    }
+
+    @Test("vrrp_skip_check_adv_addr / skip_check_adv_addr: on, off, instance over global")
+    func skipCheckAdvertAddresses() throws {
+        #expect(try router("global_defs {\n    vrrp_skip_check_adv_addr\n}\n" + minimalInstance).0.skipAddressListCheck)
+        #expect(try !router(minimalInstance).0.skipAddressListCheck)
+        #expect(try !router("global_defs {\n    vrrp_skip_check_adv_addr\n}\n" + instance(with: "skip_check_adv_addr off")).0.skipAddressListCheck)
+        #expect(try router(instance(with: "skip_check_adv_addr")).0.skipAddressListCheck)
+    }
+
+    @Test("vrrp_min_garp: one frame at takeover, no delayed burst, no refresh; what the file set before it stays")
+    func minimalGratuitousARP() throws {
+        let (minimal, diagnostics) = try router("global_defs {\n    vrrp_min_garp true\n}\n" + minimalInstance)
+        #expect(diagnostics == [])
+        #expect(minimal.gratuitousARP.repeatCount == 1)
+        #expect(minimal.gratuitousARP.delay == .zero)
+        #expect(minimal.gratuitousARP.refresh == nil)
+        let (kept, _) = try router("global_defs {\n    vrrp_garp_master_repeat 3\n    vrrp_min_garp\n}\n" + minimalInstance)
+        #expect(kept.gratuitousARP.repeatCount == 3)
+        #expect(kept.gratuitousARP.delay == .zero)
+        let (off, _) = try router("global_defs {\n    vrrp_min_garp false\n}\n" + minimalInstance)
+        #expect(off.gratuitousARP == .keepalivedDefaults)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+extension NamespaceSuites {
+    /// keepalived's protocol keywords of issue 17 as they show on the wire and in the kernel
+    /// (real namespaces, two vipkeeper nodes and a client).
+    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, dont_track_primary", .serialized)
+    struct ProtocolKeywordWireTests {
+        @Test("down_timer_adverts 6: the Backup waits six missed adverts (plus Skew_Time) before it takes over, not three")
+        func downTimerAdverts() throws {
+            guard let lab = openLab(tag: "dt", subnet: 66, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let master = lab.startVipkeeper(node: 0, config: lab.config(priority: 200))
+            lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: "    down_timer_adverts 6\n"))
+            try #require(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] && lab.status(1)?["state"] as? String == "BACKUP" } != nil,
+                         "\(lab.log("node0.log"))\(lab.log("node1.log"))")
+            lab.crash(master)
+            let bound = 6 + Double(256 - 100) / 256
+            let takeover = waitUntil(timeout: bound + 3) { lab.holdsVirtualAddress(1) }
+            measured("Master SIGKILL -> Backup with down_timer_adverts 6 holds the VIP", takeover, bound: bound)
+            let seconds = try #require(takeover, "\(lab.log("node1.log"))")
+            // The last advert came at most one interval before the crash: 6 × 1 s + Skew_Time
+            // after it is at least 5 + 0.61 s after the crash; three adverts would be 3.6 s.
+            #expect(seconds > 5, "took over after \(seconds) s: the down timer still counts 3 adverts")
+        }
+
+        @Test("vrrp_garp_interval 0.25: the takeover's gratuitous ARPs are at least 0.25 s apart on the wire")
+        func gratuitousARPInterval() throws {
+            guard let lab = openLab(tag: "gi", subnet: 67, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let globals = "global_defs {\n    vrrp_garp_interval 0.25\n    vrrp_garp_master_repeat 3\n    vrrp_garp_master_delay 0\n}\n"
+            let heard = lab.gratuitousARPs { lab.startVipkeeper(node: 0, config: globals + lab.config(priority: 200)) }
+            #expect(heard == 3, "\(lab.log("arp.log"))\n\(lab.log("node0.log"))")
+            let times = lab.log("arp.log").split(separator: "\n").compactMap { line in line.split(separator: " ").first.flatMap { Double($0) } }
+            try #require(times.count == 3, "\(lab.log("arp.log"))")
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+            #expect(gaps.allSatisfy { $0 >= 0.24 }, "gaps \(gaps): frames closer than vrrp_garp_interval")
+        }
+
+        @Test("dont_track_primary: the Master's eth0 going down is no FAULT (it stays MASTER with its VIP); without it, FAULT")
+        func dontTrackPrimary() throws {
+            guard let lab = openLab(tag: "tp", subnet: 68, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            lab.startVipkeeper(node: 0, config: lab.config(priority: 200, extra: "    dont_track_primary\n"))
+            lab.startVipkeeper(node: 1, config: lab.config(priority: 200, node: 1))
+            try #require(waitUntil(timeout: masterDown(200) + 3) {
+                lab.status(0)?["state"] as? String == "MASTER" || lab.status(1)?["state"] as? String == "MASTER"
+            } != nil, "\(lab.log("node0.log"))\(lab.log("node1.log"))")
+            // Both down; each alone on its dead link: the tracked one goes to FAULT, the other stays.
+            for node in 0..<2 { Shell.must("ip -n \(lab.nodes[node]) link set eth0 down") }
+            let settled = waitUntil(timeout: masterDown(200) + 3) {
+                lab.status(1)?["state"] as? String == "FAULT" && lab.status(0)?["state"] as? String == "MASTER"
+            }
+            #expect(settled != nil, "node0 \(lab.status(0)?["state"] ?? "?"), node1 \(lab.status(1)?["state"] ?? "?")\n\(lab.log("node0.log"))")
+            #expect(lab.holdsVirtualAddress(0))
+        }
+    }
+}
