@@ -80,3 +80,13 @@ struct ProtocolKeywordTests {
         #expect(off.gratuitousARP == .keepalivedDefaults)
     }
 }
+
+extension ProtocolKeywordTests {
+    @Test("vrrp_startup_delay / vrrp_delay_after_boot: seconds, the larger of the two wins")
+    func startupDelay() throws {
+        let result = config.load("global_defs {\n    vrrp_startup_delay 2.5\n    vrrp_delay_after_boot 1\n}\n" + minimalInstance)
+        #expect(short(result.diagnostics) == [])
+        #expect(try #require(result.configuration).globals.startupDelay == .milliseconds(2_500))
+        #expect(short(config.load("global_defs {\n    vrrp_startup_delay -1\n}\n" + minimalInstance).diagnostics).first?.hasPrefix("2:24: error:") == true)
+    }
+}

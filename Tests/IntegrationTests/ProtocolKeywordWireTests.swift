@@ -4,7 +4,7 @@ import Testing
 extension NamespaceSuites {
     /// keepalived's protocol keywords of issue 17 as they show on the wire and in the kernel
     /// (real namespaces, two vipkeeper nodes and a client).
-    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, dont_track_primary", .serialized)
+    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, vrrp_startup_delay, dont_track_primary", .serialized)
     struct ProtocolKeywordWireTests {
         @Test("down_timer_adverts 6: the Backup waits six missed adverts (plus Skew_Time) before it takes over, not three")
         func downTimerAdverts() throws {
@@ -35,6 +35,26 @@ extension NamespaceSuites {
             try #require(times.count == 3, "\(lab.log("arp.log"))")
             let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
             #expect(gaps.allSatisfy { $0 >= 0.24 }, "gaps \(gaps): frames closer than vrrp_garp_interval")
+        }
+
+        @Test("vrrp_startup_delay 4: no Master and no VIP during the delay (status says INIT); after it, a Backup's Master_Down_Interval, then Master")
+        func startupDelay() throws {
+            guard let lab = openLab(tag: "sd", subnet: 69, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let started = Date()
+            lab.startVipkeeper(node: 0, config: "global_defs {\n    vrrp_startup_delay 4\n}\n" + lab.config(priority: 200))
+            try #require(waitUntil(timeout: 3) { lab.status(0) != nil } != nil, "\(lab.log("node0.log"))")
+            var seen: Set<String> = []
+            while Date().timeIntervalSince(started) < 3.5 {
+                seen.insert(lab.status(0)?["state"] as? String ?? "no status")
+                #expect(!lab.holdsVirtualAddress(0), "the VIP during the startup delay")
+                usleep(200_000)
+            }
+            #expect(seen == ["INIT"], "states during the delay: \(seen)")
+            let master = waitUntil(timeout: masterDown(200) + 4) { lab.holdsVirtualAddress(0) }
+            #expect(master != nil, "\(lab.log("node0.log"))")
+            #expect(Date().timeIntervalSince(started) > 4 + masterDown(200) - 0.5, "Master before the delay plus Master_Down_Interval")
+            #expect(lab.log("node0.log").contains("delaying the start of the VRRP instances for 4 s"))
         }
 
         @Test("dont_track_primary: the Master's eth0 going down is no FAULT (it stays MASTER with its VIP); without it, FAULT")

@@ -15,6 +15,9 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var neighborAdvertisementInterval = Duration.zero
     /// `vrrp_down_timer_adverts` (1–100): every instance's `down_timer_adverts` default.
     public var downTimerAdverts: Int?
+    /// `vrrp_startup_delay` / `vrrp_delay_after_boot` (the larger): instances start this long
+    /// after the daemon (keepalived: for a network that settles late at boot).
+    public var startupDelay = Duration.zero
     /// `vrrp_skip_check_adv_addr`: every instance's `skip_check_adv_addr` default.
     public var skipAddressListCheck = false
     public var enableScriptSecurity = false

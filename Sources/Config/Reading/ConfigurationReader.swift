@@ -114,6 +114,14 @@ struct ConfigurationReader {
         table.statement("vrrp_garp_interval") { globals, statement, log in
             if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.gratuitousARP.interval = value }
         }
+        for keyword in ["vrrp_startup_delay", "vrrp_delay_after_boot"] {
+            table.statement(keyword) { globals, statement, log in
+                // keepalived keeps the larger of the two.
+                if let value = statement.seconds(minimum: 0.001, maximum: Double(UInt32.max) / 1_000_000, log: &log) {
+                    globals.startupDelay = max(globals.startupDelay, value)
+                }
+            }
+        }
         table.statement("vrrp_skip_check_adv_addr") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.skipAddressListCheck = value }
         }

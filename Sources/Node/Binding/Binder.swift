@@ -36,7 +36,8 @@ public enum Binder {
         }
         return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
                                   notifyCredentials: notify, routerID: configuration.globals.routerID,
-                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID)
+                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
+                                  startupDelay: configuration.globals.startupDelay)
     }
 
     private static func bind(_ definition: InstanceDefinition, in configuration: Configuration, on host: some HostLookup,

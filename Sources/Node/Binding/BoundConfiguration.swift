@@ -15,9 +15,13 @@ public struct BoundConfiguration: Hashable, Sendable {
     /// `control_group` (vipkeeper): who besides root may change things over the control socket.
     public var controlGroup: String?
     public var controlGroupID: Int32?
+    /// `vrrp_startup_delay`: how long after the daemon starts its instances start (§6.4.1).
+    public var startupDelay: Duration
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [SyncGroupDefinition],
-                notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil) {
+                notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,
+                startupDelay: Duration = .zero) {
+        self.startupDelay = startupDelay
         self.controlGroup = controlGroup
         self.controlGroupID = controlGroupID
         self.instances = instances

@@ -17,6 +17,8 @@ public enum NodeTimer: Hashable, Sendable {
     case orphanRetry
     /// The next round of an instance's gratuitous ARP / neighbour advertisement bursts.
     case announcement(InstanceID)
+    /// `vrrp_startup_delay` is over: the instances start.
+    case startupDelay
 
     public var slot: Slot {
         switch self {
@@ -27,6 +29,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .transportRetry: return .transportRetry
         case .orphanRetry: return .orphanRetry
         case .announcement(let instance): return .announcement(instance)
+        case .startupDelay: return .startupDelay
         }
     }
 
@@ -39,5 +42,6 @@ public enum NodeTimer: Hashable, Sendable {
         case transportRetry
         case orphanRetry
         case announcement(InstanceID)
+        case startupDelay
     }
 }

@@ -47,7 +47,7 @@ extension Node {
         for index in instances.indices {
             _ = syncTrackers(index)
         }
-        if isRunning {
+        if isRunning && startupDelayedUntil == nil {
             for index in plan.started {
                 effects += applyTrackers(of: index, now: now)
                 effects += feed(index, .startup, now: now)

@@ -39,6 +39,8 @@ public struct Node: Sendable {
     var socketError: String?
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
+    /// Until when `vrrp_startup_delay` keeps the instances in INIT (nil once they started).
+    var startupDelayedUntil: Instant?
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -97,6 +99,19 @@ public struct Node: Sendable {
         for index in instances.indices {
             _ = syncTrackers(index)
         }
+        let delay = configuration.startupDelay
+        guard delay > .zero else { return effects + startInstances(now: now) }
+        // keepalived's vrrp_startup_delay: no advert, no Master, no VIP before it ends; the
+        // checks run meanwhile, so the instances start from their verdicts.
+        startupDelayedUntil = now + delay
+        return effects + [.log(LogLine(.notice, "delaying the start of the VRRP instances for \(delay.formattedSeconds) s (vrrp_startup_delay)")),
+                          .armTimer(.startupDelay, at: now + delay)]
+    }
+
+    /// §6.4.1 for every instance, from its trackers' verdict.
+    private mutating func startInstances(now: Instant) -> [NodeEffect] {
+        startupDelayedUntil = nil
+        var effects: [NodeEffect] = []
         for index in instances.indices {
             effects += applyTrackers(of: index, now: now)
             effects += feed(index, .startup, now: now)
@@ -114,6 +129,8 @@ public struct Node: Sendable {
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
         }
         effects.append(.cancelTimer(.orphanRetry))
+        effects.append(.cancelTimer(.startupDelay))
+        startupDelayedUntil = nil
         effects += checks.cancelAll
         isRunning = false
         return effects
@@ -142,6 +159,9 @@ public struct Node: Sendable {
         case .announcement(let id):
             guard let index = index(of: id) else { return [] }
             return announcementRound(index, now: now)
+        case .startupDelay:
+            guard startupDelayedUntil != nil else { return [] }
+            return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
         }
     }
 
