@@ -13,9 +13,17 @@ public struct GratuitousARPPolicy: Hashable, Sendable {
     /// Between one round of a burst and the next (`garp_interval` / `gna_interval`, default 0:
     /// back to back, each round its own turn of the event loop).
     public var interval: Duration
+    /// How many per address when a Master hears a lower priority (a split brain healing), at
+    /// once and again after `lowerPriorityDelay` (`garp_lower_prio_repeat`; keepalived's
+    /// default is the global `vrrp_garp_master_repeat`; 0 is none).
+    public var lowerPriorityRepeatCount: Int
+    /// `garp_lower_prio_delay` (default: the global `vrrp_garp_master_delay`; 0: no second burst).
+    public var lowerPriorityDelay: Duration
 
     public init(delay: Duration = .seconds(5), repeatCount: Int = 5, refresh: Duration? = nil, refreshRepeatCount: Int = 1,
-                interval: Duration = .zero) {
+                interval: Duration = .zero, lowerPriorityRepeatCount: Int = 5, lowerPriorityDelay: Duration = .seconds(5)) {
+        self.lowerPriorityRepeatCount = lowerPriorityRepeatCount
+        self.lowerPriorityDelay = lowerPriorityDelay
         self.delay = delay
         self.repeatCount = repeatCount
         self.refresh = refresh

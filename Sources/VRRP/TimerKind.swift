@@ -8,6 +8,8 @@ public enum TimerKind: String, Hashable, Sendable, CaseIterable {
     case gratuitousARPDelay
     /// keepalived `garp_master_refresh`: periodic gratuitous ARPs while Master.
     case gratuitousARPRefresh
+    /// keepalived `garp_lower_prio_delay`: the repeated burst after hearing a lower priority.
+    case lowerPriorityGratuitousARP
 }
 
 /// Identifies one arming of a timer. A fire whose generation is not the current one for its

@@ -236,7 +236,15 @@ public struct VirtualRouter: Sendable {
             return []
         }
         lastAnswerToLowerPriority = now
-        return [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: configuration.gratuitousARP.burstCount)]
+        // keepalived: garp_lower_prio_repeat per address now, and again after
+        // garp_lower_prio_delay.
+        let garp = configuration.gratuitousARP
+        guard garp.lowerPriorityRepeatCount > 0 else { return [.sendAdvertisement(currentAdvertisement())] }
+        var actions: [RouterAction] = [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: garp.lowerPriorityRepeatCount)]
+        if garp.lowerPriorityDelay > .zero {
+            actions.append(arm(.lowerPriorityGratuitousARP, at: now + garp.lowerPriorityDelay))
+        }
+        return actions
     }
 
     private mutating func timerFired(_ token: TimerToken, now: Instant) -> [RouterAction] {
@@ -258,6 +266,9 @@ public struct VirtualRouter: Sendable {
         case .gratuitousARPDelay:
             guard state == .master else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.repeatCount)]
+        case .lowerPriorityGratuitousARP:
+            guard state == .master else { return [] }
+            return [.sendGratuitousARP(count: configuration.gratuitousARP.lowerPriorityRepeatCount)]
         case .gratuitousARPRefresh:
             guard state == .master, let refresh = configuration.gratuitousARP.refresh else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.refreshRepeatCount),

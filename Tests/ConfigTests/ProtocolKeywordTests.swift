@@ -90,3 +90,21 @@ extension ProtocolKeywordTests {
         #expect(short(config.load("global_defs {\n    vrrp_startup_delay -1\n}\n" + minimalInstance).diagnostics).first?.hasPrefix("2:24: error:") == true)
     }
 }
+
+extension ProtocolKeywordTests {
+    @Test("garp_lower_prio_*: instance over global over the global master values; vrrp_strict makes them 0 with a warning")
+    func lowerPriorityGratuitousARP() throws {
+        let (defaults, _) = try router("global_defs {\n    vrrp_garp_master_repeat 2\n}\n" + instance(with: "garp_master_repeat 4"))
+        #expect(defaults.gratuitousARP.lowerPriorityRepeatCount == 2)
+        #expect(defaults.gratuitousARP.lowerPriorityDelay == .seconds(5))
+        let (global, _) = try router("global_defs {\n    vrrp_garp_lower_prio_repeat 1\n    vrrp_garp_lower_prio_delay 10\n}\n" + minimalInstance)
+        #expect(global.gratuitousARP.lowerPriorityRepeatCount == 1)
+        #expect(global.gratuitousARP.lowerPriorityDelay == .seconds(10))
+        let (own, _) = try router("global_defs {\n    vrrp_garp_lower_prio_repeat 1\n}\n" + instance(with: "garp_lower_prio_repeat 3\n    garp_lower_prio_delay 0"))
+        #expect(own.gratuitousARP.lowerPriorityRepeatCount == 3)
+        #expect(own.gratuitousARP.lowerPriorityDelay == .zero)
+        let (strict, warnings) = try router("global_defs {\n    vrrp_strict\n}\n" + instance(with: "garp_lower_prio_repeat 3"))
+        #expect(strict.gratuitousARP.lowerPriorityRepeatCount == 0)
+        #expect(warnings.contains { $0.contains("`garp_lower_prio_*` reset to 0") }, "\(warnings)")
+    }
+}

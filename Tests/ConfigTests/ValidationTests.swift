@@ -343,7 +343,9 @@ struct ValidationTests {
         #expect(short(result.diagnostics) == [])
         let configuration = try #require(result.configuration)
         let instance = try #require(configuration.instances.first)
-        #expect(instance.gratuitousARP == GratuitousARPPolicy(delay: .seconds(2), repeatCount: 3, refresh: nil, refreshRepeatCount: 1))
+        // The lower-priority burst defaults to the global master values (keepalived), not the instance's.
+        #expect(instance.gratuitousARP == GratuitousARPPolicy(delay: .seconds(2), repeatCount: 3, refresh: nil, refreshRepeatCount: 1,
+                                                              lowerPriorityRepeatCount: 5, lowerPriorityDelay: .seconds(2)))
         let router = configuration.routerConfiguration(for: instance, interfaceAddress: .v4(IPv4Address(10, 250, 0, 11)))
         #expect(router.gratuitousARP.repeatCount == 3)
         #expect(router.localAddress == .v4(IPv4Address(10, 250, 0, 11)))

@@ -11,6 +11,10 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var version: VRRPVersion?
     /// The `vrrp_garp_*` defaults; its `interval` is `vrrp_garp_interval` (IPv4 instances).
     public var gratuitousARP = GratuitousARPPolicy.keepalivedDefaults
+    /// `vrrp_garp_lower_prio_repeat` / `vrrp_garp_lower_prio_delay`; unset, keepalived uses
+    /// `vrrp_garp_master_repeat` / `vrrp_garp_master_delay`.
+    public var lowerPriorityRepeatCount: Int?
+    public var lowerPriorityDelay: Duration?
     /// `vrrp_gna_interval`: between unsolicited neighbour advertisements (IPv6 instances).
     public var neighborAdvertisementInterval = Duration.zero
     /// `vrrp_down_timer_adverts` (1–100): every instance's `down_timer_adverts` default.

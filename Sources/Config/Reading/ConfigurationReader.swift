@@ -9,6 +9,8 @@ struct ConfigurationReader {
         var repeatCount: Int?
         var refresh: Duration??
         var refreshRepeatCount: Int?
+        var lowerPriorityRepeatCount: Int?
+        var lowerPriorityDelay: Duration?
     }
 
     struct InstanceReading {
@@ -108,6 +110,12 @@ struct ConfigurationReader {
         }
         table.statement("vrrp_garp_master_refresh_repeat") { globals, statement, log in
             if let value = statement.integer(in: 1...1_000, log: &log) { globals.gratuitousARP.refreshRepeatCount = value }
+        }
+        table.statement("vrrp_garp_lower_prio_repeat") { globals, statement, log in
+            if let value = statement.integer(in: 0...1_000, log: &log) { globals.lowerPriorityRepeatCount = value }
+        }
+        table.statement("vrrp_garp_lower_prio_delay") { globals, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { globals.lowerPriorityDelay = .seconds(value) }
         }
         // keepalived: "delay between gratuitous ARP / unsolicited NA messages sent on an
         // interface", decimal seconds from a microsecond up.
@@ -409,6 +417,12 @@ struct ConfigurationReader {
         }
         table.statement("garp_master_refresh_repeat") { reading, statement, log in
             if let value = statement.integer(in: 1...1_000, log: &log) { reading.garp.refreshRepeatCount = value }
+        }
+        table.statement("garp_lower_prio_repeat") { reading, statement, log in
+            if let value = statement.integer(in: 0...1_000, log: &log) { reading.garp.lowerPriorityRepeatCount = value }
+        }
+        table.statement("garp_lower_prio_delay") { reading, statement, log in
+            if let value = statement.integer(in: 0...86_400, log: &log) { reading.garp.lowerPriorityDelay = .seconds(value) }
         }
         return table
     }()

@@ -116,6 +116,17 @@ struct ConfigurationValidator {
         if let refresh = overrides.refresh { garp.refresh = refresh }
         if let count = overrides.refreshRepeatCount { garp.refreshRepeatCount = count }
         if instance.family == .ipv6 { garp.interval = globals.neighborAdvertisementInterval }
+        // keepalived: the global lower-priority values default to the global master ones (not
+        // the instance's); vrrp_strict allows no repeated gratuitous ARPs.
+        garp.lowerPriorityRepeatCount = overrides.lowerPriorityRepeatCount ?? globals.lowerPriorityRepeatCount ?? globals.gratuitousARP.repeatCount
+        garp.lowerPriorityDelay = overrides.lowerPriorityDelay ?? globals.lowerPriorityDelay ?? globals.gratuitousARP.delay
+        if globals.strict {
+            if overrides.lowerPriorityRepeatCount ?? 0 > 0 || overrides.lowerPriorityDelay ?? .zero > .zero {
+                log.warning(instance.location, "\(what): `vrrp_strict` allows no repeated gratuitous ARPs: `garp_lower_prio_*` reset to 0, as keepalived does")
+            }
+            garp.lowerPriorityRepeatCount = 0
+            garp.lowerPriorityDelay = .zero
+        }
         instance.gratuitousARP = garp
     }
 
