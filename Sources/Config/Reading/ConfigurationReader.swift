@@ -118,9 +118,10 @@ struct ConfigurationReader {
             if let value = statement.integer(in: 0...86_400, log: &log) { globals.lowerPriorityDelay = .seconds(value) }
         }
         // keepalived: "delay between gratuitous ARP / unsolicited NA messages sent on an
-        // interface", decimal seconds from a microsecond up.
+        // interface", decimal seconds to the microsecond; 0 is its default (keepalived calls
+        // an explicit 0 invalid and keeps the default, which is the same thing).
         table.statement("vrrp_garp_interval") { globals, statement, log in
-            if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.gratuitousARP.interval = value }
+            if let value = statement.seconds(minimum: 0, log: &log) { globals.gratuitousARP.interval = value }
         }
         for keyword in ["vrrp_startup_delay", "vrrp_delay_after_boot"] {
             table.statement(keyword) { globals, statement, log in
@@ -146,7 +147,7 @@ struct ConfigurationReader {
             if let value = statement.integer(in: 1...100, log: &log) { globals.downTimerAdverts = value }
         }
         table.statement("vrrp_gna_interval") { globals, statement, log in
-            if let value = statement.seconds(minimum: 0.000_001, log: &log) { globals.neighborAdvertisementInterval = value }
+            if let value = statement.seconds(minimum: 0, log: &log) { globals.neighborAdvertisementInterval = value }
         }
         table.statement("vrrp_mcast_group6") { globals, statement, log in
             guard let token = statement.single("an IPv6 multicast address", log: &log) else { return }
