@@ -124,6 +124,30 @@ struct NodeReloadTests {
         #expect(harness.timers[.orphanRetry] == nil, "the retry timer runs on with nothing to remove")
     }
 
+    @Test("an instance a reload removes notifies as keepalived: FAULT by default (nothing if it was in FAULT), DELETED and notify_deleted's script with it")
+    func removedInstanceNotifies() throws {
+        func notifies(_ extra: String, fault: Bool = false) throws -> [String] {
+            let notify = "    notify /usr/local/bin/on-change\n    notify_fault /usr/local/bin/on-fault\n    notify_stop /usr/local/bin/on-stop\n"
+            let harness = try NodeHarness(instanceText(priority: 150) + instanceText("VI_2", vrid: 52, priority: 100, extra: notify + extra))
+            harness.advance(by: .seconds(5))
+            if fault {
+                harness.handle(.interface("eth0", eth0(up: false)))
+                try #require(harness.views.last?.state == .fault)
+            }
+            harness.effects = []
+            harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 150)))))
+            return harness.effects.compactMap { effect -> String? in
+                guard case .runNotify(let job) = effect, job.queue == "VI_2" else { return nil }
+                return ([job.label, job.command.executable ?? "?"] + job.arguments).joined(separator: " ")
+            }
+        }
+        #expect(try notifies("") == ["notify_fault /usr/local/bin/on-fault", "notify /usr/local/bin/on-change INSTANCE VI_2 FAULT 100"])
+        #expect(try notifies("", fault: true) == [])
+        #expect(try notifies("    notify_deleted /usr/local/bin/on-delete\n")
+                == ["notify_deleted /usr/local/bin/on-delete", "notify /usr/local/bin/on-change INSTANCE VI_2 DELETED 100"])
+        #expect(try notifies("    notify_deleted\n") == ["notify /usr/local/bin/on-change INSTANCE VI_2 DELETED 100"])
+    }
+
     @Test("a refused reload changes nothing and is remembered")
     func refused() throws {
         let harness = try NodeHarness(instanceText())

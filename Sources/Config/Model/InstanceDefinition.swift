@@ -124,12 +124,16 @@ public struct TrackedCheck: Hashable, Sendable {
     }
 }
 
-/// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
+/// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify_deleted`, `notify`.
 public struct NotifyCommands: Hashable, Sendable {
     public var master: ScriptCommand?
     public var backup: ScriptCommand?
     public var fault: ScriptCommand?
     public var stop: ScriptCommand?
+    /// `notify_deleted [SCRIPT]` (instances): an instance a reload removes notifies DELETED
+    /// (and runs SCRIPT); without it keepalived notifies FAULT, unless it was in FAULT.
+    public var reportsDeletion = false
+    public var deleted: ScriptCommand?
     /// Called with INSTANCE|GROUP, NAME, STATE, PRIORITY, as keepalived does.
     public var generic: ScriptCommand?
 

@@ -398,6 +398,10 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.definition.notify)
+        table.statement("notify_deleted") { reading, statement, log in
+            reading.definition.notify.reportsDeletion = true
+            if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.command(log: &log) }
+        }
         table.statement("dont_track_primary") { reading, _, _ in
             reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
         }

@@ -15,7 +15,7 @@ enum ScriptSecurity {
             script.command.map { ($0, script.location, "vrrp_script `\(script.name)`") }
         }
         func notify(_ commands: NotifyCommands) -> [ScriptCommand] {
-            [commands.master, commands.backup, commands.fault, commands.stop, commands.generic].compactMap { $0 }
+            [commands.master, commands.backup, commands.fault, commands.stop, commands.deleted, commands.generic].compactMap { $0 }
         }
         for instance in configuration.instances {
             commands += notify(instance.notify).map { ($0, instance.location, "vrrp_instance `\(instance.name)` notify") }

@@ -20,18 +20,31 @@ public struct NotifyJob: Hashable, Sendable {
         self.credentials = credentials
     }
 
+    /// What a notify reports: a state entered, the daemon stopping, or (keepalived
+    /// `notify_deleted`) the instance removed by a reload.
+    public enum Event: Hashable, Sendable {
+        case entered(RouterState)
+        case stopped
+        case deleted
+    }
+
     /// The scripts keepalived runs for a transition: the state-specific one, then `notify`
     /// with `INSTANCE|GROUP NAME STATE PRIORITY`.
-    public static func jobs(for notify: NotifyCommands, scope: String, name: String, queue: String, state: RouterState,
-                            priority: UInt8, stopping: Bool, credentials: Credentials) -> [NotifyJob] {
-        let stateName = stopping ? "STOP" : state.rawValue
+    public static func jobs(for notify: NotifyCommands, scope: String, name: String, queue: String, event: Event,
+                            priority: UInt8, credentials: Credentials) -> [NotifyJob] {
+        let stateName: String
         let specific: ScriptCommand?
-        switch (stopping, state) {
-        case (true, _): specific = notify.stop
-        case (false, .master): specific = notify.master
-        case (false, .backup): specific = notify.backup
-        case (false, .fault): specific = notify.fault
-        case (false, .initialize): specific = nil
+        switch event {
+        case .stopped: (stateName, specific) = ("STOP", notify.stop)
+        case .deleted: (stateName, specific) = ("DELETED", notify.deleted)
+        case .entered(let state):
+            stateName = state.rawValue
+            switch state {
+            case .master: specific = notify.master
+            case .backup: specific = notify.backup
+            case .fault: specific = notify.fault
+            case .initialize: specific = nil
+            }
         }
         var jobs: [NotifyJob] = []
         if let specific {

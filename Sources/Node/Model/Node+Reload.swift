@@ -11,6 +11,7 @@ extension Node {
         var effects: [NodeEffect] = []
         for index in plan.stops {
             effects.append(.log(LogLine(.notice, "[\(instances[index].name)] \(plan.isRemoved(index) ? "removed from the configuration: stopping" : "configuration changed: restarting")")))
+            instances[index].isBeingRemoved = plan.isRemoved(index)
             if isRunning { effects += feed(index, .shutdown, now: now) }
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
         }

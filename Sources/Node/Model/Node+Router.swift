@@ -57,9 +57,10 @@ extension Node {
             .log(LogLine(.notice, "[\(instance.name)] \(from) -> \(to) (\(reason)) priority \(instance.router.priority)")),
             .statusChanged(summary),
         ]
-        effects += NotifyJob.jobs(for: instance.bound.notify, scope: "INSTANCE", name: instance.name, queue: instance.name, state: to,
-                                  priority: instance.router.priority, stopping: stopping,
-                                  credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+        if let event = notifyEvent(of: instance, from: from, to: to, stopping: stopping) {
+            effects += NotifyJob.jobs(for: instance.bound.notify, scope: "INSTANCE", name: instance.name, queue: instance.name, event: event,
+                                      priority: instance.router.priority, credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+        }
         effects += notifyGroup(of: index, stopping: stopping)
         effects += followInGroup(index, from: from, to: to, reason: reason, now: now)
         effects += noteTransition(of: index, to: to, now: now)
@@ -93,6 +94,16 @@ extension Node {
         return effects
     }
 
+    /// What an instance's notify scripts report for a transition. An instance a reload
+    /// removes reports as keepalived's: DELETED with `notify_deleted`, else FAULT (nothing
+    /// when it already was in FAULT), not STOP.
+    private func notifyEvent(of instance: InstanceState, from: RouterState, to: RouterState, stopping: Bool) -> NotifyJob.Event? {
+        guard stopping else { return .entered(to) }
+        guard instance.isBeingRemoved else { return .stopped }
+        if instance.bound.notify.reportsDeletion { return .deleted }
+        return from == .fault ? nil : .entered(.fault)
+    }
+
     /// keepalived runs a sync group's notify scripts (`GROUP NAME STATE PRIORITY`) when every
     /// member has reached the same state.
     private mutating func notifyGroup(of index: Int, stopping: Bool) -> [NodeEffect] {
@@ -101,8 +112,8 @@ extension Node {
         guard let state = members.first?.router.state, members.allSatisfy({ $0.router.state == state }),
               groupStates[group.name] != state else { return [] }
         groupStates[group.name] = state
-        return NotifyJob.jobs(for: group.notify, scope: "GROUP", name: group.name, queue: "group \(group.name)", state: state,
-                              priority: members[0].router.priority, stopping: stopping,
+        return NotifyJob.jobs(for: group.notify, scope: "GROUP", name: group.name, queue: "group \(group.name)",
+                              event: stopping ? .stopped : .entered(state), priority: members[0].router.priority,
                               credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
     }
 
