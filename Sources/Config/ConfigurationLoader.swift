@@ -20,12 +20,17 @@ public enum ConfigurationLoader {
         return interpret(statements, log: parser.log, path: path)
     }
 
-    /// Validates text as if it had been read from `path` (includes are read relative to it):
-    /// what the fuzz harness and tests that need no file use.
-    public static func load(text: String, path: String) -> Result {
+    /// Validates bytes as if they had been read from `path` (includes are read relative to
+    /// it): what the fuzz harness and tests that need no file use.
+    public static func load(bytes: [UInt8], path: String) -> Result {
         var parser = ConfigParser()
-        let statements = parser.parse(text: text, file: path)
+        let statements = parser.parse(bytes: bytes, file: path)
         return interpret(statements, log: parser.log, path: path)
+    }
+
+    /// `load(bytes:path:)` for UTF-8 text.
+    public static func load(text: String, path: String) -> Result {
+        load(bytes: Array(text.utf8), path: path)
     }
 
     private static func interpret(_ statements: [Statement], log: DiagnosticLog, path: String) -> Result {

@@ -322,7 +322,7 @@ struct ConfigurationReader {
             reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.block("unicast_peer") { reading, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one address per entry")
                 }
@@ -335,7 +335,7 @@ struct ConfigurationReader {
         table.block("virtual_ipaddress") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
             reading.definition.virtualAddressesLocation = statement.location
-            let entries = ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
+            let entries = ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
             if entries.isEmpty {
                 log.error(statement.location, "`virtual_ipaddress` lists no address")
             }
@@ -345,7 +345,7 @@ struct ConfigurationReader {
         }
         table.block("virtual_ipaddress_excluded") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 if let address = virtualAddress(entry, keyword: "virtual_ipaddress_excluded", log: &log) {
                     reading.definition.excludedAddresses.append(address)
                 }
@@ -353,14 +353,14 @@ struct ConfigurationReader {
         }
         table.block("track_interface") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
                 reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
             }
         }
         table.block("track_script") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_script", log: &log) else { continue }
                 reading.definition.trackedChecks.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
             }
@@ -496,7 +496,7 @@ struct ConfigurationReader {
     static let syncGroupTable: KeywordTable<SyncGroupDefinition> = {
         var table = KeywordTable<SyncGroupDefinition>(context: "vrrp_sync_group")
         table.block("group") { group, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `group` lists one vrrp_instance name per entry")
                 }
