@@ -1,11 +1,20 @@
 /// Builds the generic statement tree of a keepalived.conf: blocks, one-line blocks,
 /// a `{` on the line after its keyword, and `include GLOB` (relative to the including file,
-/// at most `maxIncludeDepth` deep, cycles refused).
+/// at most `maxIncludeDepth` deep, cycles refused). Conditional lines (`@ID ...`) are read
+/// for `configID`, in included files too.
 struct ConfigParser {
     static let maxIncludeDepth = 8
 
+    /// keepalived's config-id, which `@ID` and `@^ID` lines are matched against.
+    let configID: String
     private(set) var log = DiagnosticLog()
+    /// The conditional lines of every file read, applied and skipped.
+    private(set) var conditionalLines = ConditionalLines()
     private var includeStack: [String] = []
+
+    init(configID: String = ConfigurationLoader.nodeConfigID) {
+        self.configID = configID
+    }
 
     /// Parses a file and everything it includes. `reference` is where an error about the
     /// file itself is reported (the include statement, or nil for the top-level file).
@@ -29,7 +38,7 @@ struct ConfigParser {
 
     /// Parses the bytes of a file read as `path` (its includes are read relative to that path).
     mutating func parse(bytes: [UInt8], file path: String) -> [Statement] {
-        let tokens = Lexer(file: path).tokens(of: bytes, log: &log)
+        let tokens = Lexer(file: path, configID: configID).tokens(of: bytes, log: &log, conditionalLines: &conditionalLines)
         var cursor = 0
         return statements(tokens, &cursor, opening: nil, directory: SourceFiles.directory(of: path)).statements
     }

@@ -9,18 +9,29 @@
 ///   for the reader to report where the word is used;
 /// - `#` and `!` start a comment anywhere outside quotes; outside quotes `\#` and `\!` are a
 ///   literal `#` and `!`;
+/// - a line whose first word is `@ID` is read only when ID is the config-id, and one whose
+///   first word is `@^ID` only when it is not (`ConditionalLines`); the id ends at a space or
+///   tab, and a line with nothing after the id is skipped wherever it runs;
 /// - space, tab, CR, FF and VT separate words; `"..."` quotes a word; `{` and `}` are words of
 ///   their own even when written against another word.
 /// Columns count characters (Unicode scalars) from 1; a byte that is not UTF-8 counts as one.
 struct Lexer {
     let file: String
+    /// keepalived's config-id (`-i/--config-id`, else the node name up to its first `.`).
+    let configID: [UInt8]
+
+    init(file: String, configID: String = ConfigurationLoader.nodeConfigID) {
+        self.file = file
+        self.configID = Array(configID.utf8)
+    }
 
     /// The tokens of UTF-8 text (tests and the fuzz harness's text form).
     func tokens(of text: String, log: inout DiagnosticLog) -> [Token] {
-        tokens(of: Array(text.utf8), log: &log)
+        var conditionalLines = ConditionalLines()
+        return tokens(of: Array(text.utf8), log: &log, conditionalLines: &conditionalLines)
     }
 
-    func tokens(of bytes: [UInt8], log: inout DiagnosticLog) -> [Token] {
+    func tokens(of bytes: [UInt8], log: inout DiagnosticLog, conditionalLines: inout ConditionalLines) -> [Token] {
         var tokens: [Token] = []
         var lineNumber = 0
         var start = bytes.startIndex
@@ -37,14 +48,15 @@ struct Lexer {
                 log.warning(SourceLocation(file: file, line: lineNumber, column: columns.column(at: carriageReturn)),
                             "a carriage return (CR) without a line feed after it: keepalived reads it as a space, not as the end of a line, and so does vipkeeper (a file whose lines end in CR alone reads as one line); end lines with LF or CRLF")
             }
-            tokenize(line, number: lineNumber, into: &tokens, log: &log)
+            tokenize(line, number: lineNumber, into: &tokens, log: &log, conditionalLines: &conditionalLines)
             if end == bytes.endIndex { break }
             start = end + 1
         }
         return tokens
     }
 
-    private func tokenize(_ line: ArraySlice<UInt8>, number: Int, into tokens: inout [Token], log: inout DiagnosticLog) {
+    private func tokenize(_ line: ArraySlice<UInt8>, number: Int, into tokens: inout [Token], log: inout DiagnosticLog,
+                          conditionalLines: inout ConditionalLines) {
         var columns = ColumnCounter(line)
         func location(_ index: Int) -> SourceLocation {
             SourceLocation(file: file, line: number, column: columns.column(at: index))
@@ -54,6 +66,14 @@ struct Lexer {
         let (commentStart, escapes) = Self.decomment(line, from: index)
         var end = commentStart
         while end > index && ASCII.isBlank(line[end - 1]) { end -= 1 }
+        if index < end && line[index] == ASCII.at {
+            guard let rest = condition(line, from: index, to: end) else {
+                conditionalLines.skipped += 1
+                return
+            }
+            conditionalLines.applied += 1
+            index = rest
+        }
         while index < end {
             let byte = line[index]
             if ASCII.isSpace(byte) {
@@ -125,6 +145,21 @@ struct Lexer {
         return (line.endIndex, escapes)
     }
 
+    /// A conditional line `@ID rest` or `@^ID rest` (`line[start]` is `@`): where the rest
+    /// starts when the line is read on this node, nil when it is skipped. As keepalived: the
+    /// id runs to the first space or tab, and without one the line is skipped; the id matches
+    /// when it is the config-id byte for byte (an empty id matches an empty config-id).
+    private func condition(_ line: ArraySlice<UInt8>, from start: Int, to end: Int) -> Int? {
+        let negated = start + 1 < end && line[start + 1] == ASCII.caret
+        let idStart = start + (negated ? 2 : 1)
+        guard let idEnd = line[idStart..<end].firstIndex(where: ASCII.isBlank) else { return nil }
+        let matches = line[idStart..<idEnd].elementsEqual(configID)
+        guard matches != negated else { return nil }
+        var rest = idEnd
+        while rest < end && ASCII.isBlank(line[rest]) { rest += 1 }
+        return rest
+    }
+
     /// The offset of the first byte of `bytes` that does not begin a valid UTF-8 sequence.
     static func firstNonUTF8Offset(_ bytes: [UInt8]) -> Int? {
         var parser = Unicode.UTF8.ForwardParser()
@@ -172,8 +207,10 @@ private enum ASCII {
     static let backslash = UInt8(ascii: "\\")
     static let openBrace = UInt8(ascii: "{")
     static let closeBrace = UInt8(ascii: "}")
+    static let at = UInt8(ascii: "@")
+    static let caret = UInt8(ascii: "^")
 
-    /// Space or tab: what keepalived trims around a line.
+    /// Space or tab: what keepalived trims around a line and ends a config id with.
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// keepalived's word separators (`WHITE_SPACE_STR` without the LF that ends a line).

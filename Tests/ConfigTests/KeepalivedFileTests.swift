@@ -38,6 +38,24 @@ vrrp_instance VI_1 {
 
 """
 
+/// One file for two nodes, as keepalived's `@ID` lines allow.
+private let twoNodes = """
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+@nodeA priority 101
+@nodeB priority 100
+    @^nodeA nopreempt
+@nodeA\tadvert_int 2
+@nodeA
+@
+    virtual_ipaddress {
+        10.250.0.66
+    }
+}
+
+"""
+
 @Suite("real keepalived.conf files: how lines are read (lib/parser.c: read_line, decomment)")
 struct KeepalivedFileTests {
     @Test("a CRLF file reads exactly as its LF form: same configuration, same diagnostics")
@@ -147,7 +165,8 @@ struct KeepalivedFileTests {
     @Test("columns count characters: after UTF-8 text and after a byte that is not UTF-8")
     func columnsAfterForeignText() {
         var log = DiagnosticLog()
-        let tokens = Lexer(file: "f").tokens(of: bytes("\"\u{E9}t\u{E9}\" x \u{E9}\u{E9} y"), log: &log)
+        var lines = ConditionalLines()
+        let tokens = Lexer(file: "f", configID: "x").tokens(of: bytes("\"\u{E9}t\u{E9}\" x \u{E9}\u{E9} y"), log: &log, conditionalLines: &lines)
         #expect(tokens.map(\.location.column) == [1, 7, 9, 12])
         #expect(tokens[2].nonUTF8 == NonUTF8Byte(0xE9, at: SourceLocation(file: "f", line: 1, column: 9)))
         #expect(Lexer(file: "f").tokens(of: "\"été\" x", log: &log).map(\.location.column) == [1, 7])
@@ -160,5 +179,48 @@ struct KeepalivedFileTests {
         let lexed = Lexer(file: "f").tokens(of: "auth_pass ab\\#cd\\!e # comment\nscript \"a # b\" c\\d ! c", log: &log)
         #expect(lexed.map(\.description) == ["auth_pass", "ab#cd!e", "script", "\"a # b\"", "c\\d"])
         #expect(log.diagnostics.isEmpty)
+    }
+
+    @Test("`@ID` lines are read on node ID only, `@^ID` lines everywhere else; `@ID` alone and `@` alone nowhere",
+          arguments: [
+              ("nodeA", 101, true, 2, ConditionalLines(applied: 2, skipped: 4)),
+              ("nodeB", 100, false, 1, ConditionalLines(applied: 2, skipped: 4)),
+              ("nodea", 100, false, 1, ConditionalLines(applied: 1, skipped: 5)),  // compared byte for byte
+              ("nodeA.example", 100, false, 1, ConditionalLines(applied: 1, skipped: 5)),
+          ])
+    func conditionalLines(configID: String, priority: Int, preempt: Bool, advertSeconds: Int, lines: ConditionalLines) throws {
+        let result = ConfigurationLoader.load(text: twoNodes, path: "f", configID: configID)
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configID == configID)
+        #expect(result.conditionalLines == lines)
+        let instance = try #require(result.configuration?.instances.first)
+        #expect(instance.priority == UInt8(priority))
+        #expect(instance.preempt == preempt)
+        #expect(instance.advertisementInterval == AdvertisementInterval(centiseconds: UInt16(advertSeconds * 100)))
+    }
+
+    @Test("a conditional line keeps its columns; an empty id matches only an empty config-id; included files follow the same id")
+    func conditionalDetails() throws {
+        let error = ConfigurationLoader.load(text: "vrrp_instance VI_1 {\n  @nodeA priority 300\n}\n", path: "f", configID: "nodeA")
+        #expect(short(error.diagnostics).contains("2:19: error: `priority` expects a whole number from 1 to 255, got `300`"))
+        let empty = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n@ priority 7\n@^ priority 8\n virtual_ipaddress { 10.250.0.66 }\n}\n"
+        #expect(ConfigurationLoader.load(text: empty, path: "f", configID: "").configuration?.instances.first?.priority == 7)
+        #expect(ConfigurationLoader.load(text: empty, path: "f", configID: "nodeA").configuration?.instances.first?.priority == 8)
+
+        let config = TemporaryConfig()
+        config.write("node.conf", "@nodeB priority 100\n@nodeA priority 101\n")
+        let main = config.write("keepalived.conf", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n include node.conf\n virtual_ipaddress { 10.250.0.66 }\n}\n")
+        let included = ConfigurationLoader.load(path: main, configID: "nodeA")
+        #expect(included.configuration?.instances.first?.priority == 101)
+        #expect(included.conditionalLines == ConditionalLines(applied: 1, skipped: 1))
+    }
+
+    @Test("the default config-id is the node name up to its first `.`, as keepalived's")
+    func defaultConfigID() throws {
+        var name = utsname()
+        try #require(uname(&name) == 0)
+        let nodename = withUnsafeBytes(of: &name.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        #expect(ConfigurationLoader.nodeConfigID == String(nodename.prefix { $0 != "." }))
+        #expect(!ConfigurationLoader.nodeConfigID.contains("."))
     }
 }

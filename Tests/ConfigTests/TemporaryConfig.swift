@@ -39,8 +39,8 @@ final class TemporaryConfig {
         return path
     }
 
-    func load(_ text: String, name: String = "keepalived.conf") -> ConfigurationLoader.Result {
-        ConfigurationLoader.load(path: write(name, text))
+    func load(_ text: String, name: String = "keepalived.conf", configID: String = ConfigurationLoader.nodeConfigID) -> ConfigurationLoader.Result {
+        ConfigurationLoader.load(path: write(name, text), configID: configID)
     }
 }
 

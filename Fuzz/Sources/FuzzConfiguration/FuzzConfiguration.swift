@@ -7,7 +7,7 @@ import Config
 public func fuzzConfiguration(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let path = "/nonexistent/vipkeeper-fuzz/keepalived.conf"
-    let result = ConfigurationLoader.load(bytes: bytes, path: path)
+    let result = ConfigurationLoader.load(bytes: bytes, path: path, configID: "fuzz")
     guard (result.configuration == nil) == (result.errors > 0) else {
         fatalError("configuration returned with \(result.errors) errors")
     }
