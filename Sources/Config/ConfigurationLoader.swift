@@ -47,7 +47,8 @@ public enum ConfigurationLoader {
             log.error(SourceLocation(file: path, line: 1, column: 1), "no `vrrp_instance` is defined; there is nothing to run")
         }
         var validator = ConfigurationValidator(configuration: reader.configuration, garpOverrides: reader.garpOverrides,
-                                               masterWithoutPriority: reader.masterWithoutPriority)
+                                               masterWithoutPriority: reader.masterWithoutPriority,
+                                               withoutAddressEntries: reader.withoutAddressEntries)
         validator.validate(log: &log)
         ScriptSecurity.check(validator.configuration, log: &log)
         let diagnostics = log.diagnostics.enumerated().sorted {

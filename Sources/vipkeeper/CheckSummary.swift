@@ -22,7 +22,7 @@ struct CheckSummary {
             let tracking = instance.trackedChecks.map(\.name) + instance.trackedInterfaces.map { "if:\($0.name)" }
             lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
                 + "\(instance.resolvedVersion) \(instance.family) every \(instance.advertisementInterval), "
-                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), VIPs \(vips)"
+                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
         for script in configuration.scripts {

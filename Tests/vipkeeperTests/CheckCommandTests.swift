@@ -125,6 +125,15 @@ struct CheckCommandTests {
         #expect(Executable.run(["run", "--help"]).stdout.contains("--config-id <ID>"))
     }
 
+    @Test("an instance without virtual addresses is valid with a warning (exit 2), and the summary says so")
+    func noVirtualAddress() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    notify_master /usr/local/bin/move-elastic-ip.sh\n}\n")
+        let output = Executable.run(["check", "-f", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("\(path):1:15: warning: vrrp_instance `VI_1` has no virtual address"))
+        #expect(output.stdout.contains("priority 100, preempt, multicast 224.0.0.18, no VIPs"))
+    }
+
     @Test("--help documents the exit codes")
     func help() {
         let output = Executable.run(["check", "--help"])
