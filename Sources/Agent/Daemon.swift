@@ -18,6 +18,8 @@ public final class Daemon {
         public var version: String
         /// The file SIGHUP re-reads; nil turns reloading off.
         public var configurationPath: String?
+        /// The config-id its conditional lines (`@ID ...`) are read for (`--config-id`).
+        public var configID: String
         /// Where maintenance is persisted (`/var/lib/vipkeeper`).
         public var stateDirectory: String
         /// `--metrics ADDR:PORT`, over `metrics_listen` in the file.
@@ -26,11 +28,13 @@ public final class Daemon {
         public static let defaultStateDirectory = "/var/lib/vipkeeper"
 
         public init(controlSocketPath: String?, version: String, configurationPath: String? = nil,
+                    configID: String = ConfigurationLoader.nodeConfigID,
                     stateDirectory: String = Options.defaultStateDirectory, metricsListen: ListenAddress? = nil) {
             self.metricsListen = metricsListen
             self.controlSocketPath = controlSocketPath
             self.version = version
             self.configurationPath = configurationPath
+            self.configID = configID
             self.stateDirectory = stateDirectory
         }
     }
@@ -344,7 +348,7 @@ public final class Daemon {
         notifier.reloading()
         defer { notifier.ready(status: node.summary) }
         logger.notice("received SIGHUP: reloading \(path)")
-        let result = ConfigurationLoader.load(path: path)
+        let result = ConfigurationLoader.load(path: path, configID: options.configID)
         for diagnostic in result.diagnostics {
             logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
         }

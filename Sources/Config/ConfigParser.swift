@@ -1,18 +1,27 @@
 /// Builds the generic statement tree of a keepalived.conf: blocks, one-line blocks,
 /// a `{` on the line after its keyword, and `include GLOB` (relative to the including file,
-/// at most `maxIncludeDepth` deep, cycles refused).
+/// at most `maxIncludeDepth` deep, cycles refused). Conditional lines (`@ID ...`) are read
+/// for `configID`, in included files too.
 struct ConfigParser {
     static let maxIncludeDepth = 8
 
+    /// keepalived's config-id, which `@ID` and `@^ID` lines are matched against.
+    let configID: String
     private(set) var log = DiagnosticLog()
+    /// The conditional lines of every file read, applied and skipped.
+    private(set) var conditionalLines = ConditionalLines()
     private var includeStack: [String] = []
+
+    init(configID: String = ConfigurationLoader.nodeConfigID) {
+        self.configID = configID
+    }
 
     /// Parses a file and everything it includes. `reference` is where an error about the
     /// file itself is reported (the include statement, or nil for the top-level file).
     mutating func parse(file path: String, reference: SourceLocation? = nil) -> [Statement] {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try SourceFiles.read(path)
+            bytes = try SourceFiles.read(path)
         } catch {
             log.error(reference ?? SourceLocation(file: path, line: 1, column: 1), "cannot read \(path): \(error)")
             return []
@@ -24,12 +33,12 @@ struct ConfigParser {
         }
         includeStack.append(canonical)
         defer { includeStack.removeLast() }
-        return parse(text: text, file: path)
+        return parse(bytes: bytes, file: path)
     }
 
-    /// Parses text that was read as `path` (its includes are read relative to that path).
-    mutating func parse(text: String, file path: String) -> [Statement] {
-        let tokens = Lexer(file: path).tokens(of: text, log: &log)
+    /// Parses the bytes of a file read as `path` (its includes are read relative to that path).
+    mutating func parse(bytes: [UInt8], file path: String) -> [Statement] {
+        let tokens = Lexer(file: path, configID: configID).tokens(of: bytes, log: &log, conditionalLines: &conditionalLines)
         var cursor = 0
         return statements(tokens, &cursor, opening: nil, directory: SourceFiles.directory(of: path)).statements
     }
@@ -99,6 +108,7 @@ struct ConfigParser {
             log.error(statement.location, "includes nested deeper than \(Self.maxIncludeDepth) levels")
             return []
         }
+        guard statement.words[1].requireUTF8(as: "`include` path", log: &log) else { return [] }
         let pattern = statement.words[1].text
         let paths = SourceFiles.glob(pattern, relativeTo: directory)
         if paths.isEmpty {

@@ -6,6 +6,9 @@ public enum ConfigurationLoader {
         public var configuration: Configuration?
         /// Every problem found, in file and line order.
         public var diagnostics: [Diagnostic]
+        /// The config-id the file was read for, and its conditional lines (`@ID ...`).
+        public var configID: String
+        public var conditionalLines: ConditionalLines
 
         public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
         public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -14,35 +17,45 @@ public enum ConfigurationLoader {
     /// Default configuration paths, in the order they are tried.
     public static let defaultPaths = ["/etc/vipkeeper/vipkeeper.conf", "/etc/keepalived/keepalived.conf"]
 
-    public static func load(path: String) -> Result {
-        var parser = ConfigParser()
+    /// Reads and validates the file at `path`. `configID` decides which conditional lines
+    /// (`@ID ...`, `@^ID ...`) are read: keepalived's `-i/--config-id`, by default the node
+    /// name up to its first `.`, as in keepalived.
+    public static func load(path: String, configID: String = nodeConfigID) -> Result {
+        var parser = ConfigParser(configID: configID)
         let statements = parser.parse(file: path)
-        return interpret(statements, log: parser.log, path: path)
+        return interpret(statements, parser: parser, path: path)
     }
 
-    /// Validates text as if it had been read from `path` (includes are read relative to it):
-    /// what the fuzz harness and tests that need no file use.
-    public static func load(text: String, path: String) -> Result {
-        var parser = ConfigParser()
-        let statements = parser.parse(text: text, file: path)
-        return interpret(statements, log: parser.log, path: path)
+    /// Validates bytes as if they had been read from `path` (includes are read relative to
+    /// it): what the fuzz harness and tests that need no file use.
+    public static func load(bytes: [UInt8], path: String, configID: String = nodeConfigID) -> Result {
+        var parser = ConfigParser(configID: configID)
+        let statements = parser.parse(bytes: bytes, file: path)
+        return interpret(statements, parser: parser, path: path)
     }
 
-    private static func interpret(_ statements: [Statement], log: DiagnosticLog, path: String) -> Result {
-        var log = log
+    /// `load(bytes:path:configID:)` for UTF-8 text.
+    public static func load(text: String, path: String, configID: String = nodeConfigID) -> Result {
+        load(bytes: Array(text.utf8), path: path, configID: configID)
+    }
+
+    private static func interpret(_ statements: [Statement], parser: ConfigParser, path: String) -> Result {
+        var log = parser.log
         var reader = ConfigurationReader()
         reader.read(statements, log: &log)
         if reader.configuration.instances.isEmpty && !log.hasErrors {
             log.error(SourceLocation(file: path, line: 1, column: 1), "no `vrrp_instance` is defined; there is nothing to run")
         }
         var validator = ConfigurationValidator(configuration: reader.configuration, garpOverrides: reader.garpOverrides,
-                                               masterWithoutPriority: reader.masterWithoutPriority)
+                                               masterWithoutPriority: reader.masterWithoutPriority,
+                                               withoutAddressEntries: reader.withoutAddressEntries)
         validator.validate(log: &log)
         ScriptSecurity.check(validator.configuration, log: &log)
         let diagnostics = log.diagnostics.enumerated().sorted {
             ($0.element.location, $0.offset) < ($1.element.location, $1.offset)
         }.map(\.element)
-        return Result(configuration: log.hasErrors ? nil : validator.configuration, diagnostics: diagnostics)
+        return Result(configuration: log.hasErrors ? nil : validator.configuration, diagnostics: diagnostics,
+                      configID: parser.configID, conditionalLines: parser.conditionalLines)
     }
 }
 
@@ -54,5 +67,15 @@ extension ConfigurationLoader {
     /// The first default path that exists, else the first one (so the error names it).
     public static func defaultPath() -> String {
         defaultPaths.first { access($0, F_OK) == 0 } ?? defaultPaths[0]
+    }
+
+    /// keepalived's default config-id: the node name (uname(2)) up to its first `.`.
+    public static var nodeConfigID: String {
+        var name = utsname()
+        guard uname(&name) == 0 else { return "" }
+        let nodename = withUnsafeBytes(of: &name.nodename) { raw in
+            Array(raw.prefix { $0 != 0 })
+        }
+        return String(decoding: nodename.prefix { $0 != UInt8(ascii: ".") }, as: UTF8.self)
     }
 }

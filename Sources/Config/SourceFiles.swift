@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The file-system work of reading a configuration: reading text, resolving paths and
+/// The file-system work of reading a configuration: reading bytes, resolving paths and
 /// expanding `include` globs.
 enum SourceFiles {
     /// Configuration files (and includes) are read up to this size.
@@ -12,14 +12,12 @@ enum SourceFiles {
 
     enum ReadError: Error, CustomStringConvertible {
         case cannotOpen(String)
-        case notUTF8
         case notRegularFile(String)
         case tooLarge(Int)
 
         var description: String {
             switch self {
             case .cannotOpen(let reason): return reason
-            case .notUTF8: return "the file is not UTF-8 text"
             case .notRegularFile(let kind): return "not a regular file (\(kind)); configuration is read from regular files only"
             case .tooLarge(let size): return "the file is \(size) bytes; configuration files are read up to \(SourceFiles.maximumSize) bytes (16 MiB)"
             }
@@ -30,8 +28,10 @@ enum SourceFiles {
     /// FIFO or a directory is refused, never read forever and never waited on. The type is
     /// checked before the file is opened (opening a FIFO for reading blocks until a writer
     /// comes, which would stall a reload on the event loop), and again on the descriptor,
-    /// opened non-blocking, in case the path changed in between.
-    static func read(_ path: String) throws(ReadError) -> String {
+    /// opened non-blocking, in case the path changed in between. The bytes are returned as
+    /// they are: keepalived reads bytes, and so does the lexer (a comment in another encoding
+    /// than UTF-8 never refuses a file).
+    static func read(_ path: String) throws(ReadError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
         try requireRegular(info)
@@ -53,8 +53,7 @@ enum SourceFiles {
             bytes += buffer[0..<count]
             if bytes.count > maximumSize { throw .tooLarge(bytes.count) }  // grew while being read
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
-        return text
+        return bytes
     }
 
     private static func requireRegular(_ info: stat) throws(ReadError) {

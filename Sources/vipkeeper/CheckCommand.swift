@@ -26,12 +26,12 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let path = config.resolvedPath
-        let result = ConfigurationLoader.load(path: path)
+        let result = config.load()
         for diagnostic in result.diagnostics {
             StandardError.write(diagnostic.description)
         }
         if !quiet {
-            print(CheckSummary(path: path, result: result).text)
+            print(CheckSummary(path: path, result: result, configIDIsDefault: config.configID == nil).text)
         }
         if result.errors > 0 { throw ExitCode(1) }
         if result.warnings > 0 && !allowWarnings { throw ExitCode(2) }

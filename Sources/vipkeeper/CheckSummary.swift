@@ -5,12 +5,15 @@ import VRRP
 struct CheckSummary {
     let path: String
     let result: ConfigurationLoader.Result
+    /// Whether the config-id is the node name's (no `--config-id`).
+    var configIDIsDefault = true
 
     var text: String {
         guard let configuration = result.configuration else {
-            return "\(path): \(count(result.errors, "error"))\(result.warnings > 0 ? ", \(count(result.warnings, "warning"))" : ""); not valid"
+            return (["\(path): \(count(result.errors, "error"))\(result.warnings > 0 ? ", \(count(result.warnings, "warning"))" : ""); not valid"]
+                + conditionalLines).joined(separator: "\n")
         }
-        var lines = ["\(path): valid\(result.warnings > 0 ? " with \(count(result.warnings, "warning"))" : "")"]
+        var lines = ["\(path): valid\(result.warnings > 0 ? " with \(count(result.warnings, "warning"))" : "")"] + conditionalLines
         for instance in configuration.instances {
             let vips = instance.virtualAddresses.map(\.description).joined(separator: ", ")
             let transport = instance.usesUnicast
@@ -19,7 +22,7 @@ struct CheckSummary {
             let tracking = instance.trackedChecks.map(\.name) + instance.trackedInterfaces.map { "if:\($0.name)" }
             lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
                 + "\(instance.resolvedVersion) \(instance.family) every \(instance.advertisementInterval), "
-                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), VIPs \(vips)"
+                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
         for script in configuration.scripts {
@@ -29,6 +32,14 @@ struct CheckSummary {
             lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(seconds(check.schedule.interval)), weight \(check.schedule.weight.weight)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Which conditional lines were read: they depend on the machine `check` runs on.
+    private var conditionalLines: [String] {
+        let lines = result.conditionalLines
+        guard lines.total > 0 else { return [] }
+        let source = configIDIsDefault ? "this node's name; --config-id ID reads the file as node ID reads it" : "--config-id"
+        return ["  config-id `\(result.configID)` (\(source)): \(count(lines.applied, "conditional line")) read, \(lines.skipped) skipped"]
     }
 
     private func seconds(_ duration: Duration) -> String {

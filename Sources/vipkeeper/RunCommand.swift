@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
         logger.logLevel = verbose ? .debug : .info
 
         let path = config.resolvedPath
-        let result = ConfigurationLoader.load(path: path)
+        let result = config.load()
         for diagnostic in result.diagnostics {
             logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
         }
@@ -68,7 +68,8 @@ struct RunCommand: ParsableCommand {
         do {
             daemon = try Daemon(configuration: configuration,
                                 options: Daemon.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
-                                                        configurationPath: path, stateDirectory: stateDirectory,
+                                                        configurationPath: path, configID: config.resolvedConfigID,
+                                                        stateDirectory: stateDirectory,
                                                         metricsListen: metrics.flatMap(ListenAddress.init)),
                                 signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {

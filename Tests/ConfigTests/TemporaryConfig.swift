@@ -29,8 +29,18 @@ final class TemporaryConfig {
         return path
     }
 
-    func load(_ text: String, name: String = "keepalived.conf") -> ConfigurationLoader.Result {
-        ConfigurationLoader.load(path: write(name, text))
+    /// Writes bytes as they are (a file in another encoding than UTF-8).
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) -> String {
+        let path = directory + "/" + name
+        let file = fopen(path, "w")!
+        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+        return path
+    }
+
+    func load(_ text: String, name: String = "keepalived.conf", configID: String = ConfigurationLoader.nodeConfigID) -> ConfigurationLoader.Result {
+        ConfigurationLoader.load(path: write(name, text), configID: configID)
     }
 }
 

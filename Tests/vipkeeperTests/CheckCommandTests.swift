@@ -103,6 +103,37 @@ struct CheckCommandTests {
         #expect(output.stderr == "/nonexistent/vipkeeper.conf:1:1: error: cannot read /nonexistent/vipkeeper.conf: No such file or directory\n")
     }
 
+    @Test("a keepalived.conf for two nodes, saved on Windows with a GBK comment: --config-id picks the node's lines")
+    func configID() {
+        let text = "! \u{1}\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n@nodeA priority 101\n@nodeB priority 100\n    virtual_ipaddress {\n        10.250.0.66\n    }\n}\n"
+        // CRLF line ends, and the comment's \u{1} replaced by GBK bytes (主节点).
+        let bytes = Array(text.utf8).flatMap { byte -> [UInt8] in
+            byte == 0x0A ? [0x0D, 0x0A] : byte == 0x01 ? [0xD6, 0xF7, 0xBD, 0xDA, 0xB5, 0xE3] : [byte]
+        }
+        let path = writeTemporary("")
+        let file = fopen(path, "w")!
+        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+        for (node, priority) in [("nodeA", 101), ("nodeB", 100)] {
+            let output = Executable.run(["check", "-f", path, "--config-id", node])
+            #expect(output.status == 0)
+            #expect(output.stderr == "")
+            #expect(output.stdout.contains("config-id `\(node)` (--config-id): 1 conditional line read, 1 skipped"))
+            #expect(output.stdout.contains("vrrp_instance VI_1: VRID 51 on eth0, VRRPv2 IPv4 every 1s, priority \(priority), preempt"))
+        }
+        #expect(Executable.run(["check", "-f", path, "-i", "nodeB"]).stdout.contains("priority 100"))
+        #expect(Executable.run(["run", "--help"]).stdout.contains("--config-id <ID>"))
+    }
+
+    @Test("an instance without virtual addresses is valid with a warning (exit 2), and the summary says so")
+    func noVirtualAddress() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    notify_master /usr/local/bin/move-elastic-ip.sh\n}\n")
+        let output = Executable.run(["check", "-f", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("\(path):1:15: warning: vrrp_instance `VI_1` has no virtual address"))
+        #expect(output.stdout.contains("priority 100, preempt, multicast 224.0.0.18, no VIPs"))
+    }
+
     @Test("--help documents the exit codes")
     func help() {
         let output = Executable.run(["check", "--help"])

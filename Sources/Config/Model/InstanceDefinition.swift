@@ -69,8 +69,11 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var heldAddresses: [VirtualAddress] { virtualAddresses + excludedAddresses }
 
     /// RFC 5798 §1: the family of the instance, that of its virtual addresses (validation
-    /// makes them one family).
-    public var family: AddressFamily { virtualAddresses.first?.address.family ?? .ipv4 }
+    /// makes them one family); without any, that of its source or peer addresses, as keepalived
+    /// takes it; IPv4 when nothing says.
+    public var family: AddressFamily {
+        (virtualAddresses.first?.address ?? unicastSourceAddress ?? multicastSourceAddress ?? unicastPeers.first)?.family ?? .ipv4
+    }
 
     /// The version the instance speaks (v2 until validation has resolved it).
     public var resolvedVersion: VRRPVersion { version ?? .v2 }

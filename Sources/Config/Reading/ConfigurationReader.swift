@@ -17,12 +17,17 @@ struct ConfigurationReader {
         var definition: InstanceDefinition
         var garp = GratuitousARPOverrides()
         var sawPriority = false
+        /// `virtual_ipaddress` entries written, read or not.
+        var addressEntries = 0
     }
 
     private(set) var configuration = Configuration()
     private(set) var garpOverrides: [String: GratuitousARPOverrides] = [:]
     /// Instances whose `state MASTER` came without a `priority`.
     private(set) var masterWithoutPriority: [String] = []
+    /// Instances with no `virtual_ipaddress` entry written (one whose entries are all wrong
+    /// has errors enough).
+    private(set) var withoutAddressEntries: Set<String> = []
 
     mutating func read(_ statements: [Statement], log: inout DiagnosticLog) {
         var model = self
@@ -62,6 +67,9 @@ struct ConfigurationReader {
             instanceTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &reading, log: &log)
             if reading.definition.initialState == .master && !reading.sawPriority {
                 reader.masterWithoutPriority.append(name.text)
+            }
+            if reading.addressEntries == 0 {
+                reader.withoutAddressEntries.insert(name.text)
             }
             reader.garpOverrides[name.text] = reading.garp
             reader.configuration.instances.append(reading.definition)
@@ -162,7 +170,8 @@ struct ConfigurationReader {
             globals.version = VRRPVersion(rawValue: UInt8(value))
         }
         table.statement("enable_script_security") { globals, statement, log in
-            if let value = statement.flag(log: &log) { globals.enableScriptSecurity = value }
+            statement.ignoringArguments(log: &log)
+            globals.enableScriptSecurity = true
         }
         table.statement("script_user") { globals, statement, log in
             guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
@@ -173,7 +182,8 @@ struct ConfigurationReader {
             if let value = statement.flag(log: &log) { globals.higherPrioritySendAdvert = value }
         }
         table.statement("vrrp_strict") { globals, statement, log in
-            if let value = statement.flag(log: &log) { globals.strict = value }
+            statement.ignoringArguments(log: &log)
+            globals.strict = true
         }
         table.statement("metrics_listen") { globals, statement, log in
             guard statement.expectArguments(1...1, "ADDR:PORT, such as 127.0.0.1:9650", log: &log), let argument = statement.arguments.first else { return }
@@ -211,7 +221,8 @@ struct ConfigurationReader {
             if let value = statement.integer(in: 1...1_000, log: &log) { model[keyPath: schedule].fall = value }
         }
         table.statement("init_fail") { model, statement, log in
-            if let value = statement.flag(log: &log) { model[keyPath: schedule].initFail = value }
+            statement.ignoringArguments(log: &log)
+            model[keyPath: schedule].initFail = true
         }
     }
 
@@ -293,10 +304,14 @@ struct ConfigurationReader {
 
     static let instanceTable: KeywordTable<InstanceReading> = {
         var table = KeywordTable<InstanceReading>(context: "vrrp_instance")
+        // keepalived (vrrp_state_handler): MASTER or BACKUP, in capitals; anything else is
+        // BACKUP, with a warning.
         table.statement("state") { reading, statement, log in
             guard let token = statement.single("MASTER or BACKUP", log: &log) else { return }
-            guard let state = InstanceDefinition.InitialState(rawValue: token.text.uppercased()) else {
-                log.error(token.location, "`state` expects MASTER or BACKUP, got `\(token.text)`")
+            guard let state = InstanceDefinition.InitialState(rawValue: token.text) else {
+                let capitals = InstanceDefinition.InitialState(rawValue: token.text.uppercased()) != nil
+                log.warning(token.location, "`state` is MASTER or BACKUP, in capitals; keepalived starts an instance with `state \(token.text)` as BACKUP, and so does vipkeeper" + (capitals ? ": write `state \(token.text.uppercased())` if that is meant" : ""))
+                reading.definition.initialState = .backup
                 return
             }
             reading.definition.initialState = state
@@ -323,12 +338,12 @@ struct ConfigurationReader {
             if let interval = statement.advertisementInterval(log: &log) { reading.definition.advertisementInterval = interval }
         }
         table.statement("nopreempt") { reading, statement, log in
-            guard statement.expectArguments(0...0, "no argument", log: &log) else { return }
+            statement.ignoringArguments(log: &log)
             reading.definition.preempt = false
             reading.definition.nopreemptLocation = statement.location
         }
         table.statement("preempt") { reading, statement, log in
-            guard statement.expectArguments(0...0, "no argument", log: &log) else { return }
+            statement.ignoringArguments(log: &log)
             reading.definition.preempt = true
             reading.definition.nopreemptLocation = nil
         }
@@ -346,19 +361,19 @@ struct ConfigurationReader {
             reading.definition.authenticationLocation = statement.location
         }
         table.statement("mcast_src_ip") { reading, statement, log in
-            reading.definition.multicastSourceAddress = statement.address(log: &log)
+            reading.definition.multicastSourceAddress = statement.hostAddress(log: &log)
             reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.statement("unicast_src_ip") { reading, statement, log in
-            reading.definition.unicastSourceAddress = statement.address(log: &log)
+            reading.definition.unicastSourceAddress = statement.hostAddress(log: &log)
             reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.block("unicast_peer") { reading, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one address per entry")
                 }
-                if let peer = Statement.address(entry[0], keyword: "unicast_peer", log: &log) {
+                if let peer = Statement.hostAddress(entry[0], keyword: "unicast_peer", log: &log) {
                     reading.definition.unicastPeers.append(peer)
                     reading.definition.unicastPeerLocations.append(entry[0].location)
                 }
@@ -367,17 +382,16 @@ struct ConfigurationReader {
         table.block("virtual_ipaddress") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
             reading.definition.virtualAddressesLocation = statement.location
-            let entries = ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
-            if entries.isEmpty {
-                log.error(statement.location, "`virtual_ipaddress` lists no address")
-            }
+            // An empty block is an instance without addresses (the validator's rule).
+            let entries = ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
+            reading.addressEntries += entries.count
             for entry in entries {
                 if let address = virtualAddress(entry, log: &log) { reading.definition.virtualAddresses.append(address) }
             }
         }
         table.block("virtual_ipaddress_excluded") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 if let address = virtualAddress(entry, keyword: "virtual_ipaddress_excluded", log: &log) {
                     reading.definition.excludedAddresses.append(address)
                 }
@@ -385,14 +399,14 @@ struct ConfigurationReader {
         }
         table.block("track_interface") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
                 reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
             }
         }
         table.block("track_script") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_script", log: &log) else { continue }
                 reading.definition.trackedChecks.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
             }
@@ -547,7 +561,7 @@ struct ConfigurationReader {
     static let syncGroupTable: KeywordTable<SyncGroupDefinition> = {
         var table = KeywordTable<SyncGroupDefinition>(context: "vrrp_sync_group")
         table.block("group") { group, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
                 if let extra = entry.dropFirst().first {
                     log.error(extra.location, "unexpected `\(extra.text)`: `group` lists one vrrp_instance name per entry")
                 }

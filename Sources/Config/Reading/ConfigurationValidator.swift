@@ -6,6 +6,8 @@ struct ConfigurationValidator {
     var configuration: Configuration
     let garpOverrides: [String: ConfigurationReader.GratuitousARPOverrides]
     let masterWithoutPriority: [String]
+    /// Instances with no `virtual_ipaddress` entry written (`ConfigurationReader`).
+    let withoutAddressEntries: Set<String>
 
     mutating func validate(log: inout DiagnosticLog) {
         checkNames(log: &log)
@@ -61,10 +63,8 @@ struct ConfigurationValidator {
         if instance.interface == nil && !instance.usesUnicast {
             log.error(instance.location, "\(what) has no `interface`")
         }
-        if instance.virtualAddresses.isEmpty && instance.virtualAddressesLocation == nil {
-            log.error(instance.location, "\(what) has no `virtual_ipaddress`")
-        }
         resolveVersion(&instance, log: &log)
+        checkAddressCount(instance, log: &log)
         let fits = Advertisement.maximumAddresses(version: instance.resolvedVersion, family: instance.family, mtu: Advertisement.defaultMTU)
         if instance.virtualAddresses.count > fits {
             log.warning(instance.virtualAddresses[fits].location, "\(what) has \(instance.virtualAddresses.count) virtual addresses, but an advert in a \(Advertisement.defaultMTU)-byte frame carries \(fits): the first \(fits) are advertised and the rest are held without being advertised, like `virtual_ipaddress_excluded` (as keepalived does; the interface's real MTU decides at start); list them there to say so")
@@ -171,6 +171,23 @@ struct ConfigurationValidator {
         }
         for (peer, location) in zip(instance.unicastPeers, instance.unicastPeerLocations) where peer.family != family {
             log.error(location, "\(what): `unicast_peer` \(peer) is \(peer.family) but the virtual addresses are \(family)")
+        }
+    }
+
+    /// An instance without virtual addresses (keepalived's `vrrp_complete_instance`): VRRPv3
+    /// (RFC 5798 §5.2.5: "Its minimum value is 1"), IPv6 (always v3) and `vrrp_strict` need one,
+    /// as keepalived requires; a VRRPv2 instance runs without, with a warning, as keepalived
+    /// runs it (cloud pairs move an elastic IP from `notify_master`): it is elected and
+    /// advertises a count of zero, and its notify scripts run.
+    private func checkAddressCount(_ instance: InstanceDefinition, log: inout DiagnosticLog) {
+        guard instance.virtualAddresses.isEmpty, withoutAddressEntries.contains(instance.name) else { return }
+        let what = "vrrp_instance `\(instance.name)`"
+        let place = instance.virtualAddressesLocation ?? instance.location
+        let requiredBy = instance.family == .ipv6 ? "IPv6 (VRRPv3)" : instance.resolvedVersion == .v3 ? "VRRPv3" : configuration.globals.strict ? "`vrrp_strict`" : nil
+        if let requiredBy {
+            log.error(place, "\(what) has no virtual address: \(requiredBy) needs at least one (RFC 5798 §5.2.5), as keepalived requires; list one in `virtual_ipaddress`")
+        } else {
+            log.warning(place, "\(what) has no virtual address: it is elected and runs its notify scripts without holding an address (as keepalived runs it, \"at least one is sensible\"); `virtual_ipaddress_excluded` addresses are held but not advertised")
         }
     }
 

@@ -1,6 +1,7 @@
-/// Every configuration keyword of keepalived 2.2.7 (from its keepalived.conf(5)), so that a
-/// keepalived keyword vipkeeper does not implement is told apart from a typo: the first is
-/// a warning (ignored, block skipped), the second an error with a "did you mean".
+/// Every configuration keyword of keepalived 2.2.7 (from its keepalived.conf(5) and its
+/// keyword tables), so that a keepalived keyword vipkeeper does not implement is told apart
+/// from a typo: the first is a warning (ignored, block skipped), the second an error with a
+/// "did you mean".
 enum KeepalivedKeywords {
     static let all: Set<String> = [
         "accept",
@@ -274,5 +275,10 @@ enum KeepalivedKeywords {
         "weight",
         "HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "PING_CHECK", "UDP_CHECK", "FILE_CHECK",
         "vrrp_track_file", "static_track_group",
+        // In keepalived 2.2.7's keyword tables (install_keyword) but not in its man page:
+        // deprecated spellings and rarely documented settings.
+        "debug", "lvs_sync_daemon_interface", "vmac_garp_intvl", "vrrp_vmac_garp_intvl", "vrrp_rlimit_rtime",
+        "checker_rlimit_rtime", "bfd_rlimit_rtime", "interface_up_down_delays", "disable_local_igmp",
+        "enable_snmp_keepalived", "lvs_flush_onstop", "lvs_process_name",
     ]
 }

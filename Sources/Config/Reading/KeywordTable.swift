@@ -29,6 +29,7 @@ struct KeywordTable<Model>: Sendable {
         for statement in split(statements, oneLine: oneLine, log: &log) {
             let keyword = statement.keyword
             if keyword.isOpenBrace || keyword.isCloseBrace { continue }
+            guard keyword.requireUTF8(as: "keyword", log: &log) else { continue }
             guard let entry = entries[keyword.text], !keyword.quoted else {
                 if KeepalivedKeywords.all.contains(keyword.text) {
                     log.warning(keyword.location, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
@@ -51,6 +52,7 @@ struct KeywordTable<Model>: Sendable {
                 log.error(keyword.location, "`\(keyword.text)` does not take a block")
                 continue
             }
+            guard Token.requireUTF8(statement.arguments, of: keyword.text, log: &log) else { continue }
             entry.read(&model, statement, &log)
         }
     }
@@ -80,7 +82,16 @@ struct KeywordTable<Model>: Sendable {
 /// line, or several on the single line of a one-line block, where each word that is not an
 /// option (or an option's value) starts a new entry.
 enum ListEntries {
-    static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int], log: inout DiagnosticLog) -> [[Token]] {
+    /// The entries of `keyword`'s block; an entry with a word that is not UTF-8 is reported
+    /// and left out.
+    static func split(_ statements: [Statement], of keyword: String, oneLine: Bool, optionArity: [String: Int],
+                      log: inout DiagnosticLog) -> [[Token]] {
+        split(statements, oneLine: oneLine, optionArity: optionArity, log: &log).filter { entry in
+            Token.requireUTF8(entry, of: keyword, log: &log)
+        }
+    }
+
+    private static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int], log: inout DiagnosticLog) -> [[Token]] {
         guard oneLine else { return statements.map(\.words) }
         var entries: [[Token]] = []
         for statement in statements {

@@ -58,6 +58,28 @@ extension Statement {
         return address
     }
 
+    /// The single argument as keepalived reads a source or peer address (`mcast_src_ip`,
+    /// `unicast_src_ip`): see `hostAddress(_:keyword:log:)`.
+    func hostAddress(log: inout DiagnosticLog) -> IPAddress? {
+        guard let token = single("an IPv4 or IPv6 address", log: &log) else { return nil }
+        return Self.hostAddress(token, keyword: name, log: &log)
+    }
+
+    /// An address as keepalived's `inet_stosockaddr` reads it for `mcast_src_ip`,
+    /// `unicast_src_ip` and `unicast_peer`: what follows a `/` or a `-` (a prefix length,
+    /// `192.168.1.24/24`, or a range) is ignored, with a warning saying so.
+    static func hostAddress(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPAddress? {
+        guard let cut = token.text.firstIndex(where: { $0 == "/" || $0 == "-" }) else {
+            return address(token, keyword: keyword, log: &log)
+        }
+        guard let address = IPAddress(token.text[..<cut]) else {
+            log.error(token.location, "`\(keyword)` expects an IPv4 or IPv6 address, got `\(token.text)`")
+            return nil
+        }
+        log.warning(token.location, "`\(keyword)` \(address): `\(token.text[cut...])` is ignored (keepalived reads the address alone, and so does vipkeeper)")
+        return address
+    }
+
     /// An IPv4 address only (`brd`, `vrrp_mcast_group4`).
     static func ipv4Address(_ token: Token, keyword: String, log: inout DiagnosticLog) -> IPv4Address? {
         guard let address = IPv4Address(token.text) else {
@@ -84,6 +106,18 @@ extension Statement {
             return nil
         }
         return AdvertisementInterval(centiseconds: UInt16(centiseconds))
+    }
+
+    /// A keyword keepalived's handler reads without its arguments (`nopreempt`, `preempt`,
+    /// `enable_script_security`, `vrrp_strict`, `init_fail`): written at all, it is on. An
+    /// argument that says so (on, true, yes, 1) passes quietly; any other is ignored with a
+    /// warning, as keepalived ignores it (`vrrp_strict off` turns strict mode on).
+    func ignoringArguments(log: inout DiagnosticLog) {
+        guard let argument = arguments.first else { return }
+        if arguments.count == 1 && ["on", "true", "yes", "1"].contains(argument.text.lowercased()) { return }
+        let ignored = arguments.map(\.description).joined(separator: " ")
+        let off = ["off", "false", "no", "0"].contains(argument.text.lowercased())
+        log.warning(argument.location, "keepalived ignores what follows `\(name)` (`\(ignored)`) and applies `\(name)` all the same, and so does vipkeeper" + (off ? "; `\(name) \(argument.text)` does not turn it off: remove the line for that" : ""))
     }
 
     /// A flag keyword: no argument means on; otherwise on|off|true|false|yes|no.
