@@ -11,6 +11,10 @@ public enum ConfigurationLoader {
         public var conditionalLines: ConditionalLines
 
         public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
+        /// The keepalived keywords the file uses that vipkeeper ignores, with how often.
+        public var ignoredKeywords: [(keyword: String, count: Int)] {
+            Dictionary(grouping: diagnostics.compactMap(\.ignoredKeyword), by: { $0 }).map { ($0.key, $0.value.count) }.sorted { $0.keyword < $1.keyword }
+        }
         public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
     }
 

@@ -9,11 +9,14 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var severity: Severity
     public var location: SourceLocation
     public var message: String
+    /// The keepalived keyword this warning says vipkeeper ignores (an unimplemented feature).
+    public var ignoredKeyword: String?
 
-    public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
+    public init(_ severity: Severity, at location: SourceLocation, _ message: String, ignoredKeyword: String? = nil) {
         self.severity = severity
         self.location = location
         self.message = message
+        self.ignoredKeyword = ignoredKeyword
     }
 
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
@@ -31,6 +34,11 @@ public struct DiagnosticLog: Sendable {
 
     public mutating func warning(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(.warning, at: location, message))
+    }
+
+    /// A keepalived keyword vipkeeper does not implement: a warning, and counted as such.
+    public mutating func ignored(_ location: SourceLocation, keyword: String, _ message: String) {
+        diagnostics.append(Diagnostic(.warning, at: location, message, ignoredKeyword: keyword))
     }
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

@@ -31,7 +31,26 @@ struct CheckSummary {
         for check in configuration.httpChecks {
             lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(seconds(check.schedule.interval)), weight \(check.schedule.weight.weight)")
         }
-        return lines.joined(separator: "\n")
+        return (lines + migration(configuration)).joined(separator: "\n")
+    }
+
+    /// For a migrated keepalived.conf: what vipkeeper does differently from keepalived with
+    /// this file, and what it ignores — nothing silently.
+    private func migration(_ configuration: Configuration) -> [String] {
+        var lines: [String] = []
+        if configuration.globals.higherPrioritySendAdvert && !configuration.instances.isEmpty {
+            lines.append("  deviation: a Master that yields sends one more advert first (vrrp_higher_prio_send_advert is on by default in vipkeeper, off in keepalived; `vrrp_higher_prio_send_advert false` turns it off)")
+        }
+        for instance in configuration.instances where instance.fastPreempt {
+            lines.append("  deviation: vrrp_instance \(instance.name) uses fast_preempt (vipkeeper's): it takes over from a lower-priority Master at once")
+        }
+        let ignored = result.ignoredKeywords
+        if !ignored.isEmpty {
+            lines.append("  ignored (keepalived features vipkeeper does not implement): " + ignored.map { $0.count == 1 ? $0.keyword : "\($0.keyword) ×\($0.count)" }.joined(separator: ", "))
+        } else {
+            lines.append("  ignored: nothing; every keyword of the file is implemented")
+        }
+        return lines
     }
 
     /// Which conditional lines were read: they depend on the machine `check` runs on.

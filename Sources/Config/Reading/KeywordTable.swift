@@ -32,7 +32,7 @@ struct KeywordTable<Model>: Sendable {
             guard keyword.requireUTF8(as: "keyword", log: &log) else { continue }
             guard let entry = entries[keyword.text], !keyword.quoted else {
                 if KeepalivedKeywords.all.contains(keyword.text) {
-                    log.warning(keyword.location, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
+                    log.ignored(keyword.location, keyword: keyword.text, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
                     continue
                 }
                 let suggestion = Suggestion.closest(to: keyword.text, among: keywords)
