@@ -28,6 +28,10 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// a priority lower than its own takes over at once instead of waiting for its
     /// Master_Down_Timer (RFC 3768 makes it wait up to Master_Down_Interval more).
     public var fastPreempt: Bool
+    /// keepalived `unicast_peer`: how adverts sent to this router's own address are checked
+    /// (`UnicastReception`); nil for a multicast router, which keeps §7.1's TTL-255 rule for
+    /// every advert.
+    public var unicast: UnicastReception?
 
     public init(
         virtualRouterID: UInt8,
@@ -41,7 +45,8 @@ public struct RouterConfiguration: Hashable, Sendable {
         localAddress: IPAddress,
         gratuitousARP: GratuitousARPPolicy = .keepalivedDefaults,
         sendAdvertisementOnYield: Bool = false,
-        fastPreempt: Bool = false
+        fastPreempt: Bool = false,
+        unicast: UnicastReception? = nil
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
@@ -55,6 +60,7 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.gratuitousARP = gratuitousARP
         self.sendAdvertisementOnYield = sendAdvertisementOnYield
         self.fastPreempt = fastPreempt
+        self.unicast = unicast
     }
 
     /// The family of the virtual router: that of its own address (RFC 5798 §1: one family
