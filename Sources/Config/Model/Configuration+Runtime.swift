@@ -21,7 +21,19 @@ extension Configuration {
             localAddress: instance.unicastSourceAddress ?? instance.multicastSourceAddress ?? interfaceAddress,
             gratuitousARP: instance.gratuitousARP ?? globals.gratuitousARP,
             sendAdvertisementOnYield: globals.higherPrioritySendAdvert,
-            fastPreempt: instance.fastPreempt)
+            fastPreempt: instance.fastPreempt,
+            unicast: unicastReception(for: instance))
+    }
+
+    /// keepalived's receive rules for a unicast instance (`UnicastReception`), nil for a
+    /// multicast one. A peer written with `min_ttl` / `max_ttl` turns the source check on, as
+    /// in keepalived (vrrp_data.c `alloc_vrrp_unicast_peer`).
+    public func unicastReception(for instance: InstanceDefinition) -> UnicastReception? {
+        guard instance.usesUnicast else { return nil }
+        var peers: [IPAddress: TTLRange] = [:]
+        for peer in instance.unicastPeers { peers[peer] = instance.unicastPeerTTLRanges[peer] ?? .any }
+        let checksSource = instance.checkUnicastSource || globals.checkUnicastSource || !instance.unicastPeerTTLRanges.isEmpty
+        return UnicastReception(peers: peers, checksSource: checksSource)
     }
 
     /// Where the instance's multicast adverts go: `vrrp_mcast_group4` or `vrrp_mcast_group6`.

@@ -102,6 +102,10 @@ struct ConfigurationValidator {
                 log.error(instance.location, "\(what) uses `unicast_peer` without `unicast_src_ip` or `interface`: its source address is unknown")
             }
         }
+        if !instance.usesUnicast, let location = instance.unicastTTLLocation {
+            // keepalived: "Cannot use unicast_ttl without unicast peers - resetting".
+            log.warning(location, "\(what) has `unicast_ttl` but no `unicast_peer`: ignored (multicast adverts always leave with TTL 255)")
+        }
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }
