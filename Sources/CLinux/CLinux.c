@@ -45,11 +45,13 @@ ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
 }
 
 /// sendmsg(2) of one buffer to `to` with one control message (level, type, data): how both
-/// raw VRRP sockets pick the source address and outgoing interface per packet.
+/// raw VRRP sockets pick the source address and outgoing interface per packet. A `ttl` of 1 to
+/// 255 adds a second control message, `ttl_type` (IP_TTL or IPV6_HOPLIMIT) at `level`: the
+/// TTL of this packet only (keepalived `unicast_ttl`); -1 keeps the socket's.
 static ssize_t send_with_control(int fd, const void *buffer, size_t length, void *to, socklen_t to_length,
-                                 int level, int type, const void *data, size_t data_length) {
+                                 int level, int type, const void *data, size_t data_length, int ttl_type, int ttl) {
     struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
-    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr align; } control;
+    union { char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
     memset(&control, 0, sizeof(control));
     struct msghdr message = { 0 };
     message.msg_name = to;
@@ -63,17 +65,25 @@ static ssize_t send_with_control(int fd, const void *buffer, size_t length, void
     cmsg->cmsg_type = type;
     cmsg->cmsg_len = CMSG_LEN(data_length);
     memcpy(CMSG_DATA(cmsg), data, data_length);
+    if (ttl >= 1 && ttl <= 255) {
+        message.msg_controllen += CMSG_SPACE(sizeof(int));
+        cmsg = CMSG_NXTHDR(&message, cmsg);
+        cmsg->cmsg_level = level;
+        cmsg->cmsg_type = ttl_type;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &ttl, sizeof(int));
+    }
     return sendmsg(fd, &message, MSG_DONTWAIT);
 }
 
-ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex) {
+ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex, int ttl) {
     struct sockaddr_in to = { 0 };
     to.sin_family = AF_INET;
     to.sin_addr.s_addr = destination;
     struct in_pktinfo info = { 0 };
     info.ipi_ifindex = ifindex;
     info.ipi_spec_dst.s_addr = source;
-    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IP, IP_PKTINFO, &info, sizeof(info));
+    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IP, IP_PKTINFO, &info, sizeof(info), IP_TTL, ttl);
 }
 
 int vk_multicast_membership(int fd, uint32_t group, int ifindex, int join) {
@@ -302,7 +312,7 @@ ssize_t vk_recv_packet6(int fd, void *buffer, size_t length, uint8_t *source, ui
     return received;
 }
 
-ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex) {
+ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex, int hop_limit) {
     struct sockaddr_in6 to = { 0 };
     to.sin6_family = AF_INET6;
     memcpy(&to.sin6_addr, destination, 16);
@@ -311,7 +321,7 @@ ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t
     memset(&info, 0, sizeof(info));
     memcpy(&info.ipi6_addr, source, 16);
     info.ipi6_ifindex = (unsigned)ifindex;
-    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
+    return send_with_control(fd, buffer, length, &to, sizeof(to), IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info), IPV6_HOPLIMIT, hop_limit);
 }
 
 int vk_multicast6_membership(int fd, const uint8_t *group, int ifindex, int join) {

@@ -23,8 +23,13 @@ public struct AdvertisementValidator: Sendable {
     /// (for `skip_check_adv_addr`).
     public func validate(_ datagram: VRRPDatagram, currentMaster: (UInt8) -> IPAddress? = { _ in nil }) throws(DropReason) -> ReceivedAdvertisement {
         // §7.1: TTL / Hop Limit first, then the structural checks (version, type, length,
-        // checksum).
-        guard datagram.hopLimit == 255 else { throw .ttlNot255(datagram.hopLimit) }
+        // checksum). The TTL-255 rule proves an advert never left its link, so it is checked
+        // here for multicast adverts; one sent to our own address may come from a unicast peer
+        // behind routers, and waits until we know which router it is for (keepalived 2.2).
+        let multicast = datagram.destination.isMulticast
+        if multicast {
+            guard datagram.hopLimit == 255 else { throw .ttlNot255(datagram.hopLimit) }
+        }
         let advertisement = try Advertisement.decode(datagram.payload, from: datagram.source, to: datagram.destination)
         guard let local = routers[advertisement.virtualRouterID] else {
             throw .unknownVirtualRouter(advertisement.virtualRouterID)
@@ -54,6 +59,16 @@ public struct AdvertisementValidator: Sendable {
             // RFC 5798 §7.1 drops the interval check (a Backup learns the Master's interval,
             // §6.4.2); an interval of zero would make every Backup take over at once.
             guard advertisement.interval.centiseconds > 0 else { throw .zeroInterval }
+        }
+        // A unicast advert: a multicast router keeps §7.1's TTL-255 rule (so an off-link sender
+        // cannot reach it by unicast); a unicast router applies keepalived's `check_unicast_src`
+        // and per-peer `min_ttl` / `max_ttl`, and otherwise takes any TTL.
+        if !multicast {
+            if let unicast = local.unicast {
+                try unicast.check(source: datagram.source, ttl: datagram.hopLimit)
+            } else if datagram.hopLimit != 255 {
+                throw .ttlNot255(datagram.hopLimit)
+            }
         }
         // §7.1: compare the address lists as sets; only the owner's mismatching packet survives.
         // (The same list in the same order, the usual case, needs no sets.) keepalived's

@@ -11,6 +11,9 @@ public enum DropCounter: String, CaseIterable, Hashable, Sendable, Comparable, C
     case authTypeMismatch = "authtype_mismatch"
     case authFailure = "auth_failure"
     case unknownVirtualRouter = "unknown_vrid"
+    /// vipkeeper's own: keepalived logs a `check_unicast_src` drop ("not a unicast peer") but
+    /// counts it nowhere; every drop here is counted.
+    case unknownUnicastSource = "unknown_unicast_src"
 
     public var description: String { rawValue }
 

@@ -3,8 +3,15 @@
 /// Every receive failure maps to one of these; the runtime counts them and logs them
 /// rate-limited. None of them changes router state.
 public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
-    /// §7.1: "MUST verify that the IP TTL is 255."
+    /// §7.1: "MUST verify that the IP TTL is 255." Applied to multicast adverts and to the
+    /// adverts of a multicast virtual router; a unicast router follows `UnicastReception`.
     case ttlNot255(UInt8)
+    /// keepalived `unicast_peer { IP min_ttl N max_ttl N }`: a unicast advert from that peer
+    /// arrived with a TTL outside the range (keepalived counts it under `ip_ttl_err`).
+    case ttlOutOfRange(UInt8, TTLRange)
+    /// keepalived `check_unicast_src`: a unicast advert from an address that is not a
+    /// configured `unicast_peer`.
+    case unknownUnicastSource(IPAddress)
     /// §7.1: "MUST verify the VRRP version field." Versions 2 (IPv4) and 3 are spoken.
     case unsupportedVersion(UInt8)
     /// The virtual router speaks the other version (a mixed v2/v3 router does not work).
@@ -36,7 +43,8 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     /// The keepalived statistics counter this drop is counted under.
     public var counter: DropCounter {
         switch self {
-        case .ttlNot255: return .ipTTL
+        case .ttlNot255, .ttlOutOfRange: return .ipTTL
+        case .unknownUnicastSource: return .unknownUnicastSource
         case .unsupportedVersion, .unknownType, .versionMismatch: return .invalidType
         case .lengthMismatch, .checksumMismatch: return .packetLength
         case .unknownVirtualRouter: return .unknownVirtualRouter
@@ -51,6 +59,8 @@ public enum DropReason: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .ttlNot255(let ttl): return "IP TTL is \(ttl), must be 255"
+        case .ttlOutOfRange(let ttl, let range): return "IP TTL is \(ttl), not in the peer's min_ttl/max_ttl range \(range)"
+        case .unknownUnicastSource(let source): return "unicast source \(source) is not a unicast_peer (check_unicast_src)"
         case .unsupportedVersion(let version): return "VRRP version \(version) is not spoken (2 over IPv4, 3 over IPv4 and IPv6)"
         case .versionMismatch(let received, let expected):
             return "VRRP version \(received) packet for a version \(expected) virtual router (set the same vrrp_version on every node)"

@@ -34,6 +34,10 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// keepalived `skip_check_adv_addr`: the §7.1 address-list check runs only for an advert
     /// from another source than the current Master.
     public var skipAddressListCheck: Bool
+    /// keepalived `unicast_peer`: how adverts sent to this router's own address are checked
+    /// (`UnicastReception`); nil for a multicast router, which keeps §7.1's TTL-255 rule for
+    /// every advert.
+    public var unicast: UnicastReception?
 
     public init(
         virtualRouterID: UInt8,
@@ -49,7 +53,8 @@ public struct RouterConfiguration: Hashable, Sendable {
         sendAdvertisementOnYield: Bool = false,
         fastPreempt: Bool = false,
         downTimerAdverts: Int = 3,
-        skipAddressListCheck: Bool = false
+        skipAddressListCheck: Bool = false,
+        unicast: UnicastReception? = nil
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
@@ -65,6 +70,7 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.fastPreempt = fastPreempt
         self.downTimerAdverts = downTimerAdverts
         self.skipAddressListCheck = skipAddressListCheck
+        self.unicast = unicast
     }
 
     /// The family of the virtual router: that of its own address (RFC 5798 §1: one family

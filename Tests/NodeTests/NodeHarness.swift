@@ -145,11 +145,12 @@ final class NodeHarness {
 
     /// An advert from a peer on eth0, as the raw socket hands it over.
     func receive(priority: UInt8, from source: IPv4Address = IPv4Address(10, 250, 1, 12), vrid: UInt8 = 51, ttl: UInt8 = 255,
-                 password: String = "harbor", addresses: [IPv4Address] = [IPv4Address(10, 250, 1, 100)]) {
+                 password: String = "harbor", addresses: [IPv4Address] = [IPv4Address(10, 250, 1, 100)],
+                 to destination: IPv4Address = .vrrpMulticastGroup) {
         let advert = Advertisement(virtualRouterID: vrid, priority: priority, interval: .oneSecond,
                                    authentication: .password(password), addresses: addresses.map(IPAddress.v4))
-        let payload = advert.encoded(from: .v4(source), to: .v4(.vrrpMulticastGroup))
-        handle(.packet(IPv4Packet(source: source, destination: .vrrpMulticastGroup, ttl: ttl, payload: payload).encoded(),
+        let payload = advert.encoded(from: .v4(source), to: .v4(destination))
+        handle(.packet(IPv4Packet(source: source, destination: destination, ttl: ttl, payload: payload).encoded(),
                        interfaceIndex: interfaceIndex))
     }
 

@@ -37,7 +37,7 @@ final class MetricsExporter {
     static let dropMetrics: [(counter: DropCounter, metric: String, help: String)] = [
         (.packetLength, "keepalived_packet_length_errors_total", "Packets with a length or checksum error."),
         (.advertInterval, "keepalived_advertisements_interval_errors_total", "Adverts with another advertisement interval."),
-        (.ipTTL, "keepalived_ip_ttl_errors_total", "Packets with an IP TTL other than 255."),
+        (.ipTTL, "keepalived_ip_ttl_errors_total", "Packets with an IP TTL other than 255 (multicast), or outside a unicast peer's min_ttl/max_ttl."),
         (.invalidType, "keepalived_invalid_type_received_total", "Packets of an unknown VRRP version or type."),
         (.addressList, "keepalived_address_list_errors_total", "Adverts with another address list."),
         (.invalidAuthType, "keepalived_authentication_invalid_total", "Adverts with an undefined auth type."),

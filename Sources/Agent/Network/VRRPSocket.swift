@@ -9,7 +9,7 @@ import Glibc
 /// family on it (they are told apart by VRID).
 ///
 /// IPv4 (RFC 3768 §5.2, RFC 5798 §5.1.1): adverts leave with TTL 255 (multicast and
-/// unicast), TOS 0xc0 like keepalived, multicast loopback off; received packets carry their
+/// unicast; a unicast instance's `unicast_ttl` overrides it per packet), TOS 0xc0 like keepalived, multicast loopback off; received packets carry their
 /// IP header, so TTL is read from it, and the arrival interface comes from IP_PKTINFO.
 /// IPv6 (RFC 5798 §5.1.2): hop limit 255, multicast loopback off; the kernel never shows the
 /// header, so hop limit, destination and arrival interface come from IPV6_HOPLIMIT and
@@ -70,19 +70,21 @@ final class VRRPSocket {
         joinedGroup = group
     }
 
-    /// Sends one VRRP message to `destination` from `source` out of this interface.
-    func send(_ payload: [UInt8], to destination: IPAddress, from source: IPAddress) throws(AgentError) {
+    /// Sends one VRRP message to `destination` from `source` out of this interface, with
+    /// `ttl` as its TTL / Hop Limit (keepalived `unicast_ttl`), or the socket's 255 when nil.
+    func send(_ payload: [UInt8], to destination: IPAddress, from source: IPAddress, ttl: UInt8? = nil) throws(AgentError) {
+        let ttl = ttl.map { Int32($0) } ?? -1
         let sent: Int
         switch (destination, source) {
         case (.v4(let to), .v4(let from)):
             sent = payload.withUnsafeBytes {
-                vk_send_packet(fileDescriptor, $0.baseAddress, $0.count, to.value.bigEndian, from.value.bigEndian, interfaceIndex)
+                vk_send_packet(fileDescriptor, $0.baseAddress, $0.count, to.value.bigEndian, from.value.bigEndian, interfaceIndex, ttl)
             }
         case (.v6(let to), .v6(let from)):
             let target = to.octets
             let origin = from.octets
             sent = payload.withUnsafeBytes { bytes in
-                vk_send_packet6(fileDescriptor, bytes.baseAddress, bytes.count, target, origin, interfaceIndex)
+                vk_send_packet6(fileDescriptor, bytes.baseAddress, bytes.count, target, origin, interfaceIndex, ttl)
             }
         default:
             throw .socket(operation: "send advert from \(source) to \(destination) on \(interface): mixed address families", errno: EAFNOSUPPORT)

@@ -64,7 +64,7 @@ final class EffectExecutor {
                     throw AgentError.socket(operation: "send advert on \(outbound.interface): no \(key.family) socket for the interface", errno: ENODEV)
                 }
                 for destination in outbound.destinations {
-                    try socket.send(outbound.payload, to: destination, from: outbound.source)
+                    try socket.send(outbound.payload, to: destination, from: outbound.source, ttl: outbound.ttl)
                 }
             case .addAddress(let change):
                 _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index)

@@ -15,8 +15,9 @@ ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex);
 
 /// Sends one datagram on a raw IPv4 socket to `destination` (network order), choosing the
 /// source address and outgoing interface per packet with an IP_PKTINFO control message, so
-/// one socket serves several instances with different `mcast_src_ip`.
-ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex);
+/// one socket serves several instances with different `mcast_src_ip`. `ttl` 1...255 sets this
+/// packet's TTL (IP_TTL control message); -1 keeps the socket's 255.
+ssize_t vk_send_packet(int fd, const void *buffer, size_t length, uint32_t destination, uint32_t source, int ifindex, int ttl);
 
 /// poll(2) with a nanosecond timeout (ppoll), so a timer wakes on time instead of up to a
 /// millisecond late. `fds` points at `count` struct pollfd. Returns as poll does.
@@ -42,8 +43,9 @@ ssize_t vk_recv_packet6(int fd, void *buffer, size_t length, uint8_t *source, ui
 
 /// Sends one datagram on a raw IPv6 socket to `destination` (16 octets; a link-local or
 /// link-scoped multicast destination is scoped to `ifindex`), choosing the source and the
-/// outgoing interface with an IPV6_PKTINFO control message.
-ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex);
+/// outgoing interface with an IPV6_PKTINFO control message. `hop_limit` 1...255 sets this
+/// packet's Hop Limit (IPV6_HOPLIMIT control message); -1 keeps the socket's 255.
+ssize_t vk_send_packet6(int fd, const void *buffer, size_t length, const uint8_t *destination, const uint8_t *source, int ifindex, int hop_limit);
 
 /// Joins (join != 0) or leaves an IPv6 multicast group (16 octets) on an interface.
 int vk_multicast6_membership(int fd, const uint8_t *group, int ifindex, int join);

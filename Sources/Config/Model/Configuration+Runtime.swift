@@ -23,7 +23,19 @@ extension Configuration {
             sendAdvertisementOnYield: globals.higherPrioritySendAdvert,
             fastPreempt: instance.fastPreempt,
             downTimerAdverts: globals.strict ? 3 : instance.downTimerAdverts ?? globals.downTimerAdverts ?? 3,
-            skipAddressListCheck: instance.skipAddressListCheck ?? globals.skipAddressListCheck)
+            skipAddressListCheck: instance.skipAddressListCheck ?? globals.skipAddressListCheck,
+            unicast: unicastReception(for: instance))
+    }
+
+    /// keepalived's receive rules for a unicast instance (`UnicastReception`), nil for a
+    /// multicast one. A peer written with `min_ttl` / `max_ttl` turns the source check on, as
+    /// in keepalived (vrrp_data.c `alloc_vrrp_unicast_peer`).
+    public func unicastReception(for instance: InstanceDefinition) -> UnicastReception? {
+        guard instance.usesUnicast else { return nil }
+        var peers: [IPAddress: TTLRange] = [:]
+        for peer in instance.unicastPeers { peers[peer] = instance.unicastPeerTTLRanges[peer] ?? .any }
+        let checksSource = instance.checkUnicastSource || globals.checkUnicastSource || !instance.unicastPeerTTLRanges.isEmpty
+        return UnicastReception(peers: peers, checksSource: checksSource)
     }
 
     /// Where the instance's multicast adverts go: `vrrp_mcast_group4` or `vrrp_mcast_group6`.

@@ -23,6 +23,7 @@ extension InstanceDefinition {
         copy.authenticationLocation = nil
         copy.sourceAddressLocation = nil
         copy.unicastPeerLocations = []
+        copy.unicastTTLLocation = nil
         copy.virtualAddresses = virtualAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.excludedAddresses = excludedAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }

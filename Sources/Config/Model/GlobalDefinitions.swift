@@ -34,6 +34,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var higherPrioritySendAdvert = true
     /// `vrrp_strict`: refuse what RFC 3768 forbids (authentication, unicast).
     public var strict = false
+    /// `vrrp_check_unicast_src`: `check_unicast_src` for every unicast instance.
+    public var checkUnicastSource = false
     /// `control_group NAME` (vipkeeper): members may query the control socket and start
     /// drills and maintenance (otherwise root only).
     public var controlGroup: String?

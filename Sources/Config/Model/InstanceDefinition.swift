@@ -44,6 +44,15 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// Where `mcast_src_ip`, `unicast_src_ip` and each `unicast_peer` were written.
     public var sourceAddressLocation: SourceLocation?
     public var unicastPeerLocations: [SourceLocation] = []
+    /// `unicast_peer { IP min_ttl N max_ttl N }`: the peers written with a TTL range (keepalived
+    /// then checks unicast sources for the whole instance, as with `check_unicast_src`).
+    public var unicastPeerTTLRanges: [IPAddress: TTLRange] = [:]
+    /// `check_unicast_src`: drop unicast adverts whose source is not a `unicast_peer`.
+    public var checkUnicastSource = false
+    /// `unicast_ttl N`: the TTL / Hop Limit unicast adverts are sent with (keepalived: 255 for
+    /// IPv4; nil here means the socket's 255).
+    public var unicastTTL: UInt8?
+    public var unicastTTLLocation: SourceLocation?
     /// `virtual_ipaddress`: carried in adverts (§5.2.9), one family.
     public var virtualAddresses: [VirtualAddress] = []
     /// `virtual_ipaddress_excluded`: held and released with the instance, announced like the

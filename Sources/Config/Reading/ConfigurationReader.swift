@@ -185,6 +185,9 @@ struct ConfigurationReader {
             statement.ignoringArguments(log: &log)
             globals.strict = true
         }
+        table.statement("vrrp_check_unicast_src") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.checkUnicastSource = value }
+        }
         table.statement("metrics_listen") { globals, statement, log in
             guard statement.expectArguments(1...1, "ADDR:PORT, such as 127.0.0.1:9650", log: &log), let argument = statement.arguments.first else { return }
             guard let listen = ListenAddress(argument.text) else {
@@ -369,15 +372,32 @@ struct ConfigurationReader {
             reading.definition.sourceAddressLocation = statement.arguments.first?.location
         }
         table.block("unicast_peer") { reading, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: [:], log: &log) {
-                if let extra = entry.dropFirst().first {
-                    log.error(extra.location, "unexpected `\(extra.text)`: `unicast_peer` lists one address per entry")
+            let options = ["min_ttl": 1, "max_ttl": 1]
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                guard let peer = Statement.hostAddress(entry[0], keyword: "unicast_peer", log: &log) else { continue }
+                let range = unicastPeerTTLRange(entry, log: &log)
+                if reading.definition.unicastPeers.contains(peer) {
+                    // keepalived: "duplicate unicast_peer", the second is skipped and it runs.
+                    log.warning(entry[0].location, "duplicate `unicast_peer` \(peer): ignored")
+                    continue
                 }
-                if let peer = Statement.hostAddress(entry[0], keyword: "unicast_peer", log: &log) {
-                    reading.definition.unicastPeers.append(peer)
-                    reading.definition.unicastPeerLocations.append(entry[0].location)
-                }
+                reading.definition.unicastPeers.append(peer)
+                reading.definition.unicastPeerLocations.append(entry[0].location)
+                if let range { reading.definition.unicastPeerTTLRanges[peer] = range }
             }
+        }
+        table.statement("unicast_ttl") { reading, statement, log in
+            reading.definition.unicastTTLLocation = statement.arguments.first?.location ?? statement.location
+            guard let value = statement.integer(in: 0...255, log: &log) else { return }
+            if value == 0 {
+                // keepalived writes 0 into the header and nothing receives it; the kernel refuses
+                // a TTL of 0 on a socket, so vipkeeper sends with 1 (the link only).
+                log.warning(statement.arguments[0].location, "`unicast_ttl 0`: a packet with TTL 0 is never delivered; vipkeeper sends with TTL 1")
+            }
+            reading.definition.unicastTTL = UInt8(max(1, value))
+        }
+        table.statement("check_unicast_src") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.checkUnicastSource = value }
         }
         table.block("virtual_ipaddress") { reading, statement, log in
             let options = ["brd": 1, "dev": 1, "scope": 1, "label": 1]
@@ -455,6 +475,34 @@ struct ConfigurationReader {
         }
         guard let weight = Statement.weight(entry[2...], keyword: "weight", log: &log) else { return nil }
         return .some(weight)
+    }
+
+    /// The `min_ttl N` / `max_ttl N` options of one `unicast_peer` entry (0...255 each, as in
+    /// keepalived's `alloc_vrrp_unicast_peer`); nil when neither is written.
+    private static func unicastPeerTTLRange(_ entry: [Token], log: inout DiagnosticLog) -> TTLRange? {
+        var range: TTLRange?
+        var index = 1
+        while index < entry.count {
+            let option = entry[index]
+            guard option.text == "min_ttl" || option.text == "max_ttl" else {
+                log.error(option.location, "unknown `unicast_peer` option `\(option.text)` (expected min_ttl N or max_ttl N)")
+                return range
+            }
+            guard index + 1 < entry.count else {
+                log.error(option.location, "`\(option.text)` needs a value")
+                return range
+            }
+            if let value = Statement.integer(entry[index + 1], in: 0...255, keyword: option.text, log: &log) {
+                var updated = range ?? .any
+                if option.text == "min_ttl" { updated.minimum = UInt8(value) } else { updated.maximum = UInt8(value) }
+                range = updated
+            }
+            index += 2
+        }
+        if let range, range.isEmpty {
+            log.warning(entry[0].location, "`unicast_peer` \(entry[0].text): min_ttl \(range.minimum) > max_ttl \(range.maximum), every advert from it will be dropped")
+        }
+        return range
     }
 
     private static func virtualAddress(_ entry: [Token], keyword: String = "virtual_ipaddress", log: inout DiagnosticLog) -> VirtualAddress? {

@@ -105,6 +105,10 @@ struct ConfigurationValidator {
         if globals.strict && (instance.downTimerAdverts ?? globals.downTimerAdverts ?? 3) != 3 {
             log.warning(instance.location, "\(what): `down_timer_adverts` is incompatible with `vrrp_strict` (RFC 5798 §6.1 fixes 3 adverts); using 3, as keepalived does")
         }
+        if !instance.usesUnicast, let location = instance.unicastTTLLocation {
+            // keepalived: "Cannot use unicast_ttl without unicast peers - resetting".
+            log.warning(location, "\(what) has `unicast_ttl` but no `unicast_peer`: ignored (multicast adverts always leave with TTL 255)")
+        }
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }

@@ -54,13 +54,18 @@ public struct Outbound: Hashable, Sendable {
     public var destinations: [IPAddress]
     /// The VRRP message, checksum filled in.
     public var payload: [UInt8]
+    /// keepalived `unicast_ttl`: the TTL / Hop Limit of a unicast advert; nil sends with the
+    /// socket's 255 (RFC 3768 §5.2.3, RFC 5798 §5.1.1.3).
+    public var ttl: UInt8?
 
-    public init(instance: InstanceID, interface: Device, source: IPAddress, destinations: [IPAddress], payload: [UInt8]) {
+    public init(instance: InstanceID, interface: Device, source: IPAddress, destinations: [IPAddress], payload: [UInt8],
+                ttl: UInt8? = nil) {
         self.instance = instance
         self.interface = interface
         self.source = source
         self.destinations = destinations
         self.payload = payload
+        self.ttl = ttl
     }
 }
 

@@ -22,7 +22,8 @@ extension Node {
             let source = instance.bound.source
             return instance.bound.destinations.map {
                 .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: source,
-                               destinations: [$0], payload: advert.encoded(from: source, to: $0)))
+                               destinations: [$0], payload: advert.encoded(from: source, to: $0),
+                               ttl: instance.bound.definition.usesUnicast ? instance.bound.definition.unicastTTL : nil))
             }
         case .addVirtualAddresses:
             for slot in instances[index].addresses.indices {
