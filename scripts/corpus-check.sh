@@ -91,6 +91,7 @@ for file in "$@"; do
         [ "$vk" = 0 ] || refused=$((refused + 1))
     fi
     echo "$ka $vk $(basename "$file") | $(grep -m1 ': error: ' "$work/vipkeeper.out" | sed 's/^[^:]*://' | cut -c1-200)${first:+ | keepalived: ${first:0:160}}"
-    grep -h 'vipkeeper does not support; ignored' "$work/vipkeeper.out" | sed 's/.*`\([^`]*\)` in .*/ignored \1/' | sort -u
+    grep -hE 'vipkeeper does not support; ignored|not by vipkeeper; ignored' "$work/vipkeeper.out" |
+        sed 's/^[^`]*`\([^`]*\)`.*/ignored \1/' | sort -u
 done
 echo "summary: $total files; keepalived accepts $accepted ($clean without a message); vipkeeper refuses $refused of those"

@@ -41,5 +41,14 @@ public struct DiagnosticLog: Sendable {
         diagnostics.append(Diagnostic(.warning, at: location, message, ignoredKeyword: keyword))
     }
 
+    /// Groups of ignored keywords already warned about (`ignoredOnce`).
+    private var warnedGroups: Set<String> = []
+
+    /// As `ignored`, but only the first keyword of `group` in the file is warned about.
+    public mutating func ignoredOnce(_ location: SourceLocation, keyword: String, group: String, _ message: String) {
+        guard warnedGroups.insert(group).inserted else { return }
+        ignored(location, keyword: keyword, message)
+    }
+
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

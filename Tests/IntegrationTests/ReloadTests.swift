@@ -77,9 +77,9 @@ extension NamespaceSuites {
             #expect(kill(pid, 0) == 0, "vipkeeper exited on a bad reload")
             let refusal = lab.report(0)?["lastReload"] as? [String: Any]
             #expect(refusal?["applied"] as? Bool == false)
-            #expect((refusal?["result"] as? String)?.hasPrefix("refused: 5 errors in ") == true, "\(String(describing: refusal))")
+            #expect((refusal?["result"] as? String)?.hasPrefix("refused: 4 errors in ") == true, "\(String(describing: refusal))")
             let table = Shell.run("\(NetworkLab.vipkeeper) status --socket \(lab.socket(0))").output
-            #expect(table.range(of: #"last reload \d+s ago: refused: 5 errors in "#, options: .regularExpression) != nil, "\(table)")
+            #expect(table.range(of: #"last reload \d+s ago: refused: 4 errors in "#, options: .regularExpression) != nil, "\(table)")
             let afterBad = Self.instances(lab, 0)
             #expect(afterBad["VI_1"]?["state"] as? String == "MASTER")
             #expect(afterBad["VI_1"]?["transitions"] as? Int == transitions)

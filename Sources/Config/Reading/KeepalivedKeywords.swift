@@ -3,6 +3,14 @@
 /// from a typo: the first is a warning (ignored, block skipped), the second an error with a
 /// "did you mean".
 enum KeepalivedKeywords {
+    /// The LVS (load balancing) blocks and globals, served by keepalived's checker process.
+    static let loadBalancing: Set<String> = Set([
+        "virtual_server", "virtual_server_group", "lvs_sync_daemon", "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop",
+        "checker_no_swap", "checker_rt_priority", "checker_rlimit_rtime", "checker_cpu_affinity", "checker_process_name",
+        "checker_log_all_failures", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_id", "lvs_netlink_cmd_rcv_bufs",
+        "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
+    ]).intersection(all)
+
     static let all: Set<String> = [
         "accept",
         "advert_int",

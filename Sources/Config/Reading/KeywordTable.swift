@@ -31,6 +31,12 @@ struct KeywordTable<Model>: Sendable {
             if keyword.isOpenBrace || keyword.isCloseBrace { continue }
             guard keyword.requireUTF8(as: "keyword", log: &log) else { continue }
             guard let entry = entries[keyword.text], !keyword.quoted else {
+                if KeepalivedKeywords.loadBalancing.contains(keyword.text) {
+                    // LVS is out of scope: said once per file, with what still serves it.
+                    log.ignoredOnce(keyword.location, keyword: keyword.text, group: "LVS",
+                                    "`\(keyword.text)` and the rest of the LVS configuration are served by keepalived's checker (`keepalived --check`, with `--vrrp` left to vipkeeper), not by vipkeeper; ignored")
+                    continue
+                }
                 if KeepalivedKeywords.all.contains(keyword.text) {
                     log.ignored(keyword.location, keyword: keyword.text, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
                     continue
