@@ -58,7 +58,9 @@ accepted=0 clean=0 refused=0 total=0
 for file in "$@"; do
     total=$((total + 1))
     ns=vkcorpus$$
-    ip netns add "$ns"
+    rm -f "$work/keepalived.out" "$work/keepalived.rc" "$work/vipkeeper.out" "$work/vipkeeper.rc"
+    # A set-up step that fails fails the run: no verdict from a file that was not really checked.
+    ip netns add "$ns" || { echo "set-up failed: ip netns add $ns"; exit 1; }
     ip -n "$ns" link set lo up
     peer=0
     for name in $(interfaces "$file"); do
@@ -81,6 +83,11 @@ for file in "$@"; do
         timeout 20 keepalived -t -f '$file' > '$work/keepalived.out' 2>&1; echo \$? > '$work/keepalived.rc'
         timeout 20 '$vipkeeper' check --allow-warnings --config '$file' > '$work/vipkeeper.out' 2>&1; echo \$? > '$work/vipkeeper.rc'"
     first=""
+    if [ ! -s "$work/keepalived.rc" ] || [ ! -s "$work/vipkeeper.rc" ]; then
+        ip netns del "$ns"
+        echo "set-up failed: no result for $file"
+        exit 1
+    fi
     ka=$(verdict "$work/keepalived.out"); vk=$(cat "$work/vipkeeper.rc")
     [ "$ka" = error ] && first=$(grep -m1 -vE 'Truncating auth_pass|SECURITY VIOLATION|defaulting to BACKUP|lvs_sync_daemon|No VIP specified|notification_email' "$work/keepalived.out" | sed -E 's/^\([^)]*Line ([0-9]+)\) /line \1: /')
     ip netns del "$ns"
