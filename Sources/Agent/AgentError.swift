@@ -13,6 +13,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case scriptSecurity(String)
     case state(path: String, reason: String)
     case metrics(listen: String, reason: String)
+    /// nftables refused the `no_accept` drop rules (nft's own message).
+    case nftables(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "state file \(path): \(reason)"
         case .metrics(let listen, let reason):
             return "metrics listener \(listen): \(reason)"
+        case .nftables(let reason):
+            return "nftables: \(reason)"
         }
     }
 }
@@ -44,7 +48,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics:
+        case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables:
             return EffectError(code: -1, message: description)
         }
     }

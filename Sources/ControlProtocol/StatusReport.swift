@@ -237,11 +237,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var socketError: String?
     /// Addresses of instances no longer configured that are still to be removed.
     public var pendingRemovals: [PendingRemoval]
+    /// The `no_accept` drop rules; nil when no instance drops traffic to its addresses.
+    public var dropRules: DropRules?
+
+    /// Traffic to these held addresses is dropped (`no_accept`, or `vrrp_strict`).
+    public struct DropRules: Codable, Sendable, Equatable {
+        public var addresses: [String]
+        /// Requests nftables refused since the start.
+        public var failures: Int
+        /// Why the rules in force are not the wanted ones (retried every second); nil when they are.
+        public var error: String?
+
+        public init(addresses: [String], failures: Int, error: String?) {
+            self.addresses = addresses
+            self.failures = failures
+            self.error = error
+        }
+    }
 
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
-                stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = []) {
+                stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
+                dropRules: DropRules? = nil) {
         self.socketError = socketError
+        self.dropRules = dropRules
         self.pendingRemovals = pendingRemovals
         self.version = version
         self.pid = pid
@@ -274,6 +293,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
+        if let error = dropRules?.error { reasons.append("the no_accept drop rules cannot be applied: \(error)") }
         return reasons
     }
 

@@ -1,3 +1,4 @@
+import Agent
 import Config
 import VRRP
 
@@ -22,7 +23,7 @@ struct CheckSummary {
             let tracking = instance.trackedChecks.map(\.name) + instance.trackedInterfaces.map { "if:\($0.name)" }
             lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
                 + "\(instance.resolvedVersion) \(instance.family) every \(instance.advertisementInterval), "
-                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt"), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
+                + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt")\(instance.dropsTrafficToAddresses ? ", no_accept" : ""), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
         for script in configuration.scripts {
@@ -43,6 +44,14 @@ struct CheckSummary {
         }
         for instance in configuration.instances where instance.fastPreempt {
             lines.append("  deviation: vrrp_instance \(instance.name) uses fast_preempt (vipkeeper's): it takes over from a lower-priority Master at once")
+        }
+        let dropping = configuration.instances.filter(\.dropsTrafficToAddresses).map(\.name)
+        if !dropping.isEmpty {
+            let why = configuration.globals.strict ? "`no_accept`, or `vrrp_strict` without `accept`" : "`no_accept`"
+            lines.append("  no_accept: as Master, \(dropping.joined(separator: ", ")) drop\(dropping.count == 1 ? "s" : "") every packet addressed to \(dropping.count == 1 ? "its" : "their") virtual addresses (\(why); RFC 5798 §6.4.3), with the nftables table inet \(DropRules.table), as keepalived does with its own table; add `accept` to serve on them")
+            if !DropRules.isAvailable {
+                lines.append("  WARNING: libnftables is not installed on this node: the drop rules will fail until Debian's libnftables1 (nftables) is installed")
+            }
         }
         let ignored = result.ignoredKeywords
         if !ignored.isEmpty {

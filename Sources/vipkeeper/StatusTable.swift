@@ -65,6 +65,13 @@ struct StatusTable {
         for pending in report.pendingRemovals {
             lines.append("\(pending.instance) (no longer configured): \(pending.address) on \(pending.device) NOT REMOVED: \(pending.failures) failed attempt\(pending.failures == 1 ? "" : "s"), last: \(pending.lastError)")
         }
+        if let rules = report.dropRules {
+            if let error = rules.error {
+                lines.append("no_accept: drop rules NOT APPLIED (\(rules.failures) failed attempt\(rules.failures == 1 ? "" : "s")), last: \(error)")
+            } else if !rules.addresses.isEmpty {
+                lines.append("no_accept: traffic to \(rules.addresses.joined(separator: ", ")) is dropped")
+            }
+        }
         let degradations = report.degradations
         lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))
         return lines.joined(separator: "\n")

@@ -108,4 +108,26 @@ extension ProtocolKeywordTests {
         #expect(strict.gratuitousARP.lowerPriorityRepeatCount == 0)
         #expect(warnings.contains { $0.contains("`garp_lower_prio_*` reset to 0") }, "\(warnings)")
     }
+
+    func definition(_ text: String) throws -> (InstanceDefinition, [String]) {
+        let result = config.load(text)
+        let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
+        return (try #require(configuration.instances.first), short(result.diagnostics))
+    }
+
+    @Test("accept / no_accept: Accept_Mode as keepalived resolves it; on by default, off under vrrp_strict, never off for the address owner")
+    func acceptMode() throws {
+        #expect(try definition(minimalInstance).0.dropsTrafficToAddresses == false)
+        #expect(try definition(instance(with: "no_accept")).0.dropsTrafficToAddresses == true)
+        #expect(try definition(instance(with: "no_accept\n    accept")).0.dropsTrafficToAddresses == false, "the last one wins")
+        #expect(try definition(instance(with: "priority 255\n    no_accept")).0.dropsTrafficToAddresses == false, "the owner accepts")
+        let strict = "global_defs {\n    vrrp_strict\n}\n"
+        let (v2, quiet) = try definition(strict + minimalInstance)
+        #expect(v2.dropsTrafficToAddresses && quiet == [])
+        let (v3, accepted) = try definition(strict + instance(with: "version 3\n    accept"))
+        #expect(!v3.dropsTrafficToAddresses && accepted == [])
+        let (reset, warned) = try definition(strict + instance(with: "accept"))
+        #expect(reset.dropsTrafficToAddresses)
+        #expect(warned == ["6:5: warning: vrrp_instance `VI_1`: `accept` does not comply with RFC 3768 under `vrrp_strict`; using `no_accept` (traffic to its addresses is dropped), as keepalived does"])
+    }
 }

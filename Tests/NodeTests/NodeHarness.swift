@@ -53,6 +53,10 @@ final class NodeHarness {
     var netlinkFails = false
     /// Raw VRRP sockets cannot be opened (`bindTransports` fails).
     var transportsFail = false
+    /// nftables refuses the `no_accept` drop rules (`dropTraffic` fails).
+    var dropRulesFail = false
+    /// The drop rules in force in the pretend nftables.
+    var dropped: [DroppedAddress] = []
     /// eth0's ifindex in the pretend kernel (a re-created interface gets another).
     var interfaceIndex: Int32 = 2
     /// Every effect carried out, in order (tests clear it between steps).
@@ -102,6 +106,9 @@ final class NodeHarness {
                 if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
                 else if let stray = strays.firstIndex(where: { $0.isForm(of: change.binding.address) }) { strays.remove(at: stray) }
                 else { kernel.remove(change.binding.address.address) }
+            case .dropTraffic(let addresses):
+                if dropRulesFail { failures.append(.effectFailed(effect, EffectError(code: -1, message: "nftables: Operation not permitted"))) }
+                else { dropped = addresses }
             case .bindTransports:
                 if transportsFail { failures.append(.effectFailed(effect, EffectError(code: 19, message: "No such device"))) }
             default: break

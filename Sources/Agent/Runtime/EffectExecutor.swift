@@ -22,6 +22,7 @@ final class EffectExecutor {
     private let notifier: SystemdNotifier
     private let addresses: AddressManager
     private let announcer: AddressAnnouncer
+    private let dropRules = DropRules()
     let transports = TransportSet()
     var timers = TimerTable()
     let supervisor = ProcessSupervisor<ChildTag>()
@@ -74,6 +75,8 @@ final class EffectExecutor {
                 if try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index) == .changed {
                     logger.warning("[\(change.instanceName)] removed \(change.binding): left behind by an earlier run")
                 }
+            case .dropTraffic(let addresses):
+                try dropRules.apply(addresses)
             case .gratuitousARP(let request):
                 return request.announceEach { binding in
                     do throws(AgentError) {

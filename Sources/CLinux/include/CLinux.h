@@ -119,4 +119,13 @@ int vk_peer_credentials(int fd, int *uid, int *gid);
 /// stored, call again with that much room; a process may have up to 65536), or -1.
 int vk_peer_groups(int fd, int *groups, int capacity);
 
+/// Runs one batch of nft(8) commands as one transaction through libnftables, which is loaded
+/// on first use (dlopen of libnftables.so.1), so a node that never drops traffic to its
+/// addresses never maps it. Returns 0; or -1 with `*error` pointing at nft's message (or why
+/// the library could not be loaded), valid until the next call.
+int vk_nft_run(const char *commands, const char **error);
+
+/// Whether libnftables can be loaded on this node (loads it).
+int vk_nft_available(void);
+
 #endif

@@ -36,6 +36,11 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// `skip_check_adv_addr` (or `vrrp_skip_check_adv_addr` in global_defs): the address list
     /// of an advert is checked only when it comes from a new Master (keepalived).
     public var skipAddressListCheck: Bool?
+    /// `accept` (true) / `no_accept` (false): RFC 5798 §6.1 Accept_Mode, which keepalived
+    /// extends to VRRPv2. Unset, validation resolves it as keepalived does: on, except under
+    /// `vrrp_strict` for an instance that is not the address owner.
+    public var acceptMode: Bool?
+    public var acceptModeLocation: SourceLocation?
     public var authentication = Authentication.none
     public var authenticationLocation: SourceLocation?
     public var multicastSourceAddress: IPAddress?
@@ -83,6 +88,12 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var family: AddressFamily {
         (virtualAddresses.first?.address ?? unicastSourceAddress ?? multicastSourceAddress ?? unicastPeers.first)?.family ?? .ipv4
     }
+
+    /// Whether, as Master, the instance drops traffic addressed to its virtual addresses
+    /// (RFC 5798 §6.4.3: without Accept_Mode a non-owner "MUST NOT accept packets addressed
+    /// to the IPvX address(es) associated with the virtual router"). The address owner
+    /// (priority 255) always accepts, as in keepalived.
+    public var dropsTrafficToAddresses: Bool { priority != 255 && acceptMode == false }
 
     /// The version the instance speaks (v2 until validation has resolved it).
     public var resolvedVersion: VRRPVersion { version ?? .v2 }

@@ -439,6 +439,14 @@ struct ConfigurationReader {
         table.statement("dont_track_primary") { reading, _, _ in
             reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
         }
+        table.statement("accept") { reading, statement, _ in
+            reading.definition.acceptMode = true  // keepalived takes no argument and ignores any
+            reading.definition.acceptModeLocation = statement.location
+        }
+        table.statement("no_accept") { reading, statement, _ in
+            reading.definition.acceptMode = false
+            reading.definition.acceptModeLocation = statement.location
+        }
         table.statement("skip_check_adv_addr") { reading, statement, log in
             if let value = statement.flag(log: &log) { reading.definition.skipAddressListCheck = value }
         }

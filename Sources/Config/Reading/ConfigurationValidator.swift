@@ -112,6 +112,7 @@ struct ConfigurationValidator {
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }
+        Self.resolveAcceptMode(&instance, globals: globals, what: what, log: &log)
         warnAboutNopreemptTrap(instance, log: &log)
         let overrides = garpOverrides[instance.name] ?? .init()
         var garp = globals.gratuitousARP
@@ -176,6 +177,19 @@ struct ConfigurationValidator {
         for (peer, location) in zip(instance.unicastPeers, instance.unicastPeerLocations) where peer.family != family {
             log.error(location, "\(what): `unicast_peer` \(peer) is \(peer.family) but the virtual addresses are \(family)")
         }
+    }
+
+    /// keepalived's Accept_Mode (vrrp.c `vrrp_complete_instance`): unset, it is on unless
+    /// `vrrp_strict` and the instance is not the address owner; under `vrrp_strict` a VRRPv2
+    /// instance cannot have it (RFC 3768 has no Accept_Mode): reset with a warning.
+    private static func resolveAcceptMode(_ instance: inout InstanceDefinition, globals: GlobalDefinitions, what: String, log: inout DiagnosticLog) {
+        let isOwner = instance.priority == 255
+        var accept = instance.acceptMode ?? (isOwner || !globals.strict)
+        if accept && !isOwner && globals.strict && instance.resolvedVersion == .v2 {
+            log.warning(instance.acceptModeLocation ?? instance.location, "\(what): `accept` does not comply with RFC 3768 under `vrrp_strict`; using `no_accept` (traffic to its addresses is dropped), as keepalived does")
+            accept = false
+        }
+        instance.acceptMode = accept
     }
 
     /// An instance without virtual addresses (keepalived's `vrrp_complete_instance`): VRRPv3

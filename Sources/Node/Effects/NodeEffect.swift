@@ -13,6 +13,9 @@ public enum NodeEffect: Equatable, Sendable {
     /// keepalived issue 2361: remove a configured address a crashed earlier run left behind;
     /// the executor logs it when there was one.
     case removeLeftoverAddress(AddressChange)
+    /// Drop the traffic of exactly these addresses (`no_accept`), replacing the set in one
+    /// nftables transaction; an empty set removes vipkeeper's table.
+    case dropTraffic([DroppedAddress])
     /// Gratuitous ARPs for these addresses (§8.2).
     case gratuitousARP(GratuitousARPRequest)
     case armTimer(NodeTimer, at: Instant)
@@ -41,7 +44,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
         case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements:
+             .bindTransports, .watchAnnouncements, .dropTraffic:
             return false
         }
     }

@@ -19,6 +19,8 @@ public enum NodeTimer: Hashable, Sendable {
     case announcement(InstanceID)
     /// `vrrp_startup_delay` is over: the instances start.
     case startupDelay
+    /// Apply again the drop rules nftables refused (`NodeEffect.dropTraffic`).
+    case dropRulesRetry
 
     public var slot: Slot {
         switch self {
@@ -30,6 +32,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .orphanRetry: return .orphanRetry
         case .announcement(let instance): return .announcement(instance)
         case .startupDelay: return .startupDelay
+        case .dropRulesRetry: return .dropRulesRetry
         }
     }
 
@@ -43,5 +46,6 @@ public enum NodeTimer: Hashable, Sendable {
         case orphanRetry
         case announcement(InstanceID)
         case startupDelay
+        case dropRulesRetry
     }
 }

@@ -245,6 +245,8 @@ extension Node {
             return [.log(LogLine(.error, "could not save the maintenance state: \(error); it holds until this daemon stops"))]
         case .bindTransports:
             return transportsFailed(error, now: now)
+        case .dropTraffic:
+            return dropRulesFailed(error, now: now)
         case .watchAnnouncements:
             return [.log(LogLine(.error, "drill: \(error); the new Master's gratuitous ARP / neighbour advertisement will not be seen"))]
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:

@@ -88,7 +88,11 @@ extension Node {
                 StatusReport.PendingRemoval(address: orphan.binding.address.description, device: orphan.binding.device.name,
                                             instance: orphan.change.instanceName, failures: orphan.failures,
                                             lastError: orphan.lastError, secondsAgo: (now - orphan.since).secondsValue)
-            })
+            },
+            dropRules: dropsTraffic || dropRules.failures > 0
+                ? StatusReport.DropRules(addresses: (dropRules.requested ?? []).map(\.description), failures: dropRules.failures,
+                                         error: dropRules.error)
+                : nil)
     }
 
     /// What the metrics exporter reads at `now`.

@@ -37,6 +37,8 @@ public struct Node: Sendable {
     var nextOperationID: UInt64 = 0
     /// Why the last `bindTransports` failed; cleared when it is tried again.
     var socketError: String?
+    /// The `no_accept` drop rules as last asked of the runtime, and their failures.
+    var dropRules = DropRulesState()
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
     /// Until when `vrrp_startup_delay` keeps the instances in INIT (nil once they started).
@@ -52,7 +54,7 @@ public struct Node: Sendable {
         let watching = watchesGratuitousARP
         var effects = react(to: event, now: now)
         if watchesGratuitousARP != watching { effects.append(.watchAnnouncements(watchesGratuitousARP)) }
-        return effects
+        return followDropRules(effects)
     }
 
     private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
@@ -130,6 +132,7 @@ public struct Node: Sendable {
         }
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
+        effects.append(.cancelTimer(.dropRulesRetry))
         startupDelayedUntil = nil
         effects += checks.cancelAll
         isRunning = false
@@ -159,6 +162,8 @@ public struct Node: Sendable {
         case .announcement(let id):
             guard let index = index(of: id) else { return [] }
             return announcementRound(index, now: now)
+        case .dropRulesRetry:
+            return retryDropRules()
         case .startupDelay:
             guard startupDelayedUntil != nil else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
