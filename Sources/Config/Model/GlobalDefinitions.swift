@@ -41,6 +41,9 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var controlGroup: String?
     /// `metrics_listen ADDR:PORT` (vipkeeper): serve Prometheus metrics at /metrics there.
     public var metricsListen: ListenAddress?
+    /// `vrrp_rt_priority`, `vrrp_rlimit_rttime`, `max_auto_priority`, `min_auto_priority_delay`,
+    /// `vrrp_priority`, `vrrp_no_swap`, `vrrp_cpu_affinity`: how the process is scheduled.
+    public var scheduling = SchedulingSettings()
 
     public init() {}
 }

@@ -200,6 +200,7 @@ struct ConfigurationReader {
             guard statement.expectArguments(1...1, "a group name", log: &log) else { return }
             globals.controlGroup = statement.arguments.first?.text
         }
+        schedulingKeywords(&table)
         return table
     }()
 

@@ -6,10 +6,23 @@ enum KeepalivedKeywords {
     /// The LVS (load balancing) blocks and globals, served by keepalived's checker process.
     static let loadBalancing: Set<String> = Set([
         "virtual_server", "virtual_server_group", "lvs_sync_daemon", "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop",
-        "checker_no_swap", "checker_rt_priority", "checker_rlimit_rtime", "checker_cpu_affinity", "checker_process_name",
+        "checker_process_name",
         "checker_log_all_failures", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_id", "lvs_netlink_cmd_rcv_bufs",
         "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
     ]).intersection(all)
+
+    /// Scheduling of keepalived's other processes: the checker (LVS health checks) and BFD.
+    /// vipkeeper has neither; its one process, checks and notify scripts included, is what
+    /// keepalived's VRRP process is (keepalived runs `vrrp_script` from that process too), so
+    /// only the `vrrp_*` forms apply. These are ignored, each with a warning that says so.
+    static let otherProcessTuning: [String: String] = {
+        var owners: [String: String] = [:]
+        for suffix in ["priority", "no_swap", "rt_priority", "rlimit_rttime", "rlimit_rtime", "cpu_affinity"] {
+            owners["checker_" + suffix] = "checker process (LVS health checks)"
+            owners["bfd_" + suffix] = "BFD process"
+        }
+        return owners.filter { all.contains($0.key) }
+    }()
 
     static let all: Set<String> = [
         "accept",

@@ -37,6 +37,11 @@ struct KeywordTable<Model>: Sendable {
                                     "`\(keyword.text)` and the rest of the LVS configuration are served by keepalived's checker (`keepalived --check`, with `--vrrp` left to vipkeeper), not by vipkeeper; ignored")
                     continue
                 }
+                if let process = KeepalivedKeywords.otherProcessTuning[keyword.text] {
+                    let own = "vrrp_" + keyword.text.drop { $0 != "_" }.dropFirst()
+                    log.ignored(keyword.location, keyword: keyword.text, "`\(keyword.text)` tunes keepalived's \(process), which vipkeeper does not have; vipkeeper is one process (its checks and scripts included), tuned by `\(own)`; ignored")
+                    continue
+                }
                 if KeepalivedKeywords.all.contains(keyword.text) {
                     log.ignored(keyword.location, keyword: keyword.text, "`\(keyword.text)` in \(context) is a keepalived feature vipkeeper does not support; ignored")
                     continue
