@@ -52,6 +52,9 @@ public final class Daemon {
     private let links: NetlinkSocket
     private let monitor: NetlinkSocket
     private let executor: EffectExecutor
+    /// The event loop's scheduling (vrrp_rt_priority, max_auto_priority, vrrp_no_swap, ...).
+    private let scheduler: ProcessScheduler
+    private let schedulingAtStart: SchedulingSettings
     private var control: ControlServer?
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
     private var metricsRendered = Instant.origin
@@ -66,6 +69,8 @@ public final class Daemon {
         self.signals = signals
         self.notifier = notifier
         self.logger = logger
+        scheduler = ProcessScheduler(logger: logger)
+        schedulingAtStart = configuration.globals.scheduling
         do {
             if let raised = try DescriptorLimit.raiseToHard() {
                 logger.debug("raised the open-file limit (RLIMIT_NOFILE) from \(raised.from) to \(raised.to)")
@@ -115,6 +120,7 @@ public final class Daemon {
 
     /// Runs until SIGTERM, SIGINT or SIGQUIT; returns the process exit status.
     public func run() -> Int32 {
+        scheduler.configure(schedulingAtStart, reload: false)
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
         if !restored.isEmpty {
@@ -129,15 +135,14 @@ public final class Daemon {
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
-            var wake = now + .seconds(1)
             let acceptResumes = control?.pausedUntil.map { Instant(sinceOrigin: .milliseconds($0)) }
-            for deadline in [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes].compactMap({ $0 })
-            where deadline < wake {
-                wake = deadline
-            }
+            let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes].compactMap({ $0 }).min()
+            let wake = min(due ?? now + .seconds(1), now + .seconds(1))
             register(now: now)
             let ready = reactor.wait(until: wake)
             now = MonotonicClock.now()  // the one clock read of this turn, the model's time
+            // keepalived's auto priority: how late this turn runs after its earliest timer.
+            if let due, now > due { scheduler.turnRan(lateness: now - due) }
             for source in ready {
                 handle(source, now: now)
             }
@@ -302,6 +307,9 @@ public final class Daemon {
                 writeDump(.data, signal: name, now: now)
             case .writeStats:
                 writeDump(.stats, signal: name, now: now)
+            case .realtimeLimit:
+                let limit = scheduler.settings.realtimeTimeLimit
+                logger.warning("received \(name): the event loop ran real-time for \(limit / 2) µs without blocking, half its limit (vrrp_rlimit_rttime \(limit)); at the limit the kernel kills the daemon")
             case .ignore:
                 logger.warning("received \(name): ignored (vipkeeper acts on TERM, INT, QUIT, HUP, USR1 and USR2)")
             }
@@ -373,6 +381,9 @@ public final class Daemon {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
             metricsListenAtStart = next.globals.metricsListen
         }
+        if next.globals.scheduling != scheduler.settings {
+            scheduler.configure(next.globals.scheduling, reload: true)
+        }
         let effects = node.handle(.reload(bound), now: now)
         for failure in executor.transports.install() {
             logger.error("reload: \(failure)")
@@ -424,7 +435,8 @@ public final class Daemon {
 
     private var daemonInfo: DaemonInfo {
         DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
-                   configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
+                   configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck,
+                   scheduling: scheduler.status)
     }
 
     /// Seconds since the epoch (for the persisted maintenance record only; timers never read it).

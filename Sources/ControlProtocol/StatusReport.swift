@@ -239,6 +239,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pendingRemovals: [PendingRemoval]
     /// The `no_accept` drop rules; nil when no instance drops traffic to its addresses.
     public var dropRules: DropRules?
+    /// How the kernel schedules the daemon (vrrp_rt_priority, max_auto_priority, vrrp_no_swap,
+    /// ...); nil from a daemon that predates it.
+    public var scheduling: Scheduling?
 
     /// Traffic to these held addresses is dropped (`no_accept`, or `vrrp_strict`).
     public struct DropRules: Codable, Sendable, Equatable {
@@ -258,8 +261,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
-                dropRules: DropRules? = nil) {
+                dropRules: DropRules? = nil, scheduling: Scheduling? = nil) {
         self.socketError = socketError
+        self.scheduling = scheduling
         self.dropRules = dropRules
         self.pendingRemovals = pendingRemovals
         self.version = version
@@ -294,6 +298,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
         if let error = dropRules?.error { reasons.append("the no_accept drop rules cannot be applied: \(error)") }
+        for problem in scheduling?.problems ?? [] { reasons.append("\(problem.setting) is not in force: \(problem.error)") }
         return reasons
     }
 

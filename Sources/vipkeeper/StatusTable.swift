@@ -4,6 +4,27 @@ import ControlProtocol
 struct StatusTable {
     let report: StatusReport
 
+    /// The scheduling line: shown when anything was asked or happened (the default, an
+    /// inherited SCHED_OTHER at nice 0 with nothing late, says nothing).
+    static func scheduling(_ s: StatusReport.Scheduling) -> String? {
+        let kernel = s.policy + (s.realtimePriority > 0 ? " \(s.realtimePriority)" : "")
+        guard kernel != "SCHED_OTHER" || s.wanted != "SCHED_OTHER" || s.nice != 0 || s.memoryLocked || !s.cpuAffinity.isEmpty
+                || s.lateTurns > 0 || s.failures > 0 else { return nil }
+        var parts = ["scheduling: \(kernel)" + (s.wanted == kernel ? "" : " (wanted \(s.wanted))")]
+        if s.nice != 0 { parts.append("nice \(s.nice)") }
+        if let limit = s.realtimeTimeLimit { parts.append("RLIMIT_RTTIME \(limit) µs") }
+        parts.append(s.memoryLocked ? "memory locked" : "memory not locked")
+        if !s.cpuAffinity.isEmpty { parts.append("CPUs " + s.cpuAffinity.map(String.init).joined(separator: ",")) }
+        if s.lateTurns > 0 {
+            parts.append("\(s.lateTurns) late turn\(s.lateTurns == 1 ? "" : "s") (last \(Self.duration(s.lastLatenessSeconds ?? 0)) late), \(s.autoRaises) priority raise\(s.autoRaises == 1 ? "" : "s")")
+        }
+        var line = parts.joined(separator: ", ")
+        for problem in s.problems {
+            line += "\n\(problem.setting) NOT IN FORCE (\(problem.count) refusal\(problem.count == 1 ? "" : "s")): \(problem.error)"
+        }
+        return line
+    }
+
     var text: String {
         var rows = [["INSTANCE", "STATE", "PRIO", "VRID", "INTERFACE", "VIPS", "MASTER", "SINCE", "ADVERTS OUT/IN", "DROPS"]]
         for instance in report.instances {
@@ -72,6 +93,7 @@ struct StatusTable {
                 lines.append("no_accept: traffic to \(rules.addresses.joined(separator: ", ")) is dropped")
             }
         }
+        if let scheduling = report.scheduling, let line = Self.scheduling(scheduling) { lines.append(line) }
         let degradations = report.degradations
         lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))
         return lines.joined(separator: "\n")

@@ -23,8 +23,11 @@ enum SignalAction: Equatable {
     /// SIGUSR2: write the counters to `vipkeeper.stats` in the state directory (keepalived
     /// writes /tmp/keepalived.stats).
     case writeStats
+    /// SIGXCPU: a real-time event loop reached the soft half of RLIMIT_RTTIME
+    /// (vrrp_rlimit_rttime) without blocking: logged; at the hard limit the kernel sends SIGKILL.
+    case realtimeLimit
     /// Any other signal that would have ended the process (SIGALRM, SIGVTALRM, SIGPROF,
-    /// SIGIO, SIGPWR, SIGSTKFLT, SIGXCPU, the real-time signals): logged, otherwise ignored.
+    /// SIGIO, SIGPWR, SIGSTKFLT, the real-time signals): logged, otherwise ignored.
     case ignore
 
     init(_ signal: Int32) {
@@ -33,6 +36,7 @@ enum SignalAction: Equatable {
         case SIGHUP: self = .reload
         case SIGUSR1: self = .writeStateDump
         case SIGUSR2: self = .writeStats
+        case SIGXCPU: self = .realtimeLimit
         default: self = .ignore
         }
     }

@@ -30,6 +30,30 @@ int vk_timer_create(void);
 /// where a poll(2) timeout is allowed 0.1 % of its length as slack (1 ms on a 1 s advert).
 int vk_timer_arm(int fd, int64_t deadline_nanoseconds);
 
+/// Process scheduling (keepalived's vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_priority,
+/// vrrp_no_swap, vrrp_cpu_affinity; Scheduling.c). Each returns 0, or the errno of the call
+/// that failed, and changes the calling thread (the event loop) where Linux makes it per thread.
+/// SCHED_RR at `priority` with SCHED_RESET_ON_FORK (check and notify children start as
+/// SCHED_OTHER); priority 0 returns to SCHED_OTHER.
+int vk_sched_set(int priority);
+/// The calling thread's policy (SCHED_OTHER 0, SCHED_FIFO 1, SCHED_RR 2, ...; the reset-on-fork
+/// flag removed) and real-time priority; -1 on failure.
+int vk_sched_get(int *priority);
+/// RLIMIT_RTTIME: `soft` (SIGXCPU) and `hard` (SIGKILL) microseconds of CPU a real-time thread
+/// may use without blocking.
+int vk_rttime_limit(unsigned long soft, unsigned long hard);
+/// setpriority(PRIO_PROCESS, 0, nice).
+int vk_set_nice(int nice);
+/// getpriority(PRIO_PROCESS, 0).
+int vk_get_nice(void);
+/// mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT), as keepalived (without MCL_ONFAULT on a
+/// kernel older than 4.4), then touches `stack_reserve` bytes of stack so they are resident.
+int vk_lock_memory(size_t stack_reserve);
+/// munlockall(2).
+int vk_unlock_memory(void);
+/// sched_setaffinity(2) of the calling thread to `count` CPU numbers (each below 1024).
+int vk_set_affinity(const int *cpus, int count);
+
 /// Sets up a raw IPv6 protocol-112 socket (RFC 5798 §5.1.2): hop limit 255 for unicast and
 /// multicast, multicast loopback off, multicast out of `ifindex`, and the IPV6_HOPLIMIT and
 /// IPV6_PKTINFO ancillary data on receipt. Returns 0, or -1 with errno (and `*failed` naming

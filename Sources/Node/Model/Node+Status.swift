@@ -8,8 +8,12 @@ public struct DaemonInfo: Hashable, Sendable {
     public var startedAt: Instant
     public var configurationFile: String?
     public var stuckChildren: Int
+    /// How the kernel schedules the daemon (the daemon reads it; the node only reports it).
+    public var scheduling: StatusReport.Scheduling?
 
-    public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0) {
+    public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0,
+                scheduling: StatusReport.Scheduling? = nil) {
+        self.scheduling = scheduling
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -92,7 +96,8 @@ extension Node {
             dropRules: dropsTraffic || dropRules.failures > 0
                 ? StatusReport.DropRules(addresses: (dropRules.requested ?? []).map(\.description), failures: dropRules.failures,
                                          error: dropRules.error)
-                : nil)
+                : nil,
+            scheduling: daemon.scheduling)
     }
 
     /// What the metrics exporter reads at `now`.
