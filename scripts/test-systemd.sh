@@ -55,12 +55,15 @@ check "installing enables the service (and starts nothing)" test -L "$root/etc/s
 setup systemd "systemctl disable vipkeeper (the README's starting point)" chroot "$root" systemctl disable -q vipkeeper.service
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), and
-# a notify script that writes under /run and asks systemd about a unit.
+# a notify script that writes under /run and asks systemd about a unit; real-time scheduling
+# and memory locking (vrrp_rt_priority, vrrp_no_swap), which the unit must allow.
 # control_group: the socket belongs to vkops, and vkop (a member, not root) may use it.
 chroot "$root" groupadd -r vkops && chroot "$root" useradd -r -M -G vkops vkop
 cat > "$root/etc/vipkeeper/vipkeeper.conf" <<'CONF'
 global_defs {
     control_group vkops
+    vrrp_rt_priority 20
+    vrrp_no_swap
 }
 vrrp_script harbor {
     script "curl -sf -o /dev/null --max-time 1 http://127.0.0.1:1/api/v2.0/ping"
@@ -143,6 +146,27 @@ check "the unit's status line is the daemon's STATUS=" \
     within 10 sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl show -p StatusText --value vipkeeper.service | grep -q 'VI_1 '"
 check "under the hardening it takes the VIP (raw socket, netlink)" within 8 holds "$node"
 
+# The daemon's pid on the host: the process of systemd's PID namespace whose NSpid is MainPID.
+host_pid_of_main() {
+    local main pid
+    main=$(in_systemd systemctl show -p MainPID --value vipkeeper.service)
+    for pid in $(ps -eo pid=); do
+        if [ "$(readlink /proc/$pid/ns/pid 2>/dev/null)" = "$(readlink /proc/$systemd_pid/ns/pid)" ] \
+            && grep -qE "^NSpid:.*[[:space:]]$main\$" /proc/$pid/status 2>/dev/null; then echo "$pid"; return 0; fi
+    done
+    return 1
+}
+# vrrp_rt_priority 20 and vrrp_no_swap under the unit's sandbox: the kernel's view of the daemon.
+realtime_under_unit() {
+    local pid sched locked
+    pid=$(host_pid_of_main) || { echo "no daemon pid"; return 1; }
+    sched=$(chrt -p "$pid" 2>&1)
+    locked=$(awk '/^VmLck:/ { print $2 }' "/proc/$pid/status")
+    echo "$sched"; echo "VmLck: ${locked:-?} kB"
+    grep -q "policy: SCHED_RR" <<<"$sched" && grep -q "priority: 20\$" <<<"$sched" && [ "${locked:-0}" -gt 0 ]
+}
+check "vrrp_rt_priority 20 + vrrp_no_swap under the unit: SCHED_RR 20 and VmLck > 0" realtime_under_unit
+
 # The peer, started once the node is Master: the same binary, priority 100.
 dpkg-deb -x "$deb" "$work/peer"
 sed 's/priority 150/priority 100/; /global_defs/,/^}/d; /track_script/,/}/d; /vrrp_script/,/^}/d; /notify/d' "$root/etc/vipkeeper/vipkeeper.conf" > "$work/peer.conf"
@@ -191,11 +215,7 @@ check "a reload keeps the Master Master (no transition)" kept_master
 
 # The watchdog: a daemon that stops feeding it is killed and restarted by systemd.
 main=$(in_systemd systemctl show -p MainPID --value vipkeeper.service)
-host_pid=
-for pid in $(ps -eo pid=); do
-    if [ "$(readlink /proc/$pid/ns/pid 2>/dev/null)" = "$(readlink /proc/$systemd_pid/ns/pid)" ] \
-        && grep -qE "^NSpid:.*[[:space:]]$main\$" /proc/$pid/status 2>/dev/null; then host_pid=$pid; fi
-done
+host_pid=$(host_pid_of_main)
 check "found the daemon's pid ($main in the namespace)" test -n "$host_pid"
 [ -n "$host_pid" ] && kill -STOP "$host_pid"
 restarted() { local now; now=$(in_systemd systemctl show -p MainPID --value vipkeeper.service); [ "$now" != "$main" ] && [ "$now" != 0 ]; }
