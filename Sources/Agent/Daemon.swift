@@ -308,8 +308,11 @@ public final class Daemon {
             case .writeStats:
                 writeDump(.stats, signal: name, now: now)
             case .realtimeLimit:
-                let limit = scheduler.settings.realtimeTimeLimit
-                logger.warning("received \(name): the event loop ran real-time for \(limit / 2) µs without blocking, half its limit (vrrp_rlimit_rttime \(limit)); at the limit the kernel kills the daemon")
+                if let limit = scheduler.status.realtimeTimeLimit, scheduler.granted.isRealtime {
+                    logger.warning("received \(name): the event loop ran real-time for \(limit / 2) µs without blocking, half its limit (vrrp_rlimit_rttime \(limit)); at the limit the kernel kills the daemon")
+                } else {
+                    logger.warning("received \(name): ignored (the event loop does not run real-time, so it is no RLIMIT_RTTIME warning)")
+                }
             case .ignore:
                 logger.warning("received \(name): ignored (vipkeeper acts on TERM, INT, QUIT, HUP, USR1 and USR2)")
             }
