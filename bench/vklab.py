@@ -285,13 +285,13 @@ class Node:
 class Lab:
     """A bridge, N Harbor nodes (nginx serving /api/v2.0/ping and /health), one client."""
 
-    def __init__(self, nodes=2, client=True, vipkeeper=None, exclude=None):
+    def __init__(self, nodes=2, client=True, vipkeeper=None, exclude=None, prefix=None):
         if os.geteuid() != 0:
             sys.exit("the benchmarks need root (network namespaces)")
         for tool in ("ip", "nginx", "nft", KEEPALIVED):
             if shutil.which(tool) is None:
                 sys.exit(f"{tool} is not installed (scripts/install-deps.sh installs it)")
-        self.prefix = f"vkb{os.getpid() % 100000}"
+        self.prefix = prefix or f"vkb{os.getpid() % 100000}"
         self.work = tempfile.mkdtemp(prefix="vkbench.")
         os.chmod(self.work, 0o755)
         self.vipkeeper = vipkeeper or build_vipkeeper()
