@@ -58,6 +58,29 @@ extension NamespaceSuites {
             #expect(lab.holders() == [0])
         }
 
+        @Test("max_auto_priority 2, min_auto_priority_delay 100 ms: a turn run late (the daemon stopped 1.5 s) switches to SCHED_RR 1, the next to 2, then no further")
+        func autoPriority() throws {
+            guard let lab = openLab(tag: "rt", subnet: 72, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let globals = "global_defs {\n    max_auto_priority 2\n    min_auto_priority_delay 100000\n}\n"
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 200, checks: globals))
+            #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            #expect(scheduling(of: pid)?.policy == SCHED_OTHER)
+            for expected: Int32 in [1, 2, 2] {
+                // Stopped past its next advert (1 s): the first turn after SIGCONT runs late.
+                kill(pid, SIGSTOP)
+                usleep(1_500_000)
+                kill(pid, SIGCONT)
+                let reached = waitUntil(timeout: 3) { scheduling(of: pid).map { $0.policy == SCHED_RR && $0.priority == expected } ?? false }
+                #expect(reached != nil, "wanted SCHED_RR \(expected), have \(String(describing: scheduling(of: pid))): \(lab.log("node0.log"))")
+            }
+            let report = try #require(lab.report(0)?["scheduling"] as? [String: Any], "no scheduling in status")
+            #expect(report["lateTurns"] as? Int == 3 && report["autoRaises"] as? Int == 2, "\(report)")
+            #expect(report["realtimeTimeLimit"] as? Int == 10_000, "RLIMIT_RTTIME set on the switch to real-time: \(report)")
+            #expect(lab.log("node0.log").contains("raising it to SCHED_RR 1 (max_auto_priority 2)"), "\(lab.log("node0.log"))")
+            #expect(lab.holders() == [0])
+        }
+
         @Test("without CAP_SYS_NICE and CAP_IPC_LOCK (a restricted unit): the daemon runs and holds its VIP; status lists both settings as not in force, degraded")
         func refused() throws {
             guard let lab = openLab(tag: "rt", subnet: 71, nodes: 1) else { return }
