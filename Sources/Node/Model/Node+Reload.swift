@@ -48,7 +48,7 @@ extension Node {
         for index in instances.indices {
             _ = syncTrackers(index)
         }
-        if isRunning && startupDelayedUntil == nil {
+        if isRunning && !isStartupDelayed {
             for index in plan.started {
                 effects += applyTrackers(of: index, now: now)
                 effects += feed(index, .startup, now: now)

@@ -41,8 +41,8 @@ public struct Node: Sendable {
     var dropRules = DropRulesState()
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
-    /// Until when `vrrp_startup_delay` keeps the instances in INIT (nil once they started).
-    var startupDelayedUntil: Instant?
+    /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
+    var isStartupDelayed = false
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -105,14 +105,14 @@ public struct Node: Sendable {
         guard delay > .zero else { return effects + startInstances(now: now) }
         // keepalived's vrrp_startup_delay: no advert, no Master, no VIP before it ends; the
         // checks run meanwhile, so the instances start from their verdicts.
-        startupDelayedUntil = now + delay
+        isStartupDelayed = true
         return effects + [.log(LogLine(.notice, "delaying the start of the VRRP instances for \(delay.formattedSeconds) s (vrrp_startup_delay)")),
                           .armTimer(.startupDelay, at: now + delay)]
     }
 
     /// §6.4.1 for every instance, from its trackers' verdict.
     private mutating func startInstances(now: Instant) -> [NodeEffect] {
-        startupDelayedUntil = nil
+        isStartupDelayed = false
         var effects: [NodeEffect] = []
         for index in instances.indices {
             effects += applyTrackers(of: index, now: now)
@@ -133,7 +133,7 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
         effects.append(.cancelTimer(.dropRulesRetry))
-        startupDelayedUntil = nil
+        isStartupDelayed = false
         effects += checks.cancelAll
         isRunning = false
         return effects
@@ -165,7 +165,7 @@ public struct Node: Sendable {
         case .dropRulesRetry:
             return retryDropRules()
         case .startupDelay:
-            guard startupDelayedUntil != nil else { return [] }
+            guard isStartupDelayed else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
         }
     }
