@@ -56,5 +56,16 @@ extension NamespaceSuites {
             #expect(Shell.run("ip netns exec \(lab.nodes[1]) nft list tables").output.contains("vipkeeper") == false,
                     "an accepting node touched nftables")
         }
+
+        @Test("no_accept over IPv6 (VRRPv3): the VIP resolves to the Master by neighbour discovery, which passes the rules, but pings to it go unanswered")
+        func ipv6NoAccept() throws {
+            guard let lab = openLab(tag: "n6", subnet: 94, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            lab.startVipkeeper(node: 0, config: lab.config3(priority: 200, family: "ipv6", interval: "0.1", extra: "    no_accept\n"))
+            try #require(waitUntil(timeout: 5) { lab.holders6() == [0] } != nil, "\(lab.log("node0.log"))")
+            #expect(table(lab, 0, "vipkeeper").contains(lab.virtualAddress6))
+            #expect(!(lab.clientReaches("ipv6") || lab.clientReaches("ipv6")), "a no_accept Master answered a ping to its IPv6 VIP")
+            #expect(lab.clientNeighbourMAC("ipv6") == lab.mac(of: 0), "neighbour discovery for the VIP must pass the drop rules")
+        }
     }
 }
