@@ -41,7 +41,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
-        case metricsRequest
+        case metricsRequest, trackedFiles
     }
 
     private var node: Node
@@ -53,6 +53,7 @@ public final class Daemon {
     private let monitor: NetlinkSocket
     private let executor: EffectExecutor
     private var control: ControlServer?
+    private let fileTracker: FileTracker
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
     private var metricsRendered = Instant.origin
     private var reactor = Reactor<Source>()
@@ -87,6 +88,11 @@ public final class Daemon {
         try executor.transports.prepare(bound.transports)
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
+        fileTracker = try FileTracker()
+        for file in bound.trackFiles {
+            if let problem = FileTracker.initialize(file) { logger.error("\(problem)") }
+        }
+        for problem in fileTracker.follow(bound.trackFiles) { logger.warning("\(problem)") }
         if let path = options.controlSocketPath {
             let server = try ControlServer(path: path)
             // A socket only root can use is better than no daemon: a failed chown (no
@@ -117,6 +123,7 @@ public final class Daemon {
     public func run() -> Int32 {
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
+        for event in fileTracker.readAll() { dispatch(event, now: now) }
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
@@ -167,12 +174,9 @@ public final class Daemon {
         return 0
     }
 
-    /// Hands an event to the node and its effects to the executor; the events their failures
-    /// raise are handled next, in order (bounded, so a bug cannot loop forever).
-    /// After effects that change addresses the addresses are read back, so the node sees
-    /// what the kernel really did.
     /// Hands an event to the node through the one driver (`Node.drive`); the executor carries
-    /// out the effects and reports their failures back.
+    /// out the effects and reports their failures back, and after effects that change
+    /// addresses the addresses are read back, so the node sees what the kernel really did.
     private func dispatch(_ event: NodeEvent, now: Instant) {
         var raised: [NodeEvent] = [event]
         node.drive(event, now: now, execute: { effects in
@@ -200,6 +204,9 @@ public final class Daemon {
             reactor.register(.child(descriptor), fd: descriptor)
         }
         reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
+        if !node.configuration.trackFiles.isEmpty {
+            reactor.register(.trackedFiles, fd: fileTracker.fileDescriptor)
+        }
         for descriptor in executor.announcementListener?.fileDescriptors ?? [] {
             reactor.register(.arp, fd: descriptor)
         }
@@ -245,6 +252,10 @@ public final class Daemon {
             }
         case .healthInbox:
             for event in executor.drainInbox(now: now) {
+                dispatch(event, now: now)
+            }
+        case .trackedFiles:
+            for event in fileTracker.drain() {
                 dispatch(event, now: now)
             }
         case .controlListener:
@@ -369,6 +380,8 @@ public final class Daemon {
             logger.info("reload: \(sentence)")
         }
         observeHost(of: bound, now: now)
+        for problem in fileTracker.follow(bound.trackFiles) { logger.warning("reload: \(problem)") }
+        for event in fileTracker.readAll() { dispatch(event, now: now) }
         if next.globals.metricsListen != metricsListenAtStart {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
             metricsListenAtStart = next.globals.metricsListen

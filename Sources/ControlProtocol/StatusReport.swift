@@ -8,18 +8,21 @@ import Foundation
 public struct StatusReport: Codable, Sendable, Equatable {
     public struct Tracker: Codable, Sendable, Equatable {
         public var name: String
-        /// `check` or `interface`.
+        /// `check`, `interface` or `file`.
         public var kind: String
         public var up: Bool
         public var weight: Int
         public var reverse: Bool
+        /// A `track_file`'s number, as last read.
+        public var value: Int?
 
-        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool) {
+        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool, value: Int? = nil) {
             self.name = name
             self.kind = kind
             self.up = up
             self.weight = weight
             self.reverse = reverse
+            self.value = value
         }
     }
 

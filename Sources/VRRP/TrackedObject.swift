@@ -1,8 +1,10 @@
 /// What a tracker follows: a health check (`vrrp_script` or `vrrp_http_check`, one name
-/// space) or an interface's link state (the instance's own interface, `track_interface`).
+/// space), an interface's link state (the instance's own interface, `track_interface`), or
+/// the number in a file (`track_file`).
 public enum TrackedObject: Hashable, Sendable, Comparable, CustomStringConvertible {
     case check(String)
     case interface(String)
+    case file(String)
 
     /// The check's name, nil for an interface.
     public var checkName: String? {
@@ -20,6 +22,7 @@ public enum TrackedObject: Hashable, Sendable, Comparable, CustomStringConvertib
         switch self {
         case .check(let name): return name
         case .interface(let name): return "interface \(name)"
+        case .file(let name): return "track_file \(name)"
         }
     }
 }

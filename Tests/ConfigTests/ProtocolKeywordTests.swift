@@ -130,4 +130,37 @@ extension ProtocolKeywordTests {
         #expect(reset.dropsTrafficToAddresses)
         #expect(warned == ["6:5: warning: vrrp_instance `VI_1`: `accept` does not comply with RFC 3768 under `vrrp_strict`; using `no_accept` (traffic to its addresses is dropped), as keepalived does"])
     }
+
+    @Test("track_file NAME { file; weight N [reverse]; init_file [VALUE] [overwrite] }, vrrp_track_file (warned), and an instance's track_file { NAME [weight N] }")
+    func trackFile() throws {
+        let text = """
+        track_file drain {
+            file /run/harbor/drain
+            weight -20 reverse
+            init_file 5 overwrite
+        }
+        vrrp_track_file down {
+            file "/run/harbor/down"
+        }
+        """ + "\n" + instance(with: "track_file {\n        drain\n        down weight 0\n        missing\n    }")
+        let result = config.load(text)
+        let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
+        #expect(configuration.trackFiles.map(\.name) == ["drain", "down"])
+        let drain = try #require(configuration.trackFile(named: "drain"))
+        #expect(drain.path == "/run/harbor/drain" && drain.weight == TrackerWeight(-20, reverse: true))
+        #expect(drain.initialization == .init(value: 5, overwrite: true))
+        #expect(configuration.trackFile(named: "down")?.weight == TrackerWeight(1), "keepalived's default weight is 1")
+        #expect(short(result.diagnostics) == [
+            "6:1: warning: `vrrp_track_file` is keepalived's deprecated name for `track_file`; read as `track_file`",
+            "14:9: warning: vrrp_instance `VI_1` tracks track_file `missing`, which is not defined; ignored, as keepalived does",
+        ])
+        let instance = try #require(configuration.instances.first)
+        let trackers = configuration.trackerSet(for: instance)
+        #expect(trackers.entries.filter { if case .file = $0.object { true } else { false } }.map(\.weight)
+                == [TrackerWeight(-20, reverse: true), TrackerWeight(0)])
+        #expect(short(config.load("track_file x {\n    weight 255\n}\n" + minimalInstance).diagnostics).contains {
+            $0.hasPrefix("2:12: error:")
+        })
+        #expect(short(config.load("track_file x {\n    weight 2\n}\n" + minimalInstance).diagnostics) == ["1:12: error: track_file `x` has no `file`"])
+    }
 }

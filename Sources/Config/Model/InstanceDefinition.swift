@@ -66,6 +66,8 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var excludedAddresses: [VirtualAddress] = []
     public var trackedInterfaces: [TrackedInterface] = []
     public var trackedChecks: [TrackedCheck] = []
+    /// `track_file { NAME [weight N [reverse]] }`: the same shape as `track_script`.
+    public var trackedFiles: [TrackedCheck] = []
     public var notify = NotifyCommands()
     /// The instance's gratuitous ARP policy (global defaults with instance overrides).
     public var gratuitousARP: GratuitousARPPolicy?

@@ -52,6 +52,20 @@ struct ConfigurationReader {
             }
             reader.configuration.scripts.append(script)
         }
+        for keyword in ["track_file", "vrrp_track_file"] {
+            table.block(keyword) { reader, statement, log in
+                guard let name = blockName(statement, log: &log) else { return }
+                if keyword == "vrrp_track_file" {
+                    log.warning(statement.location, "`vrrp_track_file` is keepalived's deprecated name for `track_file`; read as `track_file`")
+                }
+                var file = TrackFileDefinition(name: name.text, location: name.location)
+                trackFileTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &file, log: &log)
+                if file.path == nil {
+                    log.error(name.location, "track_file `\(name.text)` has no `file`")
+                }
+                reader.configuration.trackFiles.append(file)
+            }
+        }
         table.block("vrrp_http_check") { reader, statement, log in
             guard let name = blockName(statement, log: &log) else { return }
             var check = HTTPCheckDefinition(name: name.text, location: name.location)
@@ -204,6 +218,42 @@ struct ConfigurationReader {
     }()
 
     // MARK: - Checks
+
+    /// The keywords of a `track_file` block (keepalived's track_file.c).
+    static let trackFileTable: KeywordTable<TrackFileDefinition> = {
+        var table = KeywordTable<TrackFileDefinition>(context: "track_file")
+        table.statement("file") { file, statement, log in
+            if let path = statement.single("a file path", log: &log) { file.path = path.text }
+        }
+        table.statement("weight") { file, statement, log in
+            guard let first = statement.arguments.first else {
+                log.error(statement.location, "`weight` expects a number from -254 to 254")
+                return
+            }
+            guard let value = Statement.integer(first, in: -254...254, keyword: "weight", log: &log) else { return }
+            var reverse = false
+            for extra in statement.arguments.dropFirst() {
+                switch extra.text {
+                case "reverse": reverse = true
+                case "noreverse": reverse = false
+                default: log.error(extra.location, "unexpected `\(extra.text)` after the weight; only `reverse` may follow")
+                }
+            }
+            file.weight = TrackerWeight(value, reverse: reverse)
+        }
+        table.statement("init_file") { file, statement, log in
+            var initialization = TrackFileDefinition.Initialization()
+            for token in statement.arguments {
+                if token.text == "overwrite" {
+                    initialization.overwrite = true
+                } else if let value = Statement.integer(token, in: -254...254, keyword: "init_file", log: &log) {
+                    initialization.value = value
+                }
+            }
+            file.initialization = initialization
+        }
+        return table
+    }()
 
     /// Keywords shared by `vrrp_script` and `vrrp_http_check`.
     private static func scheduleKeywords<Model>(_ table: inout KeywordTable<Model>, _ schedule: WritableKeyPath<Model, CheckSchedule> & Sendable) {
@@ -422,6 +472,13 @@ struct ConfigurationReader {
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
                 guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
                 reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
+            }
+        }
+        table.block("track_file") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                guard let weight = trackerWeight(entry, keyword: "track_file", log: &log) else { continue }
+                reading.definition.trackedFiles.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
             }
         }
         table.block("track_script") { reading, statement, log in

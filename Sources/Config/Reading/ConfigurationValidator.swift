@@ -21,6 +21,7 @@ struct ConfigurationValidator {
         }
         checkVirtualRouterIDs(log: &log)
         checkTrackedChecks(log: &log)
+        checkTrackedFiles(log: &log)
         checkSyncGroups(log: &log)
         for check in configuration.httpChecks {
             if let url = check.url, !url.isTLS, check.caFile != nil {
@@ -238,6 +239,23 @@ struct ConfigurationValidator {
                 log.error(instance.virtualRouterIDLocation ?? instance.location, "virtual_router_id \(vrid) is already used on \(interface) by vrrp_instance `\(first.name)` (\(first.location))")
             } else {
                 used[key] = (instance.name, instance.location)
+            }
+        }
+    }
+
+    /// keepalived: an unknown track_file is "not found, ignoring"; a weighted one cannot move
+    /// the address owner's priority.
+    private func checkTrackedFiles(log: inout DiagnosticLog) {
+        let names = configuration.trackFiles.map(\.name)
+        for instance in configuration.instances {
+            for tracked in instance.trackedFiles {
+                guard let file = configuration.trackFile(named: tracked.name) else {
+                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` tracks track_file `\(tracked.name)`, which is not defined; ignored, as keepalived does" + Suggestion.hint(for: tracked.name, among: names))
+                    continue
+                }
+                if instance.priority == 255 && (tracked.weightOverride ?? file.weight).weight != 0 {
+                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` is the address owner (priority 255): track_file `\(tracked.name)` can only put it in FAULT (weight 0); its weight never changes the priority")
+                }
             }
         }
     }

@@ -34,10 +34,17 @@ public enum Binder {
             guard let id = host.group(named: group) else { throw .controlGroup(group) }
             controlGroupID = id
         }
-        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
-                                  notifyCredentials: notify, routerID: configuration.globals.routerID,
-                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
-                                  startupDelay: configuration.globals.startupDelay)
+        var bound = BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
+                                       notifyCredentials: notify, routerID: configuration.globals.routerID,
+                                       controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
+                                       startupDelay: configuration.globals.startupDelay)
+        let trackedFiles = Set(configuration.instances.flatMap { $0.trackedFiles.map(\.name) })
+        bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
+            var file = $0
+            file.location = .unplaced
+            return file
+        }
+        return bound
     }
 
     private static func bind(_ definition: InstanceDefinition, in configuration: Configuration, on host: some HostLookup,

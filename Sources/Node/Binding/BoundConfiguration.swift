@@ -17,6 +17,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var controlGroupID: Int32?
     /// `vrrp_startup_delay`: how long after the daemon starts its instances start (§6.4.1).
     public var startupDelay: Duration
+    /// The `track_file`s some instance tracks (their source positions cleared).
+    public var trackFiles: [TrackFileDefinition] = []
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [SyncGroupDefinition],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,

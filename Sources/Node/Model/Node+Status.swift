@@ -169,8 +169,11 @@ extension Node {
                 switch entry.object {
                 case .check(let check): (kind, name) = ("check", check)
                 case .interface(let interface): (kind, name) = ("interface", interface)
+                case .file(let file): (kind, name) = ("file", file)
                 }
-                return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse)
+                let isFile = kind == "file"
+                return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse,
+                             value: isFile ? entry.value : nil)
             },
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,

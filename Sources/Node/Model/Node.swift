@@ -25,6 +25,8 @@ public struct Node: Sendable {
     var validators: [TransportKey: AdvertisementValidator] = [:]
     /// The last reported state of each interface, by name; unknown counts as up.
     var links: [String: Bool] = [:]
+    /// The number last read from each `track_file`, by name; unknown counts as 0.
+    var trackedFiles: [String: Int] = [:]
     public internal(set) var lastReload: ReloadOutcome?
     private var nextInstanceID: UInt64 = 0
     /// Instances the operator took out of the election, by name (survives reloads).
@@ -66,6 +68,7 @@ public struct Node: Sendable {
         case .timerFired(let timer): return timerFired(timer, now: now)
         case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
         case .interface(let name, let observed): return interfaceObserved(name, observed, now: now)
+        case .trackedFile(let name, let value): return trackedFileRead(name, value: value, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
         case .reload(let next): return reload(to: next, now: now)
@@ -196,6 +199,19 @@ public struct Node: Sendable {
         return effects
     }
 
+    /// A `track_file`'s number changed (keepalived's `process_track_file`): every instance
+    /// following it takes the new weight, or goes to FAULT, at once.
+    mutating func trackedFileRead(_ name: String, value: Int, now: Instant) -> [NodeEffect] {
+        guard trackedFiles[name] != value else { return [] }
+        trackedFiles[name] = value
+        var effects: [NodeEffect] = []
+        for index in instances.indices where instances[index].trackers.set(file: name, value: value) {
+            effects.append(.log(LogLine(.notice, "[\(instances[index].name)] track_file \(name) reads \(value)")))
+            effects += applyTrackers(of: index, now: now)
+        }
+        return effects
+    }
+
     // MARK: - Helpers
 
     mutating func makeInstance(_ bound: BoundInstance) -> InstanceState {
@@ -228,6 +244,9 @@ public struct Node: Sendable {
             switch object {
             case .check(let name): up = checks.verdict(of: name)
             case .interface(let name): up = links[name]
+            case .file(let name):
+                if instances[index].trackers.set(file: name, value: trackedFiles[name] ?? 0) { changed = true }
+                up = nil
             }
             if let up, instances[index].trackers.set(object, isUp: up) { changed = true }
         }
