@@ -297,7 +297,7 @@ struct ConfigurationReader {
         var table = KeywordTable<HTTPCheckDefinition>(context: "vrrp_http_check")
         scheduleKeywords(&table, \.schedule)
         table.statement("url") { check, statement, log in
-            guard let token = statement.single("an http:// or https:// URL", log: &log) else { return }
+            guard let token = statement.single("an http:// or https:// URL", strict: true, log: &log) else { return }
             guard let url = HTTPCheckURL(token.text) else {
                 log.error(token.location, "`url` expects an absolute http:// or https:// URL with a host, got `\(token.text)`")
                 return
@@ -305,7 +305,7 @@ struct ConfigurationReader {
             check.url = url
         }
         table.statement("method") { check, statement, log in
-            guard let token = statement.single("an HTTP method", log: &log) else { return }
+            guard let token = statement.single("an HTTP method", strict: true, log: &log) else { return }
             let method = token.text.uppercased()
             guard ["GET", "HEAD"].contains(method) else {
                 log.error(token.location, "`method` must be GET or HEAD (a health check must not change anything), got `\(token.text)`")
@@ -319,7 +319,7 @@ struct ConfigurationReader {
             if codes.count == statement.arguments.count { check.expectStatus = codes }
         }
         table.statement("expect_body") { check, statement, log in
-            check.expectBody = statement.single("the text the body must contain", log: &log)?.text
+            check.expectBody = statement.single("the text the body must contain", strict: true, log: &log)?.text
         }
         table.statement("expect_json_field") { check, statement, log in
             guard statement.expectArguments(2...2, "a top-level JSON field name and the string it must equal", log: &log) else { return }
@@ -331,7 +331,7 @@ struct ConfigurationReader {
             check.requireComponents = statement.arguments.map(\.text)
         }
         table.statement("header") { check, statement, log in
-            guard let token = statement.single("one quoted header, \"Name: value\"", log: &log) else { return }
+            guard let token = statement.single("one quoted header, \"Name: value\"", strict: true, log: &log) else { return }
             guard let colon = token.text.firstIndex(of: ":"), colon != token.text.startIndex else {
                 log.error(token.location, "`header` expects \"Name: value\", got `\(token.text)`")
                 return
@@ -348,7 +348,7 @@ struct ConfigurationReader {
             if let value = statement.flag(log: &log) { check.tlsVerify = value }
         }
         table.statement("ca_file") { check, statement, log in
-            check.caFile = statement.single("a path to a PEM file", log: &log)?.text
+            check.caFile = statement.single("a path to a PEM file", strict: true, log: &log)?.text
         }
         return table
     }()

@@ -30,15 +30,24 @@ struct ConfigurationValidator {
         }
     }
 
-    private func checkNames(log: inout DiagnosticLog) {
-        var seen: [String: SourceLocation] = [:]
-        let checks = configuration.scripts.map { ($0.name, $0.location, "vrrp_script") }
-            + configuration.httpChecks.map { ($0.name, $0.location, "vrrp_http_check") }
-        for (name, location, kind) in checks {
-            if let first = seen[name] {
-                log.error(location, "\(kind) `\(name)` is already defined at \(first) (scripts and HTTP checks share one name space)")
+    private mutating func checkNames(log: inout DiagnosticLog) {
+        // keepalived runs a file that defines a vrrp_script twice, with the first definition
+        // (the second is "not used"); so does vipkeeper, with a warning.
+        var scripts: [String: SourceLocation] = [:]
+        configuration.scripts = configuration.scripts.filter { script in
+            guard let first = scripts[script.name] else {
+                scripts[script.name] = script.location
+                return true
+            }
+            log.warning(script.location, "vrrp_script `\(script.name)` is already defined at \(first); this second definition is ignored, as keepalived ignores it")
+            return false
+        }
+        var seen = scripts
+        for check in configuration.httpChecks {
+            if let first = seen[check.name] {
+                log.error(check.location, "vrrp_http_check `\(check.name)` is already defined at \(first) (scripts and HTTP checks share one name space)")
             } else {
-                seen[name] = location
+                seen[check.name] = check.location
             }
         }
         var instances: [String: SourceLocation] = [:]

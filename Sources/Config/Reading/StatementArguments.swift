@@ -15,10 +15,24 @@ extension Statement {
         return true
     }
 
-    /// The single argument, or nil with an error.
-    func single(_ what: String, log: inout DiagnosticLog) -> Token? {
-        guard expectArguments(1...1, what, log: &log) else { return nil }
-        return arguments.first
+    /// The single argument, or nil with an error. keepalived reads the first word of a
+    /// one-value keyword and drops the rest without a word (`advert_int 1 1` from a template,
+    /// `state BACKUP or MASTER`); vipkeeper reads it the same way and says so, unless `strict`
+    /// (its own keywords, where extra words mean a mistake).
+    func single(_ what: String, strict: Bool = false, log: inout DiagnosticLog) -> Token? {
+        guard let first = arguments.first else {
+            _ = expectArguments(1...1, what, log: &log)
+            return nil
+        }
+        if arguments.count > 1 {
+            guard !strict else {
+                _ = expectArguments(1...1, what, log: &log)
+                return nil
+            }
+            let rest = arguments.dropFirst().map(\.description).joined(separator: " ")
+            log.warning(arguments[arguments.startIndex + 1].location, "`\(name)` takes one value: `\(first.text)` is read and `\(rest)` is ignored, as keepalived ignores it")
+        }
+        return first
     }
 
     func integer(in range: ClosedRange<Int>, log: inout DiagnosticLog) -> Int? {
