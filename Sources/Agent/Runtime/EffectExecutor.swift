@@ -218,7 +218,7 @@ final class EffectExecutor {
             return events
         case .fifoScript(let path):
             // keepalived logs it and does not start it again.
-            logger.notice("notify fifo \(path): its script ended (\(finished.outcome)); lines are still written to the FIFO")
+            logger.notice("notify fifo \(path): its script exited (\(finished.outcome)); it is not started again")
             return []
         }
     }
