@@ -242,6 +242,27 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pendingRemovals: [PendingRemoval]
     /// The `no_accept` drop rules; nil when no instance drops traffic to its addresses.
     public var dropRules: DropRules?
+    /// The notify FIFOs (`notify_fifo`, `vrrp_notify_fifo`); nil when none is configured.
+    public var notifyFIFOs: [NotifyFIFO]?
+
+    /// A notify FIFO: the lines the daemon wrote to it, and those it could not.
+    public struct NotifyFIFO: Codable, Sendable, Equatable {
+        public var path: String
+        public var linesWritten: Int
+        /// Lines dropped because the pipe was full (its reader is slow or stuck).
+        public var linesDropped: Int
+        /// Lines not written for another reason (the FIFO could not be made or opened).
+        public var failures: Int
+        public var lastError: String?
+
+        public init(path: String, linesWritten: Int, linesDropped: Int, failures: Int, lastError: String?) {
+            self.path = path
+            self.linesWritten = linesWritten
+            self.linesDropped = linesDropped
+            self.failures = failures
+            self.lastError = lastError
+        }
+    }
 
     /// Traffic to these held addresses is dropped (`no_accept`, or `vrrp_strict`).
     public struct DropRules: Codable, Sendable, Equatable {
@@ -261,7 +282,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
-                dropRules: DropRules? = nil) {
+                dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil) {
+        self.notifyFIFOs = notifyFIFOs
         self.socketError = socketError
         self.dropRules = dropRules
         self.pendingRemovals = pendingRemovals

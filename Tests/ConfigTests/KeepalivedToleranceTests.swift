@@ -101,7 +101,7 @@ struct KeepalivedToleranceTests {
         let instances = try #require(cloud.configuration?.instances)
         #expect(instances.map(\.virtualAddresses.count) == [0, 0])
         #expect(instances.map(\.resolvedVersion) == [.v2, .v2])
-        #expect(instances[0].notify.master?.text == "/usr/local/bin/move-elastic-ip.sh")
+        #expect(instances[0].notify.master?.command.text == "/usr/local/bin/move-elastic-ip.sh")
 
         let bare = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n%@\n}\n"
         let refusals = [

@@ -188,9 +188,38 @@ struct ConfigurationReader {
             globals.enableScriptSecurity = true
         }
         table.statement("script_user") { globals, statement, log in
-            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
-            globals.scriptUser = statement.arguments.first?.text
-            globals.scriptGroup = statement.arguments.dropFirst().first?.text
+            guard let user = statement.scriptUser(after: 0, log: &log) else {
+                log.error(statement.location, "`script_user` expects a user name and optionally a group")
+                return
+            }
+            globals.scriptUser = user.name
+            globals.scriptGroup = user.group
+        }
+        let fifos: [(String, WritableKeyPath<GlobalDefinitions, NotifyFIFODefinition> & Sendable)] = [
+            ("", \.notifyFIFO), ("vrrp_", \.vrrpNotifyFIFO),
+        ]
+        for (prefix, fifo) in fifos {
+            table.statement(prefix + "notify_fifo") { globals, statement, log in
+                guard statement.expectArguments(1...Int.max, "the path of a FIFO, optionally followed by a user and a group", log: &log),
+                      let path = statement.arguments.first else { return }
+                if let first = globals[keyPath: fifo].path {
+                    log.error(path.location, "`\(statement.name)` is given twice; keepalived reports it and keeps the first, `\(first)`")
+                    return
+                }
+                globals[keyPath: fifo].path = path.text
+                globals[keyPath: fifo].location = path.location
+                globals[keyPath: fifo].user = statement.scriptUser(after: 1, log: &log)
+            }
+            table.statement(prefix + "notify_fifo_script") { globals, statement, log in
+                if let first = globals[keyPath: fifo].script {
+                    log.error(statement.location, "`\(statement.name)` is given twice; keepalived reports it and keeps the first, `\(first)`")
+                    return
+                }
+                globals[keyPath: fifo].script = statement.notifyScript(log: &log)
+            }
+        }
+        table.statement("vrrp_notify_priority_changes") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.notifyPriorityChanges = value }
         }
         table.statement("vrrp_higher_prio_send_advert") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.higherPrioritySendAdvert = value }
@@ -286,9 +315,12 @@ struct ConfigurationReader {
             script.command = statement.command(log: &log)
         }
         table.statement("user") { script, statement, log in
-            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
-            script.user = statement.arguments.first?.text
-            script.group = statement.arguments.dropFirst().first?.text
+            guard let user = statement.scriptUser(after: 0, log: &log) else {
+                log.error(statement.location, "`user` expects a user name and optionally a group")
+                return
+            }
+            script.user = user.name
+            script.group = user.group
         }
         return table
     }()
@@ -489,9 +521,12 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.definition.notify)
+        table.statement("notify_priority_changes") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.notifyPriorityChanges = value }
+        }
         table.statement("notify_deleted") { reading, statement, log in
             reading.definition.notify.reportsDeletion = true
-            if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.command(log: &log) }
+            if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.notifyScript(log: &log) }
         }
         table.statement("dont_track_primary") { reading, _, _ in
             reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
@@ -683,17 +718,20 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.notify)
+        table.statement("notify_priority_changes") { group, statement, log in
+            if let value = statement.flag(log: &log) { group.notifyPriorityChanges = value }
+        }
         return table
     }()
 
     private static func notifyKeywords<Model>(_ table: inout KeywordTable<Model>, _ notify: WritableKeyPath<Model, NotifyCommands> & Sendable) {
-        let keys: [(String, WritableKeyPath<NotifyCommands, ScriptCommand?> & Sendable)] = [
+        let keys: [(String, WritableKeyPath<NotifyCommands, NotifyScript?> & Sendable)] = [
             ("notify_master", \.master), ("notify_backup", \.backup), ("notify_fault", \.fault),
             ("notify_stop", \.stop), ("notify", \.generic),
         ]
         for (keyword, path) in keys {
             table.statement(keyword) { model, statement, log in
-                model[keyPath: notify][keyPath: path] = statement.command(log: &log)
+                model[keyPath: notify][keyPath: path] = statement.notifyScript(log: &log)
             }
         }
     }

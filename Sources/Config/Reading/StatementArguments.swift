@@ -151,18 +151,55 @@ extension Statement {
         }
     }
 
-    /// All arguments as one command line (`script "cmd args"` or `script cmd args`).
+    /// keepalived's `script` (vrrp_script): the first word or quoted string is the command
+    /// line; keepalived 2.2.7 ignores every word after it, so `script /x.sh a b` runs `/x.sh`
+    /// alone. vipkeeper does the same and warns, saying how to pass the arguments (quote).
     func command(log: inout DiagnosticLog) -> ScriptCommand? {
-        guard expectArguments(1...Int.max, "a command", log: &log) else { return nil }
-        let text = arguments.map { token in
-            token.quoted && arguments.count > 1 ? "\"\(token.text)\"" : token.text
-        }.joined(separator: " ")
-        let command = ScriptCommand(text)
+        guard expectArguments(1...Int.max, "a command (quote it when it has arguments: \"/path/check.sh arg\")", log: &log),
+              let first = arguments.first else { return nil }
+        let command = ScriptCommand(first.text)
         guard command.executable != nil else {
             log.error(location, "`\(name)` has an empty command")
             return nil
         }
+        let rest = arguments.dropFirst()
+        if let extra = rest.first {
+            let ignored = rest.map(\.description).joined(separator: " ")
+            var message = "keepalived runs only `\(first.text)` and ignores `\(ignored)` (it reads one word or one quoted string), and so does vipkeeper"
+            if !first.quoted {
+                let whole = arguments.map(\.text).joined(separator: " ")
+                message += "; to run `\(whole)`, quote the command: \(name) \"\(whole)\""
+            }
+            log.warning(extra.location, message)
+        }
         return command
+    }
+
+    /// keepalived's notify line (`notify_*`, `notify`, `notify_fifo_script`): COMMAND [USER
+    /// [GROUP]], the command one word or one quoted string. Whether USER and GROUP exist is
+    /// checked once the file is read (`NotifyUsers`); words after the group are ignored.
+    func notifyScript(log: inout DiagnosticLog) -> NotifyScript? {
+        guard expectArguments(1...Int.max, "a command (quoted when it has arguments), optionally followed by a user and a group", log: &log),
+              let first = arguments.first else { return nil }
+        let command = ScriptCommand(first.text)
+        guard command.executable != nil else {
+            log.error(location, "`\(name)` has an empty command")
+            return nil
+        }
+        return NotifyScript(command, user: scriptUser(after: 1, log: &log))
+    }
+
+    /// `[USER [GROUP]]` from argument `index` on; words after GROUP are ignored with a warning.
+    func scriptUser(after index: Int, log: inout DiagnosticLog) -> ScriptUser? {
+        guard arguments.count > index else { return nil }
+        let words = Array(arguments)
+        if words.count > index + 2 {
+            let ignored = words[(index + 2)...].map(\.description).joined(separator: " ")
+            log.warning(words[index + 2].location, "keepalived ignores `\(ignored)` after the user and group of `\(name)`, and so does vipkeeper")
+        }
+        let quoted = index == 1 && !words[0].quoted ? "\"" + words.map(\.text).joined(separator: " ") + "\"" : nil
+        return ScriptUser(name: words[index].text, group: words.count > index + 1 ? words[index + 1].text : nil,
+                          location: words[index].location, quotedCommand: quoted)
     }
 
     /// `weight N [reverse|noreverse]` starting at argument `index`, or nil with an error.

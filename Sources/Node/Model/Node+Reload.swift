@@ -29,6 +29,10 @@ extension Node {
             }
         }
         instances = fresh
+        if isRunning && next.notifyFIFOs != configuration.notifyFIFOs {
+            effects.append(.followNotifyFIFOs(next.notifyFIFOs))
+        }
+        notifyFIFOCounters = notifyFIFOCounters.filter { path, _ in next.notifyFIFOs.contains { $0.path == path } }
         configuration = next
         groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
         rebuildValidators()

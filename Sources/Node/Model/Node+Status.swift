@@ -92,7 +92,8 @@ extension Node {
             dropRules: dropsTraffic || dropRules.failures > 0
                 ? StatusReport.DropRules(addresses: (dropRules.requested ?? []).map(\.description), failures: dropRules.failures,
                                          error: dropRules.error)
-                : nil)
+                : nil,
+            notifyFIFOs: notifyFIFOReports)
     }
 
     /// What the metrics exporter reads at `now`.

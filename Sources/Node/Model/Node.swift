@@ -41,6 +41,8 @@ public struct Node: Sendable {
     var socketError: String?
     /// The `no_accept` drop rules as last asked of the runtime, and their failures.
     var dropRules = DropRulesState()
+    /// The notify FIFOs' counts, by path.
+    var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
@@ -91,7 +93,7 @@ public struct Node: Sendable {
     private mutating func start(now: Instant) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
-        var effects: [NodeEffect] = []
+        var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
         for index in instances.indices {
             let bound = instances[index].bound
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
@@ -138,6 +140,9 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.dropRulesRetry))
         isStartupDelayed = false
         effects += checks.cancelAll
+        // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
+        // reader sees them, then the end of the pipe.
+        if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
         isRunning = false
         return effects
     }
