@@ -155,6 +155,7 @@ extension Statement {
     /// line; keepalived 2.2.7 ignores every word after it, so `script /x.sh a b` runs `/x.sh`
     /// alone. vipkeeper does the same and warns, saying how to pass the arguments (quote).
     func command(log: inout DiagnosticLog) -> ScriptCommand? {
+        let arguments = commandWords
         guard expectArguments(1...Int.max, "a command (quote it when it has arguments: \"/path/check.sh arg\")", log: &log),
               let first = arguments.first else { return nil }
         let command = ScriptCommand(first.text)
@@ -180,7 +181,7 @@ extension Statement {
     /// checked once the file is read (`NotifyUsers`); words after the group are ignored.
     func notifyScript(log: inout DiagnosticLog) -> NotifyScript? {
         guard expectArguments(1...Int.max, "a command (quoted when it has arguments), optionally followed by a user and a group", log: &log),
-              let first = arguments.first else { return nil }
+              let first = commandWords.first else { return nil }
         let command = ScriptCommand(first.text)
         guard command.executable != nil else {
             log.error(location, "`\(name)` has an empty command")
@@ -191,8 +192,8 @@ extension Statement {
 
     /// `[USER [GROUP]]` from argument `index` on; words after GROUP are ignored with a warning.
     func scriptUser(after index: Int, log: inout DiagnosticLog) -> ScriptUser? {
-        guard arguments.count > index else { return nil }
-        let words = Array(arguments)
+        let words = commandWords
+        guard words.count > index else { return nil }
         if words.count > index + 2 {
             let ignored = words[(index + 2)...].map(\.description).joined(separator: " ")
             log.warning(words[index + 2].location, "keepalived ignores `\(ignored)` after the user and group of `\(name)`, and so does vipkeeper")
@@ -200,6 +201,41 @@ extension Statement {
         let quoted = index == 1 && !words[0].quoted ? "\"" + words.map(\.text).joined(separator: " ") + "\"" : nil
         return ScriptUser(name: words[index].text, group: words.count > index + 1 ? words[index + 1].text : nil,
                           location: words[index].location, quotedCommand: quoted)
+    }
+
+    /// The arguments as keepalived's `alloc_strvec_quoted` reads a command line (`script`,
+    /// `notify_*`, `user`): a word that starts with a single quote runs to the word that ends
+    /// with one, quotes removed, as a double-quoted string does (`script 'killall -0 haproxy'`
+    /// runs `killall` with two arguments).
+    var commandWords: [Token] {
+        var words: [Token] = []
+        var open: Token?
+        for token in arguments {
+            if var gathering = open {
+                gathering.text += (gathering.text.isEmpty ? "" : " ") + token.text
+                if !token.quoted && token.text.hasSuffix("'") {
+                    gathering.text.removeLast()
+                    words.append(gathering)
+                    open = nil
+                } else {
+                    open = gathering
+                }
+            } else if !token.quoted && token.text.hasPrefix("'") {
+                var start = token
+                start.text.removeFirst()
+                start.quoted = true
+                if start.text.hasSuffix("'") {
+                    start.text.removeLast()
+                    words.append(start)
+                } else {
+                    open = start
+                }
+            } else {
+                words.append(token)
+            }
+        }
+        if let open { words.append(open) }  // no closing quote: to the end of the line
+        return words
     }
 
     /// `weight N [reverse|noreverse]` starting at argument `index`, or nil with an error.
