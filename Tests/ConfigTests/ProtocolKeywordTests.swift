@@ -142,7 +142,7 @@ extension ProtocolKeywordTests {
         vrrp_track_file down {
             file "/run/harbor/down"
         }
-        """ + "\n" + instance(with: "track_file {\n        drain\n        down weight 0\n        missing\n    }")
+        """ + "\n" + instance(with: "track_file {\n        drain\n        down weight 0\n    }")
         let result = config.load(text)
         let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
         #expect(configuration.trackFiles.map(\.name) == ["drain", "down"])
@@ -152,8 +152,10 @@ extension ProtocolKeywordTests {
         #expect(configuration.trackFile(named: "down")?.weight == TrackerWeight(1), "keepalived's default weight is 1")
         #expect(short(result.diagnostics) == [
             "6:1: warning: `vrrp_track_file` is keepalived's deprecated name for `track_file`; read as `track_file`",
-            "14:9: warning: vrrp_instance `VI_1` tracks track_file `missing`, which is not defined; ignored, as keepalived does",
         ])
+        let missing = config.load(instance(with: "track_file {\n        dran\n    }") + "\ntrack_file drain {\n    file /x\n}\n")
+        #expect(short(missing.diagnostics).first?.hasPrefix("4:9: error: vrrp_instance `VI_1` tracks track_file `dran`, which is not defined") == true,
+                "\(short(missing.diagnostics))")
         let instance = try #require(configuration.instances.first)
         let trackers = configuration.trackerSet(for: instance)
         #expect(trackers.entries.filter { if case .file = $0.object { true } else { false } }.map(\.weight)

@@ -252,14 +252,15 @@ struct ConfigurationValidator {
         }
     }
 
-    /// keepalived: an unknown track_file is "not found, ignoring"; a weighted one cannot move
+    /// An unknown track_file is an error, as an unknown track_script is (keepalived: "not
+    /// found, ignoring", a configuration error of `keepalived -t`); a weighted one cannot move
     /// the address owner's priority.
     private func checkTrackedFiles(log: inout DiagnosticLog) {
         let names = configuration.trackFiles.map(\.name)
         for instance in configuration.instances {
             for tracked in instance.trackedFiles {
                 guard let file = configuration.trackFile(named: tracked.name) else {
-                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` tracks track_file `\(tracked.name)`, which is not defined; ignored, as keepalived does" + Suggestion.hint(for: tracked.name, among: names))
+                    log.error(tracked.location, "vrrp_instance `\(instance.name)` tracks track_file `\(tracked.name)`, which is not defined" + Suggestion.hint(for: tracked.name, among: names))
                     continue
                 }
                 if instance.priority == 255 && (tracked.weightOverride ?? file.weight).weight != 0 {
