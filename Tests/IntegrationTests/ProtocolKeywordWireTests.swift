@@ -4,7 +4,7 @@ import Testing
 extension NamespaceSuites {
     /// keepalived's protocol keywords of issue 17 as they show on the wire and in the kernel
     /// (real namespaces, two vipkeeper nodes and a client).
-    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, vrrp_startup_delay, dont_track_primary, garp_lower_prio_*, skip_check_adv_addr", .serialized)
+    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, vrrp_startup_delay, dont_track_primary, garp_lower_prio_*, skip_check_adv_addr, vrrp_min_garp", .serialized)
     struct ProtocolKeywordWireTests {
         /// Sends well-formed adverts for VRID 51 from the client (a stand-in peer), one per
         /// address list, `gap` seconds apart; fails the test when it cannot.
@@ -44,6 +44,22 @@ extension NamespaceSuites {
             try #require(ours.count == 6)
             #expect(ours[2] - ours[0] < 0.5, "the first three at once: \(ours)")
             #expect(ours[3] - ours[0] > 1.9 && ours[3] - ours[0] < 2.5, "the second three after garp_lower_prio_delay: \(ours)")
+        }
+
+        @Test("vrrp_min_garp: a takeover sends one gratuitous ARP and nothing after it, from keepalived and from vipkeeper alike")
+        func minimalGratuitousARP() throws {
+            guard keepalivedInstalled(), let lab = openLab(tag: "mg", subnet: 97, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let config = "global_defs {\n    vrrp_min_garp\n}\n" + lab.config(priority: 200)
+            var counts: [Int?] = []
+            for start in [{ lab.startKeepalived(node: 0, config: config) }, { lab.startVipkeeper(node: 0, config: config) }] {
+                var daemon: Int32 = 0
+                counts.append(lab.gratuitousARPs { daemon = start() })
+                #expect(lab.stop(daemon), "the daemon did not stop on SIGTERM")
+                Shell.run("ip -n \(lab.nodes[0]) addr del \(lab.virtualAddress)/24 dev eth0 2>/dev/null")
+            }
+            // keepalived's default would be 5 at once and 5 more after 5 s.
+            #expect(counts == [1, 1], "keepalived, vipkeeper: \(counts)\n\(lab.log("arp.log"))")
         }
 
         @Test("skip_check_adv_addr: a Master's later adverts with another address list are taken (no takeover), as keepalived takes them; without it they are dropped and both take over")
