@@ -9,10 +9,6 @@ import VRRP
 struct TrackProcessKeywordTests {
     let config = TemporaryConfig()
 
-    func instance(with lines: String) -> String {
-        minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    " + lines)
-    }
-
     @Test("every keyword: process with quoted words and parameters, param_match, weight, quorum, quorum_max, delays, full_command; the instance's weight override keeps the definition's reverse")
     func keywords() throws {
         let text = """
@@ -34,7 +30,7 @@ struct TrackProcessKeywordTests {
             quorum_max 0
             full_command
         }
-        """ + "\n" + instance(with: "track_process {\n        haproxy weight 30\n        app weight 5 noreverse\n        none_running\n    }")
+        """ + "\n" + minimalInstance(with: "track_process {\n        haproxy weight 30\n        app weight 5 noreverse\n        none_running\n    }")
         let result = config.load(text)
         let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
         #expect(short(result.diagnostics) == [])
@@ -63,7 +59,7 @@ struct TrackProcessKeywordTests {
     @Test("parameters make it a command-line match with exact parameters; param_match alone means none")
     func parametersImplyFullCommand() throws {
         let configuration = try #require(config.load("vrrp_track_process p {\n    process nginx -g daemon\n}\nvrrp_track_process q {\n    param_match\n    process sshd\n}\n"
-                                                     + instance(with: "track_process {\n        p\n        q\n    }")).configuration)
+                                                     + minimalInstance(with: "track_process {\n        p\n        q\n    }")).configuration)
         let p = try #require(configuration.trackProcess(named: "p"))
         #expect(p.fullCommand && p.parameterMatch == .exact && p.parameters == ["-g", "daemon"])
         let q = try #require(configuration.trackProcess(named: "q"))
@@ -87,7 +83,7 @@ struct TrackProcessKeywordTests {
             delay 0
             fork_delay 3601
         }
-        """ + "\n" + instance(with: "track_process {\n        p\n        p weight 1\n        p bogus\n        p weight\n    }")
+        """ + "\n" + minimalInstance(with: "track_process {\n        p\n        p weight 1\n        p bogus\n        p weight\n    }")
         let result = config.load(text)
         let configuration = try #require(result.configuration, "\(short(result.diagnostics))")
         let p = try #require(configuration.trackProcess(named: "p"))
@@ -99,20 +95,20 @@ struct TrackProcessKeywordTests {
         #expect(lines == [3, 4, 5, 6, 8, 9, 11, 12, 13, 19, 20, 21], "\(diagnostics)")
         #expect(try #require(configuration.instances.first).trackedProcesses.map(\.name) == ["p"])
 
-        let badOption = config.load("vrrp_track_process p {\n    process a\n    weight 5 sideways\n}\n" + instance(with: "track_process {\n        p\n    }"))
+        let badOption = config.load("vrrp_track_process p {\n    process a\n    weight 5 sideways\n}\n" + minimalInstance(with: "track_process {\n        p\n    }"))
         #expect(short(badOption.diagnostics) == ["3:14: error: vrrp_track_process `p`: unknown weight option `sideways` (only `reverse`)"])
         let noProcess = config.load("vrrp_track_process p {\n    weight 2\n}\n" + minimalInstance)
         #expect(short(noProcess.diagnostics) == ["1:20: error: vrrp_track_process `p` has no `process` (keepalived: process name not specified)"])
-        let unknown = config.load(instance(with: "track_process {\n        hapraxy\n    }") + "\nvrrp_track_process haproxy {\n    process haproxy\n}\n")
+        let unknown = config.load(minimalInstance(with: "track_process {\n        hapraxy\n    }") + "\nvrrp_track_process haproxy {\n    process haproxy\n}\n")
         #expect(short(unknown.diagnostics).first?.hasPrefix("4:9: error: vrrp_instance `VI_1` tracks process `hapraxy`, which is not a vrrp_track_process") == true,
                 "\(short(unknown.diagnostics))")
     }
 
     @Test("a name longer than the kernel keeps (15 bytes) never matches /proc/PID/comm: a warning, unless full_command")
     func longNames() throws {
-        let long = config.load("vrrp_track_process p {\n    process kube-controller-manager\n}\n" + instance(with: "track_process {\n        p\n    }"))
+        let long = config.load("vrrp_track_process p {\n    process kube-controller-manager\n}\n" + minimalInstance(with: "track_process {\n        p\n    }"))
         #expect(short(long.diagnostics).count == 1 && short(long.diagnostics)[0].hasPrefix("1:20: warning: vrrp_track_process `p`: the process name `kube-controller-manager` is longer than the 15 bytes"))
-        let full = config.load("vrrp_track_process p {\n    process kube-controller-manager\n    full_command\n}\n" + instance(with: "track_process {\n        p\n    }"))
+        let full = config.load("vrrp_track_process p {\n    process kube-controller-manager\n    full_command\n}\n" + minimalInstance(with: "track_process {\n        p\n    }"))
         #expect(short(full.diagnostics) == [])
     }
 }
