@@ -91,7 +91,8 @@ final class ProcessTracker {
         case .connector:
             var events: [NodeEvent] = []
             var event = vk_proc_event()
-            while true {
+            // Bounded, so a fork storm cannot hold the loop: the rest waits for the next turn.
+            for _ in 0..<4_096 {
                 let got = vk_proc_connector_read(fileDescriptor, &event)
                 if got < 0 {
                     // Events were lost (the socket buffer overflowed): count again from /proc.

@@ -18,6 +18,7 @@ extension Node {
             return [.log(LogLine(.info, "track_process \(name): \(count) running; the quorum is judged after \(which) \(delay.formattedSeconds) s")),
                     .armTimer(.processDelay(name), at: now + delay)]
         case .cancelled:
+            guard cause != .scan else { return [.cancelTimer(.processDelay(name))] }
             return [.cancelTimer(.processDelay(name)),
                     .log(LogLine(.info, "track_process \(name): \(count) running again within its delay; quorum \(quorum.hasQuorum ? "kept" : "still lost")"))]
         case .judged(let cancelledDelay):
