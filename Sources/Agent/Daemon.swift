@@ -41,7 +41,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
-        case metricsRequest, trackedFiles
+        case metricsRequest, trackedFiles, trackedProcesses
     }
 
     private var node: Node
@@ -54,6 +54,7 @@ public final class Daemon {
     private let executor: EffectExecutor
     private var control: ControlServer?
     private let fileTracker: FileTracker
+    private let processTracker = ProcessTracker()
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
     private var metricsRendered = Instant.origin
     private var reactor = Reactor<Source>()
@@ -93,6 +94,8 @@ public final class Daemon {
             if let problem = FileTracker.initialize(file) { logger.error("\(problem)") }
         }
         for problem in fileTracker.follow(bound.trackFiles) { logger.warning("\(problem)") }
+        if let problem = processTracker.follow(bound.trackProcesses) { logger.warning("\(problem)") }
+        if let monitor = processTracker.monitorDescription { logger.info("track_process: \(monitor)") }
         if let path = options.controlSocketPath {
             let server = try ControlServer(path: path)
             // A socket only root can use is better than no daemon: a failed chown (no
@@ -124,6 +127,7 @@ public final class Daemon {
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
         for event in fileTracker.readAll() { dispatch(event, now: now) }
+        for event in processTracker.scan() { dispatch(event, now: now) }
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
@@ -207,6 +211,9 @@ public final class Daemon {
         if !node.configuration.trackFiles.isEmpty {
             reactor.register(.trackedFiles, fd: fileTracker.fileDescriptor)
         }
+        if processTracker.fileDescriptor >= 0 {
+            reactor.register(.trackedProcesses, fd: processTracker.fileDescriptor)
+        }
         for descriptor in executor.announcementListener?.fileDescriptors ?? [] {
             reactor.register(.arp, fd: descriptor)
         }
@@ -256,6 +263,10 @@ public final class Daemon {
             }
         case .trackedFiles:
             for event in fileTracker.drain() {
+                dispatch(event, now: now)
+            }
+        case .trackedProcesses:
+            for event in processTracker.drain() {
                 dispatch(event, now: now)
             }
         case .controlListener:
@@ -382,6 +393,8 @@ public final class Daemon {
         observeHost(of: bound, now: now)
         for problem in fileTracker.follow(bound.trackFiles) { logger.warning("reload: \(problem)") }
         for event in fileTracker.readAll() { dispatch(event, now: now) }
+        if let problem = processTracker.follow(bound.trackProcesses) { logger.warning("reload: \(problem)") }
+        for event in processTracker.scan() { dispatch(event, now: now) }
         if next.globals.metricsListen != metricsListenAtStart {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
             metricsListenAtStart = next.globals.metricsListen
@@ -437,7 +450,8 @@ public final class Daemon {
 
     private var daemonInfo: DaemonInfo {
         DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
-                   configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck)
+                   configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck,
+                   processMonitor: processTracker.monitorDescription)
     }
 
     /// Seconds since the epoch (for the persisted maintenance record only; timers never read it).

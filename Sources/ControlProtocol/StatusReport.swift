@@ -8,21 +8,24 @@ import Foundation
 public struct StatusReport: Codable, Sendable, Equatable {
     public struct Tracker: Codable, Sendable, Equatable {
         public var name: String
-        /// `check`, `interface` or `file`.
+        /// `check`, `interface`, `file` or `process`.
         public var kind: String
         public var up: Bool
         public var weight: Int
         public var reverse: Bool
         /// A `track_file`'s number, as last read.
         public var value: Int?
+        /// How many processes match a `track_process`, as last counted.
+        public var count: Int?
 
-        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool, value: Int? = nil) {
+        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool, value: Int? = nil, count: Int? = nil) {
             self.name = name
             self.kind = kind
             self.up = up
             self.weight = weight
             self.reverse = reverse
             self.value = value
+            self.count = count
         }
     }
 
@@ -244,6 +247,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var dropRules: DropRules?
     /// The notify FIFOs (`notify_fifo`, `vrrp_notify_fifo`); nil when none is configured.
     public var notifyFIFOs: [NotifyFIFO]?
+    /// How processes are followed for `track_process`: `proc connector`, or the /proc scan
+    /// it falls back to with the reason; nil when no process is tracked.
+    public var processMonitor: String?
 
     /// A notify FIFO: the lines the daemon wrote to it, and those it could not.
     public struct NotifyFIFO: Codable, Sendable, Equatable {
@@ -282,8 +288,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
-                dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil) {
+                dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil, processMonitor: String? = nil) {
         self.notifyFIFOs = notifyFIFOs
+        self.processMonitor = processMonitor
         self.socketError = socketError
         self.dropRules = dropRules
         self.pendingRemovals = pendingRemovals

@@ -8,10 +8,6 @@ import VRRP
 struct NotifyKeywordTests {
     let config = TemporaryConfig()
 
-    func instance(with lines: String) -> String {
-        minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    " + lines)
-    }
-
     func load(_ text: String) throws -> (Configuration, [String]) {
         let result = config.load(text)
         return (try #require(result.configuration, "\(short(result.diagnostics))"), short(result.diagnostics))
@@ -19,7 +15,7 @@ struct NotifyKeywordTests {
 
     @Test("COMMAND [USER [GROUP]]: the first word or quoted string is the command; the words after it are user and group")
     func userAndGroup() throws {
-        let (configuration, diagnostics) = try load(instance(with: """
+        let (configuration, diagnostics) = try load(minimalInstance(with: """
             notify_master /usr/local/bin/x.sh root root
                 notify_fault "/usr/local/bin/fault.sh VG_1" nobody nogroup
                 notify_backup "/usr/local/bin/backup.sh"
@@ -37,12 +33,12 @@ struct NotifyKeywordTests {
 
     @Test("notify_master /x.sh master: `master` is no user, so keepalived ignores the line (it logs 'Invalid user/group ... - ignoring'); so does vipkeeper, saying to quote")
     func wordsThatAreNoUser() throws {
-        let (configuration, diagnostics) = try load(instance(with: "notify_master /etc/keepalived/notify.sh master"))
+        let (configuration, diagnostics) = try load(minimalInstance(with: "notify_master /etc/keepalived/notify.sh master"))
         #expect(try #require(configuration.instances.first).notify.master == nil)
         #expect(diagnostics == [
             "3:45: warning: `master` is not a user on this machine, so keepalived ignores this `notify_master` (the words after the command are the user and group it runs as), and so does vipkeeper: `/etc/keepalived/notify.sh` will not run; if they are arguments, quote the command line: notify_master \"/etc/keepalived/notify.sh master\"",
         ])
-        let (quoted, quotedDiagnostics) = try load(instance(with: "notify_master \"/etc/keepalived/notify.sh master\""))
+        let (quoted, quotedDiagnostics) = try load(minimalInstance(with: "notify_master \"/etc/keepalived/notify.sh master\""))
         #expect(try #require(quoted.instances.first).notify.master?.command.arguments == ["/etc/keepalived/notify.sh", "master"])
         #expect(quotedDiagnostics == [])
         let (group, groupDiagnostics) = try load("vrrp_sync_group G1 {\n    group {\n        VI_1\n    }\n    notify_backup \"/x.sh b\" root no-such-group-here\n}\n" + minimalInstance)
@@ -53,7 +49,7 @@ struct NotifyKeywordTests {
 
     @Test("user:group is one word to keepalived 2.2.7 (no such user): ignored, with the two-word spelling; words after the group are ignored")
     func colonAndExtraWords() throws {
-        let (configuration, diagnostics) = try load(instance(with: "notify_fault /x.sh root:root\n    notify_stop /x.sh nobody nogroup extra"))
+        let (configuration, diagnostics) = try load(minimalInstance(with: "notify_fault /x.sh root:root\n    notify_stop /x.sh nobody nogroup extra"))
         let notify = try #require(configuration.instances.first).notify
         #expect(notify.fault == nil)
         #expect(notify.stop?.user == ScriptUser(name: "nobody", group: "nogroup"))
@@ -65,7 +61,7 @@ struct NotifyKeywordTests {
     @Test("vrrp_script `script /x.sh a b`: keepalived runs /x.sh alone; so does vipkeeper, warning how to quote")
     func scriptFirstWordOnly() throws {
         let text = "vrrp_script chk {\n    script /usr/local/bin/check.sh a b\n    user nobody nogroup extra\n}\n"
-            + instance(with: "track_script {\n        chk\n    }")
+            + minimalInstance(with: "track_script {\n        chk\n    }")
         let (configuration, diagnostics) = try load(text)
         let script = try #require(configuration.scripts.first)
         #expect(script.command?.arguments == ["/usr/local/bin/check.sh"])
@@ -92,7 +88,7 @@ struct NotifyKeywordTests {
                 notify_priority_changes false
             }
 
-            """ + instance(with: "notify_priority_changes")
+            """ + minimalInstance(with: "notify_priority_changes")
         let (configuration, diagnostics) = try load(text)
         #expect(diagnostics == [])
         let globals = configuration.globals
@@ -124,7 +120,7 @@ struct NotifyKeywordTests {
     @Test("vipkeeper check no longer lists the notify FIFO keywords as ignored")
     func notIgnored() {
         let result = config.load("global_defs {\n    notify_fifo /run/a.fifo\n    notify_fifo_script /x.sh\n    vrrp_notify_fifo /run/b.fifo\n    vrrp_notify_fifo_script /y.sh\n    vrrp_notify_priority_changes true\n}\n"
-            + instance(with: "notify_priority_changes"))
+            + minimalInstance(with: "notify_priority_changes"))
         #expect(result.ignoredKeywords.isEmpty, "\(result.ignoredKeywords)")
         #expect(result.errors == 0, "\(short(result.diagnostics))")
     }

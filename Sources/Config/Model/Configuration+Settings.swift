@@ -29,6 +29,7 @@ extension InstanceDefinition {
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedChecks = trackedChecks.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedFiles = trackedFiles.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.trackedProcesses = trackedProcesses.map { var entry = $0; entry.location = .unplaced; return entry }
         return copy
     }
 }

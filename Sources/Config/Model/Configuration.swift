@@ -6,6 +6,7 @@ public struct Configuration: Hashable, Sendable {
     public var scripts: [ScriptCheckDefinition] = []
     public var httpChecks: [HTTPCheckDefinition] = []
     public var trackFiles: [TrackFileDefinition] = []
+    public var trackProcesses: [TrackProcessDefinition] = []
     public var instances: [InstanceDefinition] = []
     public var syncGroups: [SyncGroupDefinition] = []
 
@@ -21,6 +22,11 @@ public struct Configuration: Hashable, Sendable {
 
     public func trackFile(named name: String) -> TrackFileDefinition? {
         trackFiles.first { $0.name == name }
+    }
+
+    /// The first `vrrp_track_process` of that name (keepalived finds the first too).
+    public func trackProcess(named name: String) -> TrackProcessDefinition? {
+        trackProcesses.first { $0.name == name }
     }
 
     /// The sync group an instance belongs to, if any.

@@ -68,6 +68,8 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var trackedChecks: [TrackedCheck] = []
     /// `track_file { NAME [weight N [reverse]] }`: the same shape as `track_script`.
     public var trackedFiles: [TrackedCheck] = []
+    /// `track_process { NAME [weight N [reverse|noreverse]] }`.
+    public var trackedProcesses: [TrackedProcess] = []
     public var notify = NotifyCommands()
     /// `notify_priority_changes [BOOL]`: nil takes the sync group's, then the global
     /// `vrrp_notify_priority_changes`.

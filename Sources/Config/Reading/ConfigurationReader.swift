@@ -66,6 +66,17 @@ struct ConfigurationReader {
                 reader.configuration.trackFiles.append(file)
             }
         }
+        table.block("vrrp_track_process") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var process = TrackProcessDefinition(name: name.text, location: name.location)
+            trackProcessTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &process, log: &log)
+            // keepalived's vrrp_tprocess_end_handler: an error, and the tracker is dropped.
+            guard process.process != nil else {
+                log.error(name.location, "vrrp_track_process `\(name.text)` has no `process` (keepalived: process name not specified)")
+                return
+            }
+            reader.configuration.trackProcesses.append(process)
+        }
         table.block("vrrp_http_check") { reader, statement, log in
             guard let name = blockName(statement, log: &log) else { return }
             var check = HTTPCheckDefinition(name: name.text, location: name.location)
@@ -280,6 +291,108 @@ struct ConfigurationReader {
                 }
             }
             file.initialization = initialization
+        }
+        return table
+    }()
+
+    /// The keywords of a `vrrp_track_process` block, with keepalived 2.2.7's readings: what
+    /// it reports and then ignores ("... - ignoring") is a warning here, the rest an error.
+    static let trackProcessTable: KeywordTable<TrackProcessDefinition> = {
+        var table = KeywordTable<TrackProcessDefinition>(context: "vrrp_track_process")
+        table.statement("process") { process, statement, log in
+            guard let first = statement.arguments.first else {
+                log.error(statement.location, "`process` expects a process name, then its parameters if they are to be matched")
+                return
+            }
+            guard process.process == nil else {
+                log.warning(first.location, "vrrp_track_process `\(process.name)` already has a process; `\(first.text)` ignored, as keepalived does")
+                return
+            }
+            guard Token.requireUTF8(statement.arguments, of: "process", log: &log) else { return }
+            process.process = first.text
+            let parameters = statement.arguments.dropFirst().map(\.text)
+            if !parameters.isEmpty {
+                process.parameters = parameters
+                if process.parameterMatch == .none { process.parameterMatch = .exact }
+                process.fullCommand = true
+            }
+        }
+        table.statement("param_match") { process, statement, log in
+            switch statement.arguments.first?.text {
+            case nil: process.parameterMatch = .exact
+            case "initial": process.parameterMatch = .initial
+            case "partial": process.parameterMatch = .partial
+            case let other?:
+                log.warning(statement.arguments.first?.location ?? statement.location, "invalid `param_match` type `\(other)` (initial or partial, or none for an exact match); ignored, as keepalived does")
+                return
+            }
+            process.fullCommand = true
+        }
+        table.statement("weight") { process, statement, log in
+            guard let first = statement.arguments.first else {
+                log.warning(statement.location, "no weight given for vrrp_track_process `\(process.name)`; ignored, as keepalived does")
+                return
+            }
+            guard process.weight.weight == 0 else {
+                log.warning(first.location, "vrrp_track_process `\(process.name)` already has a weight; `\(first.text)` ignored, as keepalived does")
+                return
+            }
+            guard let value = Int(first.text), (-254...254).contains(value) else {
+                log.warning(first.location, "the weight of vrrp_track_process `\(process.name)` must be from -254 to 254, got `\(first.text)`; ignored, as keepalived does")
+                return
+            }
+            var reverse = false
+            if let option = statement.arguments.dropFirst().first {
+                if option.text == "reverse" {
+                    reverse = true
+                } else {
+                    log.error(option.location, "vrrp_track_process `\(process.name)`: unknown weight option `\(option.text)` (only `reverse`)")
+                }
+            }
+            process.weight = TrackerWeight(value, reverse: reverse)
+        }
+        table.statement("quorum") { process, statement, log in
+            guard let token = statement.arguments.first, let value = Int(token.text), (1...65_535).contains(value) else {
+                log.warning(statement.arguments.first?.location ?? statement.location, "the quorum of vrrp_track_process `\(process.name)` must be from 1 to 65535; ignored, as keepalived does")
+                return
+            }
+            guard value <= (process.quorumMaximum ?? Int.max) else {
+                log.warning(token.location, "quorum \(value) is greater than quorum_max \(process.quorumMaximum ?? 0); ignored, as keepalived does")
+                return
+            }
+            process.quorum = value
+        }
+        table.statement("quorum_max") { process, statement, log in
+            guard let token = statement.arguments.first, let value = Int(token.text), (0...65_535).contains(value) else {
+                log.warning(statement.arguments.first?.location ?? statement.location, "the quorum_max of vrrp_track_process `\(process.name)` must be from 0 to 65535; ignored, as keepalived does")
+                return
+            }
+            // keepalived: quorum_max 0 is allowed while quorum is left at 1 (and makes it 0).
+            if (value != 0 || process.quorum > 1) && value < process.quorum {
+                log.warning(token.location, "quorum_max \(value) is less than quorum \(process.quorum); ignored, as keepalived does")
+                return
+            }
+            process.quorumMaximum = value
+            if value == 0 {
+                process.quorum = 0
+            } else if process.quorum == 0 {
+                process.quorum = 1
+            }
+        }
+        for keyword in ["delay", "fork_delay", "terminate_delay"] {
+            table.statement(keyword) { process, statement, log in
+                guard let token = statement.arguments.first, let seconds = Double(token.text), seconds.isFinite,
+                      case let micros = (seconds * 1_000_000).rounded(), (1...3_600_000_000).contains(micros) else {
+                    log.warning(statement.arguments.first?.location ?? statement.location, "`\(keyword)` of vrrp_track_process `\(process.name)` must be from 0.000001 to 3600 seconds; ignored, as keepalived does")
+                    return
+                }
+                let delay = Duration.microseconds(Int64(micros))
+                if keyword != "fork_delay" { process.terminateDelay = delay }
+                if keyword != "terminate_delay" { process.forkDelay = delay }
+            }
+        }
+        table.statement("full_command") { process, _, _ in
+            process.fullCommand = true
         }
         return table
     }()
@@ -513,6 +626,17 @@ struct ConfigurationReader {
                 reading.definition.trackedFiles.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
             }
         }
+        table.block("track_process") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                guard let tracked = trackedProcess(entry, in: reading.definition.name, log: &log) else { continue }
+                guard !reading.definition.trackedProcesses.contains(where: { $0.name == tracked.name }) else {
+                    log.warning(entry[0].location, "vrrp_instance `\(reading.definition.name)` tracks process `\(tracked.name)` twice; the second ignored, as keepalived does")
+                    continue
+                }
+                reading.definition.trackedProcesses.append(tracked)
+            }
+        }
         table.block("track_script") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
@@ -575,6 +699,36 @@ struct ConfigurationReader {
         }
         guard let weight = Statement.weight(entry[2...], keyword: "weight", log: &log) else { return nil }
         return .some(weight)
+    }
+
+    /// One `track_process` entry, as keepalived's `alloc_track_process` reads it: an unknown
+    /// option or a weight without a value drops the entry, a weight out of range keeps the
+    /// process's own (each a warning: keepalived says "ignoring"); `reverse` or `noreverse`
+    /// may follow the weight.
+    private static func trackedProcess(_ entry: [Token], in instance: String, log: inout DiagnosticLog) -> TrackedProcess? {
+        var tracked = TrackedProcess(name: entry[0].text, location: entry[0].location)
+        guard entry.count > 1 else { return tracked }
+        guard entry[1].text == "weight" else {
+            log.warning(entry[1].location, "vrrp_instance `\(instance)`: unknown track_process option `\(entry[1].text)`; `\(entry[0].text)` ignored, as keepalived does")
+            return nil
+        }
+        guard entry.count > 2 else {
+            log.warning(entry[1].location, "vrrp_instance `\(instance)`: `weight` without a value for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            return nil
+        }
+        if let value = Int(entry[2].text), (-254...254).contains(value) {
+            tracked.weight = value
+        } else {
+            log.warning(entry[2].location, "vrrp_instance `\(instance)`: the weight of track_process `\(entry[0].text)` must be from -254 to 254, got `\(entry[2].text)`; the process's own weight is used, as keepalived does")
+        }
+        for option in entry.dropFirst(3) {
+            switch option.text {
+            case "reverse": tracked.reverse = true
+            case "noreverse": tracked.reverse = false
+            default: log.warning(option.location, "vrrp_instance `\(instance)`: unknown weight option `\(option.text)` for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            }
+        }
+        return tracked
     }
 
     /// The `min_ttl N` / `max_ttl N` options of one `unicast_peer` entry (0...255 each, as in

@@ -22,6 +22,7 @@ struct ConfigurationValidator {
         checkVirtualRouterIDs(log: &log)
         checkTrackedChecks(log: &log)
         checkTrackedFiles(log: &log)
+        checkTrackedProcesses(log: &log)
         checkSyncGroups(log: &log)
         for check in configuration.httpChecks {
             if let url = check.url, !url.isTLS, check.caFile != nil {
@@ -265,6 +266,31 @@ struct ConfigurationValidator {
                 }
                 if instance.priority == 255 && (tracked.weightOverride ?? file.weight).weight != 0 {
                     log.warning(tracked.location, "vrrp_instance `\(instance.name)` is the address owner (priority 255): track_file `\(tracked.name)` can only put it in FAULT (weight 0); its weight never changes the priority")
+                }
+            }
+        }
+    }
+
+    /// An unknown track_process is an error, as an unknown track_script and track_file are
+    /// (keepalived: "not found, ignoring", a configuration error of `keepalived -t`); a
+    /// weighted one cannot move the address owner's priority; a name longer than the kernel
+    /// keeps (15 bytes) never matches without `full_command` (keepalived compares it with
+    /// /proc/PID/comm all the same, silently).
+    private func checkTrackedProcesses(log: inout DiagnosticLog) {
+        let names = configuration.trackProcesses.map(\.name)
+        for process in configuration.trackProcesses where !process.fullCommand {
+            if let name = process.process, name.utf8.count > TrackProcessDefinition.commLimit {
+                log.warning(process.location, "vrrp_track_process `\(process.name)`: the process name `\(name)` is longer than the \(TrackProcessDefinition.commLimit) bytes the kernel keeps of a name (/proc/PID/comm), so it never matches; add `full_command` to match the command line's first word")
+            }
+        }
+        for instance in configuration.instances {
+            for tracked in instance.trackedProcesses {
+                guard let process = configuration.trackProcess(named: tracked.name) else {
+                    log.error(tracked.location, "vrrp_instance `\(instance.name)` tracks process `\(tracked.name)`, which is not a vrrp_track_process" + Suggestion.hint(for: tracked.name, among: names))
+                    continue
+                }
+                if instance.priority == 255 && tracked.weight(over: process).weight != 0 {
+                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` is the address owner (priority 255): track_process `\(tracked.name)` can only put it in FAULT (weight 0); its weight never changes the priority")
                 }
             }
         }

@@ -64,6 +64,13 @@ public enum Binder {
             file.location = .unplaced
             return file
         }
+        // The first definition of each name, as `Configuration.trackProcess(named:)` finds it.
+        let trackedProcesses = Set(configuration.instances.flatMap { $0.trackedProcesses.map(\.name) })
+        bound.trackProcesses = trackedProcesses.sorted().compactMap { configuration.trackProcess(named: $0) }.map {
+            var process = $0
+            process.location = .unplaced
+            return process
+        }
         return bound
     }
 

@@ -21,6 +21,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var startupDelay: Duration
     /// The `track_file`s some instance tracks (their source positions cleared).
     public var trackFiles: [TrackFileDefinition] = []
+    /// The `vrrp_track_process`es some instance tracks (their source positions cleared).
+    public var trackProcesses: [TrackProcessDefinition] = []
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,

@@ -20,6 +20,9 @@ public enum NodeEvent: Equatable, Sendable {
     /// The number in a `track_file` as read now (at start, and after inotify said it changed;
     /// 0 when the file is missing, empty or not a number, as keepalived reads it).
     case trackedFile(String, value: Int)
+    /// How many running processes match a `vrrp_track_process` now, and what changed the
+    /// count (the proc connector's fork, exec, name change or exit, or a /proc scan).
+    case trackedProcess(String, count: Int, cause: ProcessCountCause)
     /// The IPv4 and IPv6 addresses on a device, with prefix and label, as read now (after a
     /// netlink address event or a change of ours).
     case addresses(interfaceIndex: Int32, present: [HostAddress])

@@ -8,8 +8,12 @@ public struct DaemonInfo: Hashable, Sendable {
     public var startedAt: Instant
     public var configurationFile: String?
     public var stuckChildren: Int
+    /// How the runtime follows the `vrrp_track_process`es (nil when none is tracked).
+    public var processMonitor: String?
 
-    public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0) {
+    public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0,
+                processMonitor: String? = nil) {
+        self.processMonitor = processMonitor
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -93,7 +97,8 @@ extension Node {
                 ? StatusReport.DropRules(addresses: (dropRules.requested ?? []).map(\.description), failures: dropRules.failures,
                                          error: dropRules.error)
                 : nil,
-            notifyFIFOs: notifyFIFOReports)
+            notifyFIFOs: notifyFIFOReports,
+            processMonitor: daemon.processMonitor)
     }
 
     /// What the metrics exporter reads at `now`.
@@ -171,10 +176,11 @@ extension Node {
                 case .check(let check): (kind, name) = ("check", check)
                 case .interface(let interface): (kind, name) = ("interface", interface)
                 case .file(let file): (kind, name) = ("file", file)
+                case .process(let process): (kind, name) = ("process", process)
                 }
-                let isFile = kind == "file"
                 return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse,
-                             value: isFile ? entry.value : nil)
+                             value: kind == "file" ? entry.value : nil,
+                             count: kind == "process" ? processCount(name) : nil)
             },
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,

@@ -27,6 +27,8 @@ public struct Node: Sendable {
     var links: [String: Bool] = [:]
     /// The number last read from each `track_file`, by name; unknown counts as 0.
     var trackedFiles: [String: Int] = [:]
+    /// Each `vrrp_track_process`'s count, verdict and pending delay, by name.
+    var trackedProcesses: [String: ProcessQuorum] = [:]
     public internal(set) var lastReload: ReloadOutcome?
     private var nextInstanceID: UInt64 = 0
     /// Instances the operator took out of the election, by name (survives reloads).
@@ -71,6 +73,7 @@ public struct Node: Sendable {
         case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
         case .interface(let name, let observed): return interfaceObserved(name, observed, now: now)
         case .trackedFile(let name, let value): return trackedFileRead(name, value: value, now: now)
+        case .trackedProcess(let name, let count, let cause): return trackedProcessCounted(name, count: count, cause: cause, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
         case .reload(let next): return reload(to: next, now: now)
@@ -172,6 +175,8 @@ public struct Node: Sendable {
             return announcementRound(index, now: now)
         case .dropRulesRetry:
             return retryDropRules()
+        case .processDelay(let name):
+            return processDelayOver(name, now: now)
         case .startupDelay:
             guard isStartupDelayed else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
@@ -252,6 +257,7 @@ public struct Node: Sendable {
             case .file(let name):
                 if instances[index].trackers.set(file: name, value: trackedFiles[name] ?? 0) { changed = true }
                 up = nil
+            case .process(let name): up = processQuorum(name)
             }
             if let up, instances[index].trackers.set(object, isUp: up) { changed = true }
         }
