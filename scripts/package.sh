@@ -2,7 +2,7 @@
 # Builds the Debian package of vipkeeper: dist/vipkeeper_VERSION_amd64.deb.
 #
 # The binary links the Swift runtime statically (--static-swift-stdlib) and is stripped, so it
-# needs only libc and libnl on the node. The package holds it at /usr/sbin/vipkeeper, the unit,
+# needs only libc and libnl on the node (libnftables, recommended, is loaded only for no_accept). The package holds it at /usr/sbin/vipkeeper, the unit,
 # a commented Harbor configuration as a conffile, the README and examples, the vipkeeper(8)
 # manual generated from the command's help, and shell completions. No network is used beyond
 # what `swift build` needs for the package's own dependencies.
@@ -70,7 +70,7 @@ Architecture: amd64
 Maintainer: vipkeeper maintainers <maintainers@vipkeeper.invalid>
 Installed-Size: $size
 Depends: libc6 (>= 2.34), libnl-3-200, libnl-route-3-200, libstdc++6, libgcc-s1, procps
-Recommends: curl
+Recommends: curl, libnftables1
 Section: net
 Priority: optional
 Homepage: https://goharbor.io

@@ -15,6 +15,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case metrics(listen: String, reason: String)
     /// nftables refused the `no_accept` drop rules (nft's own message).
     case nftables(String)
+    /// A notify FIFO could not be made, opened or written.
+    case notifyFIFO(path: String, operation: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "metrics listener \(listen): \(reason)"
         case .nftables(let reason):
             return "nftables: \(reason)"
+        case .notifyFIFO(let path, let operation, let code):
+            return "notify fifo \(path): \(operation) failed: \(errorText(code))"
         }
     }
 }
@@ -48,6 +52,7 @@ extension AgentError {
         switch self {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
+        case .notifyFIFO(_, _, let code): return EffectError(code: code, message: description)
         case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables:
             return EffectError(code: -1, message: description)
         }

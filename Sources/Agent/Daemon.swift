@@ -41,7 +41,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
-        case metricsRequest
+        case metricsRequest, trackedFiles, trackedProcesses
     }
 
     private var node: Node
@@ -56,6 +56,8 @@ public final class Daemon {
     private let scheduler: ProcessScheduler
     private let schedulingAtStart: SchedulingSettings
     private var control: ControlServer?
+    private let fileTracker: FileTracker
+    private let processTracker = ProcessTracker()
     private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
     private var metricsRendered = Instant.origin
     private var reactor = Reactor<Source>()
@@ -92,6 +94,13 @@ public final class Daemon {
         try executor.transports.prepare(bound.transports)
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
+        fileTracker = try FileTracker()
+        for file in bound.trackFiles {
+            if let problem = FileTracker.initialize(file) { logger.error("\(problem)") }
+        }
+        for problem in fileTracker.follow(bound.trackFiles) { logger.warning("\(problem)") }
+        if let problem = processTracker.follow(bound.trackProcesses) { logger.warning("\(problem)") }
+        if let monitor = processTracker.monitorDescription { logger.info("track_process: \(monitor)") }
         if let path = options.controlSocketPath {
             let server = try ControlServer(path: path)
             // A socket only root can use is better than no daemon: a failed chown (no
@@ -123,6 +132,8 @@ public final class Daemon {
         scheduler.configure(schedulingAtStart, reload: false)
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
+        for event in fileTracker.readAll() { dispatch(event, now: now) }
+        for event in processTracker.scan() { dispatch(event, now: now) }
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
@@ -172,12 +183,9 @@ public final class Daemon {
         return 0
     }
 
-    /// Hands an event to the node and its effects to the executor; the events their failures
-    /// raise are handled next, in order (bounded, so a bug cannot loop forever).
-    /// After effects that change addresses the addresses are read back, so the node sees
-    /// what the kernel really did.
     /// Hands an event to the node through the one driver (`Node.drive`); the executor carries
-    /// out the effects and reports their failures back.
+    /// out the effects and reports their failures back, and after effects that change
+    /// addresses the addresses are read back, so the node sees what the kernel really did.
     private func dispatch(_ event: NodeEvent, now: Instant) {
         var raised: [NodeEvent] = [event]
         node.drive(event, now: now, execute: { effects in
@@ -205,6 +213,12 @@ public final class Daemon {
             reactor.register(.child(descriptor), fd: descriptor)
         }
         reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
+        if !node.configuration.trackFiles.isEmpty {
+            reactor.register(.trackedFiles, fd: fileTracker.fileDescriptor)
+        }
+        if processTracker.fileDescriptor >= 0 {
+            reactor.register(.trackedProcesses, fd: processTracker.fileDescriptor)
+        }
         for descriptor in executor.announcementListener?.fileDescriptors ?? [] {
             reactor.register(.arp, fd: descriptor)
         }
@@ -250,6 +264,14 @@ public final class Daemon {
             }
         case .healthInbox:
             for event in executor.drainInbox(now: now) {
+                dispatch(event, now: now)
+            }
+        case .trackedFiles:
+            for event in fileTracker.drain() {
+                dispatch(event, now: now)
+            }
+        case .trackedProcesses:
+            for event in processTracker.drain() {
                 dispatch(event, now: now)
             }
         case .controlListener:
@@ -380,6 +402,10 @@ public final class Daemon {
             logger.info("reload: \(sentence)")
         }
         observeHost(of: bound, now: now)
+        for problem in fileTracker.follow(bound.trackFiles) { logger.warning("reload: \(problem)") }
+        for event in fileTracker.readAll() { dispatch(event, now: now) }
+        if let problem = processTracker.follow(bound.trackProcesses) { logger.warning("reload: \(problem)") }
+        for event in processTracker.scan() { dispatch(event, now: now) }
         if next.globals.metricsListen != metricsListenAtStart {
             logger.warning("metrics_listen changed to \(next.globals.metricsListen.map(String.init(describing:)) ?? "off"); the metrics listener moves on restart")
             metricsListenAtStart = next.globals.metricsListen
@@ -439,6 +465,7 @@ public final class Daemon {
     private var daemonInfo: DaemonInfo {
         DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
                    configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck,
+                   processMonitor: processTracker.monitorDescription,
                    scheduling: scheduler.status)
     }
 

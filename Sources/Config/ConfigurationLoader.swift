@@ -24,26 +24,26 @@ public enum ConfigurationLoader {
     /// Reads and validates the file at `path`. `configID` decides which conditional lines
     /// (`@ID ...`, `@^ID ...`) are read: keepalived's `-i/--config-id`, by default the node
     /// name up to its first `.`, as in keepalived.
-    public static func load(path: String, configID: String = nodeConfigID) -> Result {
+    public static func load(path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
         var parser = ConfigParser(configID: configID)
         let statements = parser.parse(file: path)
-        return interpret(statements, parser: parser, path: path)
+        return interpret(statements, parser: parser, path: path, users: users)
     }
 
     /// Validates bytes as if they had been read from `path` (includes are read relative to
     /// it): what the fuzz harness and tests that need no file use.
-    public static func load(bytes: [UInt8], path: String, configID: String = nodeConfigID) -> Result {
+    public static func load(bytes: [UInt8], path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
         var parser = ConfigParser(configID: configID)
         let statements = parser.parse(bytes: bytes, file: path)
-        return interpret(statements, parser: parser, path: path)
+        return interpret(statements, parser: parser, path: path, users: users)
     }
 
     /// `load(bytes:path:configID:)` for UTF-8 text.
-    public static func load(text: String, path: String, configID: String = nodeConfigID) -> Result {
-        load(bytes: Array(text.utf8), path: path, configID: configID)
+    public static func load(text: String, path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
+        load(bytes: Array(text.utf8), path: path, configID: configID, users: users)
     }
 
-    private static func interpret(_ statements: [Statement], parser: ConfigParser, path: String) -> Result {
+    private static func interpret(_ statements: [Statement], parser: ConfigParser, path: String, users: UserDirectory) -> Result {
         var log = parser.log
         var reader = ConfigurationReader()
         reader.read(statements, log: &log)
@@ -54,6 +54,7 @@ public enum ConfigurationLoader {
                                                masterWithoutPriority: reader.masterWithoutPriority,
                                                withoutAddressEntries: reader.withoutAddressEntries)
         validator.validate(log: &log)
+        NotifyUsers.apply(to: &validator.configuration, users: users, log: &log)
         ScriptSecurity.check(validator.configuration, log: &log)
         let diagnostics = log.diagnostics.enumerated().sorted {
             ($0.element.location, $0.offset) < ($1.element.location, $1.offset)

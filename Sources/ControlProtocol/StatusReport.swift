@@ -8,18 +8,24 @@ import Foundation
 public struct StatusReport: Codable, Sendable, Equatable {
     public struct Tracker: Codable, Sendable, Equatable {
         public var name: String
-        /// `check` or `interface`.
+        /// `check`, `interface`, `file` or `process`.
         public var kind: String
         public var up: Bool
         public var weight: Int
         public var reverse: Bool
+        /// A `track_file`'s number, as last read.
+        public var value: Int?
+        /// How many processes match a `track_process`, as last counted.
+        public var count: Int?
 
-        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool) {
+        public init(name: String, kind: String, up: Bool, weight: Int, reverse: Bool, value: Int? = nil, count: Int? = nil) {
             self.name = name
             self.kind = kind
             self.up = up
             self.weight = weight
             self.reverse = reverse
+            self.value = value
+            self.count = count
         }
     }
 
@@ -239,6 +245,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pendingRemovals: [PendingRemoval]
     /// The `no_accept` drop rules; nil when no instance drops traffic to its addresses.
     public var dropRules: DropRules?
+    /// The notify FIFOs (`notify_fifo`, `vrrp_notify_fifo`); nil when none is configured.
+    public var notifyFIFOs: [NotifyFIFO]?
+    /// How processes are followed for `track_process`: `proc connector`, or the /proc scan
+    /// it falls back to with the reason; nil when no process is tracked.
+    public var processMonitor: String?
+
+    /// A notify FIFO: the lines the daemon wrote to it, and those it could not.
+    public struct NotifyFIFO: Codable, Sendable, Equatable {
+        public var path: String
+        public var linesWritten: Int
+        /// Lines dropped because the pipe was full (its reader is slow or stuck).
+        public var linesDropped: Int
+        /// Lines not written for another reason (the FIFO could not be made or opened).
+        public var failures: Int
+        public var lastError: String?
+
+        public init(path: String, linesWritten: Int, linesDropped: Int, failures: Int, lastError: String?) {
+            self.path = path
+            self.linesWritten = linesWritten
+            self.linesDropped = linesDropped
+            self.failures = failures
+            self.lastError = lastError
+        }
+    }
     /// How the kernel schedules the daemon (vrrp_rt_priority, max_auto_priority, vrrp_no_swap,
     /// ...); nil from a daemon that predates it.
     public var scheduling: Scheduling?
@@ -261,7 +291,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public init(version: String, pid: Int, routerID: String?, uptimeSeconds: Double, configurationFile: String?,
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
-                dropRules: DropRules? = nil, scheduling: Scheduling? = nil) {
+                dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil, processMonitor: String? = nil,
+                scheduling: Scheduling? = nil) {
+        self.notifyFIFOs = notifyFIFOs
+        self.processMonitor = processMonitor
+        self.scheduling = scheduling
         self.socketError = socketError
         self.scheduling = scheduling
         self.dropRules = dropRules

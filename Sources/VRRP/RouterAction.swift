@@ -14,4 +14,8 @@ public enum RouterAction: Hashable, Sendable {
     case cancelTimer(TimerKind)
     /// The state changed; log it, update status, run notify scripts.
     case stateChanged(from: RouterState, to: RouterState, reason: TransitionReason)
+    /// As Master, heard another Master's advert with a lower priority (or the same priority
+    /// from a lower address) and answered it (at most once per advert interval): keepalived's
+    /// `MASTER_RX_LOWER_PRI` notify.
+    case heardLowerPriority(source: IPAddress, priority: UInt8)
 }

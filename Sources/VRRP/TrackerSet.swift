@@ -7,11 +7,20 @@ public struct TrackerSet: Hashable, Sendable {
         public var object: TrackedObject
         public var weight: TrackerWeight
         public var isUp: Bool
+        /// A `track_file`'s number (0 for other objects).
+        public var value: Int
 
-        public init(_ object: TrackedObject, weight: TrackerWeight, isUp: Bool) {
+        public init(_ object: TrackedObject, weight: TrackerWeight, isUp: Bool, value: Int = 0) {
             self.object = object
             self.weight = weight
             self.isUp = isUp
+            self.value = value
+        }
+
+        /// What the object contributes now: a file by its number, the others by up or down.
+        public var effect: TrackerEffect {
+            if case .file = object { return weight.effect(value: value) }
+            return weight.effect(isUp: isUp)
         }
     }
 
@@ -34,9 +43,22 @@ public struct TrackerSet: Hashable, Sendable {
         return changed
     }
 
-    /// The weight-0 objects whose state means FAULT, in configuration order.
+    /// Updates the number of every entry following the file `name`; returns whether anything
+    /// changed. A file's entry is up while it gives no FAULT.
+    @discardableResult
+    public mutating func set(file name: String, value: Int) -> Bool {
+        var changed = false
+        for index in entries.indices where entries[index].object == .file(name) && entries[index].value != value {
+            entries[index].value = value
+            entries[index].isUp = entries[index].effect != .fault
+            changed = true
+        }
+        return changed
+    }
+
+    /// The objects whose state means FAULT, in configuration order.
     public var faults: [TrackedObject] {
-        entries.filter { $0.weight.effect(isUp: $0.isUp) == .fault }.map(\.object)
+        entries.filter { $0.effect == .fault }.map(\.object)
     }
 
     /// Every object tracked, in configuration order.
@@ -45,7 +67,7 @@ public struct TrackerSet: Hashable, Sendable {
     /// The sum of the adjustments of every weighted tracker in its current state.
     public var adjustment: Int {
         entries.reduce(0) { total, entry in
-            if case .adjust(let delta) = entry.weight.effect(isUp: entry.isUp) { return total + delta }
+            if case .adjust(let delta) = entry.effect { return total + delta }
             return total
         }
     }

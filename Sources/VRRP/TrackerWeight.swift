@@ -26,6 +26,21 @@ public struct TrackerWeight: Hashable, Sendable {
     }
 }
 
+extension TrackerWeight {
+    /// What a `track_file` contributes with `value` in its file (keepalived's
+    /// `update_track_file_status`): with weight 0, a non-zero value is FAULT (a zero one, with
+    /// `reverse`); otherwise value × weight (negated with `reverse`), limited to ±254, and
+    /// -254 or less is FAULT. `value` is a 32-bit number (the reader refuses others), so the
+    /// product cannot overflow.
+    public func effect(value: Int) -> TrackerEffect {
+        if weight == 0 {
+            return (value != 0) != reverse ? .fault : .adjust(0)
+        }
+        let status = min(254, max(-254, value * weight * (reverse ? -1 : 1)))
+        return status <= -254 ? .fault : .adjust(status)
+    }
+}
+
 /// The contribution of one tracked object to an instance.
 public enum TrackerEffect: Hashable, Sendable {
     case adjust(Int)

@@ -239,12 +239,13 @@ public struct VirtualRouter: Sendable {
         // keepalived: garp_lower_prio_repeat per address now, and again after
         // garp_lower_prio_delay.
         let garp = configuration.gratuitousARP
-        guard garp.lowerPriorityRepeatCount > 0 else { return [.sendAdvertisement(currentAdvertisement())] }
+        let heard = RouterAction.heardLowerPriority(source: source, priority: advert.priority)
+        guard garp.lowerPriorityRepeatCount > 0 else { return [.sendAdvertisement(currentAdvertisement()), heard] }
         var actions: [RouterAction] = [.sendAdvertisement(currentAdvertisement()), .sendGratuitousARP(count: garp.lowerPriorityRepeatCount)]
         if garp.lowerPriorityDelay > .zero {
             actions.append(arm(.lowerPriorityGratuitousARP, at: now + garp.lowerPriorityDelay))
         }
-        return actions
+        return actions + [heard]
     }
 
     private mutating func timerFired(_ token: TimerToken, now: Instant) -> [RouterAction] {

@@ -42,6 +42,9 @@ struct CheckSummary {
         if configuration.globals.higherPrioritySendAdvert && !configuration.instances.isEmpty {
             lines.append("  deviation: a Master that yields sends one more advert first (vrrp_higher_prio_send_advert is on by default in vipkeeper, off in keepalived; `vrrp_higher_prio_send_advert false` turns it off)")
         }
+        for script in configuration.scripts where script.command?.needsShell == true {
+            lines.append("  deviation: vrrp_script \(script.name) has shell syntax (`\(script.command?.text ?? "")`): vipkeeper runs it with /bin/sh -c; keepalived runs the first word as the program and passes the rest, `|` and quotes included, as its arguments")
+        }
         for instance in configuration.instances where instance.fastPreempt {
             lines.append("  deviation: vrrp_instance \(instance.name) uses fast_preempt (vipkeeper's): it takes over from a lower-priority Master at once")
         }

@@ -93,6 +93,13 @@ struct StatusTable {
                 lines.append("no_accept: traffic to \(rules.addresses.joined(separator: ", ")) is dropped")
             }
         }
+        for fifo in report.notifyFIFOs ?? [] {
+            var line = "notify fifo \(fifo.path): \(fifo.linesWritten) line\(fifo.linesWritten == 1 ? "" : "s") written"
+            if fifo.linesDropped > 0 { line += ", \(fifo.linesDropped) dropped (pipe full)" }
+            if fifo.failures > 0 { line += ", \(fifo.failures) not written" }
+            if let error = fifo.lastError { line += "; last: \(error)" }
+            lines.append(line)
+        }
         if let scheduling = report.scheduling, let line = Self.scheduling(scheduling) { lines.append(line) }
         let degradations = report.degradations
         lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))

@@ -92,10 +92,8 @@ struct KeepalivedFileTests {
         let result = ConfigurationLoader.load(bytes: Array("vrrp_instance VI_1 {\n interface eth0\r virtual_router_id 51\n\r virtual_ipaddress { 10.250.0.66 }\n}\n".utf8), path: "f")
         #expect(short(result.diagnostics) == [
             "1:15: error: vrrp_instance `VI_1` has no `virtual_router_id` (1-255)",
-            "1:15: error: vrrp_instance `VI_1` has no `interface`",
             "2:16: warning: a carriage return (CR) without a line feed after it: keepalived reads it as a space, not as the end of a line, and so does vipkeeper (a file whose lines end in CR alone reads as one line); end lines with LF or CRLF",
-            "2:18: error: `interface` expects an interface name",
-            "3:23: error: 10.250.0.66 needs `dev IF`: vrrp_instance `VI_1` has no `interface`",
+            "2:18: warning: `interface` takes one value: `eth0` is read and `virtual_router_id 51` is ignored, as keepalived ignores it",
         ])
         // CR-only line ends (classic Mac OS): one line, as keepalived reads it.
         let classic = ConfigurationLoader.load(bytes: Array(harborInstance.utf8).map { $0 == 0x0A ? 0x0D : $0 }, path: "f")

@@ -101,7 +101,7 @@ struct KeepalivedToleranceTests {
         let instances = try #require(cloud.configuration?.instances)
         #expect(instances.map(\.virtualAddresses.count) == [0, 0])
         #expect(instances.map(\.resolvedVersion) == [.v2, .v2])
-        #expect(instances[0].notify.master?.text == "/usr/local/bin/move-elastic-ip.sh")
+        #expect(instances[0].notify.master?.command.text == "/usr/local/bin/move-elastic-ip.sh")
 
         let bare = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n%@\n}\n"
         let refusals = [
@@ -136,5 +136,63 @@ struct KeepalivedToleranceTests {
             "4:2: warning: `debug` in vrrp_instance is a keepalived feature vipkeeper does not support; ignored",
         ])
         #expect(result.configuration != nil)
+    }
+
+    @Test("a one-value keyword reads its first word and drops the rest, warned (advert_int 1 1 from a template, state BACKUP or MASTER)")
+    func extraWordsAfterOneValue() throws {
+        let result = ConfigurationLoader.load(text: """
+        vrrp_instance VI_1 {
+            state BACKUP or MASTER
+            interface eth0
+            virtual_router_id 51
+            advert_int 1  1
+            virtual_ipaddress { 10.250.0.66 }
+        }
+        """, path: "f")
+        #expect(short(result.diagnostics) == [
+            "2:18: warning: `state` takes one value: `BACKUP` is read and `or MASTER` is ignored, as keepalived ignores it",
+            "5:19: warning: `advert_int` takes one value: `1` is read and `1` is ignored, as keepalived ignores it",
+        ])
+        let instance = try #require(result.configuration?.instances.first)
+        #expect(instance.initialState == .backup && instance.advertisementInterval == .oneSecond)
+        let strict = ConfigurationLoader.load(text: "vrrp_http_check h {\n    url http://127.0.0.1/ x\n}\n" + minimalInstance, path: "f")
+        #expect(short(strict.diagnostics).contains("2:27: error: `url` expects an http:// or https:// URL"), "vipkeeper's own keywords stay strict: \(short(strict.diagnostics))")
+    }
+
+    @Test("a vrrp_script defined twice: the first definition runs, the second is warned about and ignored (keepalived: not used)")
+    func scriptDefinedTwice() throws {
+        let result = ConfigurationLoader.load(text: """
+        vrrp_script chk { script /bin/true }
+        vrrp_script chk { script /bin/false }
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            track_script { chk }
+            virtual_ipaddress { 10.250.0.66 }
+        }
+        """, path: "f")
+        #expect(short(result.diagnostics) == ["2:13: warning: vrrp_script `chk` is already defined at f:1:13; this second definition is ignored, as keepalived ignores it"])
+        #expect(result.configuration?.scripts.map(\.command?.text) == ["/bin/true"])
+    }
+
+    @Test("a single-quoted command is one word, as keepalived's quoted reading takes it: script 'killall -0 haproxy'")
+    func singleQuotedCommand() throws {
+        let result = ConfigurationLoader.load(text: """
+        vrrp_script chk {
+            script 'killall -0 haproxy'
+        }
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            track_script { chk }
+            virtual_ipaddress { 10.250.0.66 }
+            notify_master '/bin/echo master' root
+        }
+        """, path: "f")
+        #expect(short(result.diagnostics) == [])
+        let configuration = try #require(result.configuration)
+        #expect(configuration.scripts.first?.command?.arguments == ["killall", "-0", "haproxy"])
+        #expect(configuration.instances.first?.notify.master?.command.arguments == ["/bin/echo", "master"])
+        #expect(configuration.instances.first?.notify.master?.user?.name == "root")
     }
 }

@@ -68,3 +68,8 @@ vrrp_instance VI_1 {
     }
 }
 """
+
+/// `minimalInstance` with `lines` after its `interface eth0` (indented as an instance keyword).
+func minimalInstance(with lines: String) -> String {
+    minimalInstance.replacingOccurrences(of: "interface eth0", with: "interface eth0\n    " + lines)
+}

@@ -4,8 +4,96 @@ import Testing
 extension NamespaceSuites {
     /// keepalived's protocol keywords of issue 17 as they show on the wire and in the kernel
     /// (real namespaces, two vipkeeper nodes and a client).
-    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, vrrp_startup_delay, dont_track_primary", .serialized)
+    @Suite("protocol keywords on the wire: down_timer_adverts, vrrp_garp_interval, vrrp_startup_delay, dont_track_primary, garp_lower_prio_*, skip_check_adv_addr, vrrp_min_garp", .serialized)
     struct ProtocolKeywordWireTests {
+        /// Sends well-formed adverts for VRID 51 from the client (a stand-in peer), one per
+        /// address list, `gap` seconds apart; fails the test when it cannot.
+        private func inject(_ lab: NetworkLab, priority: Int, gap: Double = 1, lists: [[String]]) throws {
+            let result = Shell.run("ip netns exec \(lab.client) python3 \(NetworkLab.tools)/vrrp-advert.py eth0 10.250.\(lab.subnet).200 51 \(priority) harbor \(gap) "
+                                   + lists.map { $0.joined(separator: ",") }.joined(separator: " "), timeout: Double(lists.count) * gap + 10)
+            try #require(result.status == 0 && result.output.contains("sent \(lists.count)"), "injector: \(result.output)")
+        }
+
+        /// The gratuitous ARPs a Master on node 0 sends when it hears one advert of a lower
+        /// priority, by their kernel receive time at the client.
+        private func lowerPriorityBurst(_ lab: NetworkLab, start: () -> Int32) throws -> [Double] {
+            let daemon = start()
+            try #require(waitUntil(timeout: masterDown(200) + 3) { lab.holders() == [0] } != nil,
+                         "\(lab.log("node0.log"))\(lab.log("keepalived0.log"))")
+            usleep(1_000_000)  // the takeover's one gratuitous ARP is over
+            let heard = lab.gratuitousARPs { try? inject(lab, priority: 100, lists: [[lab.virtualAddress]]) }
+            lab.crash(daemon)
+            // A crash leaves the VIP: the next daemon must not look like a Master before it is one.
+            Shell.run("ip -n \(lab.nodes[0]) addr del \(lab.virtualAddress)/24 dev eth0 2>/dev/null")
+            try #require(heard != nil, "\(lab.log("arp.log"))")
+            let mac = lab.mac(of: 0)
+            return lab.log("arp.log").split(separator: "\n").filter { $0.hasSuffix(mac) }.compactMap { line in
+                line.split(separator: " ").first.flatMap { Double($0) }
+            }
+        }
+
+        @Test("garp_lower_prio_repeat 3 / garp_lower_prio_delay 2: one lower-priority advert heard by the Master: 3 gratuitous ARPs at once and 3 more 2 s later, as keepalived sends")
+        func lowerPriorityGratuitousARP() throws {
+            guard keepalivedInstalled(), let lab = openLab(tag: "lp", subnet: 92, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let extra = "    garp_master_repeat 1\n    garp_master_delay 0\n    garp_lower_prio_repeat 3\n    garp_lower_prio_delay 2\n"
+            let theirs = try lowerPriorityBurst(lab) { lab.startKeepalived(node: 0, config: lab.config(priority: 200, extra: extra)) }
+            let ours = try lowerPriorityBurst(lab) { lab.startVipkeeper(node: 0, config: lab.config(priority: 200, extra: extra)) }
+            #expect(theirs.count == 6, "keepalived: \(theirs)")
+            #expect(ours.count == theirs.count, "vipkeeper \(ours), keepalived \(theirs)\n\(lab.log("node0.log"))")
+            try #require(ours.count == 6)
+            #expect(ours[2] - ours[0] < 0.5, "the first three at once: \(ours)")
+            #expect(ours[3] - ours[0] > 1.9 && ours[3] - ours[0] < 2.5, "the second three after garp_lower_prio_delay: \(ours)")
+        }
+
+        @Test("vrrp_min_garp: a takeover sends one gratuitous ARP and nothing after it, from keepalived and from vipkeeper alike")
+        func minimalGratuitousARP() throws {
+            guard keepalivedInstalled(), let lab = openLab(tag: "mg", subnet: 97, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let config = "global_defs {\n    vrrp_min_garp\n}\n" + lab.config(priority: 200)
+            var counts: [Int?] = []
+            for start in [{ lab.startKeepalived(node: 0, config: config) }, { lab.startVipkeeper(node: 0, config: config) }] {
+                var daemon: Int32 = 0
+                counts.append(lab.gratuitousARPs { daemon = start() })
+                #expect(lab.stop(daemon), "the daemon did not stop on SIGTERM")
+                Shell.run("ip -n \(lab.nodes[0]) addr del \(lab.virtualAddress)/24 dev eth0 2>/dev/null")
+            }
+            // keepalived's default would be 5 at once and 5 more after 5 s.
+            #expect(counts == [1, 1], "keepalived, vipkeeper: \(counts)\n\(lab.log("arp.log"))")
+        }
+
+        @Test("skip_check_adv_addr: a Master's later adverts with another address list are taken (no takeover), as keepalived takes them; without it they are dropped and both take over")
+        func skipAddressCheck() throws {
+            guard keepalivedInstalled(), let lab = openLab(tag: "sk", subnet: 93, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            // Two good adverts from a new Master, then six whose list names another address,
+            // 1 s apart: 5 s of wrong lists is longer than Master_Down_Interval (3.6 s).
+            let lists = [[lab.virtualAddress], [lab.virtualAddress]] + Array(repeating: ["10.250.254.254"], count: 6)
+            for skip in [true, false] {
+                let extra = skip ? "    skip_check_adv_addr\n" : ""
+                let before = lab.log("keepalived1.log").components(separatedBy: "Entering MASTER STATE").count
+                let ours = lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: extra))
+                let theirs = lab.startKeepalived(node: 1, config: lab.config(priority: 100, extra: extra))
+                try #require(waitUntil(timeout: 3) { lab.status(0) != nil } != nil, "\(lab.log("node0.log"))")
+                try inject(lab, priority: 200, lists: lists)
+                let status = try #require(lab.status(0), "no status from node 0")
+                let drops = status["drops"] as? [String: Int] ?? [:]
+                // INIT -> BACKUP is one transition; a takeover adds one.
+                let oursTookOver = try #require(status["transitions"] as? Int, "\(status)") > 1
+                let theirsTookOver = lab.log("keepalived1.log").components(separatedBy: "Entering MASTER STATE").count > before
+                if skip {
+                    #expect(!oursTookOver && !theirsTookOver, "with skip_check_adv_addr: vipkeeper took over \(oursTookOver), keepalived \(theirsTookOver)\n\(lab.log("keepalived1.log"))")
+                    #expect(drops["addr_list_err"] == nil, "\(drops)")
+                } else {
+                    #expect(oursTookOver && theirsTookOver, "without skip_check_adv_addr: vipkeeper took over \(oursTookOver), keepalived \(theirsTookOver)")
+                    #expect(drops["addr_list_err"] ?? 0 >= 3, "\(drops)")
+                }
+                lab.crash(ours)
+                lab.crash(theirs)
+                for node in 0..<2 { Shell.run("ip -n \(lab.nodes[node]) addr del \(lab.virtualAddress)/24 dev eth0 2>/dev/null") }
+            }
+        }
+
         @Test("down_timer_adverts 6: the Backup waits six missed adverts (plus Skew_Time) before it takes over, not three")
         func downTimerAdverts() throws {
             guard let lab = openLab(tag: "dt", subnet: 66, nodes: 2) else { return }

@@ -17,6 +17,14 @@ struct NodeDropRulesTests {
         harness.effects.firstIndex(where: matches)
     }
 
+    /// The address went first, then its rule; neither is left.
+    private func expectLiftedAfterRemoval(_ harness: NodeHarness) throws {
+        let remove = try #require(index(harness) { if case .removeAddress = $0 { true } else { false } })
+        let lifted = try #require(index(harness) { $0 == .dropTraffic([]) })
+        #expect(remove < lifted)
+        #expect(harness.dropped.isEmpty && harness.kernel.isEmpty)
+    }
+
     private func status(_ harness: NodeHarness) -> StatusReport {
         harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
     }
@@ -38,10 +46,7 @@ struct NodeDropRulesTests {
         harness.effects = []
         harness.receive(priority: 200)
         #expect(harness.views.first?.state == .backup)
-        let remove = try #require(index(harness) { if case .removeAddress = $0 { true } else { false } })
-        let lifted = try #require(index(harness) { $0 == .dropTraffic([]) })
-        #expect(remove < lifted)
-        #expect(harness.dropped.isEmpty && harness.kernel.isEmpty)
+        try expectLiftedAfterRemoval(harness)
     }
 
     @Test("SIGTERM: the addresses go, then the table")
@@ -50,10 +55,7 @@ struct NodeDropRulesTests {
         harness.advance(by: mdi150)
         harness.effects = []
         harness.handle(.stop)
-        let remove = try #require(index(harness) { if case .removeAddress = $0 { true } else { false } })
-        let lifted = try #require(index(harness) { $0 == .dropTraffic([]) })
-        #expect(remove < lifted)
-        #expect(harness.dropped.isEmpty && harness.kernel.isEmpty)
+        try expectLiftedAfterRemoval(harness)
     }
 
     @Test("accept, the default, and the address owner (priority 255) never touch nftables")

@@ -63,4 +63,5 @@ def main():
         time.sleep(1.0 / rate)
     print(" ".join("%s=%d" % item for item in sent.items()))
 
-main()
+if __name__ == "__main__":
+    main()

@@ -97,4 +97,30 @@ struct TrackerTests {
         #expect(driver.router.events(towardPriority: 100, fault: .down([.check("chk")])) == [.faultRaised(.down([.check("chk")]))])
         #expect(driver.router.events(towardPriority: 100, fault: nil) == [.faultCleared])
     }
+
+    @Test("track_file: value × weight (negated with reverse), limited to ±254, -254 or less is FAULT; weight 0: non-zero is FAULT (zero, with reverse)")
+    func trackFileEffect() {
+        #expect(TrackerWeight(0).effect(value: 0) == .adjust(0))
+        #expect(TrackerWeight(0).effect(value: 1) == .fault)
+        #expect(TrackerWeight(0).effect(value: -3) == .fault)
+        #expect(TrackerWeight(0, reverse: true).effect(value: 0) == .fault)
+        #expect(TrackerWeight(0, reverse: true).effect(value: 7) == .adjust(0))
+        #expect(TrackerWeight(1).effect(value: 20) == .adjust(20))
+        #expect(TrackerWeight(-10).effect(value: 3) == .adjust(-30))
+        #expect(TrackerWeight(10, reverse: true).effect(value: 3) == .adjust(-30))
+        #expect(TrackerWeight(1).effect(value: 1_000) == .adjust(254))
+        #expect(TrackerWeight(1).effect(value: -253) == .adjust(-253))
+        #expect(TrackerWeight(1).effect(value: -254) == .fault)
+        #expect(TrackerWeight(254).effect(value: Int(Int32.min)) == .fault)
+
+        var set = TrackerSet(basePriority: 100, entries: [.init(.file("drain"), weight: TrackerWeight(-10), isUp: true)])
+        let changed = set.set(file: "drain", value: 2)
+        #expect(changed && set.effectivePriority == 80 && set.fault == nil)
+        let again = set.set(file: "drain", value: 2)
+        #expect(!again, "no change")
+        let faulted = set.set(file: "drain", value: 30)
+        #expect(faulted)
+        #expect(set.fault == .down([.file("drain")]))
+        #expect(set.entries[0].isUp == false)
+    }
 }

@@ -265,7 +265,8 @@ struct MasterTests {
         #expect(router.handle(.timerFired(timer.0), now: at(7)) == [.sendGratuitousARP(count: 2)])
         garp.lowerPriorityRepeatCount = 0
         let silent = master(makeConfig(garp: garp))
-        #expect(silent.handle(advert(50), now: at(4)) == [ours(100)])
+        #expect(silent.handle(advert(50), now: at(4)) == [ours(100), .heardLowerPriority(source: .v4(higherAddress), priority: 50)])
+        #expect(actions.last == .heardLowerPriority(source: .v4(higherAddress), priority: 50), "keepalived's MASTER_RX_LOWER_PRI, last")
     }
 
     @Test("vrrp_higher_prio_send_advert: one more advert before yielding")

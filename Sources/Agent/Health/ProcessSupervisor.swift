@@ -23,7 +23,8 @@ final class ProcessSupervisor<Tag> {
         let child: ChildHandle
         let tag: Tag
         let startedAt: Instant
-        let deadline: Instant
+        /// nil: runs as long as it likes (a notify FIFO's script).
+        let deadline: Instant?
     }
 
     private struct Dying {
@@ -48,10 +49,16 @@ final class ProcessSupervisor<Tag> {
         self.launch = launch
     }
 
-    func start(_ command: ScriptCommand, credentials: Credentials, extraArguments: [String] = [], timeout: Duration,
+    /// Starts a child; without a `timeout` it is never killed before shutdown.
+    func start(_ command: ScriptCommand, credentials: Credentials, extraArguments: [String] = [], timeout: Duration?,
                now: Instant, tag: Tag) throws(AgentError) {
         let child = try launch(command, credentials, extraArguments)
-        running[child.pidFileDescriptor] = Running(child: child, tag: tag, startedAt: now, deadline: now + timeout)
+        running[child.pidFileDescriptor] = Running(child: child, tag: tag, startedAt: now, deadline: timeout.map { now + $0 })
+    }
+
+    /// Whether a running child's tag matches.
+    func isRunning(where matches: (Tag) -> Bool) -> Bool {
+        running.values.contains { matches($0.tag) }
     }
 
     /// Every pidfd to poll: running children and killed ones not yet gone.
@@ -62,8 +69,9 @@ final class ProcessSupervisor<Tag> {
     /// every call: a sixth of an idle Backup's CPU at 10 ms adverts).
     var nextDeadline: Instant? {
         var earliest: Instant?
-        for child in running.values where earliest.map({ child.deadline < $0 }) ?? true {
-            earliest = child.deadline
+        for child in running.values {
+            guard let deadline = child.deadline else { continue }
+            if earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         }
         for child in dying.values where !child.reported {
             let deadline = child.killedAt + stuckAfter
@@ -87,7 +95,7 @@ final class ProcessSupervisor<Tag> {
         if let entry = running[descriptor] {
             guard let outcome = entry.child.reap() else { return nil }
             running[descriptor] = nil
-            return Finished(tag: entry.tag, outcome: outcome, startedAt: entry.startedAt, timeout: entry.deadline - entry.startedAt)
+            return Finished(tag: entry.tag, outcome: outcome, startedAt: entry.startedAt, timeout: entry.deadline.map { $0 - entry.startedAt } ?? .zero)
         }
         if let entry = dying[descriptor], entry.child.reap() != nil {
             dying[descriptor] = nil
@@ -99,13 +107,14 @@ final class ProcessSupervisor<Tag> {
     /// about killed children that will not go away.
     func expire(now: Instant) -> (finished: [Finished], stuck: [String]) {
         var finished: [Finished] = []
-        for (descriptor, entry) in running.sorted(by: { $0.key < $1.key }) where entry.deadline <= now {
+        for (descriptor, entry) in running.sorted(by: { $0.key < $1.key }) {
+            guard let deadline = entry.deadline, deadline <= now else { continue }
             running[descriptor] = nil
             entry.child.kill()
             if entry.child.reap() == nil {
                 dying[descriptor] = Dying(child: entry.child, tag: entry.tag, killedAt: now)
             }
-            finished.append(Finished(tag: entry.tag, outcome: .timedOut, startedAt: entry.startedAt, timeout: entry.deadline - entry.startedAt))
+            finished.append(Finished(tag: entry.tag, outcome: .timedOut, startedAt: entry.startedAt, timeout: deadline - entry.startedAt))
         }
         var lines: [String] = []
         for (descriptor, entry) in dying.sorted(by: { $0.key < $1.key }) where !entry.reported && now >= entry.killedAt + stuckAfter {

@@ -16,6 +16,8 @@ final class EffectExecutor {
     enum ChildTag {
         case check(CheckRunID, name: String)
         case notify(NotifyJob)
+        /// A notify FIFO's script (`notify_fifo_script`): runs until it exits, never timed out.
+        case fifoScript(path: String)
     }
 
     private let logger: Logger
@@ -27,6 +29,7 @@ final class EffectExecutor {
     var timers = TimerTable()
     let supervisor = ProcessSupervisor<ChildTag>()
     private var notify = NotifyQueue()
+    private let fifos = NotifyFIFOs()
     private var probe: HTTPProbe?
     let inbox: HealthInbox
     /// An https check's TLS context, made on its first run and kept while the check exists.
@@ -107,6 +110,14 @@ final class EffectExecutor {
                 try transports.follow(wanted)
             case .watchAnnouncements(let watch):
                 announcementListener = watch ? try ARPListener() : nil
+            case .followNotifyFIFOs(let wanted):
+                let failures = fifos.follow(wanted) { script, path throws(AgentError) in
+                    try supervisor.start(script.command, credentials: script.credentials, extraArguments: [path], timeout: nil,
+                                         now: now, tag: .fifoScript(path: path))
+                }
+                if !failures.isEmpty { return [.effectFailed(effect, EffectError(code: -1, message: failures.joined(separator: "; ")))] }
+            case .writeNotifyFIFO(let line, let path):
+                try fifos.write(line, to: path)
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]
@@ -205,6 +216,10 @@ final class EffectExecutor {
             }
             if let next = notify.finished(queue: job.queue) { events += startNotify(next, now: now) }
             return events
+        case .fifoScript(let path):
+            // keepalived logs it and does not start it again.
+            logger.notice("notify fifo \(path): its script exited (\(finished.outcome)); it is not started again")
+            return []
         }
     }
 
@@ -224,10 +239,16 @@ final class EffectExecutor {
         return events
     }
 
-    var notifyIdle: Bool { notify.isIdle }
+    /// No notify script runs, and no notify FIFO's script (those end when their FIFO is
+    /// closed at shutdown, after reading the STOP lines).
+    var notifyIdle: Bool {
+        notify.isIdle && !supervisor.isRunning { if case .fifoScript = $0 { true } else { false } }
+    }
+
 
     /// Shutdown: every child is killed (notify_stop got its bounded time), the probe stops.
     func shutdown() {
+        fifos.closeAll()  // already closed after the STOP lines, unless the node never started
         supervisor.killAll()
         probe?.shutdown()
     }

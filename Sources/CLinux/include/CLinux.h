@@ -152,4 +152,32 @@ int vk_nft_run(const char *commands, const char **error);
 /// Whether libnftables can be loaded on this node (loads it).
 int vk_nft_available(void);
 
+/// What one proc connector event says (track_process), for thread-group leaders only.
+enum { VK_PROC_NONE = 0, VK_PROC_ACK = 1, VK_PROC_FORK = 2, VK_PROC_EXEC = 3, VK_PROC_COMM = 4, VK_PROC_EXIT = 5 };
+struct vk_proc_event {
+    /// One of VK_PROC_*.
+    int what;
+    /// The process concerned (the child of a fork); for VK_PROC_ACK the kernel's error (0: listening).
+    int pid;
+    /// A fork's parent.
+    int parent;
+    /// A name change's new name (/proc/PID/comm), NUL-terminated.
+    char comm[17];
+};
+
+/// Opens a non-blocking, close-on-exec NETLINK_CONNECTOR socket subscribed to process events
+/// (PROC_CN_MCAST_LISTEN, acknowledged by the kernel within 200 ms). In a network namespace
+/// other than the initial one, which the connector refuses (ECONNREFUSED), the socket is
+/// opened in pid 1's network namespace, or else the parent's (`*in_other_namespace` = 1).
+/// -1 with errno: EPERM without CAP_NET_ADMIN, ECONNREFUSED in a namespace it cannot leave,
+/// ETIMEDOUT when the kernel does not answer (another pid or user namespace).
+int vk_proc_connector_open(int *in_other_namespace);
+
+/// Reads one message: 1 with `event` filled, 0 for a message of no interest, -1 with errno
+/// (EAGAIN when drained, ENOBUFS when the kernel dropped events).
+int vk_proc_connector_read(int fd, struct vk_proc_event *event);
+
+/// Arms a timerfd to expire every `interval_nanoseconds`, first after one interval.
+int vk_timer_every(int fd, int64_t interval_nanoseconds);
+
 #endif

@@ -54,6 +54,14 @@ extension Configuration {
             guard let schedule = check(named: tracked.name) else { continue }
             entries.append(.init(.check(tracked.name), weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
         }
+        for tracked in instance.trackedFiles {
+            guard let file = trackFile(named: tracked.name) else { continue }
+            entries.append(.init(.file(tracked.name), weight: tracked.weightOverride ?? file.weight, isUp: true))
+        }
+        for tracked in instance.trackedProcesses {
+            guard let process = trackProcess(named: tracked.name) else { continue }
+            entries.append(.init(.process(tracked.name), weight: tracked.weight(over: process), isUp: process.hasQuorum(count: 0)))
+        }
         if let interface = instance.interface, !instance.dontTrackPrimary {
             entries.append(.init(.interface(interface), weight: TrackerWeight(0), isUp: true))
         }

@@ -28,6 +28,8 @@ extension InstanceDefinition {
         copy.excludedAddresses = excludedAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedChecks = trackedChecks.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.trackedFiles = trackedFiles.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.trackedProcesses = trackedProcesses.map { var entry = $0; entry.location = .unplaced; return entry }
         return copy
     }
 }

@@ -5,6 +5,8 @@ public struct Configuration: Hashable, Sendable {
     public var globals = GlobalDefinitions()
     public var scripts: [ScriptCheckDefinition] = []
     public var httpChecks: [HTTPCheckDefinition] = []
+    public var trackFiles: [TrackFileDefinition] = []
+    public var trackProcesses: [TrackProcessDefinition] = []
     public var instances: [InstanceDefinition] = []
     public var syncGroups: [SyncGroupDefinition] = []
 
@@ -16,6 +18,15 @@ public struct Configuration: Hashable, Sendable {
     /// The shared settings of a script or HTTP check with this name.
     public func check(named name: String) -> CheckSchedule? {
         scripts.first { $0.name == name }?.schedule ?? httpChecks.first { $0.name == name }?.schedule
+    }
+
+    public func trackFile(named name: String) -> TrackFileDefinition? {
+        trackFiles.first { $0.name == name }
+    }
+
+    /// The first `vrrp_track_process` of that name (keepalived finds the first too).
+    public func trackProcess(named name: String) -> TrackProcessDefinition? {
+        trackProcesses.first { $0.name == name }
     }
 
     /// The sync group an instance belongs to, if any.

@@ -41,6 +41,14 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var controlGroup: String?
     /// `metrics_listen ADDR:PORT` (vipkeeper): serve Prometheus metrics at /metrics there.
     public var metricsListen: ListenAddress?
+    /// `notify_fifo PATH [USER [GROUP]]` and `notify_fifo_script`: a FIFO every VRRP (and, in
+    /// keepalived, checker) event is written to, one line each.
+    public var notifyFIFO = NotifyFIFODefinition()
+    /// `vrrp_notify_fifo PATH [USER [GROUP]]` and `vrrp_notify_fifo_script`: the same, VRRP
+    /// events only. keepalived writes every line to both.
+    public var vrrpNotifyFIFO = NotifyFIFODefinition()
+    /// `vrrp_notify_priority_changes [BOOL]`: every instance's `notify_priority_changes` default.
+    public var notifyPriorityChanges = false
     /// `vrrp_rt_priority`, `vrrp_rlimit_rttime`, `max_auto_priority`, `min_auto_priority_delay`,
     /// `vrrp_priority`, `vrrp_no_swap`, `vrrp_cpu_affinity`: how the process is scheduled.
     public var scheduling = SchedulingSettings()

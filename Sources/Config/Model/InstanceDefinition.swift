@@ -66,7 +66,14 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var excludedAddresses: [VirtualAddress] = []
     public var trackedInterfaces: [TrackedInterface] = []
     public var trackedChecks: [TrackedCheck] = []
+    /// `track_file { NAME [weight N [reverse]] }`: the same shape as `track_script`.
+    public var trackedFiles: [TrackedCheck] = []
+    /// `track_process { NAME [weight N [reverse|noreverse]] }`.
+    public var trackedProcesses: [TrackedProcess] = []
     public var notify = NotifyCommands()
+    /// `notify_priority_changes [BOOL]`: nil takes the sync group's, then the global
+    /// `vrrp_notify_priority_changes`.
+    public var notifyPriorityChanges: Bool?
     /// The instance's gratuitous ARP policy (global defaults with instance overrides).
     public var gratuitousARP: GratuitousARPPolicy?
     public var virtualRouterIDLocation: SourceLocation?
@@ -147,18 +154,22 @@ public struct TrackedCheck: Hashable, Sendable {
     }
 }
 
-/// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify_deleted`, `notify`.
+/// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify_deleted`, `notify`,
+/// each with the user it runs as.
 public struct NotifyCommands: Hashable, Sendable {
-    public var master: ScriptCommand?
-    public var backup: ScriptCommand?
-    public var fault: ScriptCommand?
-    public var stop: ScriptCommand?
+    public var master: NotifyScript?
+    public var backup: NotifyScript?
+    public var fault: NotifyScript?
+    public var stop: NotifyScript?
     /// `notify_deleted [SCRIPT]` (instances): an instance a reload removes notifies DELETED
     /// (and runs SCRIPT); without it keepalived notifies FAULT, unless it was in FAULT.
     public var reportsDeletion = false
-    public var deleted: ScriptCommand?
+    public var deleted: NotifyScript?
     /// Called with INSTANCE|GROUP, NAME, STATE, PRIORITY, as keepalived does.
-    public var generic: ScriptCommand?
+    public var generic: NotifyScript?
 
     public init() {}
+
+    /// Every script written, in keyword order.
+    public var all: [NotifyScript] { [master, backup, fault, stop, deleted, generic].compactMap { $0 } }
 }

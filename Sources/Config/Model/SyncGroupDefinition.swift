@@ -5,6 +5,8 @@ public struct SyncGroupDefinition: Hashable, Sendable {
     public var members: [String] = []
     public var memberLocations: [SourceLocation] = []
     public var notify = NotifyCommands()
+    /// `notify_priority_changes [BOOL]`: the members' default.
+    public var notifyPriorityChanges: Bool?
 
     public init(name: String, location: SourceLocation) {
         self.name = name

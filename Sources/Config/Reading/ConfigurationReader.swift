@@ -52,6 +52,31 @@ struct ConfigurationReader {
             }
             reader.configuration.scripts.append(script)
         }
+        for keyword in ["track_file", "vrrp_track_file"] {
+            table.block(keyword) { reader, statement, log in
+                guard let name = blockName(statement, log: &log) else { return }
+                if keyword == "vrrp_track_file" {
+                    log.warning(statement.location, "`vrrp_track_file` is keepalived's deprecated name for `track_file`; read as `track_file`")
+                }
+                var file = TrackFileDefinition(name: name.text, location: name.location)
+                trackFileTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &file, log: &log)
+                if file.path == nil {
+                    log.error(name.location, "track_file `\(name.text)` has no `file`")
+                }
+                reader.configuration.trackFiles.append(file)
+            }
+        }
+        table.block("vrrp_track_process") { reader, statement, log in
+            guard let name = blockName(statement, log: &log) else { return }
+            var process = TrackProcessDefinition(name: name.text, location: name.location)
+            trackProcessTable.read(statement.block ?? [], oneLine: statement.isOneLineBlock, into: &process, log: &log)
+            // keepalived's vrrp_tprocess_end_handler: an error, and the tracker is dropped.
+            guard process.process != nil else {
+                log.error(name.location, "vrrp_track_process `\(name.text)` has no `process` (keepalived: process name not specified)")
+                return
+            }
+            reader.configuration.trackProcesses.append(process)
+        }
         table.block("vrrp_http_check") { reader, statement, log in
             guard let name = blockName(statement, log: &log) else { return }
             var check = HTTPCheckDefinition(name: name.text, location: name.location)
@@ -174,9 +199,38 @@ struct ConfigurationReader {
             globals.enableScriptSecurity = true
         }
         table.statement("script_user") { globals, statement, log in
-            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
-            globals.scriptUser = statement.arguments.first?.text
-            globals.scriptGroup = statement.arguments.dropFirst().first?.text
+            guard let user = statement.scriptUser(after: 0, log: &log) else {
+                log.error(statement.location, "`script_user` expects a user name and optionally a group")
+                return
+            }
+            globals.scriptUser = user.name
+            globals.scriptGroup = user.group
+        }
+        let fifos: [(String, WritableKeyPath<GlobalDefinitions, NotifyFIFODefinition> & Sendable)] = [
+            ("", \.notifyFIFO), ("vrrp_", \.vrrpNotifyFIFO),
+        ]
+        for (prefix, fifo) in fifos {
+            table.statement(prefix + "notify_fifo") { globals, statement, log in
+                guard statement.expectArguments(1...Int.max, "the path of a FIFO, optionally followed by a user and a group", log: &log),
+                      let path = statement.arguments.first else { return }
+                if let first = globals[keyPath: fifo].path {
+                    log.error(path.location, "`\(statement.name)` is given twice; keepalived reports it and keeps the first, `\(first)`")
+                    return
+                }
+                globals[keyPath: fifo].path = path.text
+                globals[keyPath: fifo].location = path.location
+                globals[keyPath: fifo].user = statement.scriptUser(after: 1, log: &log)
+            }
+            table.statement(prefix + "notify_fifo_script") { globals, statement, log in
+                if let first = globals[keyPath: fifo].script {
+                    log.error(statement.location, "`\(statement.name)` is given twice; keepalived reports it and keeps the first, `\(first)`")
+                    return
+                }
+                globals[keyPath: fifo].script = statement.notifyScript(log: &log)
+            }
+        }
+        table.statement("vrrp_notify_priority_changes") { globals, statement, log in
+            if let value = statement.flag(log: &log) { globals.notifyPriorityChanges = value }
         }
         table.statement("vrrp_higher_prio_send_advert") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.higherPrioritySendAdvert = value }
@@ -205,6 +259,144 @@ struct ConfigurationReader {
     }()
 
     // MARK: - Checks
+
+    /// The keywords of a `track_file` block (keepalived's track_file.c).
+    static let trackFileTable: KeywordTable<TrackFileDefinition> = {
+        var table = KeywordTable<TrackFileDefinition>(context: "track_file")
+        table.statement("file") { file, statement, log in
+            if let path = statement.single("a file path", log: &log) { file.path = path.text }
+        }
+        table.statement("weight") { file, statement, log in
+            guard let first = statement.arguments.first else {
+                log.error(statement.location, "`weight` expects a number from -254 to 254")
+                return
+            }
+            guard let value = Statement.integer(first, in: -254...254, keyword: "weight", log: &log) else { return }
+            var reverse = false
+            for extra in statement.arguments.dropFirst() {
+                switch extra.text {
+                case "reverse": reverse = true
+                case "noreverse": reverse = false
+                default: log.error(extra.location, "unexpected `\(extra.text)` after the weight; only `reverse` may follow")
+                }
+            }
+            file.weight = TrackerWeight(value, reverse: reverse)
+        }
+        table.statement("init_file") { file, statement, log in
+            var initialization = TrackFileDefinition.Initialization()
+            for token in statement.arguments {
+                if token.text == "overwrite" {
+                    initialization.overwrite = true
+                } else if let value = Statement.integer(token, in: -254...254, keyword: "init_file", log: &log) {
+                    initialization.value = value
+                }
+            }
+            file.initialization = initialization
+        }
+        return table
+    }()
+
+    /// The keywords of a `vrrp_track_process` block, with keepalived 2.2.7's readings: what
+    /// it reports and then ignores ("... - ignoring") is a warning here, the rest an error.
+    static let trackProcessTable: KeywordTable<TrackProcessDefinition> = {
+        var table = KeywordTable<TrackProcessDefinition>(context: "vrrp_track_process")
+        table.statement("process") { process, statement, log in
+            guard let first = statement.arguments.first else {
+                log.error(statement.location, "`process` expects a process name, then its parameters if they are to be matched")
+                return
+            }
+            guard process.process == nil else {
+                log.warning(first.location, "vrrp_track_process `\(process.name)` already has a process; `\(first.text)` ignored, as keepalived does")
+                return
+            }
+            guard Token.requireUTF8(statement.arguments, of: "process", log: &log) else { return }
+            process.process = first.text
+            let parameters = statement.arguments.dropFirst().map(\.text)
+            if !parameters.isEmpty {
+                process.parameters = parameters
+                if process.parameterMatch == .none { process.parameterMatch = .exact }
+                process.fullCommand = true
+            }
+        }
+        table.statement("param_match") { process, statement, log in
+            switch statement.arguments.first?.text {
+            case nil: process.parameterMatch = .exact
+            case "initial": process.parameterMatch = .initial
+            case "partial": process.parameterMatch = .partial
+            case let other?:
+                log.warning(statement.arguments.first?.location ?? statement.location, "invalid `param_match` type `\(other)` (initial or partial, or none for an exact match); ignored, as keepalived does")
+                return
+            }
+            process.fullCommand = true
+        }
+        table.statement("weight") { process, statement, log in
+            guard let first = statement.arguments.first else {
+                log.warning(statement.location, "no weight given for vrrp_track_process `\(process.name)`; ignored, as keepalived does")
+                return
+            }
+            guard process.weight.weight == 0 else {
+                log.warning(first.location, "vrrp_track_process `\(process.name)` already has a weight; `\(first.text)` ignored, as keepalived does")
+                return
+            }
+            guard let value = Int(first.text), (-254...254).contains(value) else {
+                log.warning(first.location, "the weight of vrrp_track_process `\(process.name)` must be from -254 to 254, got `\(first.text)`; ignored, as keepalived does")
+                return
+            }
+            var reverse = false
+            if let option = statement.arguments.dropFirst().first {
+                if option.text == "reverse" {
+                    reverse = true
+                } else {
+                    log.error(option.location, "vrrp_track_process `\(process.name)`: unknown weight option `\(option.text)` (only `reverse`)")
+                }
+            }
+            process.weight = TrackerWeight(value, reverse: reverse)
+        }
+        table.statement("quorum") { process, statement, log in
+            guard let token = statement.arguments.first, let value = Int(token.text), (1...65_535).contains(value) else {
+                log.warning(statement.arguments.first?.location ?? statement.location, "the quorum of vrrp_track_process `\(process.name)` must be from 1 to 65535; ignored, as keepalived does")
+                return
+            }
+            guard value <= (process.quorumMaximum ?? Int.max) else {
+                log.warning(token.location, "quorum \(value) is greater than quorum_max \(process.quorumMaximum ?? 0); ignored, as keepalived does")
+                return
+            }
+            process.quorum = value
+        }
+        table.statement("quorum_max") { process, statement, log in
+            guard let token = statement.arguments.first, let value = Int(token.text), (0...65_535).contains(value) else {
+                log.warning(statement.arguments.first?.location ?? statement.location, "the quorum_max of vrrp_track_process `\(process.name)` must be from 0 to 65535; ignored, as keepalived does")
+                return
+            }
+            // keepalived: quorum_max 0 is allowed while quorum is left at 1 (and makes it 0).
+            if (value != 0 || process.quorum > 1) && value < process.quorum {
+                log.warning(token.location, "quorum_max \(value) is less than quorum \(process.quorum); ignored, as keepalived does")
+                return
+            }
+            process.quorumMaximum = value
+            if value == 0 {
+                process.quorum = 0
+            } else if process.quorum == 0 {
+                process.quorum = 1
+            }
+        }
+        for keyword in ["delay", "fork_delay", "terminate_delay"] {
+            table.statement(keyword) { process, statement, log in
+                guard let token = statement.arguments.first, let seconds = Double(token.text), seconds.isFinite,
+                      case let micros = (seconds * 1_000_000).rounded(), (1...3_600_000_000).contains(micros) else {
+                    log.warning(statement.arguments.first?.location ?? statement.location, "`\(keyword)` of vrrp_track_process `\(process.name)` must be from 0.000001 to 3600 seconds; ignored, as keepalived does")
+                    return
+                }
+                let delay = Duration.microseconds(Int64(micros))
+                if keyword != "fork_delay" { process.terminateDelay = delay }
+                if keyword != "terminate_delay" { process.forkDelay = delay }
+            }
+        }
+        table.statement("full_command") { process, _, _ in
+            process.fullCommand = true
+        }
+        return table
+    }()
 
     /// Keywords shared by `vrrp_script` and `vrrp_http_check`.
     private static func scheduleKeywords<Model>(_ table: inout KeywordTable<Model>, _ schedule: WritableKeyPath<Model, CheckSchedule> & Sendable) {
@@ -237,9 +429,12 @@ struct ConfigurationReader {
             script.command = statement.command(log: &log)
         }
         table.statement("user") { script, statement, log in
-            guard statement.expectArguments(1...2, "a user name and optionally a group", log: &log) else { return }
-            script.user = statement.arguments.first?.text
-            script.group = statement.arguments.dropFirst().first?.text
+            guard let user = statement.scriptUser(after: 0, log: &log) else {
+                log.error(statement.location, "`user` expects a user name and optionally a group")
+                return
+            }
+            script.user = user.name
+            script.group = user.group
         }
         return table
     }()
@@ -248,7 +443,7 @@ struct ConfigurationReader {
         var table = KeywordTable<HTTPCheckDefinition>(context: "vrrp_http_check")
         scheduleKeywords(&table, \.schedule)
         table.statement("url") { check, statement, log in
-            guard let token = statement.single("an http:// or https:// URL", log: &log) else { return }
+            guard let token = statement.single("an http:// or https:// URL", strict: true, log: &log) else { return }
             guard let url = HTTPCheckURL(token.text) else {
                 log.error(token.location, "`url` expects an absolute http:// or https:// URL with a host, got `\(token.text)`")
                 return
@@ -256,7 +451,7 @@ struct ConfigurationReader {
             check.url = url
         }
         table.statement("method") { check, statement, log in
-            guard let token = statement.single("an HTTP method", log: &log) else { return }
+            guard let token = statement.single("an HTTP method", strict: true, log: &log) else { return }
             let method = token.text.uppercased()
             guard ["GET", "HEAD"].contains(method) else {
                 log.error(token.location, "`method` must be GET or HEAD (a health check must not change anything), got `\(token.text)`")
@@ -270,7 +465,7 @@ struct ConfigurationReader {
             if codes.count == statement.arguments.count { check.expectStatus = codes }
         }
         table.statement("expect_body") { check, statement, log in
-            check.expectBody = statement.single("the text the body must contain", log: &log)?.text
+            check.expectBody = statement.single("the text the body must contain", strict: true, log: &log)?.text
         }
         table.statement("expect_json_field") { check, statement, log in
             guard statement.expectArguments(2...2, "a top-level JSON field name and the string it must equal", log: &log) else { return }
@@ -282,7 +477,7 @@ struct ConfigurationReader {
             check.requireComponents = statement.arguments.map(\.text)
         }
         table.statement("header") { check, statement, log in
-            guard let token = statement.single("one quoted header, \"Name: value\"", log: &log) else { return }
+            guard let token = statement.single("one quoted header, \"Name: value\"", strict: true, log: &log) else { return }
             guard let colon = token.text.firstIndex(of: ":"), colon != token.text.startIndex else {
                 log.error(token.location, "`header` expects \"Name: value\", got `\(token.text)`")
                 return
@@ -299,7 +494,7 @@ struct ConfigurationReader {
             if let value = statement.flag(log: &log) { check.tlsVerify = value }
         }
         table.statement("ca_file") { check, statement, log in
-            check.caFile = statement.single("a path to a PEM file", log: &log)?.text
+            check.caFile = statement.single("a path to a PEM file", strict: true, log: &log)?.text
         }
         return table
     }()
@@ -425,6 +620,24 @@ struct ConfigurationReader {
                 reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
             }
         }
+        table.block("track_file") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                guard let weight = trackerWeight(entry, keyword: "track_file", log: &log) else { continue }
+                reading.definition.trackedFiles.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
+            }
+        }
+        table.block("track_process") { reading, statement, log in
+            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+                guard let tracked = trackedProcess(entry, in: reading.definition.name, log: &log) else { continue }
+                guard !reading.definition.trackedProcesses.contains(where: { $0.name == tracked.name }) else {
+                    log.warning(entry[0].location, "vrrp_instance `\(reading.definition.name)` tracks process `\(tracked.name)` twice; the second ignored, as keepalived does")
+                    continue
+                }
+                reading.definition.trackedProcesses.append(tracked)
+            }
+        }
         table.block("track_script") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
@@ -433,9 +646,12 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.definition.notify)
+        table.statement("notify_priority_changes") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.notifyPriorityChanges = value }
+        }
         table.statement("notify_deleted") { reading, statement, log in
             reading.definition.notify.reportsDeletion = true
-            if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.command(log: &log) }
+            if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.notifyScript(log: &log) }
         }
         table.statement("dont_track_primary") { reading, _, _ in
             reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
@@ -484,6 +700,36 @@ struct ConfigurationReader {
         }
         guard let weight = Statement.weight(entry[2...], keyword: "weight", log: &log) else { return nil }
         return .some(weight)
+    }
+
+    /// One `track_process` entry, as keepalived's `alloc_track_process` reads it: an unknown
+    /// option or a weight without a value drops the entry, a weight out of range keeps the
+    /// process's own (each a warning: keepalived says "ignoring"); `reverse` or `noreverse`
+    /// may follow the weight.
+    private static func trackedProcess(_ entry: [Token], in instance: String, log: inout DiagnosticLog) -> TrackedProcess? {
+        var tracked = TrackedProcess(name: entry[0].text, location: entry[0].location)
+        guard entry.count > 1 else { return tracked }
+        guard entry[1].text == "weight" else {
+            log.warning(entry[1].location, "vrrp_instance `\(instance)`: unknown track_process option `\(entry[1].text)`; `\(entry[0].text)` ignored, as keepalived does")
+            return nil
+        }
+        guard entry.count > 2 else {
+            log.warning(entry[1].location, "vrrp_instance `\(instance)`: `weight` without a value for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            return nil
+        }
+        if let value = Int(entry[2].text), (-254...254).contains(value) {
+            tracked.weight = value
+        } else {
+            log.warning(entry[2].location, "vrrp_instance `\(instance)`: the weight of track_process `\(entry[0].text)` must be from -254 to 254, got `\(entry[2].text)`; the process's own weight is used, as keepalived does")
+        }
+        for option in entry.dropFirst(3) {
+            switch option.text {
+            case "reverse": tracked.reverse = true
+            case "noreverse": tracked.reverse = false
+            default: log.warning(option.location, "vrrp_instance `\(instance)`: unknown weight option `\(option.text)` for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            }
+        }
+        return tracked
     }
 
     /// The `min_ttl N` / `max_ttl N` options of one `unicast_peer` entry (0...255 each, as in
@@ -627,17 +873,20 @@ struct ConfigurationReader {
             }
         }
         notifyKeywords(&table, \.notify)
+        table.statement("notify_priority_changes") { group, statement, log in
+            if let value = statement.flag(log: &log) { group.notifyPriorityChanges = value }
+        }
         return table
     }()
 
     private static func notifyKeywords<Model>(_ table: inout KeywordTable<Model>, _ notify: WritableKeyPath<Model, NotifyCommands> & Sendable) {
-        let keys: [(String, WritableKeyPath<NotifyCommands, ScriptCommand?> & Sendable)] = [
+        let keys: [(String, WritableKeyPath<NotifyCommands, NotifyScript?> & Sendable)] = [
             ("notify_master", \.master), ("notify_backup", \.backup), ("notify_fault", \.fault),
             ("notify_stop", \.stop), ("notify", \.generic),
         ]
         for (keyword, path) in keys {
             table.statement(keyword) { model, statement, log in
-                model[keyPath: notify][keyPath: path] = statement.command(log: &log)
+                model[keyPath: notify][keyPath: path] = statement.notifyScript(log: &log)
             }
         }
     }

@@ -21,6 +21,8 @@ struct ConfigurationValidator {
         }
         checkVirtualRouterIDs(log: &log)
         checkTrackedChecks(log: &log)
+        checkTrackedFiles(log: &log)
+        checkTrackedProcesses(log: &log)
         checkSyncGroups(log: &log)
         for check in configuration.httpChecks {
             if let url = check.url, !url.isTLS, check.caFile != nil {
@@ -29,15 +31,24 @@ struct ConfigurationValidator {
         }
     }
 
-    private func checkNames(log: inout DiagnosticLog) {
-        var seen: [String: SourceLocation] = [:]
-        let checks = configuration.scripts.map { ($0.name, $0.location, "vrrp_script") }
-            + configuration.httpChecks.map { ($0.name, $0.location, "vrrp_http_check") }
-        for (name, location, kind) in checks {
-            if let first = seen[name] {
-                log.error(location, "\(kind) `\(name)` is already defined at \(first) (scripts and HTTP checks share one name space)")
+    private mutating func checkNames(log: inout DiagnosticLog) {
+        // keepalived runs a file that defines a vrrp_script twice, with the first definition
+        // (the second is "not used"); so does vipkeeper, with a warning.
+        var scripts: [String: SourceLocation] = [:]
+        configuration.scripts = configuration.scripts.filter { script in
+            guard let first = scripts[script.name] else {
+                scripts[script.name] = script.location
+                return true
+            }
+            log.warning(script.location, "vrrp_script `\(script.name)` is already defined at \(first); this second definition is ignored, as keepalived ignores it")
+            return false
+        }
+        var seen = scripts
+        for check in configuration.httpChecks {
+            if let first = seen[check.name] {
+                log.error(check.location, "vrrp_http_check `\(check.name)` is already defined at \(first) (scripts and HTTP checks share one name space)")
             } else {
-                seen[name] = location
+                seen[check.name] = check.location
             }
         }
         var instances: [String: SourceLocation] = [:]
@@ -238,6 +249,49 @@ struct ConfigurationValidator {
                 log.error(instance.virtualRouterIDLocation ?? instance.location, "virtual_router_id \(vrid) is already used on \(interface) by vrrp_instance `\(first.name)` (\(first.location))")
             } else {
                 used[key] = (instance.name, instance.location)
+            }
+        }
+    }
+
+    /// An unknown track_file is an error, as an unknown track_script is (keepalived: "not
+    /// found, ignoring", a configuration error of `keepalived -t`); a weighted one cannot move
+    /// the address owner's priority.
+    private func checkTrackedFiles(log: inout DiagnosticLog) {
+        let names = configuration.trackFiles.map(\.name)
+        for instance in configuration.instances {
+            for tracked in instance.trackedFiles {
+                guard let file = configuration.trackFile(named: tracked.name) else {
+                    log.error(tracked.location, "vrrp_instance `\(instance.name)` tracks track_file `\(tracked.name)`, which is not defined" + Suggestion.hint(for: tracked.name, among: names))
+                    continue
+                }
+                if instance.priority == 255 && (tracked.weightOverride ?? file.weight).weight != 0 {
+                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` is the address owner (priority 255): track_file `\(tracked.name)` can only put it in FAULT (weight 0); its weight never changes the priority")
+                }
+            }
+        }
+    }
+
+    /// An unknown track_process is an error, as an unknown track_script and track_file are
+    /// (keepalived: "not found, ignoring", a configuration error of `keepalived -t`); a
+    /// weighted one cannot move the address owner's priority; a name longer than the kernel
+    /// keeps (15 bytes) never matches without `full_command` (keepalived compares it with
+    /// /proc/PID/comm all the same, silently).
+    private func checkTrackedProcesses(log: inout DiagnosticLog) {
+        let names = configuration.trackProcesses.map(\.name)
+        for process in configuration.trackProcesses where !process.fullCommand {
+            if let name = process.process, name.utf8.count > TrackProcessDefinition.commLimit {
+                log.warning(process.location, "vrrp_track_process `\(process.name)`: the process name `\(name)` is longer than the \(TrackProcessDefinition.commLimit) bytes the kernel keeps of a name (/proc/PID/comm), so it never matches; add `full_command` to match the command line's first word")
+            }
+        }
+        for instance in configuration.instances {
+            for tracked in instance.trackedProcesses {
+                guard let process = configuration.trackProcess(named: tracked.name) else {
+                    log.error(tracked.location, "vrrp_instance `\(instance.name)` tracks process `\(tracked.name)`, which is not a vrrp_track_process" + Suggestion.hint(for: tracked.name, among: names))
+                    continue
+                }
+                if instance.priority == 255 && tracked.weight(over: process).weight != 0 {
+                    log.warning(tracked.location, "vrrp_instance `\(instance.name)` is the address owner (priority 255): track_process `\(tracked.name)` can only put it in FAULT (weight 0); its weight never changes the priority")
+                }
             }
         }
     }

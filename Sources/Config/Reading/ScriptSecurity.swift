@@ -15,13 +15,16 @@ enum ScriptSecurity {
             script.command.map { ($0, script.location, "vrrp_script `\(script.name)`") }
         }
         func notify(_ commands: NotifyCommands) -> [ScriptCommand] {
-            [commands.master, commands.backup, commands.fault, commands.stop, commands.deleted, commands.generic].compactMap { $0 }
+            commands.all.map(\.command)
         }
         for instance in configuration.instances {
             commands += notify(instance.notify).map { ($0, instance.location, "vrrp_instance `\(instance.name)` notify") }
         }
         for group in configuration.syncGroups {
             commands += notify(group.notify).map { ($0, group.location, "vrrp_sync_group `\(group.name)` notify") }
+        }
+        for (fifo, keyword) in [(configuration.globals.notifyFIFO, "notify_fifo_script"), (configuration.globals.vrrpNotifyFIFO, "vrrp_notify_fifo_script")] {
+            if let script = fifo.script { commands.append((script.command, fifo.location, keyword)) }
         }
         for (command, location, owner) in commands {
             for executable in programs(of: command) {

@@ -15,10 +15,24 @@ extension Statement {
         return true
     }
 
-    /// The single argument, or nil with an error.
-    func single(_ what: String, log: inout DiagnosticLog) -> Token? {
-        guard expectArguments(1...1, what, log: &log) else { return nil }
-        return arguments.first
+    /// The single argument, or nil with an error. keepalived reads the first word of a
+    /// one-value keyword and drops the rest without a word (`advert_int 1 1` from a template,
+    /// `state BACKUP or MASTER`); vipkeeper reads it the same way and says so, unless `strict`
+    /// (its own keywords, where extra words mean a mistake).
+    func single(_ what: String, strict: Bool = false, log: inout DiagnosticLog) -> Token? {
+        guard let first = arguments.first else {
+            _ = expectArguments(1...1, what, log: &log)
+            return nil
+        }
+        if arguments.count > 1 {
+            guard !strict else {
+                _ = expectArguments(1...1, what, log: &log)
+                return nil
+            }
+            let rest = arguments.dropFirst().map(\.description).joined(separator: " ")
+            log.warning(arguments[arguments.startIndex + 1].location, "`\(name)` takes one value: `\(first.text)` is read and `\(rest)` is ignored, as keepalived ignores it")
+        }
+        return first
     }
 
     func integer(in range: ClosedRange<Int>, log: inout DiagnosticLog) -> Int? {
@@ -137,18 +151,91 @@ extension Statement {
         }
     }
 
-    /// All arguments as one command line (`script "cmd args"` or `script cmd args`).
+    /// keepalived's `script` (vrrp_script): the first word or quoted string is the command
+    /// line; keepalived 2.2.7 ignores every word after it, so `script /x.sh a b` runs `/x.sh`
+    /// alone. vipkeeper does the same and warns, saying how to pass the arguments (quote).
     func command(log: inout DiagnosticLog) -> ScriptCommand? {
-        guard expectArguments(1...Int.max, "a command", log: &log) else { return nil }
-        let text = arguments.map { token in
-            token.quoted && arguments.count > 1 ? "\"\(token.text)\"" : token.text
-        }.joined(separator: " ")
-        let command = ScriptCommand(text)
+        let arguments = commandWords
+        guard expectArguments(1...Int.max, "a command (quote it when it has arguments: \"/path/check.sh arg\")", log: &log),
+              let first = arguments.first else { return nil }
+        let command = ScriptCommand(first.text)
         guard command.executable != nil else {
             log.error(location, "`\(name)` has an empty command")
             return nil
         }
+        let rest = arguments.dropFirst()
+        if let extra = rest.first {
+            let ignored = rest.map(\.description).joined(separator: " ")
+            var message = "keepalived runs only `\(first.text)` and ignores `\(ignored)` (it reads one word or one quoted string), and so does vipkeeper"
+            if !first.quoted {
+                let whole = arguments.map(\.text).joined(separator: " ")
+                message += "; to run `\(whole)`, quote the command: \(name) \"\(whole)\""
+            }
+            log.warning(extra.location, message)
+        }
         return command
+    }
+
+    /// keepalived's notify line (`notify_*`, `notify`, `notify_fifo_script`): COMMAND [USER
+    /// [GROUP]], the command one word or one quoted string. Whether USER and GROUP exist is
+    /// checked once the file is read (`NotifyUsers`); words after the group are ignored.
+    func notifyScript(log: inout DiagnosticLog) -> NotifyScript? {
+        guard expectArguments(1...Int.max, "a command (quoted when it has arguments), optionally followed by a user and a group", log: &log),
+              let first = commandWords.first else { return nil }
+        let command = ScriptCommand(first.text)
+        guard command.executable != nil else {
+            log.error(location, "`\(name)` has an empty command")
+            return nil
+        }
+        return NotifyScript(command, user: scriptUser(after: 1, log: &log))
+    }
+
+    /// `[USER [GROUP]]` from argument `index` on; words after GROUP are ignored with a warning.
+    func scriptUser(after index: Int, log: inout DiagnosticLog) -> ScriptUser? {
+        let words = commandWords
+        guard words.count > index else { return nil }
+        if words.count > index + 2 {
+            let ignored = words[(index + 2)...].map(\.description).joined(separator: " ")
+            log.warning(words[index + 2].location, "keepalived ignores `\(ignored)` after the user and group of `\(name)`, and so does vipkeeper")
+        }
+        let quoted = index == 1 && !words[0].quoted ? "\"" + words.map(\.text).joined(separator: " ") + "\"" : nil
+        return ScriptUser(name: words[index].text, group: words.count > index + 1 ? words[index + 1].text : nil,
+                          location: words[index].location, quotedCommand: quoted)
+    }
+
+    /// The arguments as keepalived's `alloc_strvec_quoted` reads a command line (`script`,
+    /// `notify_*`, `user`): a word that starts with a single quote runs to the word that ends
+    /// with one, quotes removed, as a double-quoted string does (`script 'killall -0 haproxy'`
+    /// runs `killall` with two arguments).
+    var commandWords: [Token] {
+        var words: [Token] = []
+        var open: Token?
+        for token in arguments {
+            if var gathering = open {
+                gathering.text += (gathering.text.isEmpty ? "" : " ") + token.text
+                if !token.quoted && token.text.hasSuffix("'") {
+                    gathering.text.removeLast()
+                    words.append(gathering)
+                    open = nil
+                } else {
+                    open = gathering
+                }
+            } else if !token.quoted && token.text.hasPrefix("'") {
+                var start = token
+                start.text.removeFirst()
+                start.quoted = true
+                if start.text.hasSuffix("'") {
+                    start.text.removeLast()
+                    words.append(start)
+                } else {
+                    open = start
+                }
+            } else {
+                words.append(token)
+            }
+        }
+        if let open { words.append(open) }  // no closing quote: to the end of the line
+        return words
     }
 
     /// `weight N [reverse|noreverse]` starting at argument `index`, or nil with an error.

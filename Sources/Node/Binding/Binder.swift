@@ -12,7 +12,7 @@ public enum Binder {
         // when the host changes under it, too).
         let virtual = Set(configuration.instances.flatMap { $0.heldAddresses.map(\.address) })
         var instances: [BoundInstance] = []
-        for definition in configuration.instances {
+        for definition in configuration.instances {  // notify scripts are bound below, with the users
             instances.append(try bind(definition, in: configuration, on: host, virtual: virtual))
         }
         let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
@@ -29,15 +29,71 @@ public enum Binder {
         }
         let notify = try credentials(user: configuration.globals.scriptUser, group: configuration.globals.scriptGroup,
                                      for: "notify scripts", on: host)
+        for index in instances.indices {
+            let definition = configuration.instances[index]
+            instances[index].notify = try bind(definition.notify, defaults: notify, on: host)
+            instances[index].notifyPriorityChanges = definition.notifyPriorityChanges
+                ?? configuration.syncGroup(of: definition.name)?.notifyPriorityChanges ?? configuration.globals.notifyPriorityChanges
+        }
+        var syncGroups: [BoundSyncGroup] = []
+        for group in configuration.syncGroups {
+            syncGroups.append(BoundSyncGroup(name: group.name, members: group.members, notify: try bind(group.notify, defaults: notify, on: host)))
+        }
+        var fifos: [BoundNotifyFIFO] = []
+        for fifo in [configuration.globals.notifyFIFO, configuration.globals.vrrpNotifyFIFO] {
+            guard let path = fifo.path else { continue }
+            let owner = try fifo.user.map { user throws(BindError) in
+                try credentials(user: user.name, group: user.group, for: "notify FIFO \(path)", on: host)
+            } ?? notify
+            fifos.append(BoundNotifyFIFO(path: path, owner: owner, script: try fifo.script.map { script throws(BindError) in
+                try bind(script, defaults: notify, on: host)
+            }))
+        }
         var controlGroupID: Int32?
         if let group = configuration.globals.controlGroup {
             guard let id = host.group(named: group) else { throw .controlGroup(group) }
             controlGroupID = id
         }
-        return BoundConfiguration(instances: instances, checks: checks, syncGroups: configuration.syncGroups,
-                                  notifyCredentials: notify, routerID: configuration.globals.routerID,
-                                  controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
-                                  startupDelay: configuration.globals.startupDelay)
+        var bound = BoundConfiguration(instances: instances, checks: checks, syncGroups: syncGroups,
+                                       notifyCredentials: notify, routerID: configuration.globals.routerID,
+                                       controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
+                                       startupDelay: configuration.globals.startupDelay, notifyFIFOs: fifos)
+        let trackedFiles = Set(configuration.instances.flatMap { $0.trackedFiles.map(\.name) })
+        bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
+            var file = $0
+            file.location = .unplaced
+            return file
+        }
+        // The first definition of each name, as `Configuration.trackProcess(named:)` finds it.
+        let trackedProcesses = Set(configuration.instances.flatMap { $0.trackedProcesses.map(\.name) })
+        bound.trackProcesses = trackedProcesses.sorted().compactMap { configuration.trackProcess(named: $0) }.map {
+            var process = $0
+            process.location = .unplaced
+            return process
+        }
+        return bound
+    }
+
+    /// Each notify script with who it runs as: its own `USER [GROUP]` (keepalived's
+    /// `notify_master /x.sh USER GROUP`), else `defaults` (`script_user` or keepalived's default).
+    static func bind(_ notify: NotifyCommands, defaults: Credentials, on host: some HostLookup) throws(BindError) -> BoundNotifyCommands {
+        var bound = BoundNotifyCommands()
+        bound.reportsDeletion = notify.reportsDeletion
+        bound.master = try notify.master.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.backup = try notify.backup.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.fault = try notify.fault.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.stop = try notify.stop.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.deleted = try notify.deleted.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.generic = try notify.generic.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        return bound
+    }
+
+    /// One notify script: a user that does not exist here was dropped with a warning when
+    /// the file was read (`NotifyUsers`, as keepalived); one gone since is a bind error.
+    static func bind(_ script: NotifyScript, defaults: Credentials, on host: some HostLookup) throws(BindError) -> BoundNotify {
+        guard let user = script.user else { return BoundNotify(command: script.command, credentials: defaults) }
+        return BoundNotify(command: script.command,
+                           credentials: try credentials(user: user.name, group: user.group, for: script.command.text, on: host))
     }
 
     private static func bind(_ definition: InstanceDefinition, in configuration: Configuration, on host: some HostLookup,

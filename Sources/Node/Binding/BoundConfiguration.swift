@@ -8,36 +8,38 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var instances: [BoundInstance]
     /// The checks the instances track, in configuration order.
     public var checks: [BoundCheck]
-    public var syncGroups: [SyncGroupDefinition]
-    /// Who notify scripts run as (`script_user`).
+    public var syncGroups: [BoundSyncGroup]
+    /// Who scripts that name no user run as (`script_user`, else keepalived's default).
     public var notifyCredentials: Credentials
+    /// `notify_fifo`, then `vrrp_notify_fifo`: every notify line goes to each.
+    public var notifyFIFOs: [BoundNotifyFIFO]
     public var routerID: String?
     /// `control_group` (vipkeeper): who besides root may change things over the control socket.
     public var controlGroup: String?
     public var controlGroupID: Int32?
     /// `vrrp_startup_delay`: how long after the daemon starts its instances start (§6.4.1).
     public var startupDelay: Duration
+    /// The `track_file`s some instance tracks (their source positions cleared).
+    public var trackFiles: [TrackFileDefinition] = []
+    /// The `vrrp_track_process`es some instance tracks (their source positions cleared).
+    public var trackProcesses: [TrackProcessDefinition] = []
 
-    public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [SyncGroupDefinition],
+    public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,
-                startupDelay: Duration = .zero) {
+                startupDelay: Duration = .zero, notifyFIFOs: [BoundNotifyFIFO] = []) {
+        self.notifyFIFOs = notifyFIFOs
         self.startupDelay = startupDelay
         self.controlGroup = controlGroup
         self.controlGroupID = controlGroupID
         self.instances = instances
         self.checks = checks
-        self.syncGroups = syncGroups.map {
-            var group = $0
-            group.location = .unplaced
-            group.memberLocations = []
-            return group
-        }
+        self.syncGroups = syncGroups
         self.notifyCredentials = notifyCredentials
         self.routerID = routerID
     }
 
     /// The sync group an instance belongs to, if any.
-    public func syncGroup(of instance: String) -> SyncGroupDefinition? {
+    public func syncGroup(of instance: String) -> BoundSyncGroup? {
         syncGroups.first { $0.members.contains(instance) }
     }
 

@@ -17,13 +17,16 @@ public struct BoundInstance: Hashable, Sendable {
     public var virtualAddresses: [VirtualAddressBinding]
     /// The trackers as they start: checks, the own interface, `track_interface`.
     public var trackers: TrackerSet
-    public var notify: NotifyCommands
+    public var notify: BoundNotifyCommands
+    /// `notify_priority_changes` (else the sync group's, else `vrrp_notify_priority_changes`):
+    /// a change of the effective priority is written to the notify FIFOs.
+    public var notifyPriorityChanges: Bool
     /// The multicast group the interface's socket joins; nil for unicast.
     public var multicastGroup: IPAddress?
 
     public init(definition: InstanceDefinition, router: RouterConfiguration, interface: Device, destinations: [IPAddress],
                 source: IPAddress, virtualAddresses: [VirtualAddressBinding], trackers: TrackerSet,
-                multicastGroup: IPAddress?) {
+                multicastGroup: IPAddress?, notify: BoundNotifyCommands = BoundNotifyCommands(), notifyPriorityChanges: Bool = false) {
         self.definition = definition.settings
         self.router = router
         self.interface = interface
@@ -31,7 +34,8 @@ public struct BoundInstance: Hashable, Sendable {
         self.source = source
         self.virtualAddresses = virtualAddresses
         self.trackers = trackers
-        self.notify = definition.notify
+        self.notify = notify
+        self.notifyPriorityChanges = notifyPriorityChanges
         self.multicastGroup = multicastGroup
     }
 

@@ -37,6 +37,13 @@ public enum NodeEffect: Equatable, Sendable {
     /// neighbour advertisements: a drill watches for the new Master's while it hands over and
     /// holds (`NodeEvent.gratuitousARPSeen`).
     case watchAnnouncements(Bool)
+    /// Have exactly these notify FIFOs open (keepalived's `notify_fifo`, `vrrp_notify_fifo`):
+    /// make a missing one (owned by its owner), start its script with the path as its last
+    /// argument, open it without ever blocking; close (and remove, when this daemon made it)
+    /// the rest.
+    case followNotifyFIFOs([BoundNotifyFIFO])
+    /// Write one line to the notify FIFO at `path`, never blocking: a full pipe drops it.
+    case writeNotifyFIFO(NotifyFIFOLine, path: String)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
@@ -44,7 +51,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
         case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements, .dropTraffic:
+             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO:
             return false
         }
     }

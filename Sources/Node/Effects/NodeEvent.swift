@@ -17,6 +17,12 @@ public enum NodeEvent: Equatable, Sendable {
     /// `track_interface`) as the kernel has it now, read after every netlink link or address
     /// event; nil when no interface has that name (deleted, not yet re-created).
     case interface(String, HostInterface?)
+    /// The number in a `track_file` as read now (at start, and after inotify said it changed;
+    /// 0 when the file is missing, empty or not a number, as keepalived reads it).
+    case trackedFile(String, value: Int)
+    /// How many running processes match a `vrrp_track_process` now, and what changed the
+    /// count (the proc connector's fork, exec, name change or exit, or a /proc scan).
+    case trackedProcess(String, count: Int, cause: ProcessCountCause)
     /// The IPv4 and IPv6 addresses on a device, with prefix and label, as read now (after a
     /// netlink address event or a change of ours).
     case addresses(interfaceIndex: Int32, present: [HostAddress])

@@ -21,6 +21,9 @@ public enum NodeTimer: Hashable, Sendable {
     case startupDelay
     /// Apply again the drop rules nftables refused (`NodeEffect.dropTraffic`).
     case dropRulesRetry
+    /// A `vrrp_track_process`'s `fork_delay` or `terminate_delay` is over: its quorum is
+    /// judged from the count then.
+    case processDelay(String)
 
     public var slot: Slot {
         switch self {
@@ -33,6 +36,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .announcement(let instance): return .announcement(instance)
         case .startupDelay: return .startupDelay
         case .dropRulesRetry: return .dropRulesRetry
+        case .processDelay(let name): return .processDelay(name)
         }
     }
 
@@ -47,5 +51,6 @@ public enum NodeTimer: Hashable, Sendable {
         case announcement(InstanceID)
         case startupDelay
         case dropRulesRetry
+        case processDelay(String)
     }
 }

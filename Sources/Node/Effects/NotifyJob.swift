@@ -30,10 +30,10 @@ public struct NotifyJob: Hashable, Sendable {
 
     /// The scripts keepalived runs for a transition: the state-specific one, then `notify`
     /// with `INSTANCE|GROUP NAME STATE PRIORITY`.
-    public static func jobs(for notify: NotifyCommands, scope: String, name: String, queue: String, event: Event,
-                            priority: UInt8, credentials: Credentials) -> [NotifyJob] {
+    public static func jobs(for notify: BoundNotifyCommands, scope: String, name: String, queue: String, event: Event,
+                            priority: UInt8) -> [NotifyJob] {
         let stateName: String
-        let specific: ScriptCommand?
+        let specific: BoundNotify?
         switch event {
         case .stopped: (stateName, specific) = ("STOP", notify.stop)
         case .deleted: (stateName, specific) = ("DELETED", notify.deleted)
@@ -48,12 +48,12 @@ public struct NotifyJob: Hashable, Sendable {
         }
         var jobs: [NotifyJob] = []
         if let specific {
-            jobs.append(NotifyJob(queue: queue, label: "notify_\(stateName.lowercased())", command: specific, arguments: [],
-                                  credentials: credentials))
+            jobs.append(NotifyJob(queue: queue, label: "notify_\(stateName.lowercased())", command: specific.command, arguments: [],
+                                  credentials: specific.credentials))
         }
         if let generic = notify.generic {
-            jobs.append(NotifyJob(queue: queue, label: "notify", command: generic,
-                                  arguments: [scope, name, stateName, String(priority)], credentials: credentials))
+            jobs.append(NotifyJob(queue: queue, label: "notify", command: generic.command,
+                                  arguments: [scope, name, stateName, String(priority)], credentials: generic.credentials))
         }
         return jobs
     }

@@ -249,6 +249,10 @@ extension Node {
             return dropRulesFailed(error, now: now)
         case .watchAnnouncements:
             return [.log(LogLine(.error, "drill: \(error); the new Master's gratuitous ARP / neighbour advertisement will not be seen"))]
+        case .writeNotifyFIFO(let line, let path):
+            return notifyFIFOFailed(line, path: path, error)
+        case .followNotifyFIFOs:
+            return [.log(LogLine(.error, "notify fifo: \(error)"))]
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }

@@ -29,6 +29,10 @@ extension Node {
             }
         }
         instances = fresh
+        if isRunning && next.notifyFIFOs != configuration.notifyFIFOs {
+            effects.append(.followNotifyFIFOs(next.notifyFIFOs))
+        }
+        notifyFIFOCounters = notifyFIFOCounters.filter { path, _ in next.notifyFIFOs.contains { $0.path == path } }
         configuration = next
         groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
         rebuildValidators()
@@ -48,7 +52,7 @@ extension Node {
         for index in instances.indices {
             _ = syncTrackers(index)
         }
-        if isRunning && startupDelayedUntil == nil {
+        if isRunning && !isStartupDelayed {
             for index in plan.started {
                 effects += applyTrackers(of: index, now: now)
                 effects += feed(index, .startup, now: now)

@@ -4,8 +4,10 @@ extension Node {
     /// Hands one event to an instance's router and turns its actions into effects, in the
     /// core's documented order.
     mutating func feed(_ index: Int, _ event: RouterEvent, now: Instant) -> [NodeEffect] {
+        let (priority, state) = (instances[index].router.priority, instances[index].router.state)
         let actions = instances[index].router.handle(event, now: now)
-        var effects: [NodeEffect] = []
+        // keepalived writes a priority change before anything it leads to.
+        var effects = priorityChangeLines(of: index, from: priority, in: state)
         for action in actions {
             effects += carryOut(action, of: index, now: now)
         }
@@ -43,6 +45,8 @@ extension Node {
             return [.cancelTimer(.router(instance.id, kind))]
         case .stateChanged(let from, let to, let reason):
             return transitioned(index, from: from, to: to, reason: reason, now: now)
+        case .heardLowerPriority:
+            return notifyFIFOLines(NotifyFIFOLine(.instance(instance.name), .masterReceivedLowerPriority, priority: instance.router.priority))
         }
     }
 
@@ -59,8 +63,10 @@ extension Node {
             .statusChanged(summary),
         ]
         if let event = notifyEvent(of: instance, from: from, to: to, stopping: stopping) {
+            // keepalived's send_instance_notifies: notify_STATE, then notify, then the FIFO line.
             effects += NotifyJob.jobs(for: instance.bound.notify, scope: "INSTANCE", name: instance.name, queue: instance.name, event: event,
-                                      priority: instance.router.priority, credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+                                      priority: instance.router.priority).map(NodeEffect.runNotify)
+            effects += notifyFIFOLines(instance: index, event)
         }
         effects += notifyGroup(of: index, stopping: stopping)
         effects += followInGroup(index, from: from, to: to, reason: reason, now: now)
@@ -105,17 +111,21 @@ extension Node {
         return from == .fault ? nil : .entered(.fault)
     }
 
-    /// keepalived runs a sync group's notify scripts (`GROUP NAME STATE PRIORITY`) when every
-    /// member has reached the same state.
+    /// keepalived runs a sync group's notify scripts (`GROUP NAME STATE 0`: a group's priority
+    /// is always 0) and writes its FIFO line when every member has reached the same state.
     private mutating func notifyGroup(of index: Int, stopping: Bool) -> [NodeEffect] {
         guard let group = configuration.syncGroup(of: instances[index].name) else { return [] }
         let members = instances.filter { group.members.contains($0.name) }
         guard let state = members.first?.router.state, members.allSatisfy({ $0.router.state == state }),
               groupStates[group.name] != state else { return [] }
         groupStates[group.name] = state
-        return NotifyJob.jobs(for: group.notify, scope: "GROUP", name: group.name, queue: "group \(group.name)",
-                              event: stopping ? .stopped : .entered(state), priority: members[0].router.priority,
-                              credentials: configuration.notifyCredentials).map(NodeEffect.runNotify)
+        let event: NotifyJob.Event = stopping ? .stopped : .entered(state)
+        var effects = NotifyJob.jobs(for: group.notify, scope: "GROUP", name: group.name, queue: "group \(group.name)",
+                                     event: event, priority: 0).map(NodeEffect.runNotify)
+        if let kind = NotifyFIFOLine.event(of: event) {
+            effects += notifyFIFOLines(NotifyFIFOLine(.group(group.name), kind, priority: 0))
+        }
+        return effects
     }
 
     /// Brings routers to their trackers' verdict: effective priority, and FAULT. The members

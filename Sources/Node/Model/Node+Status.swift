@@ -8,11 +8,14 @@ public struct DaemonInfo: Hashable, Sendable {
     public var startedAt: Instant
     public var configurationFile: String?
     public var stuckChildren: Int
+    /// How the runtime follows the `vrrp_track_process`es (nil when none is tracked).
+    public var processMonitor: String?
     /// How the kernel schedules the daemon (the daemon reads it; the node only reports it).
     public var scheduling: StatusReport.Scheduling?
 
     public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0,
-                scheduling: StatusReport.Scheduling? = nil) {
+                processMonitor: String? = nil, scheduling: StatusReport.Scheduling? = nil) {
+        self.processMonitor = processMonitor
         self.scheduling = scheduling
         self.version = version
         self.pid = pid
@@ -97,6 +100,8 @@ extension Node {
                 ? StatusReport.DropRules(addresses: (dropRules.requested ?? []).map(\.description), failures: dropRules.failures,
                                          error: dropRules.error)
                 : nil,
+            notifyFIFOs: notifyFIFOReports,
+            processMonitor: daemon.processMonitor,
             scheduling: daemon.scheduling)
     }
 
@@ -174,8 +179,12 @@ extension Node {
                 switch entry.object {
                 case .check(let check): (kind, name) = ("check", check)
                 case .interface(let interface): (kind, name) = ("interface", interface)
+                case .file(let file): (kind, name) = ("file", file)
+                case .process(let process): (kind, name) = ("process", process)
                 }
-                return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse)
+                return .init(name: name, kind: kind, up: entry.isUp, weight: entry.weight.weight, reverse: entry.weight.reverse,
+                             value: kind == "file" ? entry.value : nil,
+                             count: kind == "process" ? processCount(name) : nil)
             },
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,

@@ -25,6 +25,10 @@ public struct Node: Sendable {
     var validators: [TransportKey: AdvertisementValidator] = [:]
     /// The last reported state of each interface, by name; unknown counts as up.
     var links: [String: Bool] = [:]
+    /// The number last read from each `track_file`, by name; unknown counts as 0.
+    var trackedFiles: [String: Int] = [:]
+    /// Each `vrrp_track_process`'s count, verdict and pending delay, by name.
+    var trackedProcesses: [String: ProcessQuorum] = [:]
     public internal(set) var lastReload: ReloadOutcome?
     private var nextInstanceID: UInt64 = 0
     /// Instances the operator took out of the election, by name (survives reloads).
@@ -39,10 +43,12 @@ public struct Node: Sendable {
     var socketError: String?
     /// The `no_accept` drop rules as last asked of the runtime, and their failures.
     var dropRules = DropRulesState()
+    /// The notify FIFOs' counts, by path.
+    var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
-    /// Until when `vrrp_startup_delay` keeps the instances in INIT (nil once they started).
-    var startupDelayedUntil: Instant?
+    /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
+    var isStartupDelayed = false
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -66,6 +72,8 @@ public struct Node: Sendable {
         case .timerFired(let timer): return timerFired(timer, now: now)
         case .checkCompleted(let run, let outcome, let duration): return checkCompleted(run, outcome, duration: duration, now: now)
         case .interface(let name, let observed): return interfaceObserved(name, observed, now: now)
+        case .trackedFile(let name, let value): return trackedFileRead(name, value: value, now: now)
+        case .trackedProcess(let name, let count, let cause): return trackedProcessCounted(name, count: count, cause: cause, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
         case .reload(let next): return reload(to: next, now: now)
@@ -88,7 +96,7 @@ public struct Node: Sendable {
     private mutating func start(now: Instant) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
-        var effects: [NodeEffect] = []
+        var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
         for index in instances.indices {
             let bound = instances[index].bound
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
@@ -105,14 +113,14 @@ public struct Node: Sendable {
         guard delay > .zero else { return effects + startInstances(now: now) }
         // keepalived's vrrp_startup_delay: no advert, no Master, no VIP before it ends; the
         // checks run meanwhile, so the instances start from their verdicts.
-        startupDelayedUntil = now + delay
+        isStartupDelayed = true
         return effects + [.log(LogLine(.notice, "delaying the start of the VRRP instances for \(delay.formattedSeconds) s (vrrp_startup_delay)")),
                           .armTimer(.startupDelay, at: now + delay)]
     }
 
     /// §6.4.1 for every instance, from its trackers' verdict.
     private mutating func startInstances(now: Instant) -> [NodeEffect] {
-        startupDelayedUntil = nil
+        isStartupDelayed = false
         var effects: [NodeEffect] = []
         for index in instances.indices {
             effects += applyTrackers(of: index, now: now)
@@ -133,8 +141,11 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
         effects.append(.cancelTimer(.dropRulesRetry))
-        startupDelayedUntil = nil
+        isStartupDelayed = false
         effects += checks.cancelAll
+        // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
+        // reader sees them, then the end of the pipe.
+        if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
         isRunning = false
         return effects
     }
@@ -164,8 +175,10 @@ public struct Node: Sendable {
             return announcementRound(index, now: now)
         case .dropRulesRetry:
             return retryDropRules()
+        case .processDelay(let name):
+            return processDelayOver(name, now: now)
         case .startupDelay:
-            guard startupDelayedUntil != nil else { return [] }
+            guard isStartupDelayed else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
         }
     }
@@ -192,6 +205,19 @@ public struct Node: Sendable {
                 effects.append(.log(LogLine(.notice, "[\(instances[index].name)] interface \(name) is \(up ? "up" : "down")")))
             }
             if changed { effects += applyTrackers(of: index, now: now) }
+        }
+        return effects
+    }
+
+    /// A `track_file`'s number changed (keepalived's `process_track_file`): every instance
+    /// following it takes the new weight, or goes to FAULT, at once.
+    mutating func trackedFileRead(_ name: String, value: Int, now: Instant) -> [NodeEffect] {
+        guard trackedFiles[name] != value else { return [] }
+        trackedFiles[name] = value
+        var effects: [NodeEffect] = []
+        for index in instances.indices where instances[index].trackers.set(file: name, value: value) {
+            effects.append(.log(LogLine(.notice, "[\(instances[index].name)] track_file \(name) reads \(value)")))
+            effects += applyTrackers(of: index, now: now)
         }
         return effects
     }
@@ -228,6 +254,10 @@ public struct Node: Sendable {
             switch object {
             case .check(let name): up = checks.verdict(of: name)
             case .interface(let name): up = links[name]
+            case .file(let name):
+                if instances[index].trackers.set(file: name, value: trackedFiles[name] ?? 0) { changed = true }
+                up = nil
+            case .process(let name): up = processQuorum(name)
             }
             if let up, instances[index].trackers.set(object, isUp: up) { changed = true }
         }
