@@ -614,18 +614,12 @@ struct ConfigurationReader {
             }
         }
         table.block("track_interface") { reading, statement, log in
-            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
-                guard let weight = trackerWeight(entry, keyword: "track_interface", log: &log) else { continue }
-                reading.definition.trackedInterfaces.append(TrackedInterface(name: entry[0].text, weight: weight ?? TrackerWeight(0), location: entry[0].location))
+            for tracked in trackerEntries(statement, log: &log) {
+                reading.definition.trackedInterfaces.append(TrackedInterface(name: tracked.name, weight: tracked.weightOverride ?? TrackerWeight(0), location: tracked.location))
             }
         }
         table.block("track_file") { reading, statement, log in
-            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
-                guard let weight = trackerWeight(entry, keyword: "track_file", log: &log) else { continue }
-                reading.definition.trackedFiles.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
-            }
+            reading.definition.trackedFiles += trackerEntries(statement, log: &log)
         }
         table.block("track_process") { reading, statement, log in
             let options = ["weight": 1, "reverse": 0, "noreverse": 0]
@@ -639,11 +633,7 @@ struct ConfigurationReader {
             }
         }
         table.block("track_script") { reading, statement, log in
-            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
-                guard let weight = trackerWeight(entry, keyword: "track_script", log: &log) else { continue }
-                reading.definition.trackedChecks.append(TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location))
-            }
+            reading.definition.trackedChecks += trackerEntries(statement, log: &log)
         }
         notifyKeywords(&table, \.definition.notify)
         table.statement("notify_priority_changes") { reading, statement, log in
@@ -692,6 +682,17 @@ struct ConfigurationReader {
     }()
 
     /// `NAME [weight N [reverse|noreverse]]`: .some(nil) when no weight is given.
+    /// The entries of a `track_interface`, `track_script` or `track_file` block, one
+    /// `NAME [weight N [reverse|noreverse]]` each; an entry with a bad weight is left out.
+    private static func trackerEntries(_ statement: Statement, log: inout DiagnosticLog) -> [TrackedCheck] {
+        let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+        return ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log)
+            .compactMap { entry in
+                guard let weight = trackerWeight(entry, keyword: statement.name, log: &log) else { return nil }
+                return TrackedCheck(name: entry[0].text, weightOverride: weight, location: entry[0].location)
+            }
+    }
+
     private static func trackerWeight(_ entry: [Token], keyword: String, log: inout DiagnosticLog) -> TrackerWeight?? {
         guard entry.count > 1 else { return .some(nil) }
         guard entry[1].text == "weight", entry.count >= 3 else {
