@@ -43,7 +43,8 @@ extension NamespaceSuites {
             #expect(ours.count == theirs.count, "vipkeeper \(ours), keepalived \(theirs)\n\(lab.log("node0.log"))")
             try #require(ours.count == 6)
             #expect(ours[2] - ours[0] < 0.5, "the first three at once: \(ours)")
-            #expect(ours[3] - ours[0] > 1.9 && ours[3] - ours[0] < 2.5, "the second three after garp_lower_prio_delay: \(ours)")
+            // After the delay, not before; the upper bound only tells it from another burst.
+            #expect(ours[3] - ours[0] > 1.9 && ours[3] - ours[0] < 4, "the second three after garp_lower_prio_delay: \(ours)")
         }
 
         @Test("vrrp_min_garp: a takeover sends one gratuitous ARP and nothing after it, from keepalived and from vipkeeper alike")
