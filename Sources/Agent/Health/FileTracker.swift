@@ -45,9 +45,11 @@ final class FileTracker {
         files.compactMap(Self.read)
     }
 
-    /// Drains inotify; the files it names are read again.
+    /// Drains inotify; the files it names are read again, and every file after the kernel's
+    /// queue overflowed (IN_Q_OVERFLOW: events were lost).
     func drain() -> [NodeEvent] {
         var changed: Set<String> = []
+        var overflowed = false
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
@@ -60,12 +62,14 @@ final class FileTracker {
                 }
                 let nameStart = offset + MemoryLayout<inotify_event>.size
                 let nameBytes = buffer[nameStart..<min(count, nameStart + length)].prefix { $0 != 0 }
+                if descriptor == -1 { overflowed = true }
                 if let directory = directories[descriptor] {
                     changed.insert((directory == "/" ? "" : directory) + "/" + String(decoding: nameBytes, as: UTF8.self))
                 }
                 offset = nameStart + length
             }
         }
+        guard !overflowed else { return readAll() }
         return files.filter { file in file.path.map { changed.contains(Self.normalized($0)) } ?? false }.compactMap(Self.read)
     }
 

@@ -66,7 +66,14 @@ final class ProcessTracker {
         }
         let reason = String(cString: strerror(errno))
         let timer = vk_timer_create()
-        if timer >= 0 { _ = vk_timer_every(timer, 1_000_000_000) }
+        guard timer >= 0, vk_timer_every(timer, 1_000_000_000) == 0 else {
+            // Said, never pretended: without the timer the counts change at a reload only.
+            let problem = "\(reason); no timer for a rescan either (\(String(cString: strerror(errno)))): processes are counted at start and at a reload only"
+            if timer >= 0 { close(timer) }
+            fileDescriptor = -1
+            monitor = .polling(reason: problem)
+            return "track_process: cannot follow processes through the kernel's proc connector (\(problem))"
+        }
         fileDescriptor = timer
         monitor = .polling(reason: reason)
         return "track_process: cannot follow processes through the kernel's proc connector (\(reason)); scanning /proc every second instead"
