@@ -78,7 +78,7 @@ extension NamespaceSuites {
                 try #require(waitUntil(timeout: 3) { lab.status(0) != nil } != nil, "\(lab.log("node0.log"))")
                 try inject(lab, priority: 200, lists: lists)
                 let status = try #require(lab.status(0), "no status from node 0")
-                let drops = status["drops"] as? [String: Int] ?? [:]
+                let drops = try #require(status["drops"] as? [String: Int], "status has no drops: \(status)")
                 // INIT -> BACKUP is one transition; a takeover adds one.
                 let oursTookOver = try #require(status["transitions"] as? Int, "\(status)") > 1
                 let theirsTookOver = lab.log("keepalived1.log").components(separatedBy: "Entering MASTER STATE").count > before
