@@ -9,6 +9,9 @@ public struct TrackerSet: Hashable, Sendable {
         public var isUp: Bool
         /// A `track_file`'s number (0 for other objects).
         public var value: Int
+        /// A tracker of the instance's `vrrp_sync_group`: every member has it, and its weight
+        /// moves the group's priority once (`groupAdjustment`), not once per member.
+        public var isSyncGroupShared = false
 
         public init(_ object: TrackedObject, weight: TrackerWeight, isUp: Bool, value: Int = 0) {
             self.object = object
@@ -68,6 +71,14 @@ public struct TrackerSet: Hashable, Sendable {
     public var adjustment: Int {
         entries.reduce(0) { total, entry in
             if case .adjust(let delta) = entry.effect { return total + delta }
+            return total
+        }
+    }
+
+    /// The adjustment of the instance's own trackers, without its sync group's.
+    public var ownAdjustment: Int {
+        entries.reduce(0) { total, entry in
+            if !entry.isSyncGroupShared, case .adjust(let delta) = entry.effect { return total + delta }
             return total
         }
     }

@@ -26,6 +26,14 @@ struct CheckSummary {
                 + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt")\(instance.dropsTrafficToAddresses ? ", no_accept" : ""), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
+        for group in configuration.syncGroups {
+            var tracking: [String] = group.trackedChecks.map(\.name)
+            tracking += group.trackedFiles.map { "file:\($0.name)" }
+            tracking += group.trackedProcesses.map { "process:\($0.name)" }
+            tracking += group.trackedInterfaces.map { "if:\($0.name)" }
+            lines.append("  vrrp_sync_group \(group.name): \(group.members.joined(separator: ", "))"
+                + (tracking.isEmpty ? "" : ", every member tracks \(tracking.joined(separator: ", "))"))
+        }
         for script in configuration.scripts {
             lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(seconds(script.schedule.interval)), weight \(script.schedule.weight.weight)")
         }
@@ -47,6 +55,14 @@ struct CheckSummary {
         }
         for instance in configuration.instances where instance.fastPreempt {
             lines.append("  deviation: vrrp_instance \(instance.name) uses fast_preempt (vipkeeper's): it takes over from a lower-priority Master at once")
+        }
+        for group in configuration.syncGroups where !group.trackingWeight {
+            let weighted = group.members.compactMap { name in configuration.instances.first { $0.name == name } }.flatMap { instance in
+                configuration.trackerSet(for: instance).entries.filter { !$0.isSyncGroupShared && $0.weight.weight != 0 }.map { "\(instance.name): \($0.object)" }
+            }
+            if !weighted.isEmpty {
+                lines.append("  deviation: vrrp_sync_group \(group.name): keepalived drops the weighted trackers of a sync group's members (\(weighted.joined(separator: ", "))) unless the group sets `sync_group_tracking_weight`; vipkeeper applies them, summed over the members")
+            }
         }
         let dropping = configuration.instances.filter(\.dropsTrafficToAddresses).map(\.name)
         if !dropping.isEmpty {

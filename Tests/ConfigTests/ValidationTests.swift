@@ -127,7 +127,7 @@ struct ValidationTests {
         }
         """)
         #expect(short(result.diagnostics) == [
-            "6:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run",
+            "6:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance (add it to a `track_script` block of an instance or a sync group); it will not run",
         ])
         let configuration = try #require(result.configuration)
         let instance = try #require(configuration.instances.first)
@@ -367,6 +367,43 @@ struct ValidationTests {
         #expect(result.contains("4:9: error: vrrp_instance `VI_1` is already in vrrp_sync_group `A`; an instance belongs to one group"))
         #expect(result.contains("5:9: error: vrrp_sync_group `B` lists `VI_X`, which is not a vrrp_instance; did you mean `VI_1`?"))
         #expect(result.contains("8:17: error: vrrp_sync_group `C` has no `group { ... }` members"))
+    }
+
+    @Test("a sync group's track_* blocks: read as an instance's, unknown names are errors, an address-owner member clears their weights as keepalived does")
+    func syncGroupTrackers() throws {
+        let text = """
+        vrrp_script chk { script /bin/true
+            weight -20 }
+        track_file drain { file /run/drain }
+        vrrp_sync_group G {
+            group { VI_1 }
+            track_script { chk
+                chk_x }
+            track_file { drain weight 5 reverse }
+            track_interface { eth1 weight 10 }
+            track_process { nginx }
+            global_tracking
+        }
+        \(minimalInstance(with: "priority 255"))
+        """
+        let result = config.load(text)
+        let lines = short(result.diagnostics)
+        #expect(lines.contains("7:9: error: vrrp_sync_group `G` tracks `chk_x`, which is not a vrrp_script or vrrp_http_check; did you mean `chk`?"))
+        #expect(lines.contains("10:21: error: vrrp_sync_group `G` tracks process `nginx`, which is not a vrrp_track_process"))
+        #expect(lines.contains("11:5: warning: `global_tracking` is keepalived's deprecated name for `sync_group_tracking_weight` (track objects on the sync group instead); read as `sync_group_tracking_weight`"))
+        let fixed = config.load(text.replacingOccurrences(of: "\n        chk_x", with: "").replacingOccurrences(of: "    track_process { nginx }\n", with: ""))
+        let configuration = try #require(fixed.configuration, "\(short(fixed.diagnostics))")
+        let warnings = short(fixed.diagnostics)
+        #expect(warnings.contains("6:20: warning: vrrp_sync_group `G`: member `VI_1` is the address owner (priority 255), so track_script `chk` cannot be weighted; its weight is 0 (FAULT while down), as keepalived does"))
+        #expect(warnings.contains { $0.hasPrefix("7:18: warning: vrrp_sync_group `G`: member `VI_1` is the address owner (priority 255), so track_file `drain`") })
+        #expect(warnings.contains { $0.hasPrefix("8:23: warning: vrrp_sync_group `G`: member `VI_1` is the address owner (priority 255), so track_interface `eth1`") })
+        let group = try #require(configuration.syncGroups.first)
+        #expect(group.trackingWeight)
+        #expect(group.trackedChecks.map(\.weightOverride) == [TrackerWeight(0)])
+        #expect(group.trackedFiles.map(\.weightOverride) == [TrackerWeight(0, reverse: true)])
+        #expect(group.trackedInterfaces.map(\.weight) == [TrackerWeight(0)])
+        let trackers = configuration.trackerSet(for: try #require(configuration.instances.first))
+        #expect(trackers.entries.filter(\.isSyncGroupShared).map(\.object) == [.check("chk"), .file("drain"), .interface("eth1")])
     }
 }
 

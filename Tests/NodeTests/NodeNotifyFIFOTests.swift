@@ -61,6 +61,43 @@ struct NodeNotifyFIFOTests {
         #expect(lines(harness) == ["INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 150"])
     }
 
+    @Test("fifo_write_vrrp_states_on_reload: a reload writes the kept states again, groups first; a started instance only its own transition; without it nothing")
+    func statesOnReload() throws {
+        let group = "vrrp_sync_group G1 {\n    group {\n        VI_1\n    }\n}\n"
+        func run(_ globals: String) throws -> [String] {
+            let text = "global_defs {\n    vrrp_notify_fifo /run/vrrp.fifo\n" + globals + "}\n" + group + instanceText()
+            let harness = try NodeHarness(text)
+            harness.advance(by: .seconds(5))
+            harness.effects = []
+            harness.handle(.reload(try bind(loadConfiguration(text + instanceText("VI_2", vrid: 52, priority: 100)))))
+            return lines(harness)
+        }
+        #expect(try run("    fifo_write_vrrp_states_on_reload\n") == ["INSTANCE \"VI_2\" BACKUP 100", "GROUP \"G1\" MASTER 0", "INSTANCE \"VI_1\" MASTER 150"])
+        #expect(try run("") == ["INSTANCE \"VI_2\" BACKUP 100"])
+    }
+
+    @Test("notify_master_rx_lower_pri runs its script, without arguments, before the FIFO line; only while Master")
+    func lowerPriorityScript() throws {
+        let harness = try NodeHarness(Self.fifos + instanceText(extra: "    notify_master_rx_lower_pri \"/usr/local/bin/reclaim eth0\"\n"))
+        harness.receive(priority: 100)
+        #expect(!harness.effects.contains { if case .runNotify(let job) = $0 { job.label == "notify_master_rx_lower_pri" } else { false } })
+        harness.advance(by: .seconds(5))
+        harness.effects = []
+        harness.receive(priority: 100)
+        let jobs = harness.effects.compactMap { if case .runNotify(let job) = $0 { job } else { nil } }
+        #expect(jobs.map(\.label) == ["notify_master_rx_lower_pri"])
+        #expect(jobs.first?.command.text == "/usr/local/bin/reclaim eth0")
+        #expect(jobs.first?.arguments == [])
+        let order = harness.effects.map { effect -> String? in
+            switch effect {
+            case .runNotify: "script"
+            case .writeNotifyFIFO(_, let path): path == "/run/vrrp.fifo" ? "fifo" : nil
+            default: nil
+            }
+        }.compactMap { $0 }
+        #expect(order == ["script", "fifo"])
+    }
+
     @Test("a sync group's line and scripts carry priority 0, as keepalived's")
     func groupPriorityZero() throws {
         let group = "vrrp_sync_group G1 {\n    group {\n        VI_1\n    }\n    notify /usr/local/bin/on-group\n}\n"

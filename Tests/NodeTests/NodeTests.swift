@@ -228,6 +228,42 @@ struct NodeTrackerTests {
         #expect(harness.views[1].fault == .down([.check("chk_db")]))
     }
 
+    @Test("a sync group's own trackers: every member follows them, a weight moves the group once, weight 0 faults every member")
+    func syncGroupTrackers() throws {
+        let text = Self.checks + """
+        vrrp_script chk_db {
+            script "/usr/bin/true"
+            weight 0
+        }
+        vrrp_sync_group VG_1 {
+            group {
+                VI_1
+                VI_2
+            }
+            track_script {
+                chk_nginx
+                chk_db
+            }
+        }
+
+        """ + instanceText() + instanceText("VI_2", vrid: 52, priority: 140)
+        let harness = try NodeHarness(text)
+        for _ in 0..<2 {
+            harness.answerChecks(.failure("exited 1"), named: "chk_nginx")
+            harness.advance(by: .seconds(1))
+        }
+        // −30 once for the group, not −30 per member.
+        #expect(harness.views.map(\.priority) == [120, 110])
+        for _ in 0..<2 {
+            harness.answerChecks(.success, named: "chk_nginx")
+            harness.advance(by: .seconds(1))
+        }
+        #expect(harness.views.map(\.priority) == [150, 140])
+        harness.answerChecks(.failure("exited 1"), named: "chk_db")
+        #expect(harness.views.map(\.state) == [.fault, .fault])
+        #expect(harness.views.map(\.fault) == [.down([.check("chk_db")]), .down([.check("chk_db")])])
+    }
+
     @Test("a link going down puts its instance in FAULT; coming back clears it")
     func link() throws {
         let harness = try NodeHarness(instanceText())

@@ -44,30 +44,46 @@ extension Configuration {
     }
 
     /// The instance's trackers at startup: checks (with the instance's weight override, else
-    /// the check's own weight; `init_fail` starts them down), then links: the instance's own
-    /// interface (weight 0: down means FAULT, as in keepalived; not with `dont_track_primary`)
-    /// and each `track_interface`,
-    /// assumed up until the link watcher says otherwise.
+    /// the check's own weight; `init_fail` starts them down), files, processes, then links:
+    /// the instance's own interface (weight 0: down means FAULT, as in keepalived; not with
+    /// `dont_track_primary`) and each `track_interface`, assumed up until the link watcher says
+    /// otherwise. Then its sync group's trackers, in the same order, marked as the group's.
     public func trackerSet(for instance: InstanceDefinition) -> TrackerSet {
-        var entries: [TrackerSet.Entry] = []
-        for tracked in instance.trackedChecks {
-            guard let schedule = check(named: tracked.name) else { continue }
-            entries.append(.init(.check(tracked.name), weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
-        }
-        for tracked in instance.trackedFiles {
-            guard let file = trackFile(named: tracked.name) else { continue }
-            entries.append(.init(.file(tracked.name), weight: tracked.weightOverride ?? file.weight, isUp: true))
-        }
-        for tracked in instance.trackedProcesses {
-            guard let process = trackProcess(named: tracked.name) else { continue }
-            entries.append(.init(.process(tracked.name), weight: tracked.weight(over: process), isUp: process.hasQuorum(count: 0)))
-        }
+        var entries = trackerEntries(checks: instance.trackedChecks, files: instance.trackedFiles, processes: instance.trackedProcesses)
         if let interface = instance.interface, !instance.dontTrackPrimary {
             entries.append(.init(.interface(interface), weight: TrackerWeight(0), isUp: true))
         }
         for interface in instance.trackedInterfaces {
             entries.append(.init(.interface(interface.name), weight: interface.weight, isUp: true))
         }
+        if let group = syncGroup(of: instance.name) {
+            var shared = trackerEntries(checks: group.trackedChecks, files: group.trackedFiles, processes: group.trackedProcesses)
+            shared += group.trackedInterfaces.map { .init(.interface($0.name), weight: $0.weight, isUp: true) }
+            entries += shared.map { var entry = $0; entry.isSyncGroupShared = true; return entry }
+        }
         return TrackerSet(basePriority: instance.priority, entries: entries)
     }
+
+    private func trackerEntries(checks: [TrackedCheck], files: [TrackedCheck], processes: [TrackedProcess]) -> [TrackerSet.Entry] {
+        var entries: [TrackerSet.Entry] = []
+        for tracked in checks {
+            guard let schedule = check(named: tracked.name) else { continue }
+            entries.append(.init(.check(tracked.name), weight: tracked.weightOverride ?? schedule.weight, isUp: !schedule.initFail))
+        }
+        for tracked in files {
+            guard let file = trackFile(named: tracked.name) else { continue }
+            entries.append(.init(.file(tracked.name), weight: tracked.weightOverride ?? file.weight, isUp: true))
+        }
+        for tracked in processes {
+            guard let process = trackProcess(named: tracked.name) else { continue }
+            entries.append(.init(.process(tracked.name), weight: tracked.weight(over: process), isUp: process.hasQuorum(count: 0)))
+        }
+        return entries
+    }
+
+    /// Every `track_script`, `track_file` and `track_process` entry of the file: the
+    /// instances' and the sync groups' (which their members follow).
+    public var allTrackedChecks: [TrackedCheck] { instances.flatMap(\.trackedChecks) + syncGroups.flatMap(\.trackedChecks) }
+    public var allTrackedFiles: [TrackedCheck] { instances.flatMap(\.trackedFiles) + syncGroups.flatMap(\.trackedFiles) }
+    public var allTrackedProcesses: [TrackedProcess] { instances.flatMap(\.trackedProcesses) + syncGroups.flatMap(\.trackedProcesses) }
 }

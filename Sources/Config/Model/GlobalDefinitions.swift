@@ -47,6 +47,10 @@ public struct GlobalDefinitions: Hashable, Sendable {
     /// `vrrp_notify_fifo PATH [USER [GROUP]]` and `vrrp_notify_fifo_script`: the same, VRRP
     /// events only. keepalived writes every line to both.
     public var vrrpNotifyFIFO = NotifyFIFODefinition()
+    /// `fifo_write_vrrp_states_on_reload`: after a reload, every group and instance whose
+    /// state the reload kept writes its state line again (keepalived's `vrrp_init_state`), so
+    /// a FIFO reader restarted with the daemon's reload learns the states.
+    public var fifoWritesStatesOnReload = false
     /// `vrrp_notify_priority_changes [BOOL]`: every instance's `notify_priority_changes` default.
     public var notifyPriorityChanges = false
     /// `vrrp_rt_priority`, `vrrp_rlimit_rttime`, `max_auto_priority`, `min_auto_priority_delay`,

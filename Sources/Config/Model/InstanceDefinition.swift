@@ -167,9 +167,13 @@ public struct NotifyCommands: Hashable, Sendable {
     public var deleted: NotifyScript?
     /// Called with INSTANCE|GROUP, NAME, STATE, PRIORITY, as keepalived does.
     public var generic: NotifyScript?
+    /// `notify_master_rx_lower_pri` (instances): run, with no arguments, each time a Master
+    /// hears a lower-priority Master's advert (keepalived's `send_event_notify`): the hook
+    /// for taking back a cloud secondary address the other node took during a split.
+    public var masterReceivedLowerPriority: NotifyScript?
 
     public init() {}
 
     /// Every script written, in keyword order.
-    public var all: [NotifyScript] { [master, backup, fault, stop, deleted, generic].compactMap { $0 } }
+    public var all: [NotifyScript] { [master, backup, fault, stop, deleted, generic, masterReceivedLowerPriority].compactMap { $0 } }
 }

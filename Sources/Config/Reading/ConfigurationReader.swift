@@ -229,6 +229,9 @@ struct ConfigurationReader {
                 globals[keyPath: fifo].script = statement.notifyScript(log: &log)
             }
         }
+        table.statement("fifo_write_vrrp_states_on_reload") { globals, _, _ in
+            globals.fifoWritesStatesOnReload = true  // keepalived takes no argument and ignores any
+        }
         table.statement("vrrp_notify_priority_changes") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.notifyPriorityChanges = value }
         }
@@ -622,15 +625,7 @@ struct ConfigurationReader {
             reading.definition.trackedFiles += trackerEntries(statement, log: &log)
         }
         table.block("track_process") { reading, statement, log in
-            let options = ["weight": 1, "reverse": 0, "noreverse": 0]
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
-                guard let tracked = trackedProcess(entry, in: reading.definition.name, log: &log) else { continue }
-                guard !reading.definition.trackedProcesses.contains(where: { $0.name == tracked.name }) else {
-                    log.warning(entry[0].location, "vrrp_instance `\(reading.definition.name)` tracks process `\(tracked.name)` twice; the second ignored, as keepalived does")
-                    continue
-                }
-                reading.definition.trackedProcesses.append(tracked)
-            }
+            trackedProcesses(statement, of: "vrrp_instance `\(reading.definition.name)`", into: &reading.definition.trackedProcesses, log: &log)
         }
         table.block("track_script") { reading, statement, log in
             reading.definition.trackedChecks += trackerEntries(statement, log: &log)
@@ -638,6 +633,13 @@ struct ConfigurationReader {
         notifyKeywords(&table, \.definition.notify)
         table.statement("notify_priority_changes") { reading, statement, log in
             if let value = statement.flag(log: &log) { reading.definition.notifyPriorityChanges = value }
+        }
+        table.statement("notify_master_rx_lower_pri") { reading, statement, log in
+            guard reading.definition.notify.masterReceivedLowerPriority == nil else {
+                log.warning(statement.location, "vrrp_instance `\(reading.definition.name)` already has a notify_master_rx_lower_pri script; this one ignored, as keepalived does")
+                return
+            }
+            reading.definition.notify.masterReceivedLowerPriority = statement.notifyScript(log: &log)
         }
         table.statement("notify_deleted") { reading, statement, log in
             reading.definition.notify.reportsDeletion = true
@@ -703,6 +705,20 @@ struct ConfigurationReader {
         return .some(weight)
     }
 
+    /// The entries of a `track_process` block (of an instance or a sync group, `owner` as
+    /// messages name it); a process tracked twice keeps the first, as keepalived does.
+    private static func trackedProcesses(_ statement: Statement, of owner: String, into list: inout [TrackedProcess], log: inout DiagnosticLog) {
+        let options = ["weight": 1, "reverse": 0, "noreverse": 0]
+        for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock, optionArity: options, log: &log) {
+            guard let tracked = trackedProcess(entry, in: owner, log: &log) else { continue }
+            guard !list.contains(where: { $0.name == tracked.name }) else {
+                log.warning(entry[0].location, "\(owner) tracks process `\(tracked.name)` twice; the second ignored, as keepalived does")
+                continue
+            }
+            list.append(tracked)
+        }
+    }
+
     /// One `track_process` entry, as keepalived's `alloc_track_process` reads it: an unknown
     /// option or a weight without a value drops the entry, a weight out of range keeps the
     /// process's own (each a warning: keepalived says "ignoring"); `reverse` or `noreverse`
@@ -711,23 +727,23 @@ struct ConfigurationReader {
         var tracked = TrackedProcess(name: entry[0].text, location: entry[0].location)
         guard entry.count > 1 else { return tracked }
         guard entry[1].text == "weight" else {
-            log.warning(entry[1].location, "vrrp_instance `\(instance)`: unknown track_process option `\(entry[1].text)`; `\(entry[0].text)` ignored, as keepalived does")
+            log.warning(entry[1].location, "\(instance): unknown track_process option `\(entry[1].text)`; `\(entry[0].text)` ignored, as keepalived does")
             return nil
         }
         guard entry.count > 2 else {
-            log.warning(entry[1].location, "vrrp_instance `\(instance)`: `weight` without a value for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            log.warning(entry[1].location, "\(instance): `weight` without a value for track_process `\(entry[0].text)`; ignored, as keepalived does")
             return nil
         }
         if let value = Int(entry[2].text), (-254...254).contains(value) {
             tracked.weight = value
         } else {
-            log.warning(entry[2].location, "vrrp_instance `\(instance)`: the weight of track_process `\(entry[0].text)` must be from -254 to 254, got `\(entry[2].text)`; the process's own weight is used, as keepalived does")
+            log.warning(entry[2].location, "\(instance): the weight of track_process `\(entry[0].text)` must be from -254 to 254, got `\(entry[2].text)`; the process's own weight is used, as keepalived does")
         }
         for option in entry.dropFirst(3) {
             switch option.text {
             case "reverse": tracked.reverse = true
             case "noreverse": tracked.reverse = false
-            default: log.warning(option.location, "vrrp_instance `\(instance)`: unknown weight option `\(option.text)` for track_process `\(entry[0].text)`; ignored, as keepalived does")
+            default: log.warning(option.location, "\(instance): unknown weight option `\(option.text)` for track_process `\(entry[0].text)`; ignored, as keepalived does")
             }
         }
         return tracked
@@ -876,6 +892,29 @@ struct ConfigurationReader {
         notifyKeywords(&table, \.notify)
         table.statement("notify_priority_changes") { group, statement, log in
             if let value = statement.flag(log: &log) { group.notifyPriorityChanges = value }
+        }
+        // keepalived's `alloc_vrrp_group_track_*`: the same entries as an instance's, followed
+        // by every member.
+        table.block("track_interface") { group, statement, log in
+            for tracked in trackerEntries(statement, log: &log) {
+                group.trackedInterfaces.append(TrackedInterface(name: tracked.name, weight: tracked.weightOverride ?? TrackerWeight(0), location: tracked.location))
+            }
+        }
+        table.block("track_script") { group, statement, log in
+            group.trackedChecks += trackerEntries(statement, log: &log)
+        }
+        table.block("track_file") { group, statement, log in
+            group.trackedFiles += trackerEntries(statement, log: &log)
+        }
+        table.block("track_process") { group, statement, log in
+            trackedProcesses(statement, of: "vrrp_sync_group `\(group.name)`", into: &group.trackedProcesses, log: &log)
+        }
+        table.statement("sync_group_tracking_weight") { group, _, _ in
+            group.trackingWeight = true  // keepalived takes no argument and ignores any
+        }
+        table.statement("global_tracking") { group, statement, log in
+            log.warning(statement.location, "`global_tracking` is keepalived's deprecated name for `sync_group_tracking_weight` (track objects on the sync group instead); read as `sync_group_tracking_weight`")
+            group.trackingWeight = true
         }
         return table
     }()

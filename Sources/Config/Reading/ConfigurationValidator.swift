@@ -20,6 +20,7 @@ struct ConfigurationValidator {
             configuration.instances[index] = instance
         }
         checkVirtualRouterIDs(log: &log)
+        finalizeSyncGroupTrackers(log: &log)
         checkTrackedChecks(log: &log)
         checkTrackedFiles(log: &log)
         checkTrackedProcesses(log: &log)
@@ -258,6 +259,11 @@ struct ConfigurationValidator {
     /// the address owner's priority.
     private func checkTrackedFiles(log: inout DiagnosticLog) {
         let names = configuration.trackFiles.map(\.name)
+        for group in configuration.syncGroups {
+            for tracked in group.trackedFiles where configuration.trackFile(named: tracked.name) == nil {
+                log.error(tracked.location, "vrrp_sync_group `\(group.name)` tracks track_file `\(tracked.name)`, which is not defined" + Suggestion.hint(for: tracked.name, among: names))
+            }
+        }
         for instance in configuration.instances {
             for tracked in instance.trackedFiles {
                 guard let file = configuration.trackFile(named: tracked.name) else {
@@ -281,6 +287,11 @@ struct ConfigurationValidator {
         for process in configuration.trackProcesses where !process.fullCommand {
             if let name = process.process, name.utf8.count > TrackProcessDefinition.commLimit {
                 log.warning(process.location, "vrrp_track_process `\(process.name)`: the process name `\(name)` is longer than the \(TrackProcessDefinition.commLimit) bytes the kernel keeps of a name (/proc/PID/comm), so it never matches; add `full_command` to match the command line's first word")
+            }
+        }
+        for group in configuration.syncGroups {
+            for tracked in group.trackedProcesses where configuration.trackProcess(named: tracked.name) == nil {
+                log.error(tracked.location, "vrrp_sync_group `\(group.name)` tracks process `\(tracked.name)`, which is not a vrrp_track_process" + Suggestion.hint(for: tracked.name, among: names))
             }
         }
         for instance in configuration.instances {
@@ -307,11 +318,56 @@ struct ConfigurationValidator {
                 }
             }
         }
+        for group in configuration.syncGroups {
+            for check in group.trackedChecks {
+                tracked.insert(check.name)
+                if !names.contains(check.name) {
+                    log.error(check.location, "vrrp_sync_group `\(group.name)` tracks `\(check.name)`, which is not a vrrp_script or vrrp_http_check" + Suggestion.hint(for: check.name, among: names))
+                }
+            }
+        }
         for script in configuration.scripts where !tracked.contains(script.name) {
-            log.warning(script.location, "vrrp_script `\(script.name)` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run")
+            log.warning(script.location, "vrrp_script `\(script.name)` is tracked by no vrrp_instance (add it to a `track_script` block of an instance or a sync group); it will not run")
         }
         for check in configuration.httpChecks where !tracked.contains(check.name) {
-            log.warning(check.location, "vrrp_http_check `\(check.name)` is tracked by no vrrp_instance (add it to a `track_script` block); it will not run")
+            log.warning(check.location, "vrrp_http_check `\(check.name)` is tracked by no vrrp_instance (add it to a `track_script` block of an instance or a sync group); it will not run")
+        }
+    }
+
+    /// keepalived's `vrrp_complete_init`: a sync group with an address owner (priority 255)
+    /// among its members cannot have weighted trackers: their weight becomes 0 (FAULT while
+    /// down), with keepalived's warning.
+    private mutating func finalizeSyncGroupTrackers(log: inout DiagnosticLog) {
+        for index in configuration.syncGroups.indices {
+            var group = configuration.syncGroups[index]
+            let owners = Set(configuration.instances.filter { $0.priority == 255 }.map(\.name))
+            guard let owner = group.members.first(where: owners.contains) else { continue }
+            func cleared(_ what: String, _ name: String, at location: SourceLocation) {
+                log.warning(location, "vrrp_sync_group `\(group.name)`: member `\(owner)` is the address owner (priority 255), so \(what) `\(name)` cannot be weighted; its weight is 0 (FAULT while down), as keepalived does")
+            }
+            for index in group.trackedChecks.indices {
+                let tracked = group.trackedChecks[index]
+                guard let weight = tracked.weightOverride ?? configuration.check(named: tracked.name)?.weight, weight.weight != 0 else { continue }
+                cleared("track_script", tracked.name, at: tracked.location)
+                group.trackedChecks[index].weightOverride = TrackerWeight(0, reverse: weight.reverse)
+            }
+            for index in group.trackedFiles.indices {
+                let tracked = group.trackedFiles[index]
+                guard let weight = tracked.weightOverride ?? configuration.trackFile(named: tracked.name)?.weight, weight.weight != 0 else { continue }
+                cleared("track_file", tracked.name, at: tracked.location)
+                group.trackedFiles[index].weightOverride = TrackerWeight(0, reverse: weight.reverse)
+            }
+            for index in group.trackedProcesses.indices {
+                let tracked = group.trackedProcesses[index]
+                guard let process = configuration.trackProcess(named: tracked.name), tracked.weight(over: process).weight != 0 else { continue }
+                cleared("track_process", tracked.name, at: tracked.location)
+                group.trackedProcesses[index].weight = 0
+            }
+            for index in group.trackedInterfaces.indices where group.trackedInterfaces[index].weight.weight != 0 {
+                cleared("track_interface", group.trackedInterfaces[index].name, at: group.trackedInterfaces[index].location)
+                group.trackedInterfaces[index].weight.weight = 0
+            }
+            configuration.syncGroups[index] = group
         }
     }
 

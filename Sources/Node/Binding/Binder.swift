@@ -15,7 +15,7 @@ public enum Binder {
         for definition in configuration.instances {  // notify scripts are bound below, with the users
             instances.append(try bind(definition, in: configuration, on: host, virtual: virtual))
         }
-        let tracked = Set(configuration.instances.flatMap { $0.trackedChecks.map(\.name) })
+        let tracked = Set(configuration.allTrackedChecks.map(\.name))
         var checks: [BoundCheck] = []
         for script in configuration.scripts where tracked.contains(script.name) {
             guard let command = script.command else { continue }
@@ -58,14 +58,15 @@ public enum Binder {
                                        notifyCredentials: notify, routerID: configuration.globals.routerID,
                                        controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
                                        startupDelay: configuration.globals.startupDelay, notifyFIFOs: fifos)
-        let trackedFiles = Set(configuration.instances.flatMap { $0.trackedFiles.map(\.name) })
+        let trackedFiles = Set(configuration.allTrackedFiles.map(\.name))
+        bound.fifoWritesStatesOnReload = configuration.globals.fifoWritesStatesOnReload
         bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
             var file = $0
             file.location = .unplaced
             return file
         }
         // The first definition of each name, as `Configuration.trackProcess(named:)` finds it.
-        let trackedProcesses = Set(configuration.instances.flatMap { $0.trackedProcesses.map(\.name) })
+        let trackedProcesses = Set(configuration.allTrackedProcesses.map(\.name))
         bound.trackProcesses = trackedProcesses.sorted().compactMap { configuration.trackProcess(named: $0) }.map {
             var process = $0
             process.location = .unplaced
@@ -85,6 +86,7 @@ public enum Binder {
         bound.stop = try notify.stop.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
         bound.deleted = try notify.deleted.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
         bound.generic = try notify.generic.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
+        bound.masterReceivedLowerPriority = try notify.masterReceivedLowerPriority.map { script throws(BindError) in try bind(script, defaults: defaults, on: host) }
         return bound
     }
 

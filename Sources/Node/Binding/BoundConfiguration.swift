@@ -13,6 +13,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var notifyCredentials: Credentials
     /// `notify_fifo`, then `vrrp_notify_fifo`: every notify line goes to each.
     public var notifyFIFOs: [BoundNotifyFIFO]
+    /// `fifo_write_vrrp_states_on_reload`.
+    public var fifoWritesStatesOnReload = false
     public var routerID: String?
     /// `control_group` (vipkeeper): who besides root may change things over the control socket.
     public var controlGroup: String?

@@ -22,6 +22,8 @@ public struct BoundNotifyCommands: Hashable, Sendable {
     public var reportsDeletion = false
     public var deleted: BoundNotify?
     public var generic: BoundNotify?
+    /// `notify_master_rx_lower_pri`.
+    public var masterReceivedLowerPriority: BoundNotify?
 
     public init() {}
 }

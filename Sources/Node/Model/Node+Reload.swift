@@ -29,12 +29,14 @@ extension Node {
             }
         }
         instances = fresh
+        let statesBefore = instances.map(\.router.state)
         if isRunning && next.notifyFIFOs != configuration.notifyFIFOs {
             effects.append(.followNotifyFIFOs(next.notifyFIFOs))
         }
         notifyFIFOCounters = notifyFIFOCounters.filter { path, _ in next.notifyFIFOs.contains { $0.path == path } }
         configuration = next
         groupStates = groupStates.filter { name, _ in next.syncGroups.contains { $0.name == name } }
+        let groupStatesBefore = groupStates
         rebuildValidators()
         let removed = maintenance.keys.filter { name in !next.instances.contains { $0.name == name } }
         if !removed.isEmpty {
@@ -60,10 +62,31 @@ extension Node {
             for index in instances.indices {
                 effects += applyTrackers(of: index, now: now)
             }
+            if next.fifoWritesStatesOnReload {
+                effects += keptStateLines(started: Set(plan.started), statesBefore: statesBefore, groupStatesBefore: groupStatesBefore)
+            }
         }
         effects.append(.log(LogLine(.notice, plan.summary)))
         effects.append(.statusChanged(summary))
         lastReload = .applied(summary: plan.summary, at: now)
+        return effects
+    }
+
+    /// `fifo_write_vrrp_states_on_reload`: the state lines of the groups, then of the
+    /// instances, whose state the reload kept (keepalived's `notify_group_fifo`, then
+    /// `notify_instance_fifo`, from `vrrp_init_state`); a started instance, and one the
+    /// reload moved, wrote its line as it entered its state.
+    private mutating func keptStateLines(started: Set<Int>, statesBefore: [RouterState],
+                                         groupStatesBefore: [String: RouterState]) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        for group in configuration.syncGroups {
+            guard let state = groupStates[group.name], groupStatesBefore[group.name] == state,
+                  let kind = NotifyFIFOLine.event(of: .entered(state)) else { continue }
+            effects += notifyFIFOLines(NotifyFIFOLine(.group(group.name), kind, priority: 0))
+        }
+        for index in instances.indices where !started.contains(index) && instances[index].router.state == statesBefore[index] {
+            effects += notifyFIFOLines(instance: index, .entered(instances[index].router.state))
+        }
         return effects
     }
 }

@@ -46,7 +46,13 @@ extension Node {
         case .stateChanged(let from, let to, let reason):
             return transitioned(index, from: from, to: to, reason: reason, now: now)
         case .heardLowerPriority:
-            return notifyFIFOLines(NotifyFIFOLine(.instance(instance.name), .masterReceivedLowerPriority, priority: instance.router.priority))
+            // keepalived's `send_event_notify`: the script (no arguments), then the FIFO line.
+            var effects: [NodeEffect] = []
+            if let script = instance.bound.notify.masterReceivedLowerPriority {
+                effects.append(.runNotify(NotifyJob(queue: instance.name, label: "notify_master_rx_lower_pri", command: script.command,
+                                                    arguments: [], credentials: script.credentials)))
+            }
+            return effects + notifyFIFOLines(NotifyFIFOLine(.instance(instance.name), .masterReceivedLowerPriority, priority: instance.router.priority))
         }
     }
 
@@ -130,13 +136,16 @@ extension Node {
 
     /// Brings routers to their trackers' verdict: effective priority, and FAULT. The members
     /// of a `vrrp_sync_group` move together: one member in FAULT puts every member in FAULT,
-    /// and each member's tracker weights apply to every member's priority, so with the same
-    /// configuration on every node the group's addresses change hands as one.
+    /// and each member's tracker weights apply to every member's priority (the group's own
+    /// trackers once), so with the same configuration on every node the group's addresses
+    /// change hands as one.
     mutating func applyTrackers(of index: Int, now: Instant) -> [NodeEffect] {
         let group = configuration.syncGroup(of: instances[index].name)
         let members = group.map { group in instances.indices.filter { group.members.contains(instances[$0].name) } } ?? [index]
         let groupFault = members.first { ownFault(of: $0) != nil }.flatMap { culprit in ownFault(of: culprit).map { (culprit, $0) } }
-        let groupAdjustment = members.map { instances[$0].trackers.adjustment }.reduce(0, +)
+        // Each member's own weights, and the group's own trackers once (every member has them).
+        let shared = members.first.map { instances[$0].trackers.adjustment - instances[$0].trackers.ownAdjustment } ?? 0
+        let groupAdjustment = members.map { instances[$0].trackers.ownAdjustment }.reduce(shared, +)
         var effects: [NodeEffect] = []
         for member in members {
             var fault = ownFault(of: member) ?? groupFault.map { culprit, cause in
