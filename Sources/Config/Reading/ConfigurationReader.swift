@@ -815,6 +815,13 @@ struct ConfigurationReader {
         var index = 1
         while index < entry.count {
             let option = entry[index]
+            if option.text == "use_vmac" {
+                // keepalived: a macvlan for this address's own `dev` (or family); the instance's
+                // `use_vmac` already covers an address on its interface and of its family.
+                log.warning(option.location, "`use_vmac` on a `\(keyword)` entry (a macvlan of its own for this address) is not supported by vipkeeper; the address is placed as without it (the instance's `use_vmac` covers addresses on its interface)")
+                index += 1
+                continue
+            }
             guard index + 1 < entry.count else {
                 log.error(option.location, "`\(option.text)` needs a value")
                 return nil
