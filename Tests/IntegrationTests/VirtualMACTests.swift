@@ -80,5 +80,35 @@ extension NamespaceSuites {
             #expect(lab.stop(ours))
             #expect(!macvlanExists(lab, 0))
         }
+
+        @Test("IPv4 with vmac_xmit_base, IPv6 (00:00:5e:00:02:VRID) without: the client's neighbour MAC is the virtual MAC on vipkeeper and on keepalived",
+              arguments: [("ipv4", true), ("ipv6", false)])
+        func familiesAndTransmitBase(family: String, sendsOnBase: Bool) {
+            guard keepalivedInstalled(), let lab = openLab(tag: "vmac\(family == "ipv6" ? "6" : "b")", subnet: family == "ipv6" ? 106 : 105, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let vmac = family == "ipv6" ? "00:00:5e:00:02:33" : Self.vmac
+            let extra = "    use_vmac\n" + (sendsOnBase ? "    vmac_xmit_base\n" : "")
+            let flag = family == "ipv6" ? "-6" : "-4"
+            let address = family == "ipv6" ? lab.virtualAddress6 : lab.virtualAddress
+            let holds = { (node: Int) in
+                Shell.run("ip -n \(lab.nodes[node]) \(flag) -o addr show dev vrrp.51").output.contains(" \(address)/")
+            }
+            if family == "ipv4" { _ = Shell.must("ip netns exec \(lab.nodes[1]) sysctl -qw net.ipv4.conf.eth0.arp_announce=2") }
+            let ours = lab.startVipkeeper(node: 0, config: lab.config3(priority: 200, family: family, interval: "1", extra: extra))
+            lab.startKeepalived(node: 1, config: lab.config3(priority: 100, family: family, interval: "1", extra: extra))
+            #expect(waitUntil(timeout: masterDown(200) + 3) { holds(0) } != nil, "vipkeeper log:\n\(lab.log("node0.log"))")
+            usleep(2_000_000)
+            #expect(holds(0) && !holds(1), "one Master:\n\(lab.log("node0.log"))\n\(lab.log("keepalived1.log"))")
+            #expect(lab.status(0)?["drops"] as? [String: Int] == [:])
+            #expect(waitUntil(timeout: 5) { lab.clientReaches(family) } != nil)
+            #expect(lab.clientNeighbourMAC(family) == vmac, "\(Shell.run("ip -n \(lab.client) neigh").output)")
+
+            kill(ours, SIGTERM)
+            #expect(waitUntil(timeout: skew(100) + 4) { holds(1) } != nil, "keepalived took over:\n\(lab.log("keepalived1.log"))")
+            #expect(lab.stop(ours))
+            #expect(Shell.run("ip -n \(lab.nodes[0]) -o link show dev vrrp.51").status != 0, "SIGTERM deleted vrrp.51")
+            #expect(waitUntil(timeout: 5) { lab.clientReaches(family) } != nil)
+            #expect(lab.clientNeighbourMAC(family) == vmac, "unchanged across the failover: \(Shell.run("ip -n \(lab.client) neigh").output)")
+        }
     }
 }
