@@ -48,6 +48,7 @@ struct NodeVirtualMACTests {
         #expect(request.hardwareAddress == Self.vmac)
         #expect(request.parent.name == "eth0" && request.parent.index == 2)
         #expect(!request.keepsIPv6 && request.linkLocal == nil)
+        #expect(request.hearsIPv4Adverts, "the runtime checks rp_filter for it")
         #expect(harness.views.first?.state == .initialize)
         #expect(!harness.effects.contains { if case .removeLeftoverAddress = $0 { true } else { false } },
                 "no leftover removal on a device that does not exist yet")
@@ -188,6 +189,7 @@ struct NodeVirtualMACTests {
         #expect(request.hardwareAddress == [0x00, 0x00, 0x5e, 0x00, 0x02, 51])
         #expect(request.keepsIPv6)
         #expect(request.linkLocal == host.linkLocal)
+        #expect(!request.hearsIPv4Adverts)
     }
 }
 

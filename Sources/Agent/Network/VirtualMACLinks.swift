@@ -189,6 +189,15 @@ final class VirtualMACLinks {
         for (key, value) in entry.saved { try? write("net/ipv4/conf/\(parent)/\(key)", value, for: request.name) }
     }
 
+    /// IPv4: the kernel applies the larger of `all.rp_filter` and the device's, so a strict
+    /// `all.rp_filter=1` drops a peer's adverts on the macvlan (its route back is the parent's)
+    /// whatever the macvlan's own is. keepalived then sets `all` to 0 and raises every
+    /// interface to the old value; vipkeeper leaves the operator's setting and says so.
+    var rpFilterWarning: String? {
+        guard read("net/ipv4/conf/all/rp_filter") == "1" else { return nil }
+        return "net.ipv4.conf.all.rp_filter is 1 (strict): the macvlans cannot hear IPv4 adverts; set it to 0 or 2 (loose) and the interfaces' own rp_filter as needed (keepalived rewrites these; vipkeeper does not)"
+    }
+
     private func read(_ key: String) -> String? {
         guard let file = fopen("/proc/sys/" + key, "r") else { return nil }
         defer { fclose(file) }

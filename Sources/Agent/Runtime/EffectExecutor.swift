@@ -146,6 +146,9 @@ final class EffectExecutor {
         case .recreated(let why):
             logger.warning("[\(request.instanceName)] interface \(request.name) \(why): deleted and made again as the use_vmac macvlan")
         }
+        if request.hearsIPv4Adverts, let warning = virtualMACs.rpFilterWarning {
+            logger.warning("[\(request.instanceName)] \(warning)")
+        }
         guard let host = virtualMACs.host(request.name) else {
             throw .virtualMAC(name: request.name, reason: "made, but the kernel does not list it")
         }

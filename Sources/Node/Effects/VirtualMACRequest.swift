@@ -25,6 +25,9 @@ public struct VirtualMACRequest: Hashable, Sendable {
     /// IPv6 adverts sent from the macvlan: the link-local source they carry (the parent's,
     /// as keepalived does), put on the macvlan.
     public var linkLocal: IPAddress?
+    /// IPv4 adverts are sent and heard on the macvlan (no `vmac_xmit_base`): reverse-path
+    /// filtering must let a peer's through.
+    public var hearsIPv4Adverts = false
 
     public init(instance: InstanceID, instanceName: String, name: String, hardwareAddress: [UInt8], parent: Device,
                 keepsIPv6: Bool, linkLocal: IPAddress?) {

@@ -20,9 +20,11 @@ extension Node {
         // RFC 5798 §5.1.2.1: an IPv6 advert leaves from a link-local address; sent from the
         // macvlan it must be the macvlan's (the parent's, as keepalived puts it there).
         let linkLocal = bound.family == .ipv6 && !virtualMAC.sendsOnBase ? bound.source : nil
-        return VirtualMACRequest(instance: instances[index].id, instanceName: bound.name, name: virtualMAC.name,
-                                 hardwareAddress: virtualMAC.hardwareAddress, parent: bound.interface,
-                                 keepsIPv6: keepsIPv6, linkLocal: linkLocal)
+        var request = VirtualMACRequest(instance: instances[index].id, instanceName: bound.name, name: virtualMAC.name,
+                                        hardwareAddress: virtualMAC.hardwareAddress, parent: bound.interface,
+                                        keepsIPv6: keepsIPv6, linkLocal: linkLocal)
+        request.hearsIPv4Adverts = bound.family == .ipv4 && !virtualMAC.sendsOnBase
+        return request
     }
 
     /// `ensureVirtualMAC` for each of these instances that has `use_vmac`.
