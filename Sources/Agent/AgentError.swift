@@ -17,6 +17,9 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case nftables(String)
     /// A notify FIFO could not be made, opened or written.
     case notifyFIFO(path: String, operation: String, errno: Int32)
+    /// A `use_vmac` macvlan cannot be made or removed as asked (an interface of that name
+    /// that is not one, a sysctl that cannot be written).
+    case virtualMAC(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +45,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "nftables: \(reason)"
         case .notifyFIFO(let path, let operation, let code):
             return "notify fifo \(path): \(operation) failed: \(errorText(code))"
+        case .virtualMAC(let name, let reason):
+            return "macvlan \(name): \(reason)"
         }
     }
 }
@@ -53,7 +58,7 @@ extension AgentError {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
         case .notifyFIFO(_, _, let code): return EffectError(code: code, message: description)
-        case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables:
+        case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables, .virtualMAC:
             return EffectError(code: -1, message: description)
         }
     }

@@ -9,6 +9,8 @@
 #include <netlink/addr.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/macvlan.h>
+#include <linux/if_link.h>
 #include <netlink/route/rtnl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>

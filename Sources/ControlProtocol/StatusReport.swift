@@ -222,6 +222,33 @@ public struct StatusReport: Codable, Sendable, Equatable {
             self.maintenance = maintenance
             self.lastAdvertSecondsAgo = lastAdvertSecondsAgo
         }
+
+        /// keepalived `use_vmac`: the instance's macvlan.
+        public var virtualMAC: VirtualMAC?
+
+        /// An instance's macvlan with the virtual router MAC (RFC 3768 §7.3 / RFC 5798 §7.3).
+        public struct VirtualMAC: Codable, Sendable, Equatable {
+            public var name: String
+            /// `00:00:5e:00:01:33`.
+            public var hardwareAddress: String
+            /// Whether the macvlan exists now.
+            public var present: Bool
+            /// `vmac_xmit_base`: adverts on the instance's own interface.
+            public var sendsOnBase: Bool
+            /// Requests to make it that failed since the instance started, and the last error
+            /// while it is being retried.
+            public var failures: Int
+            public var error: String?
+
+            public init(name: String, hardwareAddress: String, present: Bool, sendsOnBase: Bool, failures: Int, error: String?) {
+                self.name = name
+                self.hardwareAddress = hardwareAddress
+                self.present = present
+                self.sendsOnBase = sendsOnBase
+                self.failures = failures
+                self.error = error
+            }
+        }
     }
 
     public var version: String
@@ -332,6 +359,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
         if let error = dropRules?.error { reasons.append("the no_accept drop rules cannot be applied: \(error)") }
+        for instance in instances {
+            if let vmac = instance.virtualMAC, let error = vmac.error {
+                reasons.append("\(instance.name): macvlan \(vmac.name) (use_vmac) cannot be made: \(error)")
+            }
+        }
         for problem in scheduling?.problems ?? [] { reasons.append("\(problem.setting) is not in force: \(problem.error)") }
         return reasons
     }

@@ -24,7 +24,12 @@ struct CheckSummary {
             lines.append("  vrrp_instance \(instance.name): VRID \(instance.virtualRouterID ?? 0) on \(instance.interface ?? "-"), "
                 + "\(instance.resolvedVersion) \(instance.family) every \(instance.advertisementInterval), "
                 + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt")\(instance.dropsTrafficToAddresses ? ", no_accept" : ""), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
-                + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
+                + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))")
+                + (instance.virtualMAC.map { vmac in
+                    let mac = VirtualMACSetting.hardwareAddress(virtualRouterID: instance.virtualRouterID ?? 0, family: instance.family)
+                        .map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined(separator: ":")
+                    return ", use_vmac \(vmac.interfaceName ?? "-") (macvlan \(mac), VIPs on it, adverts \(vmac.sendsOnBase ? "on \(instance.interface ?? "-") (vmac_xmit_base)" : "on it"))"
+                } ?? ""))
         }
         for group in configuration.syncGroups {
             var tracking: [String] = group.trackedChecks.map(\.name)

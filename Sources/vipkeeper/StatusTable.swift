@@ -79,6 +79,13 @@ struct StatusTable {
             if instance.addressesRestored > 0 {
                 lines.append("\(instance.name): virtual addresses put back after an external delete: \(instance.addressesRestored)")
             }
+            if let vmac = instance.virtualMAC {
+                var line = "\(instance.name): use_vmac \(vmac.name) (\(vmac.hardwareAddress)) \(vmac.present ? "present" : "NOT PRESENT")"
+                if vmac.sendsOnBase { line += ", adverts on \(instance.interface) (vmac_xmit_base)" }
+                if vmac.failures > 0 { line += ", \(vmac.failures) failed attempt\(vmac.failures == 1 ? "" : "s") to make it" }
+                if let error = vmac.error { line += "; last: \(error)" }
+                lines.append(line)
+            }
             if !instance.drops.isEmpty {
                 lines.append("\(instance.name): drops: " + instance.drops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             }

@@ -25,6 +25,7 @@ final class EffectExecutor {
     private let addresses: AddressManager
     private let announcer: AddressAnnouncer
     private let dropRules = DropRules()
+    private let virtualMACs: VirtualMACLinks
     let transports = TransportSet()
     var timers = TimerTable()
     let supervisor = ProcessSupervisor<ChildTag>()
@@ -47,6 +48,7 @@ final class EffectExecutor {
         self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
         announcer = try AddressAnnouncer()
+        virtualMACs = try VirtualMACLinks()
         inbox = try HealthInbox()
     }
 
@@ -118,6 +120,11 @@ final class EffectExecutor {
                 if !failures.isEmpty { return [.effectFailed(effect, EffectError(code: -1, message: failures.joined(separator: "; ")))] }
             case .writeNotifyFIFO(let line, let path):
                 try fifos.write(line, to: path)
+            case .ensureVirtualMAC(let request):
+                return try ensure(request)
+            case .removeVirtualMAC(let request):
+                try virtualMACs.remove(request)
+                logger.info("[\(request.instanceName)] deleted macvlan \(request.name) (use_vmac)")
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]
@@ -125,6 +132,32 @@ final class EffectExecutor {
             return [.effectFailed(effect, EffectError(code: -1, message: "\(error)"))]
         }
         return []
+    }
+
+    /// keepalived `use_vmac`: the macvlan made, reused or re-made, its link-local source
+    /// address on it (IPv6), and the node told at once what the host has now.
+    private func ensure(_ request: VirtualMACRequest) throws(AgentError) -> [NodeEvent] {
+        let mac = request.hardwareAddress.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
+        switch try virtualMACs.ensure(request) {
+        case .created:
+            logger.info("[\(request.instanceName)] made macvlan \(request.name) on \(request.parent) with MAC \(mac) (use_vmac)")
+        case .reused:
+            logger.notice("[\(request.instanceName)] macvlan \(request.name) on \(request.parent) with MAC \(mac) is there already (an earlier run left it): using it")
+        case .recreated(let why):
+            logger.warning("[\(request.instanceName)] interface \(request.name) \(why): deleted and made again as the use_vmac macvlan")
+        }
+        if request.hearsIPv4Adverts, let warning = virtualMACs.rpFilterWarning {
+            logger.warning("[\(request.instanceName)] \(warning)")
+        }
+        guard let host = virtualMACs.host(request.name) else {
+            throw .virtualMAC(name: request.name, reason: "made, but the kernel does not list it")
+        }
+        if let linkLocal = request.linkLocal {
+            var address = VirtualAddress(address: linkLocal, location: .unplaced)
+            address.prefixLength = 64
+            _ = try addresses.add(address, interfaceIndex: host.index)
+        }
+        return [.interface(request.name, virtualMACs.host(request.name) ?? host)]
     }
 
     func log(_ line: LogLine) {

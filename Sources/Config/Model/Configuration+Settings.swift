@@ -24,6 +24,8 @@ extension InstanceDefinition {
         copy.sourceAddressLocation = nil
         copy.unicastPeerLocations = []
         copy.unicastTTLLocation = nil
+        copy.sendsOnBaseLocation = nil
+        copy.virtualMAC?.location = .unplaced
         copy.virtualAddresses = virtualAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.excludedAddresses = excludedAddresses.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedInterfaces = trackedInterfaces.map { var entry = $0; entry.location = .unplaced; return entry }

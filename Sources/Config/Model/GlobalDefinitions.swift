@@ -3,6 +3,9 @@ import VRRP
 /// `global_defs` (the VRRP-related subset).
 public struct GlobalDefinitions: Hashable, Sendable {
     public var routerID: String?
+    /// `vmac_prefix` (keepalived.conf(5)): the default name of a `use_vmac` macvlan is
+    /// PREFIX.VRID; keepalived's default prefix is `vrrp`.
+    public var virtualMACPrefix = "vrrp"
     /// `vrrp_mcast_group4` (RFC 5798 §5.1.1.2: 224.0.0.18).
     public var multicastGroup = IPv4Address.vrrpMulticastGroup
     /// `vrrp_mcast_group6` (RFC 5798 §5.1.2.2: ff02::12).

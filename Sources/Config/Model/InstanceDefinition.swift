@@ -78,6 +78,11 @@ public struct InstanceDefinition: Hashable, Sendable {
     public var gratuitousARP: GratuitousARPPolicy?
     public var virtualRouterIDLocation: SourceLocation?
     public var virtualAddressesLocation: SourceLocation?
+    /// `use_vmac [NAME]` (with `vmac_xmit_base`): the instance's macvlan with the virtual
+    /// router MAC; after validation its name is always set.
+    public var virtualMAC: VirtualMACSetting?
+    /// Where `vmac_xmit_base` was written (validation folds it into `virtualMAC`).
+    public var sendsOnBaseLocation: SourceLocation?
 
     public init(name: String, location: SourceLocation) {
         self.name = name

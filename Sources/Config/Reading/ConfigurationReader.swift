@@ -120,6 +120,14 @@ struct ConfigurationReader {
 
     static let globals: KeywordTable<GlobalDefinitions> = {
         var table = KeywordTable<GlobalDefinitions>(context: "global_defs")
+        table.statement("vmac_prefix") { globals, statement, log in
+            guard let token = statement.single("a name prefix", log: &log) else { return }
+            guard VirtualMACSetting.isValidInterfaceName(token.text + ".255") else {
+                log.error(token.location, "`vmac_prefix \(token.text)`: PREFIX.VRID must be a valid interface name (at most 11 characters, no `/`, `:` or spaces)")
+                return
+            }
+            globals.virtualMACPrefix = token.text
+        }
         table.statement("router_id") { globals, statement, log in
             globals.routerID = statement.single("a name", log: &log)?.text
         }
@@ -645,6 +653,30 @@ struct ConfigurationReader {
             reading.definition.notify.reportsDeletion = true
             if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.notifyScript(log: &log) }
         }
+        // keepalived's vrrp_vmac_handler: up to two words, a name and a MAC (a word with a
+        // `:` is a MAC, as no interface name has one).
+        table.statement("use_vmac") { reading, statement, log in
+            var setting = VirtualMACSetting(location: statement.location)
+            for word in statement.arguments.prefix(2) {
+                if word.text.contains(":") {
+                    log.warning(word.location, "`use_vmac` with a MAC address (\(word.text)) is not supported by vipkeeper: the macvlan carries the RFC 3768 §7.3 / RFC 5798 §7.3 virtual router MAC")
+                } else if setting.interfaceName != nil {
+                    log.error(word.location, "`use_vmac` names its interface twice (\(setting.interfaceName ?? "") and \(word.text))")
+                } else if !VirtualMACSetting.isValidInterfaceName(word.text) {
+                    log.error(word.location, "`use_vmac \(word.text)`: not a valid interface name (1 to 15 characters, no `/`, `:` or spaces)")
+                } else {
+                    setting.interfaceName = word.text
+                }
+            }
+            if statement.arguments.count > 2 {
+                log.warning(statement.arguments[2].location, "`use_vmac` takes at most a name and a MAC address; `\(statement.arguments[2].text)` and what follows are ignored, as keepalived ignores them")
+            }
+            setting.sendsOnBase = reading.definition.virtualMAC?.sendsOnBase ?? false
+            reading.definition.virtualMAC = setting
+        }
+        table.statement("vmac_xmit_base") { reading, statement, _ in
+            reading.definition.sendsOnBaseLocation = statement.location  // keepalived takes no argument
+        }
         table.statement("dont_track_primary") { reading, _, _ in
             reading.definition.dontTrackPrimary = true  // keepalived takes no argument and ignores any
         }
@@ -799,6 +831,13 @@ struct ConfigurationReader {
         var index = 1
         while index < entry.count {
             let option = entry[index]
+            if option.text == "use_vmac" {
+                // keepalived: a macvlan for this address's own `dev` (or family); the instance's
+                // `use_vmac` already covers an address on its interface and of its family.
+                log.warning(option.location, "`use_vmac` on a `\(keyword)` entry (a macvlan of its own for this address) is not supported by vipkeeper; the address is placed as without it (the instance's `use_vmac` covers addresses on its interface)")
+                index += 1
+                continue
+            }
             guard index + 1 < entry.count else {
                 log.error(option.location, "`\(option.text)` needs a value")
                 return nil

@@ -21,6 +21,7 @@ struct ConfigurationValidator {
         }
         checkVirtualRouterIDs(log: &log)
         finalizeSyncGroupTrackers(log: &log)
+        checkVirtualMACNames(log: &log)
         checkTrackedChecks(log: &log)
         checkTrackedFiles(log: &log)
         checkTrackedProcesses(log: &log)
@@ -124,6 +125,7 @@ struct ConfigurationValidator {
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }
+        resolveVirtualMAC(&instance, what: what, log: &log)
         Self.resolveAcceptMode(&instance, globals: globals, what: what, log: &log)
         warnAboutNopreemptTrap(instance, log: &log)
         let overrides = garpOverrides[instance.name] ?? .init()
@@ -145,6 +147,68 @@ struct ConfigurationValidator {
             garp.lowerPriorityDelay = .zero
         }
         instance.gratuitousARP = garp
+    }
+
+    /// keepalived's rules for `use_vmac` and `vmac_xmit_base` (vrrp_complete_instance):
+    /// `vmac_xmit_base` alone is ignored; `vrrp_strict` clears it; unicast needs it
+    /// (keepalived.conf(5): "If using use_vmac with unicast peers, vmac_xmit_base must be
+    /// set": a unicast advert is addressed to the peer's own address and MAC, which its
+    /// macvlan never sees); a macvlan without a name is PREFIX.VRID.
+    private func resolveVirtualMAC(_ instance: inout InstanceDefinition, what: String, log: inout DiagnosticLog) {
+        guard var setting = instance.virtualMAC else {
+            if let location = instance.sendsOnBaseLocation {
+                log.warning(location, "\(what): `vmac_xmit_base` is only valid with `use_vmac`; ignored, as keepalived ignores it")
+            }
+            return
+        }
+        if let location = instance.sendsOnBaseLocation {
+            if configuration.globals.strict {
+                log.warning(location, "\(what): `vmac_xmit_base` is incompatible with `vrrp_strict`; ignored, as keepalived ignores it")
+            } else {
+                setting.sendsOnBase = true
+            }
+        }
+        if instance.usesUnicast && !setting.sendsOnBase {
+            log.warning(setting.location, "\(what): `use_vmac` with `unicast_peer` needs `vmac_xmit_base` (keepalived.conf(5)): a peer's unicast adverts reach the interface, never the macvlan; adverts are sent and received on \(instance.interface ?? "the interface") as if it were set")
+            setting.sendsOnBase = true
+        }
+        if instance.interface == nil {
+            log.error(setting.location, "\(what): `use_vmac` needs `interface` (the macvlan's parent)")
+        }
+        if setting.interfaceName == nil, let vrid = instance.virtualRouterID {
+            setting.interfaceName = defaultVirtualMACName(vrid: vrid, family: instance.family)
+        }
+        instance.virtualMAC = setting
+    }
+
+    /// keepalived's `create_vmac_name`: PREFIX.VRID, unless an instance already uses that name
+    /// (the IPv4 and IPv6 routers of a VRID, or one VRID on two interfaces): then PREFIX6.VRID
+    /// first for IPv6, else PREFIX1.VRID, PREFIX2.VRID, ...
+    private func defaultVirtualMACName(vrid: UInt8, family: AddressFamily) -> String {
+        let prefix = configuration.globals.virtualMACPrefix
+        let taken = Set(configuration.instances.compactMap { $0.virtualMAC?.interfaceName })
+        var candidates = ["\(prefix).\(vrid)"]
+        if family == .ipv6 { candidates.append("\(prefix)6.\(vrid)") }
+        candidates += (1...99).filter { family == .ipv4 || $0 != 6 }.map { "\(prefix)\($0).\(vrid)" }
+        return candidates.first { !taken.contains($0) && VirtualMACSetting.isValidInterfaceName($0) } ?? "\(prefix).\(vrid)"
+    }
+
+    /// Two instances cannot share a macvlan (keepalived: "VRRP instance X is already using
+    /// NAME"), nor can a macvlan take the name of an instance's own interface.
+    private func checkVirtualMACNames(log: inout DiagnosticLog) {
+        var owners: [String: String] = [:]
+        let interfaces = Set(configuration.instances.compactMap(\.interface))
+        for instance in configuration.instances {
+            guard let setting = instance.virtualMAC, let name = setting.interfaceName else { continue }
+            if let owner = owners[name] {
+                log.error(setting.location, "vrrp_instance `\(instance.name)`: `use_vmac \(name)`: vrrp_instance `\(owner)` already uses that macvlan")
+            } else {
+                owners[name] = instance.name
+            }
+            if interfaces.contains(name) {
+                log.error(setting.location, "vrrp_instance `\(instance.name)`: `use_vmac \(name)`: \(name) is an instance's `interface`, not a macvlan vipkeeper may create and delete")
+            }
+        }
     }
 
     /// The family and version rules of RFC 5798 as keepalived applies them: one family per

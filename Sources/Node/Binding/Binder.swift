@@ -108,15 +108,28 @@ public enum Binder {
             ?? interface.advertSource(family: definition.family, excluding: virtual) else {
             throw .noSourceAddress(interface: name, family: definition.family)
         }
+        var virtualMAC: BoundVirtualMAC?
+        if let setting = definition.virtualMAC, let vmacName = setting.interfaceName, let vrid = definition.virtualRouterID {
+            virtualMAC = BoundVirtualMAC(name: vmacName,
+                                         hardwareAddress: VirtualMACSetting.hardwareAddress(virtualRouterID: vrid, family: definition.family),
+                                         sendsOnBase: setting.sendsOnBase, index: host.interface(named: vmacName)?.index ?? 0)
+        }
         var bindings: [VirtualAddressBinding] = []
         for address in definition.heldAddresses {
             let deviceName = address.device ?? name
+            // keepalived: an address on the instance's interface and of its family lives on
+            // the macvlan; one of the other family (virtual_ipaddress_excluded) or on another
+            // device stays where it is written.
+            if let virtualMAC, deviceName == name, address.address.family == definition.family {
+                bindings.append(VirtualAddressBinding(address: address, device: virtualMAC.device))
+                continue
+            }
             guard let device = deviceName == name ? interface : host.interface(named: deviceName) else {
                 throw .interfaceNotFound(deviceName)
             }
             bindings.append(VirtualAddressBinding(address: address, device: device.device))
         }
-        return BoundInstance(
+        var bound = BoundInstance(
             definition: definition,
             router: configuration.routerConfiguration(for: definition, interfaceAddress: source, mtu: interface.mtu),
             interface: interface.device,
@@ -125,6 +138,8 @@ public enum Binder {
             virtualAddresses: bindings,
             trackers: configuration.trackerSet(for: definition),
             multicastGroup: definition.usesUnicast ? nil : configuration.multicastGroup(for: definition))
+        bound.virtualMAC = virtualMAC
+        return bound
     }
 
     /// keepalived's default user for scripts: with no `user` and no `script_user`, scripts run
@@ -165,6 +180,7 @@ public enum Binder {
         var names = Set(configuration.instances.flatMap { $0.trackers.objects.compactMap(\.interfaceName) })
         for instance in configuration.instances {
             names.insert(instance.interface.name)
+            if let virtualMAC = instance.virtualMAC { names.insert(virtualMAC.name) }
             names.formUnion(instance.virtualAddresses.map(\.device.name))
         }
         return names.sorted()

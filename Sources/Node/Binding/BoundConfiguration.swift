@@ -46,12 +46,13 @@ public struct BoundConfiguration: Hashable, Sendable {
     }
 
     /// One receive socket per interface and family with instances, and the multicast group
-    /// it joins (nil when every instance on it is unicast).
+    /// it joins (nil when every instance on it is unicast). A `use_vmac` macvlan that does
+    /// not exist yet has none.
     public var transports: [Transport] {
         var byKey: [TransportKey: Transport] = [:]
-        for instance in instances {
+        for instance in instances where instance.wire.index != 0 {
             let key = instance.transportKey
-            var transport = byKey[key] ?? Transport(interface: instance.interface, family: key.family, multicastGroup: nil)
+            var transport = byKey[key] ?? Transport(interface: instance.wire, family: key.family, multicastGroup: nil)
             if let group = instance.multicastGroup { transport.multicastGroup = group }
             byKey[key] = transport
         }

@@ -23,6 +23,9 @@ public struct BoundInstance: Hashable, Sendable {
     public var notifyPriorityChanges: Bool
     /// The multicast group the interface's socket joins; nil for unicast.
     public var multicastGroup: IPAddress?
+    /// `use_vmac`: the macvlan with the virtual router MAC its addresses (and, without
+    /// `vmac_xmit_base`, its adverts) live on.
+    public var virtualMAC: BoundVirtualMAC?
 
     public init(definition: InstanceDefinition, router: RouterConfiguration, interface: Device, destinations: [IPAddress],
                 source: IPAddress, virtualAddresses: [VirtualAddressBinding], trackers: TrackerSet,
@@ -44,8 +47,17 @@ public struct BoundInstance: Hashable, Sendable {
     /// RFC 5798 §1: the instance's family (that of its router).
     public var family: AddressFamily { router.family }
 
-    /// The socket the instance speaks on: its interface and family.
-    public var transportKey: TransportKey { TransportKey(interfaceIndex: interface.index, family: family) }
+    /// The device adverts leave from and arrive on: the `use_vmac` macvlan (keepalived sends
+    /// and receives there, so adverts carry the virtual router MAC as their source, RFC 3768
+    /// §7.3, and a Backup's private macvlan hears a Master with the same MAC), or the
+    /// instance's interface (no `use_vmac`, or `vmac_xmit_base`).
+    public var wire: Device {
+        guard let virtualMAC, !virtualMAC.sendsOnBase else { return interface }
+        return virtualMAC.device
+    }
+
+    /// The socket the instance speaks on: its wire device and family.
+    public var transportKey: TransportKey { TransportKey(interfaceIndex: wire.index, family: family) }
 
     /// The one definition of "this instance runs the same" (a SIGHUP keeps such an instance
     /// untouched: state, timers, counters, no advert out of turn): its settings, its router's

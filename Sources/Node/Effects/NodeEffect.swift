@@ -44,13 +44,18 @@ public enum NodeEffect: Equatable, Sendable {
     case followNotifyFIFOs([BoundNotifyFIFO])
     /// Write one line to the notify FIFO at `path`, never blocking: a full pipe drops it.
     case writeNotifyFIFO(NotifyFIFOLine, path: String)
+    /// keepalived `use_vmac`: have the instance's macvlan exist, set up and up
+    /// (`VirtualMACRequest`); on success the runtime reports it (`NodeEvent.interface`).
+    case ensureVirtualMAC(VirtualMACRequest)
+    /// Delete the instance's macvlan (and with it the addresses on it), if it is one.
+    case removeVirtualMAC(VirtualMACRequest)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
     public var changesAddresses: Bool {
         switch self {
-        case .addAddress, .removeAddress, .removeLeftoverAddress: return true
-        case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
+        case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
+        case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
              .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO:
             return false
         }

@@ -24,6 +24,8 @@ public enum NodeTimer: Hashable, Sendable {
     /// A `vrrp_track_process`'s `fork_delay` or `terminate_delay` is over: its quorum is
     /// judged from the count then.
     case processDelay(String)
+    /// Ask again for an instance's `use_vmac` macvlan the runtime could not make.
+    case virtualMACRetry(InstanceID)
 
     public var slot: Slot {
         switch self {
@@ -37,6 +39,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .startupDelay: return .startupDelay
         case .dropRulesRetry: return .dropRulesRetry
         case .processDelay(let name): return .processDelay(name)
+        case .virtualMACRetry(let instance): return .virtualMACRetry(instance)
         }
     }
 
@@ -52,5 +55,6 @@ public enum NodeTimer: Hashable, Sendable {
         case startupDelay
         case dropRulesRetry
         case processDelay(String)
+        case virtualMACRetry(InstanceID)
     }
 }

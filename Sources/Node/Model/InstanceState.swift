@@ -14,6 +14,8 @@ struct InstanceState: Sendable {
     /// Why the host keeps the instance from speaking (its interface is gone, or has no
     /// address to advertise from); a FAULT like a weight-0 tracker's.
     var hostFault: FaultCause?
+    /// `use_vmac`: the macvlan's start wait and failures.
+    var virtualMACState = VirtualMACState()
     /// A reload removes it: its last notify is keepalived's for a deleted instance.
     var isBeingRemoved = false
 

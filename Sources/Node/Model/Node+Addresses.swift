@@ -253,6 +253,10 @@ extension Node {
             return notifyFIFOFailed(line, path: path, error)
         case .followNotifyFIFOs:
             return [.log(LogLine(.error, "notify fifo: \(error)"))]
+        case .ensureVirtualMAC(let request):
+            return virtualMACFailed(request, error, now: now)
+        case .removeVirtualMAC(let request):
+            return virtualMACRemovalFailed(request, error)
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }

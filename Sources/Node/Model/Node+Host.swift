@@ -21,6 +21,7 @@ extension Node {
     ///   cannot hear.
     mutating func interfaceObserved(_ name: String, _ observed: HostInterface?, now: Instant) -> [NodeEffect] {
         var effects = linkChanged(name, up: observed?.isUp ?? false, now: now)
+        let macvlansBefore = instances.map { $0.bound.virtualMAC?.exists }
         let socketsBefore = configuration.transports.map { [$0.key: $0.multicastGroup] }
         let virtual = Set(configuration.instances.flatMap { $0.virtualAddresses.map(\.address.address) })
         var changed: [Int] = []
@@ -35,6 +36,7 @@ extension Node {
                     bound.virtualAddresses[slot].device = observed.device
                 }
             }
+            if bound.virtualMAC?.name == name { bound.virtualMAC?.index = observed?.index ?? 0 }
             if bound.interface.name == name {
                 hostFault = nil
                 if let observed {
@@ -64,6 +66,9 @@ extension Node {
             }
         }
         if rebound { rebuildValidators() }  // the §7.1 checks follow the interfaces and advertised addresses
+        let followed = followVirtualMACs(existedBefore: macvlansBefore, now: now)
+        effects += followed.effects
+        changed += followed.changed.filter { !changed.contains($0) }
         if configuration.transports.map({ [$0.key: $0.multicastGroup] }) != socketsBefore {
             socketError = nil
             effects.append(.bindTransports(configuration.transports))

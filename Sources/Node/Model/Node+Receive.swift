@@ -61,7 +61,7 @@ extension Node {
         let owner = vrid.flatMap { vrid in
             instances.firstIndex { $0.bound.transportKey == key && $0.virtualRouterID == vrid }
         }
-        let interfaceName = instances.first { $0.bound.interface.index == key.interfaceIndex }?.bound.interface.name ?? "ifindex \(key.interfaceIndex)"
+        let interfaceName = instances.first { $0.bound.wire.index == key.interfaceIndex }?.bound.wire.name ?? "ifindex \(key.interfaceIndex)"
         if let owner, reason != .unknownVirtualRouter(instances[owner].virtualRouterID) {
             instances[owner].counters.drops[reason.counter, default: 0] += 1
         } else {

@@ -14,6 +14,13 @@ extension Node {
             instances[index].isBeingRemoved = plan.isRemoved(index)
             if isRunning { effects += feed(index, .shutdown, now: now) }
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
+            effects.append(.cancelTimer(.virtualMACRetry(instances[index].id)))
+            // use_vmac: a macvlan the new configuration keeps (same name and parent) stays for
+            // the restarted instance; any other goes (keepalived deletes a removed instance's).
+            if let request = virtualMACRequest(index), isRunning,
+               !next.instances.contains(where: { $0.virtualMAC?.name == request.name && $0.interface.name == request.parent.name }) {
+                effects.append(.removeVirtualMAC(request))
+            }
         }
         let continuing = Set(plan.continues.compactMap { $0 }.map { instances[$0].name })
         effects += interruptOperation(keeping: continuing, now: now)
@@ -48,14 +55,17 @@ extension Node {
         }
         let held = Set(instances.flatMap { instance in instance.addresses.filter(\.isHeld).map(\.binding) })
         for index in plan.started where isRunning {
-            effects += instances[index].addresses.filter { !held.contains($0.binding) }
+            effects += instances[index].addresses.filter { !held.contains($0.binding) && $0.binding.device.index != 0 }
                 .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
         for index in instances.indices {
             _ = syncTrackers(index)
         }
+        if isRunning {
+            effects += ensureVirtualMACs(plan.started)
+        }
         if isRunning && !isStartupDelayed {
-            for index in plan.started {
+            for index in plan.started where !deferStartForVirtualMAC(index) {
                 effects += applyTrackers(of: index, now: now)
                 effects += feed(index, .startup, now: now)
             }

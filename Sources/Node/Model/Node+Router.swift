@@ -23,7 +23,7 @@ extension Node {
             // One message per destination: the v3 checksum covers the destination (§5.2.8).
             let source = instance.bound.source
             return instance.bound.destinations.map {
-                .send(Outbound(instance: instance.id, interface: instance.bound.interface, source: source,
+                .send(Outbound(instance: instance.id, interface: instance.bound.wire, source: source,
                                destinations: [$0], payload: advert.encoded(from: source, to: $0),
                                ttl: instance.bound.definition.usesUnicast ? instance.bound.definition.unicastTTL : nil))
             }
@@ -165,9 +165,9 @@ extension Node {
         return effects
     }
 
-    /// An instance's own FAULT: the host's (its interface gone, no advert source) before its
-    /// weight-0 trackers'.
+    /// An instance's own FAULT: the host's (its interface gone, no advert source, its
+    /// `use_vmac` macvlan gone while running) before its weight-0 trackers'.
     private func ownFault(of index: Int) -> FaultCause? {
-        instances[index].hostFault ?? instances[index].trackers.fault
+        instances[index].hostFault ?? virtualMACFault(of: index) ?? instances[index].trackers.fault
     }
 }

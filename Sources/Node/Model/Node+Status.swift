@@ -140,7 +140,7 @@ extension Node {
         let counters = metrics.counters
         let router = instance.router
         let bound = instance.bound
-        return StatusReport.Instance(
+        var report = StatusReport.Instance(
             name: metrics.name,
             state: metrics.state.rawValue,
             priority: Int(metrics.priority),
@@ -190,5 +190,10 @@ extension Node {
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,
             releasedMaster: counters.releasedMaster, priorityZeroSent: counters.priorityZeroSent,
             otherMasterAdverts: counters.otherMasterAdverts)
+        report.virtualMAC = bound.virtualMAC.map {
+            .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,
+                  failures: instance.virtualMACState.failures, error: instance.virtualMACState.error)
+        }
+        return report
     }
 }

@@ -97,13 +97,17 @@ public struct Node: Sendable {
         guard !isRunning else { return [] }
         isRunning = true
         var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
+        // use_vmac: the macvlans first (one a crashed run left is reused or re-made), so the
+        // leftovers on them go below and the instances can start on them.
+        effects += ensureVirtualMACs(instances.indices)
         for index in instances.indices {
             let bound = instances[index].bound
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
                 effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
             }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
-            effects += instances[index].addresses.map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
+            effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
+                .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
         effects += checks.configure(configuration.checks, now: now)
         for index in instances.indices {
@@ -122,7 +126,7 @@ public struct Node: Sendable {
     private mutating func startInstances(now: Instant) -> [NodeEffect] {
         isStartupDelayed = false
         var effects: [NodeEffect] = []
-        for index in instances.indices {
+        for index in instances.indices where !deferStartForVirtualMAC(index) {
             effects += applyTrackers(of: index, now: now)
             effects += feed(index, .startup, now: now)
         }
@@ -137,7 +141,12 @@ public struct Node: Sendable {
         for index in instances.indices {
             effects += feed(index, .shutdown, now: now)
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
+            effects.append(.cancelTimer(.virtualMACRetry(instances[index].id)))
+            instances[index].virtualMACState = VirtualMACState()
         }
+        // use_vmac: the macvlans go after every instance resigned on them (keepalived deletes
+        // them at exit; the addresses on them go with them).
+        effects += instances.indices.compactMap { virtualMACRequest($0).map(NodeEffect.removeVirtualMAC) }
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
         effects.append(.cancelTimer(.dropRulesRetry))
@@ -177,6 +186,9 @@ public struct Node: Sendable {
             return retryDropRules()
         case .processDelay(let name):
             return processDelayOver(name, now: now)
+        case .virtualMACRetry(let id):
+            guard let index = index(of: id) else { return [] }
+            return retryVirtualMAC(index)
         case .startupDelay:
             guard isStartupDelayed else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
