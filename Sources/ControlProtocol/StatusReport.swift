@@ -247,6 +247,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var dropRules: DropRules?
     /// The notify FIFOs (`notify_fifo`, `vrrp_notify_fifo`); nil when none is configured.
     public var notifyFIFOs: [NotifyFIFO]?
+    /// `virtual_routes` / `virtual_rules` of every instance and `static_routes` /
+    /// `static_rules`; nil when none is configured.
+    public var routing: [Routing]?
+
+    /// A route or rule vipkeeper installs, and whether it is in the kernel as wanted.
+    public struct Routing: Codable, Sendable, Equatable {
+        /// The instance's name, or `static`.
+        public var owner: String
+        /// `route 10.250.102.0/24 via 10.250.101.1 dev eth0`, `rule 100: from 10.250.101.10 lookup 100`.
+        public var entry: String
+        /// Added (as its owner is Master, or static while running) and not refused.
+        public var installed: Bool
+        /// Refusals of the current streak (retried every second); 0 when the last change went through.
+        public var failures: Int
+        public var lastError: String?
+
+        public init(owner: String, entry: String, installed: Bool, failures: Int, lastError: String?) {
+            self.owner = owner
+            self.entry = entry
+            self.installed = installed
+            self.failures = failures
+            self.lastError = lastError
+        }
+    }
     /// How processes are followed for `track_process`: `proc connector`, or the /proc scan
     /// it falls back to with the reason; nil when no process is tracked.
     public var processMonitor: String?
@@ -292,7 +316,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
                 dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil, processMonitor: String? = nil,
-                scheduling: Scheduling? = nil) {
+                scheduling: Scheduling? = nil, routing: [Routing]? = nil) {
+        self.routing = routing
         self.notifyFIFOs = notifyFIFOs
         self.processMonitor = processMonitor
         self.scheduling = scheduling
@@ -332,6 +357,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         if stuckChildren > 0 { reasons.append("\(stuckChildren) child process(es) did not exit after SIGKILL") }
         if let socketError { reasons.append("a VRRP socket cannot be opened: \(socketError)") }
         if let error = dropRules?.error { reasons.append("the no_accept drop rules cannot be applied: \(error)") }
+        for entry in routing ?? [] where entry.failures > 0 {
+            reasons.append("\(entry.owner): \(entry.entry) cannot be \(entry.installed ? "removed" : "added"): \(entry.lastError ?? "refused")")
+        }
         for problem in scheduling?.problems ?? [] { reasons.append("\(problem.setting) is not in force: \(problem.error)") }
         return reasons
     }

@@ -58,6 +58,7 @@ public enum Binder {
                                        notifyCredentials: notify, routerID: configuration.globals.routerID,
                                        controlGroup: configuration.globals.controlGroup, controlGroupID: controlGroupID,
                                        startupDelay: configuration.globals.startupDelay, notifyFIFOs: fifos)
+        bound.staticRouting = configuration.staticRouting.map(\.unplaced)
         let trackedFiles = Set(configuration.instances.flatMap { $0.trackedFiles.map(\.name) })
         bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
             var file = $0

@@ -23,6 +23,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var trackFiles: [TrackFileDefinition] = []
     /// The `vrrp_track_process`es some instance tracks (their source positions cleared).
     public var trackProcesses: [TrackProcessDefinition] = []
+    /// `static_routes`, then `static_rules` (source positions cleared).
+    public var staticRouting: [RoutingEntry] = []
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,

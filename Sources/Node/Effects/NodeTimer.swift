@@ -21,6 +21,8 @@ public enum NodeTimer: Hashable, Sendable {
     case startupDelay
     /// Apply again the drop rules nftables refused (`NodeEffect.dropTraffic`).
     case dropRulesRetry
+    /// Add or remove again the routes and rules netlink refused (`NodeEffect.addRouting`).
+    case routingRetry
     /// A `vrrp_track_process`'s `fork_delay` or `terminate_delay` is over: its quorum is
     /// judged from the count then.
     case processDelay(String)
@@ -36,6 +38,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .announcement(let instance): return .announcement(instance)
         case .startupDelay: return .startupDelay
         case .dropRulesRetry: return .dropRulesRetry
+        case .routingRetry: return .routingRetry
         case .processDelay(let name): return .processDelay(name)
         }
     }
@@ -51,6 +54,7 @@ public enum NodeTimer: Hashable, Sendable {
         case announcement(InstanceID)
         case startupDelay
         case dropRulesRetry
+        case routingRetry
         case processDelay(String)
     }
 }

@@ -7,6 +7,8 @@ struct InstanceState: Sendable {
     var router: VirtualRouter
     var trackers: TrackerSet
     var addresses: [AddressState]
+    /// `virtual_routes` then `virtual_rules`, as last asked of the kernel.
+    var routing: [RoutingState]
     var counters = InstanceCounters()
     var lastTransition: Transition?
     /// When the current Master's last advert arrived.
@@ -30,6 +32,7 @@ struct InstanceState: Sendable {
         router = VirtualRouter(configuration: bound.router)
         trackers = bound.trackers
         addresses = bound.virtualAddresses.map(AddressState.init(binding:))
+        routing = bound.routing.map(RoutingState.init(entry:))
     }
 
     var name: String { bound.name }

@@ -29,6 +29,10 @@ extension Node {
             }
         }
         instances = fresh
+        for (position, continued) in plan.continues.enumerated() where continued != nil {
+            effects += reloadRouting(continuing: position, from: instances[position].routing)
+        }
+        effects += reloadStaticRouting(to: next.staticRouting)
         if isRunning && next.notifyFIFOs != configuration.notifyFIFOs {
             effects.append(.followNotifyFIFOs(next.notifyFIFOs))
         }

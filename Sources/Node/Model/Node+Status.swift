@@ -102,7 +102,20 @@ extension Node {
                 : nil,
             notifyFIFOs: notifyFIFOReports,
             processMonitor: daemon.processMonitor,
-            scheduling: daemon.scheduling)
+            scheduling: daemon.scheduling,
+            routing: routingReports)
+    }
+
+    /// Every instance's routes and rules, then the static ones; nil when there are none.
+    private var routingReports: [StatusReport.Routing]? {
+        let owned = instances.flatMap { instance in instance.routing.map { (instance.name, $0) } } + staticRouting.map { ("static", $0) }
+        guard !owned.isEmpty else { return nil }
+        return owned.map { owner, state in
+            // A refused removal is still in the kernel; a refused add is not.
+            StatusReport.Routing(owner: owner, entry: state.entry.description,
+                                 installed: state.phase == .installed || state.phase == .removeRefused,
+                                 failures: state.refusals?.count ?? 0, lastError: state.refusals?.lastError)
+        }
     }
 
     /// What the metrics exporter reads at `now`.

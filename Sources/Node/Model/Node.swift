@@ -43,6 +43,8 @@ public struct Node: Sendable {
     var socketError: String?
     /// The `no_accept` drop rules as last asked of the runtime, and their failures.
     var dropRules = DropRulesState()
+    /// `static_routes` then `static_rules`, as last asked of the kernel.
+    var staticRouting: [RoutingState] = []
     /// The notify FIFOs' counts, by path.
     var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// Between `start` and `stop`.
@@ -53,6 +55,7 @@ public struct Node: Sendable {
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
         instances = configuration.instances.map { makeInstance($0) }
+        staticRouting = configuration.staticRouting.map(RoutingState.init(entry:))
         rebuildValidators()
     }
 
@@ -97,12 +100,16 @@ public struct Node: Sendable {
         guard !isRunning else { return [] }
         isRunning = true
         var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
+        // keepalived's start_vrrp: static routes and rules (leftovers removed, then added)
+        // before any instance.
+        effects += startStaticRouting()
         for index in instances.indices {
             let bound = instances[index].bound
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
                 effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
             }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
+            effects += removeLeftoverRouting(of: index)
             effects += instances[index].addresses.map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
         effects += checks.configure(configuration.checks, now: now)
@@ -141,6 +148,8 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
         effects.append(.cancelTimer(.dropRulesRetry))
+        effects += stopStaticRouting()
+        effects.append(.cancelTimer(.routingRetry))
         isStartupDelayed = false
         effects += checks.cancelAll
         // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
@@ -175,6 +184,8 @@ public struct Node: Sendable {
             return announcementRound(index, now: now)
         case .dropRulesRetry:
             return retryDropRules()
+        case .routingRetry:
+            return retryRouting(now: now)
         case .processDelay(let name):
             return processDelayOver(name, now: now)
         case .startupDelay:

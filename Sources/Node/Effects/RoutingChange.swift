@@ -1,0 +1,28 @@
+import Config
+
+/// One route or rule to add or delete, and whose it is: an instance's `virtual_routes` /
+/// `virtual_rules`, or the node's `static_routes` / `static_rules`.
+public struct RoutingChange: Hashable, Sendable, CustomStringConvertible {
+    public enum Owner: Hashable, Sendable, CustomStringConvertible {
+        case instance(InstanceID, name: String)
+        case `static`
+
+        public var description: String {
+            switch self {
+            case .instance(_, let name): return name
+            case .static: return "static"
+            }
+        }
+    }
+
+    public var owner: Owner
+    /// The entry, its source position cleared.
+    public var entry: RoutingEntry
+
+    public init(owner: Owner, entry: RoutingEntry) {
+        self.owner = owner
+        self.entry = entry
+    }
+
+    public var description: String { entry.description }
+}
