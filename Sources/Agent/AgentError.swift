@@ -17,6 +17,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     case nftables(String)
     /// A notify FIFO could not be made, opened or written.
     case notifyFIFO(path: String, operation: String, errno: Int32)
+    /// A route or rule names a device (`dev`, `iif`, `oif`) the node does not have (now).
+    case noSuchInterface(String, operation: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "nftables: \(reason)"
         case .notifyFIFO(let path, let operation, let code):
             return "notify fifo \(path): \(operation) failed: \(errorText(code))"
+        case .noSuchInterface(let name, let operation):
+            return "\(operation): there is no interface \(name) on this node (yet)"
         }
     }
 }
@@ -53,6 +57,7 @@ extension AgentError {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
         case .notifyFIFO(_, _, let code): return EffectError(code: code, message: description)
+        case .noSuchInterface: return EffectError(code: ENODEV, message: description)
         case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables:
             return EffectError(code: -1, message: description)
         }

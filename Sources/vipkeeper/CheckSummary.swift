@@ -26,6 +26,12 @@ struct CheckSummary {
                 + "priority \(instance.priority), \(instance.preempt ? "preempt" : "nopreempt")\(instance.dropsTrafficToAddresses ? ", no_accept" : ""), \(transport), \(vips.isEmpty ? "no VIPs" : "VIPs \(vips)")"
                 + (tracking.isEmpty ? "" : ", tracks \(tracking.joined(separator: ", "))"))
         }
+        for instance in configuration.instances where !instance.routing.isEmpty {
+            lines.append("  vrrp_instance \(instance.name) as Master, after its VIPs: " + instance.routing.map(\.description).joined(separator: "; "))
+        }
+        if !configuration.staticRouting.isEmpty {
+            lines.append("  static, from start to stop: " + configuration.staticRouting.map(\.description).joined(separator: "; "))
+        }
         for script in configuration.scripts {
             lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(seconds(script.schedule.interval)), weight \(script.schedule.weight.weight)")
         }
@@ -55,6 +61,10 @@ struct CheckSummary {
             if !DropRules.isAvailable {
                 lines.append("  WARNING: libnftables is not installed on this node: the drop rules will fail until Debian's libnftables1 (nftables) is installed")
             }
+        }
+        let routing = configuration.instances.flatMap(\.routing) + configuration.staticRouting
+        if !routing.isEmpty {
+            lines.append("  deviation: routes and rules are tagged proto keepalived (18) as keepalived tags them; vipkeeper does not follow them afterwards: one deleted by someone else is not put back and does not move the instance out of MASTER (keepalived's default without `no_track`)")
         }
         let ignored = result.ignoredKeywords
         if !ignored.isEmpty {

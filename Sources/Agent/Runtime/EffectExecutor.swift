@@ -24,6 +24,7 @@ final class EffectExecutor {
     private let notifier: SystemdNotifier
     private let addresses: AddressManager
     private let announcer: AddressAnnouncer
+    private let routes: RouteManager
     private let dropRules = DropRules()
     let transports = TransportSet()
     var timers = TimerTable()
@@ -46,6 +47,7 @@ final class EffectExecutor {
         self.notifier = notifier
         self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
+        routes = try RouteManager()
         announcer = try AddressAnnouncer()
         inbox = try HealthInbox()
     }
@@ -80,6 +82,10 @@ final class EffectExecutor {
                 }
             case .dropTraffic(let addresses):
                 try dropRules.apply(addresses)
+            case .addRouting(let change):
+                _ = try routes.add(change.entry)
+            case .removeRouting(let change):
+                _ = try routes.remove(change.entry)
             case .gratuitousARP(let request):
                 return request.announceEach { binding in
                     do throws(AgentError) {
