@@ -41,6 +41,7 @@ extension NamespaceSuites {
             for line in routes.split(separator: "\n") {
                 if line.hasPrefix("10.250.102.0/24 via 10.250.101.1 dev eth0") && line.contains("src \(lab.virtualAddress)") { found.insert("via") }
                 if line.hasPrefix("blackhole 10.250.103.0/25 table 100") { found.insert("blackhole") }
+                if line.hasPrefix("unreachable 10.250.103.0/25 table 100") { found.insert("unreachable") }
                 if line.hasPrefix("fd00:250:102::/64 via fd00:250:101::1 dev eth0") { found.insert("ipv6") }
                 if line.hasPrefix("10.250.103.128/25 via 10.250.101.1 dev eth0 table 101") { found.insert("static route") }
             }
@@ -54,7 +55,7 @@ extension NamespaceSuites {
         private let virtual: Set<String> = ["via", "blackhole", "ipv6", "rule"]
         private let statics: Set<String> = ["static route", "static rule"]
 
-        @Test("the Master has the virtual routes and rules (proto keepalived), the Backup does not; they move with a failover both ways; SIGTERM removes them and the static ones")
+        @Test("the Master has the virtual routes and rules (proto keepalived), the Backup does not; they move with a failover both ways; SIGHUP replaces only a changed one; SIGTERM removes them and the static ones")
         func followTheVIP() throws {
             guard keepalivedInstalled(), let lab = openLab(tag: "route", subnet: 101, nodes: 2) else { return }
             defer { lab.tearDown() }
@@ -81,6 +82,16 @@ extension NamespaceSuites {
             #expect(waitUntil(timeout: masterDown(200) + 5) { lab.holders() == [0] && entries(lab, 0) == virtual.union(statics) } != nil,
                     "vipkeeper Master again: \(entries(lab, 0))\n\(lab.log("node0.log"))")
             #expect(waitUntil(timeout: 3) { entries(lab, 1) == statics } != nil, "keepalived Backup again: \(entries(lab, 1))")
+
+            // SIGHUP with one route changed: only that one is replaced; the instance keeps running.
+            let transitions = lab.status(0)?["transitions"] as? Int
+            _ = lab.write("node0.conf", routingConfig(lab, priority: 200)
+                .replacingOccurrences(of: "blackhole 10.250.103.0/25", with: "unreachable 10.250.103.0/25"))
+            kill(ours, SIGHUP)
+            let changed = virtual.subtracting(["blackhole"]).union(["unreachable"]).union(statics)
+            #expect(waitUntil(timeout: 3) { entries(lab, 0) == changed } != nil, "after SIGHUP: \(entries(lab, 0))\n\(lab.log("node0.log"))")
+            #expect(lab.status(0)?["transitions"] as? Int == transitions && lab.log("node0.log").contains("1 unchanged (VI_1)"),
+                    "the instance was not restarted: \(lab.log("node0.log"))")
             #expect(lab.stop(ours))
             lab.crash(theirs)
         }
