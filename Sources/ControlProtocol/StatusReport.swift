@@ -182,6 +182,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var priorityZeroSent: Int
         /// Adverts from another Master heard while Master (a split brain, or a peer preempting).
         public var otherMasterAdverts: Int
+        /// Route and rule changes netlink refused since the start (`virtual_routes`,
+        /// `virtual_rules`); nil when the instance has none.
+        public var routingFailures: Int?
 
         public init(name: String, state: String, priority: Int, basePriority: Int, virtualRouterID: Int, interface: String,
                     sourceAddress: String, transport: String, virtualAddresses: [VirtualAddress], holdsVirtualAddresses: Bool,
@@ -189,7 +192,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
                     transitions: Int, becameMaster: Int, advertisementsSent: Int, advertisementsReceived: Int,
                     priorityZeroReceived: Int, sendErrors: Int, gratuitousARPErrors: Int, addressesRestored: Int,
                     notifyFailures: Int, drops: [String: Int], trackers: [Tracker], maintenance: Maintenance?,
-                    lastAdvertSecondsAgo: Double?, releasedMaster: Int, priorityZeroSent: Int, otherMasterAdverts: Int) {
+                    lastAdvertSecondsAgo: Double?, releasedMaster: Int, priorityZeroSent: Int, otherMasterAdverts: Int,
+                    routingFailures: Int? = nil) {
+            self.routingFailures = routingFailures
             self.releasedMaster = releasedMaster
             self.priorityZeroSent = priorityZeroSent
             self.otherMasterAdverts = otherMasterAdverts

@@ -108,6 +108,8 @@ extension NamespaceSuites {
             }
             #expect(failing != nil, "\(String(describing: lab.report(0)?["routing"]))")
             #expect(lab.log("node0.log").contains("there is no interface vkdummy0"), "\(lab.log("node0.log"))")
+            let table = Shell.run("\(NetworkLab.vipkeeper) status --socket \(lab.socket(0))").output
+            #expect(table.contains("VI_1: route 10.250.103.0/24 dev vkdummy0 NOT ADDED"), "\(table)")
             _ = Shell.must("ip -n \(lab.nodes[0]) link add vkdummy0 type veth peer name vkdummy1 && ip -n \(lab.nodes[0]) link set vkdummy0 up && ip -n \(lab.nodes[0]) link set vkdummy1 up")
             #expect(waitUntil(timeout: 4) {
                 Shell.run("ip -n \(lab.nodes[0]) route show 10.250.103.0/24").output.contains("dev vkdummy0")

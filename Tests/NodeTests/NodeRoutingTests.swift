@@ -86,6 +86,7 @@ struct NodeRoutingTests {
         #expect(kinds(harness).filter { $0 == "+route" }.count == 6, "retried each second")
         #expect(!harness.log(containing: "could not add"), "logged once per streak")
         #expect(status(harness).routing?.first?.failures == 4)
+        #expect(status(harness).instances.first?.routingFailures == 12, "3 entries refused 4 times each")
         harness.routingFails = false
         harness.effects = []
         harness.advance(by: .seconds(2))

@@ -202,6 +202,7 @@ extension Node {
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,
             releasedMaster: counters.releasedMaster, priorityZeroSent: counters.priorityZeroSent,
-            otherMasterAdverts: counters.otherMasterAdverts)
+            otherMasterAdverts: counters.otherMasterAdverts,
+            routingFailures: instance.routing.isEmpty ? nil : counters.routingFailures)
     }
 }
