@@ -146,4 +146,13 @@ struct RoutingKeywordTests {
         #expect(routes.count == 3 && result.errors == 0)
         #expect(routes[0].preferredSource == v4("10.22.10.124") && routes[0].gateways.isEmpty)
     }
+
+    @Test("a one-line block: every route is read (options take their values), with keepalived's one-statement warning")
+    func oneLine() throws {
+        let text = minimalInstance(with: "virtual_routes { blackhole 10.250.102.0/24 table 100 10.250.103.0/24 via 10.250.101.1 dev eth0 }")
+        let result = config.load(text)
+        let routes = try #require(result.configuration?.instances.first?.virtualRoutes, "\(short(result.diagnostics))")
+        #expect(routes.map(\.description) == ["blackhole 10.250.102.0/24 table 100", "10.250.103.0/24 via 10.250.101.1 dev eth0"])
+        #expect(short(result.diagnostics).contains { $0.contains("keepalived reads this one-line block as the single statement `blackhole 10.250.102.0/24 table 100`") })
+    }
 }

@@ -117,7 +117,8 @@ struct ConfigurationReader {
         }
         table.block("static_routes") { reader, statement, log in
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
-                                           optionArity: RoutingEntryReader.routeOptionArity, log: &log) {
+                                           optionArity: RoutingEntryReader.routeOptionArity,
+                                           starters: RoutingEntryReader.routeStarters, log: &log) {
                 if let route = RoutingEntryReader.route(entry, keyword: "static_routes", allowsTrackGroup: true, log: &log) {
                     reader.configuration.staticRoutes.append(route)
                 }
@@ -648,7 +649,8 @@ struct ConfigurationReader {
         }
         table.block("virtual_routes") { reading, statement, log in
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
-                                           optionArity: RoutingEntryReader.routeOptionArity, log: &log) {
+                                           optionArity: RoutingEntryReader.routeOptionArity,
+                                           starters: RoutingEntryReader.routeStarters, log: &log) {
                 if let route = RoutingEntryReader.route(entry, keyword: "virtual_routes", allowsTrackGroup: false, log: &log) {
                     reading.definition.virtualRoutes.append(route)
                 }

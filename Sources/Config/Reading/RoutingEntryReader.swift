@@ -18,7 +18,9 @@ struct RoutingEntryReader {
         "priority": 1, "preference": 1, "protocol": 1, "tos": 1, "dsfield": 1, "onlink": 0, "mtu": 1, "add": 0,
         "prepend": 0, "append": 0, "no_track": 0, "inet": 0, "inet6": 0, "to": 1,
     ].merging(ignoredRouteOptions) { first, _ in first }
-        .merging(VirtualRoute.Kind.allCases.map { ($0.rawValue, 1) }) { first, _ in first }
+
+    /// A route type starts an entry and takes the destination with it (`blackhole DEST`).
+    static let routeStarters = Dictionary(uniqueKeysWithValues: VirtualRoute.Kind.allCases.map { ($0.rawValue, 1) })
 
     static let ruleOptionArity: [String: Int] = [
         "from": 1, "to": 1, "table": 1, "lookup": 1, "goto": 1, "nop": 0, "blackhole": 0, "unreachable": 0,
