@@ -118,5 +118,24 @@ extension NamespaceSuites {
             #expect(lab.stop(pid))
             #expect(!Shell.run("ip -n \(lab.nodes[0]) route show 10.250.103.0/24").output.contains("vkdummy0"))
         }
+
+        @Test("routes and rules a crashed (SIGKILL) run left are removed at the next start, before its instances start")
+        func crashLeftovers() throws {
+            guard let lab = openLab(tag: "route", subnet: 103, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let routing = "    virtual_routes {\n        10.250.102.0/24 via 10.250.103.1 dev eth0\n    }\n"
+                + "    virtual_rules {\n        from \(lab.virtualAddress) table 100 preference 100\n    }\n"
+            let crashed = lab.startVipkeeper(node: 0, config: lab.config(priority: 200, extra: routing))
+            let route = { Shell.run("ip -n \(lab.nodes[0]) route show 10.250.102.0/24 proto 18").output.contains("via 10.250.103.1") }
+            let rule = { Shell.run("ip -n \(lab.nodes[0]) rule show pref 100").output.contains("lookup 100") }
+            try #require(waitUntil(timeout: masterDown(200) + 3) { route() && rule() } != nil, "\(lab.log("node0.log"))")
+            lab.crash(crashed)
+            #expect(route() && rule(), "SIGKILL leaves them")
+            // The next run waits 10 s before its instances start: what is gone by then was a leftover.
+            let pid = lab.startVipkeeper(node: 0, config: "global_defs {\n    vrrp_startup_delay 10\n}\n" + lab.config(priority: 200, extra: routing))
+            #expect(waitUntil(timeout: 3) { !route() && !rule() } != nil, "\(lab.log("node0.log"))")
+            #expect(waitUntil(timeout: 2) { lab.log("node0.log").contains("left behind by an earlier run") } != nil, "\(lab.log("node0.log"))")
+            #expect(lab.stop(pid))
+        }
     }
 }

@@ -85,7 +85,9 @@ final class EffectExecutor {
             case .addRouting(let change):
                 _ = try routes.add(change.entry)
             case .removeRouting(let change):
-                _ = try routes.remove(change.entry)
+                if try routes.remove(change.entry) == .changed && change.isLeftover {
+                    logger.warning("[\(change.owner)] removed \(change.entry): left behind by an earlier run")
+                }
             case .gratuitousARP(let request):
                 return request.announceEach { binding in
                     do throws(AgentError) {

@@ -18,10 +18,14 @@ public struct RoutingChange: Hashable, Sendable, CustomStringConvertible {
     public var owner: Owner
     /// The entry, its source position cleared.
     public var entry: RoutingEntry
+    /// A removal at start of what a crashed earlier run may have left (keepalived issue
+    /// 2361, as for addresses): the executor logs it when there was one.
+    public var isLeftover: Bool
 
-    public init(owner: Owner, entry: RoutingEntry) {
+    public init(owner: Owner, entry: RoutingEntry, isLeftover: Bool = false) {
         self.owner = owner
         self.entry = entry
+        self.isLeftover = isLeftover
     }
 
     public var description: String { entry.description }

@@ -51,12 +51,12 @@ extension Node {
     /// as for addresses); absent is no error.
     mutating func removeLeftoverRouting(of index: Int) -> [NodeEffect] {
         let owner = routingOwner(index)
-        return instances[index].routing.reversed().map { .removeRouting(routingChange(owner, $0)) }
+        return instances[index].routing.reversed().map { .removeRouting(RoutingChange(owner: owner, entry: $0.entry, isLeftover: true)) }
     }
 
     /// At start: leftovers of a crashed run removed, then every static route and rule added.
     mutating func startStaticRouting() -> [NodeEffect] {
-        let leftovers: [NodeEffect] = staticRouting.reversed().map { .removeRouting(routingChange(.static, $0)) }
+        let leftovers: [NodeEffect] = staticRouting.reversed().map { .removeRouting(RoutingChange(owner: .static, entry: $0.entry, isLeftover: true)) }
         return leftovers + staticRouting.indices.map { slot in
             staticRouting[slot].phase = .installed
             return .addRouting(routingChange(.static, staticRouting[slot]))
