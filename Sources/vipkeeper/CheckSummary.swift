@@ -64,7 +64,7 @@ struct CheckSummary {
         }
         let routing = configuration.instances.flatMap(\.routing) + configuration.staticRouting
         if !routing.isEmpty {
-            lines.append("  deviation: routes and rules are tagged proto keepalived (18) as keepalived tags them; vipkeeper does not follow them afterwards: one deleted by someone else is not put back and does not move the instance out of MASTER (keepalived's default without `no_track`)")
+            lines.append("  deviation: routes and rules are tagged proto keepalived (18) as keepalived tags them; one deleted by someone else while installed is put back at once (static ones as keepalived reinstates them; an instance's as vipkeeper puts back a VIP) and never moves the instance out of MASTER, which keepalived does without `no_track`")
         }
         let ignored = result.ignoredKeywords
         if !ignored.isEmpty {

@@ -55,7 +55,7 @@ extension NamespaceSuites {
         private let virtual: Set<String> = ["via", "blackhole", "ipv6", "rule"]
         private let statics: Set<String> = ["static route", "static rule"]
 
-        @Test("the Master has the virtual routes and rules (proto keepalived), the Backup does not; they move with a failover both ways; SIGHUP replaces only a changed one; SIGTERM removes them and the static ones")
+        @Test("the Master has the virtual routes and rules (proto keepalived), the Backup does not; one deleted by someone else is put back; they move with a failover both ways; SIGHUP replaces only a changed one; SIGTERM removes them and the static ones")
         func followTheVIP() throws {
             guard keepalivedInstalled(), let lab = openLab(tag: "route", subnet: 101, nodes: 2) else { return }
             defer { lab.tearDown() }
@@ -70,6 +70,12 @@ extension NamespaceSuites {
                     "vipkeeper's routes carry RTPROT_KEEPALIVED: \(tagged)")
             let status = lab.report(0)?["routing"] as? [[String: Any]]
             #expect(status?.count == 6 && status?.allSatisfy { $0["installed"] as? Bool == true } == true, "\(String(describing: status))")
+
+            // Deleted by someone else: put back at once, the static ones as keepalived reinstates them.
+            _ = Shell.must("ip -n \(lab.nodes[0]) route del 10.250.102.0/24 && ip -n \(lab.nodes[0]) rule del pref 101")
+            #expect(waitUntil(timeout: 2) { entries(lab, 0) == virtual.union(statics) } != nil,
+                    "put back: \(entries(lab, 0))\n\(lab.log("node0.log"))")
+            #expect(lab.log("node0.log").contains("deleted by someone else"), "\(lab.log("node0.log"))")
 
             // SIGTERM: everything of vipkeeper's goes; keepalived takes over with its own.
             #expect(lab.stop(ours))

@@ -140,4 +140,26 @@ struct NodeRoutingTests {
         #expect(kinds(harness) == ["-rule", "-route"], "the Backup holds nothing else")
         #expect(harness.routing.isEmpty)
     }
+
+    @Test("a route change in the kernel: a moment later, what this node installed is added again (a deleted one comes back); nothing for a Backup")
+    func putBack() throws {
+        let text = "static_routes {\n    10.250.104.0/24 via 10.250.1.1 dev eth0\n}\n" + instanceText(extra: Self.routing)
+        let harness = try NodeHarness(text)
+        harness.advance(by: mdi150)
+        let deleted = try #require(harness.routing.first { !$0.isRule && $0.description.contains("10.250.102.0") })
+        harness.routing.remove(deleted)
+        harness.effects = []
+        harness.handle(.routingChanged)
+        harness.handle(.routingChanged)
+        #expect(kinds(harness).isEmpty, "gathered for a moment")
+        harness.advance(by: .milliseconds(100))
+        #expect(kinds(harness) == ["+route", "+route", "+rule", "+route"], "the instance's three, then the static one, once")
+        #expect(harness.routing.count == 4 && harness.routing.contains(deleted))
+
+        harness.receive(priority: 200)
+        harness.effects = []
+        harness.handle(.routingChanged)
+        harness.advance(by: .milliseconds(100))
+        #expect(kinds(harness) == ["+route"], "a Backup asserts only the static route")
+    }
 }

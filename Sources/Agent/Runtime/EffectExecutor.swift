@@ -83,9 +83,11 @@ final class EffectExecutor {
             case .dropTraffic(let addresses):
                 try dropRules.apply(addresses)
             case .addRouting(let change):
-                _ = try routes.add(change.entry)
+                if try routes.add(change.entry) == .changed && change.isRepair {
+                    logger.warning("[\(change.owner)] \(change.entry) was gone (deleted by someone else, or with its device); added back")
+                }
             case .removeRouting(let change):
-                if try routes.remove(change.entry) == .changed && change.isLeftover {
+                if try routes.remove(change.entry) == .changed && change.isRepair {
                     logger.warning("[\(change.owner)] removed \(change.entry): left behind by an earlier run")
                 }
             case .gratuitousARP(let request):

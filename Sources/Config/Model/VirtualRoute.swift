@@ -58,7 +58,8 @@ public struct VirtualRoute: Hashable, Sendable, CustomStringConvertible {
     public var mtu: UInt32?
     public var addMode = AddMode.prepend
     /// `no_track`: keepalived does not leave Master when the route is deleted by someone
-    /// else. vipkeeper never does (it does not follow routes), so this is read and kept.
+    /// else. vipkeeper never leaves Master for it (it puts the route back), so this is read
+    /// and kept.
     public var noTrack = false
     public var location: SourceLocation
 

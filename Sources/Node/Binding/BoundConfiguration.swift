@@ -40,6 +40,11 @@ public struct BoundConfiguration: Hashable, Sendable {
         self.routerID = routerID
     }
 
+    /// Whether some route or rule is configured (the runtime then follows route changes).
+    public var hasRouting: Bool {
+        !staticRouting.isEmpty || instances.contains { !$0.routing.isEmpty }
+    }
+
     /// The sync group an instance belongs to, if any.
     public func syncGroup(of instance: String) -> BoundSyncGroup? {
         syncGroups.first { $0.members.contains(instance) }

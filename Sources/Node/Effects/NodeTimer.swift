@@ -23,6 +23,9 @@ public enum NodeTimer: Hashable, Sendable {
     case dropRulesRetry
     /// Add or remove again the routes and rules netlink refused (`NodeEffect.addRouting`).
     case routingRetry
+    /// Routes or rules changed in the kernel a moment ago: add again what this node has
+    /// installed (a deleted one comes back; the rest are present, which is no error).
+    case routingCheck
     /// A `vrrp_track_process`'s `fork_delay` or `terminate_delay` is over: its quorum is
     /// judged from the count then.
     case processDelay(String)
@@ -39,6 +42,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .startupDelay: return .startupDelay
         case .dropRulesRetry: return .dropRulesRetry
         case .routingRetry: return .routingRetry
+        case .routingCheck: return .routingCheck
         case .processDelay(let name): return .processDelay(name)
         }
     }
@@ -55,6 +59,7 @@ public enum NodeTimer: Hashable, Sendable {
         case startupDelay
         case dropRulesRetry
         case routingRetry
+        case routingCheck
         case processDelay(String)
     }
 }

@@ -19,13 +19,14 @@ public struct RoutingChange: Hashable, Sendable, CustomStringConvertible {
     /// The entry, its source position cleared.
     public var entry: RoutingEntry
     /// A removal at start of what a crashed earlier run may have left (keepalived issue
-    /// 2361, as for addresses): the executor logs it when there was one.
-    public var isLeftover: Bool
+    /// 2361, as for addresses), or an add after a route change of what should be there: the
+    /// executor logs it when there was one to remove, or none to keep.
+    public var isRepair: Bool
 
-    public init(owner: Owner, entry: RoutingEntry, isLeftover: Bool = false) {
+    public init(owner: Owner, entry: RoutingEntry, isRepair: Bool = false) {
         self.owner = owner
         self.entry = entry
-        self.isLeftover = isLeftover
+        self.isRepair = isRepair
     }
 
     public var description: String { entry.description }

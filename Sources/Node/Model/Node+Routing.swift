@@ -51,12 +51,12 @@ extension Node {
     /// as for addresses); absent is no error.
     mutating func removeLeftoverRouting(of index: Int) -> [NodeEffect] {
         let owner = routingOwner(index)
-        return instances[index].routing.reversed().map { .removeRouting(RoutingChange(owner: owner, entry: $0.entry, isLeftover: true)) }
+        return instances[index].routing.reversed().map { .removeRouting(RoutingChange(owner: owner, entry: $0.entry, isRepair: true)) }
     }
 
     /// At start: leftovers of a crashed run removed, then every static route and rule added.
     mutating func startStaticRouting() -> [NodeEffect] {
-        let leftovers: [NodeEffect] = staticRouting.reversed().map { .removeRouting(RoutingChange(owner: .static, entry: $0.entry, isLeftover: true)) }
+        let leftovers: [NodeEffect] = staticRouting.reversed().map { .removeRouting(RoutingChange(owner: .static, entry: $0.entry, isRepair: true)) }
         return leftovers + staticRouting.indices.map { slot in
             staticRouting[slot].phase = .installed
             return .addRouting(routingChange(.static, staticRouting[slot]))
@@ -152,6 +152,35 @@ extension Node {
         }
         // One more turn after a retry: it reports the entries that went through.
         if retried { effects += armRoutingRetry(now: now) }
+        return effects
+    }
+
+    /// Routes or rules changed in the kernel (anyone's, ours included): one check a moment
+    /// later, however many changes come meanwhile.
+    mutating func routingChanged(now: Instant) -> [NodeEffect] {
+        guard isRunning, !isRoutingCheckArmed else { return [] }
+        isRoutingCheckArmed = true
+        return [.armTimer(.routingCheck, at: now + Self.routingCheckDelay)]
+    }
+
+    /// How long route changes are gathered before the installed entries are asserted again.
+    static let routingCheckDelay: Duration = .milliseconds(100)
+
+    /// Every entry this node has installed is added again: one deleted by someone else comes
+    /// back (static ones as keepalived reinstates them; an instance's as its addresses are put
+    /// back while Master), the others are present, which is no error and no change.
+    mutating func checkRouting() -> [NodeEffect] {
+        isRoutingCheckArmed = false
+        var effects: [NodeEffect] = []
+        for index in instances.indices where instances[index].wantsAddresses {
+            let owner = routingOwner(index)
+            for state in instances[index].routing where state.phase == .installed {
+                effects.append(.addRouting(RoutingChange(owner: owner, entry: state.entry, isRepair: true)))
+            }
+        }
+        for state in staticRouting where state.phase == .installed {
+            effects.append(.addRouting(RoutingChange(owner: .static, entry: state.entry, isRepair: true)))
+        }
         return effects
     }
 

@@ -45,6 +45,8 @@ public struct Node: Sendable {
     var dropRules = DropRulesState()
     /// `static_routes` then `static_rules`, as last asked of the kernel.
     var staticRouting: [RoutingState] = []
+    /// A `NodeTimer.routingCheck` is armed (route changes are coalesced into one check).
+    var isRoutingCheckArmed = false
     /// The notify FIFOs' counts, by path.
     var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// Between `start` and `stop`.
@@ -79,6 +81,7 @@ public struct Node: Sendable {
         case .trackedProcess(let name, let count, let cause): return trackedProcessCounted(name, count: count, cause: cause, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
+        case .routingChanged: return routingChanged(now: now)
         case .reload(let next): return reload(to: next, now: now)
         case .reloadRefused(let reason):
             lastReload = .refused(reason: reason, at: now)
@@ -150,6 +153,8 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.dropRulesRetry))
         effects += stopStaticRouting()
         effects.append(.cancelTimer(.routingRetry))
+        effects.append(.cancelTimer(.routingCheck))
+        isRoutingCheckArmed = false
         isStartupDelayed = false
         effects += checks.cancelAll
         // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
@@ -186,6 +191,8 @@ public struct Node: Sendable {
             return retryDropRules()
         case .routingRetry:
             return retryRouting(now: now)
+        case .routingCheck:
+            return checkRouting()
         case .processDelay(let name):
             return processDelayOver(name, now: now)
         case .startupDelay:
