@@ -20,6 +20,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
     /// A `use_vmac` macvlan cannot be made or removed as asked (an interface of that name
     /// that is not one, a sysctl that cannot be written).
     case virtualMAC(name: String, reason: String)
+    /// A route or rule names a device (`dev`, `iif`, `oif`) the node does not have (now).
+    case noSuchInterface(String, operation: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum AgentError: Error, CustomStringConvertible, Equatable {
             return "notify fifo \(path): \(operation) failed: \(errorText(code))"
         case .virtualMAC(let name, let reason):
             return "macvlan \(name): \(reason)"
+        case .noSuchInterface(let name, let operation):
+            return "\(operation): there is no interface \(name) on this node (yet)"
         }
     }
 }
@@ -58,6 +62,7 @@ extension AgentError {
         case .socket(_, let code): return EffectError(code: code, message: description)
         case .netlink(_, let code): return EffectError(code: code, message: description)
         case .notifyFIFO(_, _, let code): return EffectError(code: code, message: description)
+        case .noSuchInterface: return EffectError(code: ENODEV, message: description)
         case .configurationInvalid, .binding, .controlSocket, .script, .scriptSecurity, .state, .metrics, .nftables, .virtualMAC:
             return EffectError(code: -1, message: description)
         }

@@ -41,7 +41,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
-        case metricsRequest, trackedFiles, trackedProcesses
+        case metricsRequest, trackedFiles, trackedProcesses, routes
     }
 
     private var node: Node
@@ -51,6 +51,8 @@ public final class Daemon {
     private let notifier: SystemdNotifier
     private let links: NetlinkSocket
     private let monitor: NetlinkSocket
+    /// Route and rule changes: followed while the configuration has routes or rules.
+    private let routeMonitor: NetlinkSocket
     private let executor: EffectExecutor
     /// The event loop's scheduling (vrrp_rt_priority, max_auto_priority, vrrp_no_swap, ...).
     private let scheduler: ProcessScheduler
@@ -82,6 +84,7 @@ public final class Daemon {
         }
         links = try NetlinkSocket()
         monitor = try NetlinkSocket(subscribeToLinks: true)
+        routeMonitor = try NetlinkSocket(subscribeToRoutes: true)
         let bound: BoundConfiguration
         do {
             bound = try Binder.bind(configuration, on: SystemHost(links: links))
@@ -206,6 +209,9 @@ public final class Daemon {
     private func register(now: Instant) {
         reactor.register(.signals, fd: signals.fileDescriptor)
         reactor.register(.netlink, fd: monitor.fileDescriptor)
+        if node.configuration.hasRouting {
+            reactor.register(.routes, fd: routeMonitor.fileDescriptor)
+        }
         for socket in executor.transports.all {
             reactor.register(.vrrp(TransportKey(interfaceIndex: socket.interfaceIndex, family: socket.family)), fd: socket.fileDescriptor)
         }
@@ -249,6 +255,9 @@ public final class Daemon {
             }
         case .signals:
             handleSignals(now: now)
+        case .routes:
+            routeMonitor.drain()
+            dispatch(.routingChanged, now: now)
         case .netlink:
             monitor.drain()
             observeHost(of: node.configuration, now: now)

@@ -12,6 +12,10 @@
 #include <netlink/route/link/macvlan.h>
 #include <linux/if_link.h>
 #include <netlink/route/rtnl.h>
+#include <netlink/route/route.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/rule.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 

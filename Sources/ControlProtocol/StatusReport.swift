@@ -182,6 +182,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var priorityZeroSent: Int
         /// Adverts from another Master heard while Master (a split brain, or a peer preempting).
         public var otherMasterAdverts: Int
+        /// Route and rule changes netlink refused since the start (`virtual_routes`,
+        /// `virtual_rules`); nil when the instance has none.
+        public var routingFailures: Int?
 
         public init(name: String, state: String, priority: Int, basePriority: Int, virtualRouterID: Int, interface: String,
                     sourceAddress: String, transport: String, virtualAddresses: [VirtualAddress], holdsVirtualAddresses: Bool,
@@ -189,7 +192,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
                     transitions: Int, becameMaster: Int, advertisementsSent: Int, advertisementsReceived: Int,
                     priorityZeroReceived: Int, sendErrors: Int, gratuitousARPErrors: Int, addressesRestored: Int,
                     notifyFailures: Int, drops: [String: Int], trackers: [Tracker], maintenance: Maintenance?,
-                    lastAdvertSecondsAgo: Double?, releasedMaster: Int, priorityZeroSent: Int, otherMasterAdverts: Int) {
+                    lastAdvertSecondsAgo: Double?, releasedMaster: Int, priorityZeroSent: Int, otherMasterAdverts: Int,
+                    routingFailures: Int? = nil) {
+            self.routingFailures = routingFailures
             self.releasedMaster = releasedMaster
             self.priorityZeroSent = priorityZeroSent
             self.otherMasterAdverts = otherMasterAdverts
@@ -274,6 +279,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var dropRules: DropRules?
     /// The notify FIFOs (`notify_fifo`, `vrrp_notify_fifo`); nil when none is configured.
     public var notifyFIFOs: [NotifyFIFO]?
+    /// `virtual_routes` / `virtual_rules` of every instance and `static_routes` /
+    /// `static_rules`; nil when none is configured.
+    public var routing: [Routing]?
+
+    /// A route or rule vipkeeper installs, and whether it is in the kernel as wanted.
+    public struct Routing: Codable, Sendable, Equatable {
+        /// The instance's name, or `static`.
+        public var owner: String
+        /// `route 10.250.102.0/24 via 10.250.101.1 dev eth0`, `rule 100: from 10.250.101.10 lookup 100`.
+        public var entry: String
+        /// Added (as its owner is Master, or static while running) and not refused.
+        public var installed: Bool
+        /// Refusals of the current streak (retried every second); 0 when the last change went through.
+        public var failures: Int
+        public var lastError: String?
+
+        public init(owner: String, entry: String, installed: Bool, failures: Int, lastError: String?) {
+            self.owner = owner
+            self.entry = entry
+            self.installed = installed
+            self.failures = failures
+            self.lastError = lastError
+        }
+    }
     /// How processes are followed for `track_process`: `proc connector`, or the /proc scan
     /// it falls back to with the reason; nil when no process is tracked.
     public var processMonitor: String?
@@ -319,7 +348,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
                 dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil, processMonitor: String? = nil,
-                scheduling: Scheduling? = nil) {
+                scheduling: Scheduling? = nil, routing: [Routing]? = nil) {
+        self.routing = routing
         self.notifyFIFOs = notifyFIFOs
         self.processMonitor = processMonitor
         self.scheduling = scheduling
@@ -363,6 +393,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
             if let vmac = instance.virtualMAC, let error = vmac.error {
                 reasons.append("\(instance.name): macvlan \(vmac.name) (use_vmac) cannot be made: \(error)")
             }
+        }
+        for entry in routing ?? [] where entry.failures > 0 {
+            reasons.append("\(entry.owner): \(entry.entry) cannot be \(entry.installed ? "removed" : "added"): \(entry.lastError ?? "refused")")
         }
         for problem in scheduling?.problems ?? [] { reasons.append("\(problem.setting) is not in force: \(problem.error)") }
         return reasons

@@ -39,6 +39,12 @@ struct CheckSummary {
             lines.append("  vrrp_sync_group \(group.name): \(group.members.joined(separator: ", "))"
                 + (tracking.isEmpty ? "" : ", every member tracks \(tracking.joined(separator: ", "))"))
         }
+        for instance in configuration.instances where !instance.routing.isEmpty {
+            lines.append("  vrrp_instance \(instance.name) as Master, after its VIPs: " + instance.routing.map(\.description).joined(separator: "; "))
+        }
+        if !configuration.staticRouting.isEmpty {
+            lines.append("  static, from start to stop: " + configuration.staticRouting.map(\.description).joined(separator: "; "))
+        }
         for script in configuration.scripts {
             lines.append("  vrrp_script \(script.name): \(script.command?.text ?? "") every \(seconds(script.schedule.interval)), weight \(script.schedule.weight.weight)")
         }
@@ -76,6 +82,10 @@ struct CheckSummary {
             if !DropRules.isAvailable {
                 lines.append("  WARNING: libnftables is not installed on this node: the drop rules will fail until Debian's libnftables1 (nftables) is installed")
             }
+        }
+        let routing = configuration.instances.flatMap(\.routing) + configuration.staticRouting
+        if !routing.isEmpty {
+            lines.append("  deviation: routes and rules are tagged proto keepalived (18) as keepalived tags them; one deleted by someone else while installed is put back at once (static ones as keepalived reinstates them; an instance's as vipkeeper puts back a VIP) and never moves the instance out of MASTER, which keepalived does without `no_track`")
         }
         let ignored = result.ignoredKeywords
         if !ignored.isEmpty {

@@ -100,6 +100,15 @@ struct StatusTable {
                 lines.append("no_accept: traffic to \(rules.addresses.joined(separator: ", ")) is dropped")
             }
         }
+        let routing = report.routing ?? []
+        for owner in Set(routing.map(\.owner)).sorted() {
+            let entries = routing.filter { $0.owner == owner }
+            let installed = entries.filter(\.installed).count
+            lines.append("\(owner): \(installed) of \(entries.count) route\(entries.count == 1 ? "" : "s")/rule\(entries.count == 1 ? "" : "s") installed")
+            for entry in entries where entry.failures > 0 {
+                lines.append("\(owner): \(entry.entry) NOT \(entry.installed ? "REMOVED" : "ADDED"): \(entry.failures) failed attempt\(entry.failures == 1 ? "" : "s"), last: \(entry.lastError ?? "refused")")
+            }
+        }
         for fifo in report.notifyFIFOs ?? [] {
             var line = "notify fifo \(fifo.path): \(fifo.linesWritten) line\(fifo.linesWritten == 1 ? "" : "s") written"
             if fifo.linesDropped > 0 { line += ", \(fifo.linesDropped) dropped (pipe full)" }

@@ -27,6 +27,7 @@ enum Corpus {
         "vrrp_skip_check_adv_addr", "vrrp_garp_interval", "vrrp_gna_interval", "dont_track_primary", "check_unicast_src",
         "vrrp_check_unicast_src", "unicast_ttl", "min_ttl", "max_ttl", "vrrp_startup_delay", "down_timer_adverts",
         "garp_lower_prio_delay", "garp_lower_prio_repeat", "vrrp_min_garp", "nopreempt", "enable_script_security",
+        "virtual_routes", "virtual_rules", "static_routes", "static_rules",
     ])
 }
 

@@ -57,6 +57,10 @@ final class NodeHarness {
     var dropRulesFail = false
     /// The drop rules in force in the pretend nftables.
     var dropped: [DroppedAddress] = []
+    /// Netlink refuses route and rule changes (`addRouting` / `removeRouting` fail).
+    var routingFails = false
+    /// The routes and rules in the pretend kernel.
+    var routing: Set<RoutingEntry> = []
     /// eth0's ifindex in the pretend kernel (a re-created interface gets another).
     var interfaceIndex: Int32 = 2
     /// Every effect carried out, in order (tests clear it between steps).
@@ -109,6 +113,12 @@ final class NodeHarness {
             case .dropTraffic(let addresses):
                 if dropRulesFail { failures.append(.effectFailed(effect, EffectError(code: -1, message: "nftables: Operation not permitted"))) }
                 else { dropped = addresses }
+            case .addRouting(let change):
+                if routingFails { failures.append(.effectFailed(effect, EffectError(code: -19, message: "No such device"))) }
+                else { routing.insert(change.entry) }
+            case .removeRouting(let change):
+                if routingFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
+                else { routing.remove(change.entry) }
             case .bindTransports:
                 if transportsFail { failures.append(.effectFailed(effect, EffectError(code: 19, message: "No such device"))) }
             default: break

@@ -10,10 +10,13 @@ final class NetlinkSocket {
     /// - Parameter subscribeToLinks: join RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and
     ///   RTNLGRP_IPV6_IFADDR to hear link
     ///   state and address changes; such a socket is non-blocking and polled by the event loop.
-    init(subscribeToLinks: Bool = false) throws(AgentError) {
+    /// - Parameter subscribeToRoutes: join the IPv4 and IPv6 route and rule groups instead, to
+    ///   hear that a route or rule changed (`NodeEvent.routingChanged`).
+    init(subscribeToLinks: Bool = false, subscribeToRoutes: Bool = false) throws(AgentError) {
+        let subscribes = subscribeToLinks || subscribeToRoutes
         guard let socket = nl_socket_alloc() else { throw .netlink(operation: "socket allocation", code: -Int32(NLE_NOMEM)) }
         handle = socket
-        if subscribeToLinks {
+        if subscribes {
             nl_socket_disable_seq_check(socket)
         }
         let connected = nl_connect(socket, NETLINK_ROUTE)
@@ -21,9 +24,12 @@ final class NetlinkSocket {
             nl_socket_free(socket)
             throw .netlink(operation: "connect", code: connected)
         }
-        if subscribeToLinks {
-            for (group, name) in [(RTNLGRP_LINK, "RTNLGRP_LINK"), (RTNLGRP_IPV4_IFADDR, "RTNLGRP_IPV4_IFADDR"),
-                                  (RTNLGRP_IPV6_IFADDR, "RTNLGRP_IPV6_IFADDR")] {
+        if subscribes {
+            let groups = subscribeToLinks
+                ? [(RTNLGRP_LINK, "RTNLGRP_LINK"), (RTNLGRP_IPV4_IFADDR, "RTNLGRP_IPV4_IFADDR"), (RTNLGRP_IPV6_IFADDR, "RTNLGRP_IPV6_IFADDR")]
+                : [(RTNLGRP_IPV4_ROUTE, "RTNLGRP_IPV4_ROUTE"), (RTNLGRP_IPV6_ROUTE, "RTNLGRP_IPV6_ROUTE"),
+                   (RTNLGRP_IPV4_RULE, "RTNLGRP_IPV4_RULE"), (RTNLGRP_IPV6_RULE, "RTNLGRP_IPV6_RULE")]
+            for (group, name) in groups {
                 let joined = nl_socket_add_membership(socket, Int32(group.rawValue))
                 guard joined == 0 else {
                     nl_socket_free(socket)

@@ -24,6 +24,7 @@ final class EffectExecutor {
     private let notifier: SystemdNotifier
     private let addresses: AddressManager
     private let announcer: AddressAnnouncer
+    private let routes: RouteManager
     private let dropRules = DropRules()
     private let virtualMACs: VirtualMACLinks
     let transports = TransportSet()
@@ -47,6 +48,7 @@ final class EffectExecutor {
         self.notifier = notifier
         self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
+        routes = try RouteManager()
         announcer = try AddressAnnouncer()
         virtualMACs = try VirtualMACLinks()
         inbox = try HealthInbox()
@@ -82,6 +84,14 @@ final class EffectExecutor {
                 }
             case .dropTraffic(let addresses):
                 try dropRules.apply(addresses)
+            case .addRouting(let change):
+                if try routes.add(change.entry) == .changed && change.isRepair {
+                    logger.warning("[\(change.owner)] \(change.entry) was gone (deleted by someone else, or with its device); added back")
+                }
+            case .removeRouting(let change):
+                if try routes.remove(change.entry) == .changed && change.isRepair {
+                    logger.warning("[\(change.owner)] removed \(change.entry): left behind by an earlier run")
+                }
             case .gratuitousARP(let request):
                 return request.announceEach { binding in
                     do throws(AgentError) {

@@ -66,6 +66,7 @@ struct StateDump {
                 ("notify failures", instance.notifyFailures),
             ]
             lines += counters.map { "  \($0.0): \($0.1)" }
+            if let failures = instance.routingFailures { lines.append("  route/rule failures: \(failures)") }
             lines += instance.drops.sorted { $0.key < $1.key }.map { "  dropped (\($0.key)): \($0.value)" }
         }
         for (interface, drops) in report.interfaceDrops.sorted(by: { $0.key < $1.key }) {

@@ -32,6 +32,8 @@ extension InstanceDefinition {
         copy.trackedChecks = trackedChecks.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedFiles = trackedFiles.map { var entry = $0; entry.location = .unplaced; return entry }
         copy.trackedProcesses = trackedProcesses.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.virtualRoutes = virtualRoutes.map { var entry = $0; entry.location = .unplaced; return entry }
+        copy.virtualRules = virtualRules.map { var entry = $0; entry.location = .unplaced; return entry }
         return copy
     }
 }

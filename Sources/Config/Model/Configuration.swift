@@ -9,8 +9,16 @@ public struct Configuration: Hashable, Sendable {
     public var trackProcesses: [TrackProcessDefinition] = []
     public var instances: [InstanceDefinition] = []
     public var syncGroups: [SyncGroupDefinition] = []
+    /// `static_routes`: installed at start whatever the instances do, removed at stop
+    /// (keepalived's vrrp_daemon.c: leftovers removed, then added; cleared on shutdown).
+    public var staticRoutes: [VirtualRoute] = []
+    /// `static_rules`: as `static_routes`, after them.
+    public var staticRules: [VirtualRule] = []
 
     public init() {}
+
+    /// The static routes, then the static rules.
+    public var staticRouting: [RoutingEntry] { staticRoutes.map(RoutingEntry.route) + staticRules.map(RoutingEntry.rule) }
 
     /// Names of every check (scripts and HTTP checks share one name space).
     public var checkNames: [String] { scripts.map(\.name) + httpChecks.map(\.name) }

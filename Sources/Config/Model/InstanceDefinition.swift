@@ -64,6 +64,11 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// others, but not carried in adverts, so they may be of either family (keepalived's way
     /// to give a VRRPv2 instance an IPv6 address) and more than 255.
     public var excludedAddresses: [VirtualAddress] = []
+    /// `virtual_routes`: added after the addresses when the instance becomes Master, removed
+    /// before them when it leaves (keepalived's vrrp_state_become_master / leave_master).
+    public var virtualRoutes: [VirtualRoute] = []
+    /// `virtual_rules`: added after the routes, removed before them.
+    public var virtualRules: [VirtualRule] = []
     public var trackedInterfaces: [TrackedInterface] = []
     public var trackedChecks: [TrackedCheck] = []
     /// `track_file { NAME [weight N [reverse]] }`: the same shape as `track_script`.
@@ -93,6 +98,10 @@ public struct InstanceDefinition: Hashable, Sendable {
 
     /// Every address the instance holds as Master: advertised, then excluded.
     public var heldAddresses: [VirtualAddress] { virtualAddresses + excludedAddresses }
+
+    /// The routes, then the rules, the instance installs as Master (in the order they are
+    /// added; removed in the reverse order of kinds: rules first).
+    public var routing: [RoutingEntry] { virtualRoutes.map(RoutingEntry.route) + virtualRules.map(RoutingEntry.rule) }
 
     /// RFC 5798 §1: the family of the instance, that of its virtual addresses (validation
     /// makes them one family); without any, that of its source or peer addresses, as keepalived

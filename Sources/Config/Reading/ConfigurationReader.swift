@@ -19,6 +19,8 @@ struct ConfigurationReader {
         var sawPriority = false
         /// `virtual_ipaddress` entries written, read or not.
         var addressEntries = 0
+        /// The `virtual_rules` written without a preference (keepalived gives them one).
+        var rulesWithoutPriority: [Int] = []
     }
 
     private(set) var configuration = Configuration()
@@ -28,6 +30,17 @@ struct ConfigurationReader {
     /// Instances with no `virtual_ipaddress` entry written (one whose entries are all wrong
     /// has errors enough).
     private(set) var withoutAddressEntries: Set<String> = []
+    /// keepalived's preference for the next rule written without one, per family: 16384,
+    /// then one less each time, in the order of the file (vrrp_iprule.c).
+    private var nextRulePriority: [AddressFamily: UInt32] = [.ipv4: 16_384, .ipv6: 16_384]
+
+    /// Gives a rule written without a preference keepalived's, with keepalived's warning.
+    mutating func assignPriority(_ rule: inout VirtualRule, log: inout DiagnosticLog) {
+        let priority = nextRulePriority[rule.family, default: 16_384]
+        nextRulePriority[rule.family] = priority &- 1
+        rule.priority = priority
+        log.warning(rule.location, "rule without a `preference`: \(priority), as keepalived gives it (one less for each such rule of the family, in file order); write `preference N` to choose the order")
+    }
 
     mutating func read(_ statements: [Statement], log: inout DiagnosticLog) {
         var model = self
@@ -96,8 +109,29 @@ struct ConfigurationReader {
             if reading.addressEntries == 0 {
                 reader.withoutAddressEntries.insert(name.text)
             }
+            for index in reading.rulesWithoutPriority {
+                reader.assignPriority(&reading.definition.virtualRules[index], log: &log)
+            }
             reader.garpOverrides[name.text] = reading.garp
             reader.configuration.instances.append(reading.definition)
+        }
+        table.block("static_routes") { reader, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
+                                           optionArity: RoutingEntryReader.routeOptionArity,
+                                           starters: RoutingEntryReader.routeStarters, log: &log) {
+                if let route = RoutingEntryReader.route(entry, keyword: "static_routes", allowsTrackGroup: true, log: &log) {
+                    reader.configuration.staticRoutes.append(route)
+                }
+            }
+        }
+        table.block("static_rules") { reader, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
+                                           optionArity: RoutingEntryReader.ruleOptionArity, log: &log) {
+                guard let read = RoutingEntryReader.rule(entry, keyword: "static_rules", allowsTrackGroup: true, log: &log) else { continue }
+                var rule = read.rule
+                if !read.explicitPriority { reader.assignPriority(&rule, log: &log) }
+                reader.configuration.staticRules.append(rule)
+            }
         }
         table.block("vrrp_sync_group") { reader, statement, log in
             guard let name = blockName(statement, log: &log) else { return }
@@ -622,6 +656,23 @@ struct ConfigurationReader {
                 if let address = virtualAddress(entry, keyword: "virtual_ipaddress_excluded", log: &log) {
                     reading.definition.excludedAddresses.append(address)
                 }
+            }
+        }
+        table.block("virtual_routes") { reading, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
+                                           optionArity: RoutingEntryReader.routeOptionArity,
+                                           starters: RoutingEntryReader.routeStarters, log: &log) {
+                if let route = RoutingEntryReader.route(entry, keyword: "virtual_routes", allowsTrackGroup: false, log: &log) {
+                    reading.definition.virtualRoutes.append(route)
+                }
+            }
+        }
+        table.block("virtual_rules") { reading, statement, log in
+            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
+                                           optionArity: RoutingEntryReader.ruleOptionArity, log: &log) {
+                guard let read = RoutingEntryReader.rule(entry, keyword: "virtual_rules", allowsTrackGroup: false, log: &log) else { continue }
+                if !read.explicitPriority { reading.rulesWithoutPriority.append(reading.definition.virtualRules.count) }
+                reading.definition.virtualRules.append(read.rule)
             }
         }
         table.block("track_interface") { reading, statement, log in

@@ -91,18 +91,20 @@ struct KeywordTable<Model>: Sendable {
 
 /// Entries of list blocks (`virtual_ipaddress`, `unicast_peer`, `track_script`, ...): one per
 /// line, or several on the single line of a one-line block, where each word that is not an
-/// option (or an option's value) starts a new entry.
+/// option (or an option's value) starts a new entry, as does each of `starters` (a route's
+/// `blackhole DEST`), which takes its values with it.
 enum ListEntries {
     /// The entries of `keyword`'s block; an entry with a word that is not UTF-8 is reported
     /// and left out.
     static func split(_ statements: [Statement], of keyword: String, oneLine: Bool, optionArity: [String: Int],
-                      log: inout DiagnosticLog) -> [[Token]] {
-        split(statements, oneLine: oneLine, optionArity: optionArity, log: &log).filter { entry in
+                      starters: [String: Int] = [:], log: inout DiagnosticLog) -> [[Token]] {
+        split(statements, oneLine: oneLine, optionArity: optionArity, starters: starters, log: &log).filter { entry in
             Token.requireUTF8(entry, of: keyword, log: &log)
         }
     }
 
-    private static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int], log: inout DiagnosticLog) -> [[Token]] {
+    private static func split(_ statements: [Statement], oneLine: Bool, optionArity: [String: Int], starters: [String: Int],
+                              log: inout DiagnosticLog) -> [[Token]] {
         guard oneLine else { return statements.map(\.words) }
         var entries: [[Token]] = []
         for statement in statements {
@@ -112,7 +114,12 @@ enum ListEntries {
                 if pendingValues > 0 {
                     current.append(token)
                     pendingValues -= 1
-                } else if let arity = optionArity[token.text], !current.isEmpty {
+                } else if let arity = starters[token.text] {
+                    if !current.isEmpty { entries.append(current) }
+                    current = [token]
+                    pendingValues = arity
+                } else if let arity = optionArity[token.text] {
+                    // An option may start an entry too (a route's `src IP to DEST`).
                     current.append(token)
                     pendingValues = arity
                 } else {

@@ -60,6 +60,7 @@ public enum Binder {
                                        startupDelay: configuration.globals.startupDelay, notifyFIFOs: fifos)
         let trackedFiles = Set(configuration.allTrackedFiles.map(\.name))
         bound.fifoWritesStatesOnReload = configuration.globals.fifoWritesStatesOnReload
+        bound.staticRouting = configuration.staticRouting.map(\.unplaced)
         bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
             var file = $0
             file.location = .unplaced

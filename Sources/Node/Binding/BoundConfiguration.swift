@@ -25,6 +25,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var trackFiles: [TrackFileDefinition] = []
     /// The `vrrp_track_process`es some instance tracks (their source positions cleared).
     public var trackProcesses: [TrackProcessDefinition] = []
+    /// `static_routes`, then `static_rules` (source positions cleared).
+    public var staticRouting: [RoutingEntry] = []
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,
@@ -38,6 +40,11 @@ public struct BoundConfiguration: Hashable, Sendable {
         self.syncGroups = syncGroups
         self.notifyCredentials = notifyCredentials
         self.routerID = routerID
+    }
+
+    /// Whether some route or rule is configured (the runtime then follows route changes).
+    public var hasRouting: Bool {
+        !staticRouting.isEmpty || instances.contains { !$0.routing.isEmpty }
     }
 
     /// The sync group an instance belongs to, if any.

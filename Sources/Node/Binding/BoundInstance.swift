@@ -15,6 +15,10 @@ public struct BoundInstance: Hashable, Sendable {
     /// Every address the instance holds as Master (`virtual_ipaddress`, then
     /// `virtual_ipaddress_excluded`) and its device.
     public var virtualAddresses: [VirtualAddressBinding]
+    /// `virtual_routes`, then `virtual_rules` (source positions cleared): what the instance
+    /// installs as Master. Not part of `definition`, so a reload that changes only these
+    /// keeps the instance running and changes just the routes and rules that differ.
+    public var routing: [RoutingEntry]
     /// The trackers as they start: checks, the own interface, `track_interface`.
     public var trackers: TrackerSet
     public var notify: BoundNotifyCommands
@@ -30,7 +34,11 @@ public struct BoundInstance: Hashable, Sendable {
     public init(definition: InstanceDefinition, router: RouterConfiguration, interface: Device, destinations: [IPAddress],
                 source: IPAddress, virtualAddresses: [VirtualAddressBinding], trackers: TrackerSet,
                 multicastGroup: IPAddress?, notify: BoundNotifyCommands = BoundNotifyCommands(), notifyPriorityChanges: Bool = false) {
-        self.definition = definition.settings
+        var settings = definition.settings
+        routing = settings.routing.map(\.unplaced)
+        settings.virtualRoutes = []
+        settings.virtualRules = []
+        self.definition = settings
         self.router = router
         self.interface = interface
         self.destinations = destinations
@@ -62,10 +70,14 @@ public struct BoundInstance: Hashable, Sendable {
     /// The one definition of "this instance runs the same" (a SIGHUP keeps such an instance
     /// untouched: state, timers, counters, no advert out of turn): its settings, its router's
     /// protocol settings, its binding to this machine (interface, source, peers, address
-    /// devices) and its trackers' objects and weights are all equal. What its checks run is
+    /// devices) and its trackers' objects and weights are all equal; its routes and rules
+    /// may differ (a reload changes those that do, `Node.reload`). What its checks run is
     /// not part of it: a changed check is a new check whose verdict the trackers follow
     /// (`BoundCheck`).
     public func runsSame(as other: BoundInstance) -> Bool {
-        self == other
+        var mine = self, theirs = other
+        mine.routing = []
+        theirs.routing = []
+        return mine == theirs
     }
 }

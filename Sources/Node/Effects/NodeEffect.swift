@@ -13,6 +13,11 @@ public enum NodeEffect: Equatable, Sendable {
     /// keepalived issue 2361: remove a configured address a crashed earlier run left behind;
     /// the executor logs it when there was one.
     case removeLeftoverAddress(AddressChange)
+    /// Add a route or rule (netlink RTM_NEWROUTE / RTM_NEWRULE, tagged RTPROT_KEEPALIVED
+    /// unless it names its own `protocol`); present already is not an error.
+    case addRouting(RoutingChange)
+    /// Delete a route or rule (absent, or on a device that is gone, is not an error).
+    case removeRouting(RoutingChange)
     /// Drop the traffic of exactly these addresses (`no_accept`), replacing the set in one
     /// nftables transaction; an empty set removes vipkeeper's table.
     case dropTraffic([DroppedAddress])
@@ -56,7 +61,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
         case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO:
+             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting:
             return false
         }
     }

@@ -26,6 +26,9 @@ public enum NodeEvent: Equatable, Sendable {
     /// The IPv4 and IPv6 addresses on a device, with prefix and label, as read now (after a
     /// netlink address event or a change of ours).
     case addresses(interfaceIndex: Int32, present: [HostAddress])
+    /// A route or rule changed in the kernel (netlink RTM_NEWROUTE / DELROUTE / NEWRULE /
+    /// DELRULE, anyone's): what this node installed is asserted again.
+    case routingChanged
     /// An effect that the kernel refused.
     case effectFailed(NodeEffect, EffectError)
     /// SIGHUP with a file that loaded and bound: apply it.

@@ -21,6 +21,11 @@ public enum NodeTimer: Hashable, Sendable {
     case startupDelay
     /// Apply again the drop rules nftables refused (`NodeEffect.dropTraffic`).
     case dropRulesRetry
+    /// Add or remove again the routes and rules netlink refused (`NodeEffect.addRouting`).
+    case routingRetry
+    /// Routes or rules changed in the kernel a moment ago: add again what this node has
+    /// installed (a deleted one comes back; the rest are present, which is no error).
+    case routingCheck
     /// A `vrrp_track_process`'s `fork_delay` or `terminate_delay` is over: its quorum is
     /// judged from the count then.
     case processDelay(String)
@@ -38,6 +43,8 @@ public enum NodeTimer: Hashable, Sendable {
         case .announcement(let instance): return .announcement(instance)
         case .startupDelay: return .startupDelay
         case .dropRulesRetry: return .dropRulesRetry
+        case .routingRetry: return .routingRetry
+        case .routingCheck: return .routingCheck
         case .processDelay(let name): return .processDelay(name)
         case .virtualMACRetry(let instance): return .virtualMACRetry(instance)
         }
@@ -54,6 +61,8 @@ public enum NodeTimer: Hashable, Sendable {
         case announcement(InstanceID)
         case startupDelay
         case dropRulesRetry
+        case routingRetry
+        case routingCheck
         case processDelay(String)
         case virtualMACRetry(InstanceID)
     }

@@ -18,6 +18,8 @@ public struct InstanceCounters: Hashable, Sendable {
     public var gratuitousARPErrors = 0
     public var addressesRestored = 0
     public var notifyFailures = 0
+    /// Route and rule changes netlink refused (`virtual_routes`, `virtual_rules`).
+    public var routingFailures = 0
 
     /// Every count at zero, as an instance starts.
     public init() {}

@@ -7,6 +7,8 @@ struct InstanceState: Sendable {
     var router: VirtualRouter
     var trackers: TrackerSet
     var addresses: [AddressState]
+    /// `virtual_routes` then `virtual_rules`, as last asked of the kernel.
+    var routing: [RoutingState]
     var counters = InstanceCounters()
     var lastTransition: Transition?
     /// When the current Master's last advert arrived.
@@ -32,6 +34,7 @@ struct InstanceState: Sendable {
         router = VirtualRouter(configuration: bound.router)
         trackers = bound.trackers
         addresses = bound.virtualAddresses.map(AddressState.init(binding:))
+        routing = bound.routing.map(RoutingState.init(entry:))
     }
 
     var name: String { bound.name }

@@ -247,6 +247,10 @@ extension Node {
             return transportsFailed(error, now: now)
         case .dropTraffic:
             return dropRulesFailed(error, now: now)
+        case .addRouting(let change):
+            return routingChangeFailed(change, adding: true, error, now: now)
+        case .removeRouting(let change):
+            return routingChangeFailed(change, adding: false, error, now: now)
         case .watchAnnouncements:
             return [.log(LogLine(.error, "drill: \(error); the new Master's gratuitous ARP / neighbour advertisement will not be seen"))]
         case .writeNotifyFIFO(let line, let path):

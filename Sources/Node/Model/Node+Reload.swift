@@ -37,6 +37,10 @@ extension Node {
         }
         instances = fresh
         let statesBefore = instances.map(\.router.state)
+        for (position, continued) in plan.continues.enumerated() where continued != nil {
+            effects += reloadRouting(continuing: position, from: instances[position].routing)
+        }
+        effects += reloadStaticRouting(to: next.staticRouting)
         if isRunning && next.notifyFIFOs != configuration.notifyFIFOs {
             effects.append(.followNotifyFIFOs(next.notifyFIFOs))
         }

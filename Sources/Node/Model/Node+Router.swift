@@ -31,12 +31,15 @@ extension Node {
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .adding(AddressAdding(since: now))
             }
-            return instance.addresses.map { .addAddress(change(instance, $0.binding)) }
+            // keepalived's vrrp_state_become_master: addresses, then routes, then rules (a
+            // route with `src VIP` needs the address).
+            return instance.addresses.map { .addAddress(change(instance, $0.binding)) } + installRouting(of: index)
         case .removeVirtualAddresses:
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .releasing
             }
-            return instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
+            // keepalived's vrrp_state_leave_master: rules, then routes, then addresses.
+            return removeRouting(of: index) + instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
         case .sendGratuitousARP(let count):
             return announce(index, rounds: count, now: now)
         case .setTimer(let token, let deadline):

@@ -102,7 +102,20 @@ extension Node {
                 : nil,
             notifyFIFOs: notifyFIFOReports,
             processMonitor: daemon.processMonitor,
-            scheduling: daemon.scheduling)
+            scheduling: daemon.scheduling,
+            routing: routingReports)
+    }
+
+    /// Every instance's routes and rules, then the static ones; nil when there are none.
+    private var routingReports: [StatusReport.Routing]? {
+        let owned = instances.flatMap { instance in instance.routing.map { (instance.name, $0) } } + staticRouting.map { ("static", $0) }
+        guard !owned.isEmpty else { return nil }
+        return owned.map { owner, state in
+            // A refused removal is still in the kernel; a refused add is not.
+            StatusReport.Routing(owner: owner, entry: state.entry.description,
+                                 installed: state.phase == .installed || state.phase == .removeRefused,
+                                 failures: state.refusals?.count ?? 0, lastError: state.refusals?.lastError)
+        }
     }
 
     /// What the metrics exporter reads at `now`.
@@ -189,7 +202,8 @@ extension Node {
             maintenance: maintenance[instance.name].map { .init(reason: $0.reason, secondsAgo: (now - $0.since).secondsValue, strict: $0.strict) },
             lastAdvertSecondsAgo: router.state == .backup ? instance.lastAdvertAt.map { (now - $0).secondsValue } : nil,
             releasedMaster: counters.releasedMaster, priorityZeroSent: counters.priorityZeroSent,
-            otherMasterAdverts: counters.otherMasterAdverts)
+            otherMasterAdverts: counters.otherMasterAdverts,
+            routingFailures: instance.routing.isEmpty ? nil : counters.routingFailures)
         report.virtualMAC = bound.virtualMAC.map {
             .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,
                   failures: instance.virtualMACState.failures, error: instance.virtualMACState.error)

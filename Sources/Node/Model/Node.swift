@@ -43,6 +43,10 @@ public struct Node: Sendable {
     var socketError: String?
     /// The `no_accept` drop rules as last asked of the runtime, and their failures.
     var dropRules = DropRulesState()
+    /// `static_routes` then `static_rules`, as last asked of the kernel.
+    var staticRouting: [RoutingState] = []
+    /// A `NodeTimer.routingCheck` is armed (route changes are coalesced into one check).
+    var isRoutingCheckArmed = false
     /// The notify FIFOs' counts, by path.
     var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// Between `start` and `stop`.
@@ -53,6 +57,7 @@ public struct Node: Sendable {
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
         instances = configuration.instances.map { makeInstance($0) }
+        staticRouting = configuration.staticRouting.map(RoutingState.init(entry:))
         rebuildValidators()
     }
 
@@ -76,6 +81,7 @@ public struct Node: Sendable {
         case .trackedProcess(let name, let count, let cause): return trackedProcessCounted(name, count: count, cause: cause, now: now)
         case .addresses(let interfaceIndex, let present): return addressesObserved(on: interfaceIndex, present: present, now: now)
         case .effectFailed(let effect, let error): return effectFailed(effect, error, now: now)
+        case .routingChanged: return routingChanged(now: now)
         case .reload(let next): return reload(to: next, now: now)
         case .reloadRefused(let reason):
             lastReload = .refused(reason: reason, at: now)
@@ -100,12 +106,16 @@ public struct Node: Sendable {
         // use_vmac: the macvlans first (one a crashed run left is reused or re-made), so the
         // leftovers on them go below and the instances can start on them.
         effects += ensureVirtualMACs(instances.indices)
+        // keepalived's start_vrrp: static routes and rules (leftovers removed, then added)
+        // before any instance.
+        effects += startStaticRouting()
         for index in instances.indices {
             let bound = instances[index].bound
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
                 effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
             }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
+            effects += removeLeftoverRouting(of: index)
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
                 .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
@@ -150,6 +160,10 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.orphanRetry))
         effects.append(.cancelTimer(.startupDelay))
         effects.append(.cancelTimer(.dropRulesRetry))
+        effects += stopStaticRouting()
+        effects.append(.cancelTimer(.routingRetry))
+        effects.append(.cancelTimer(.routingCheck))
+        isRoutingCheckArmed = false
         isStartupDelayed = false
         effects += checks.cancelAll
         // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
@@ -184,6 +198,10 @@ public struct Node: Sendable {
             return announcementRound(index, now: now)
         case .dropRulesRetry:
             return retryDropRules()
+        case .routingRetry:
+            return retryRouting(now: now)
+        case .routingCheck:
+            return checkRouting()
         case .processDelay(let name):
             return processDelayOver(name, now: now)
         case .virtualMACRetry(let id):
