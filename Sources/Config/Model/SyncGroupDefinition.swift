@@ -7,6 +7,8 @@ public struct SyncGroupDefinition: Hashable, Sendable {
     public var notify = NotifyCommands()
     /// `notify_priority_changes [BOOL]`: the members' default.
     public var notifyPriorityChanges: Bool?
+    /// `smtp_alert [BOOL]`: mail when the whole group changes state (nil: the global default).
+    public var smtpAlert: Bool?
 
     public init(name: String, location: SourceLocation) {
         self.name = name

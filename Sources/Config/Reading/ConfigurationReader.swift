@@ -255,6 +255,7 @@ struct ConfigurationReader {
             globals.controlGroup = statement.arguments.first?.text
         }
         schedulingKeywords(&table)
+        mailKeywords(&table)
         return table
     }()
 
@@ -639,6 +640,9 @@ struct ConfigurationReader {
         table.statement("notify_priority_changes") { reading, statement, log in
             if let value = statement.flag(log: &log) { reading.definition.notifyPriorityChanges = value }
         }
+        table.statement("smtp_alert") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.smtpAlert = value }
+        }
         table.statement("notify_deleted") { reading, statement, log in
             reading.definition.notify.reportsDeletion = true
             if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.notifyScript(log: &log) }
@@ -876,6 +880,9 @@ struct ConfigurationReader {
         notifyKeywords(&table, \.notify)
         table.statement("notify_priority_changes") { group, statement, log in
             if let value = statement.flag(log: &log) { group.notifyPriorityChanges = value }
+        }
+        table.statement("smtp_alert") { group, statement, log in
+            if let value = statement.flag(log: &log) { group.smtpAlert = value }
         }
         return table
     }()
