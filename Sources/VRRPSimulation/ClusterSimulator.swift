@@ -326,7 +326,7 @@ public struct ClusterSimulator {
                 if let stale = transports.first(where: { $0.interface.index != nodes[index].host.index }) {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
                 }
-            case .runNotify, .statusChanged, .reply, .persistMaintenance, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO:
+            case .runNotify, .statusChanged, .reply, .persistMaintenance, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .sendMail:
                 break
             case .armTimer(let timer, let deadline):
                 nextSequence += 1

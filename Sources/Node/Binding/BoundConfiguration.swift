@@ -23,6 +23,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var trackFiles: [TrackFileDefinition] = []
     /// The `vrrp_track_process`es some instance tracks (their source positions cleared).
     public var trackProcesses: [TrackProcessDefinition] = []
+    /// E-mail alerts; nil when none can be sent (no `smtp_server` or no `notification_email`).
+    public var mail: BoundMail?
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,

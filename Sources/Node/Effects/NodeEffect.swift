@@ -44,6 +44,9 @@ public enum NodeEffect: Equatable, Sendable {
     case followNotifyFIFOs([BoundNotifyFIFO])
     /// Write one line to the notify FIFO at `path`, never blocking: a full pipe drops it.
     case writeNotifyFIFO(NotifyFIFOLine, path: String)
+    /// Send an e-mail alert (keepalived's `smtp_alert`), never blocking the event loop: a
+    /// failure comes back later as `effectFailed`, a success as `NodeEvent.mailSent`.
+    case sendMail(MailAlert)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
@@ -51,7 +54,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress: return true
         case .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO:
+             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .sendMail:
             return false
         }
     }

@@ -253,6 +253,8 @@ extension Node {
             return notifyFIFOFailed(line, path: path, error)
         case .followNotifyFIFOs:
             return [.log(LogLine(.error, "notify fifo: \(error)"))]
+        case .sendMail(let alert):
+            return mailFailed(alert, error)
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }

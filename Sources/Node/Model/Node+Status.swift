@@ -102,7 +102,8 @@ extension Node {
                 : nil,
             notifyFIFOs: notifyFIFOReports,
             processMonitor: daemon.processMonitor,
-            scheduling: daemon.scheduling)
+            scheduling: daemon.scheduling,
+            mail: mailReport)
     }
 
     /// What the metrics exporter reads at `now`.
