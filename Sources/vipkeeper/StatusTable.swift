@@ -93,6 +93,10 @@ struct StatusTable {
                 lines.append("no_accept: traffic to \(rules.addresses.joined(separator: ", ")) is dropped")
             }
         }
+        if let mail = report.mail {
+            lines.append("mail alerts via smtp://\(mail.server) to \(mail.recipients): \(mail.queued) queued, \(mail.sent) sent, \(mail.failed) failed, \(mail.dropped) dropped"
+                + (mail.lastError.map { "; last error: \($0)" } ?? ""))
+        }
         for fifo in report.notifyFIFOs ?? [] {
             var line = "notify fifo \(fifo.path): \(fifo.linesWritten) line\(fifo.linesWritten == 1 ? "" : "s") written"
             if fifo.linesDropped > 0 { line += ", \(fifo.linesDropped) dropped (pipe full)" }
