@@ -62,29 +62,49 @@ struct MailKeywordTests {
         #expect(SMTPServer(host: "fd00:250:98::1").description == "[fd00:250:98::1]:25")
     }
 
-    @Test("bad values are errors at the word: a port, a host, an address with a line break or a comma, a timeout, a flag")
+    @Test("bad values are errors at the word: a port, a host, a control character in an address, a timeout, a flag")
     func errors() {
         let (_, diagnostics) = load("""
             global_defs {
                 smtp_server 10.250.98.1 70000
                 smtp_server mail_server
                 notification_email {
-                    "ops@example.com,boss@example.com"
+                    "ops@example.com\u{07}"
                 }
-                notification_email_from "a\\tb <>"
                 smtp_connect_timeout soon
                 smtp_alert maybe
+                smtp_helo_name "two words"
             }
 
             """ + minimalInstance)
         #expect(diagnostics == [
             "2:29: error: `smtp_server` expects a whole number from 1 to 65535, got `70000`",
             "3:17: error: `smtp_server` expects an IPv4 or IPv6 address or a host name, got `mail_server`",
-            "5:9: error: `notification_email` entry `ops@example.com,boss@example.com` is not an e-mail address: the address has `,`",
-            "7:29: error: `notification_email_from` `a\\tb <>` is not an e-mail address: `<>` holds no address",
-            "8:26: error: `smtp_connect_timeout` expects a whole number from 0 to 4294, got `soon`",
-            "9:16: error: `smtp_alert` expects on|off|true|false|yes|no, got `maybe`",
+            "5:9: error: `notification_email` entry `ops@example.com\u{07}` cannot be sent: it has a control character",
+            "7:26: error: `smtp_connect_timeout` expects a whole number from 0 to 4294, got `soon`",
+            "8:16: error: `smtp_alert` expects on|off|true|false|yes|no, got `maybe`",
+            "9:20: error: `smtp_helo_name` expects a host name (letters, digits, `-`, `_` and `.`), got `two words`",
         ])
+    }
+
+    @Test("what keepalived sends as written but a server will likely refuse (brackets, a comma, an empty `<>`) is a warning, and used")
+    func oddAddresses() throws {
+        let (configuration, diagnostics) = load("""
+            global_defs {
+                notification_email {
+                    [notice@example.com]
+                    "ops@example.com,boss@example.com"
+                }
+                notification_email_from "VIP <>"
+            }
+
+            """ + minimalInstance)
+        #expect(diagnostics == [
+            "3:9: warning: `notification_email` entry `[notice@example.com]` does not look like an e-mail address (the address has `[`); it is used as written, as keepalived uses it, and the server will likely refuse it",
+            "4:9: warning: `notification_email` entry `ops@example.com,boss@example.com` does not look like an e-mail address (the address has `,`); it is used as written, as keepalived uses it, and the server will likely refuse it",
+            "6:29: warning: `notification_email_from` `VIP <>` does not look like an e-mail address (`<>` holds no address); it is used as written, as keepalived uses it, and the server will likely refuse it",
+        ])
+        #expect(try #require(configuration).globals.mail.recipients.count == 2)
     }
 
     @Test("smtp_alert without smtp_server or notification_email: a warning (keepalived sends nothing); smtp_connect_timeout 0 reads as 1")

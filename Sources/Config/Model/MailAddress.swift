@@ -8,12 +8,18 @@ public enum MailAddress {
         return String(text[text.index(after: open)..<close])
     }
 
-    /// Why `text` cannot be an address in a header and an envelope (nil: it can). Line
-    /// breaks and control characters would let a configured value add headers or commands
-    /// (RFC 5322 §2.2); a comma or space in a bare address would split it in `To:`.
+    /// Why `text` cannot go into a header or an SMTP command at all: a line break or another
+    /// control character would let a configured value add headers or commands (RFC 5322
+    /// §2.2, RFC 5321 §4.1.1). Nil when it can.
+    public static func unsafeCharacter(in text: String) -> String? {
+        text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) ? "it has a control character" : nil
+    }
+
+    /// Why a server will likely refuse `text` as an address (nil: it looks like one).
+    /// keepalived sends what is written, so this is only worth a warning: a comma or space in
+    /// a bare address would split it in `To:`, brackets are no part of one.
     public static func problem(in text: String) -> String? {
         if text.isEmpty { return "it is empty" }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return "it has a control character" }
         let envelope = envelope(of: text)
         if envelope.isEmpty { return "`<>` holds no address" }
         if let bad = envelope.first(where: { " ,;<>\"()[]\\".contains($0) }) { return "the address has `\(bad)`" }

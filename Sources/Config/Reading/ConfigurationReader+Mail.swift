@@ -15,18 +15,24 @@ extension ConfigurationReader {
             globals.mail.recipientsLocation = statement.location
             // keepalived's read_value_block takes every word of every line as an address.
             for token in entries.joined() {
-                if let problem = MailAddress.problem(in: token.text) {
-                    log.error(token.location, "`notification_email` entry `\(token.text)` is not an e-mail address: \(problem)")
+                if let unsafe = MailAddress.unsafeCharacter(in: token.text) {
+                    log.error(token.location, "`notification_email` entry `\(token.text)` cannot be sent: \(unsafe)")
                     continue
+                }
+                if let problem = MailAddress.problem(in: token.text) {
+                    log.warning(token.location, "`notification_email` entry `\(token.text)` does not look like an e-mail address (\(problem)); it is used as written, as keepalived uses it, and the server will likely refuse it")
                 }
                 globals.mail.recipients.append(token.text)
             }
         }
         table.statement("notification_email_from") { globals, statement, log in
             guard let token = statement.single("an e-mail address (quote `Name <address>`)", log: &log) else { return }
-            if let problem = MailAddress.problem(in: token.text) {
-                log.error(token.location, "`notification_email_from` `\(token.text)` is not an e-mail address: \(problem)")
+            if let unsafe = MailAddress.unsafeCharacter(in: token.text) {
+                log.error(token.location, "`notification_email_from` `\(token.text)` cannot be sent: \(unsafe)")
                 return
+            }
+            if let problem = MailAddress.problem(in: token.text) {
+                log.warning(token.location, "`notification_email_from` `\(token.text)` does not look like an e-mail address (\(problem)); it is used as written, as keepalived uses it, and the server will likely refuse it")
             }
             globals.mail.from = token.text
         }
@@ -43,8 +49,10 @@ extension ConfigurationReader {
         }
         table.statement("smtp_helo_name") { globals, statement, log in
             guard let token = statement.single("a host name", log: &log) else { return }
-            guard isHostName(token.text) else {
-                log.error(token.location, "`smtp_helo_name` expects a host name (letters, digits, `-` and `.`), got `\(token.text)`")
+            // keepalived takes any word; one that is no name (`_` allowed, as hosts have it)
+            // would not survive the smtp:// URL libcurl sends it from.
+            guard !token.text.isEmpty, token.text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+                log.error(token.location, "`smtp_helo_name` expects a host name (letters, digits, `-`, `_` and `.`), got `\(token.text)`")
                 return
             }
             globals.mail.heloName = token.text
