@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Config", "Node", "VRRP", .product(name: "Logging", package: "swift-log"),
+            "Agent", "Config", "ControlProtocol", "Node", "VRRP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper", "CLinux"]),

@@ -254,7 +254,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var mail: Mail?
 
     /// What became of the e-mail alerts since the start.
-    public struct Mail: Codable, Sendable, Equatable {
+    public struct Mail: Codable, Sendable, Hashable {
         /// `host:port`.
         public var server: String
         public var recipients: Int
