@@ -11,8 +11,8 @@ import Glibc
 /// a minimal SMTP responder on 127.0.0.1 (a thread of the test) or a closed port.
 @Suite("SMTP alerts through libcurl's multi interface on a poll loop", .serialized)
 struct MailSenderTests {
-    static func alert(port: UInt16, subject: String = "[t] VRRP Instance VI_1 - Entering MASTER state") -> MailAlert {
-        MailAlert(subjectOf: .instance("VI_1"), server: SMTPServer(host: "127.0.0.1", port: port), heloName: "node-a.example.com",
+    static func alert(port: UInt16, host: String = "127.0.0.1", subject: String = "[t] VRRP Instance VI_1 - Entering MASTER state") -> MailAlert {
+        MailAlert(subjectOf: .instance("VI_1"), server: SMTPServer(host: host, port: port), heloName: "node-a.example.com",
                   connectTimeout: .seconds(2), from: "VIP <vip@example.com>", recipients: ["ops@example.com", "oncall@example.com"],
                   subject: subject, body: "=> VRRP Instance is now owning VRRP VIPs <=")
     }
@@ -50,21 +50,52 @@ struct MailSenderTests {
         return (fd, UInt16(bigEndian: address.sin_port))
     }
 
-    @Test("a message goes through: EHLO with the helo name, MAIL FROM the bare address, one RCPT per recipient, keepalived's headers and body")
-    func delivered() throws {
+    @Test("a message goes through: EHLO with the helo name, MAIL FROM the bare address, one RCPT per recipient, keepalived's headers and body; a host name is resolved by libcurl off the loop",
+          arguments: ["127.0.0.1", "localhost"])
+    func delivered(host: String) throws {
         let (server, port) = try Self.listener()
         let transcript = SMTPResponder(listening: server)
         let curl = try CurlMulti()
         let sender = MailSender(curl: curl)
-        #expect(sender.send(Self.alert(port: port)).isEmpty)
+        #expect(sender.send(Self.alert(port: port, host: host)).isEmpty)
         let events = drive(curl, sender)
         close(server)
-        #expect(events == [.mailSent(Self.alert(port: port))])
+        #expect(events == [.mailSent(Self.alert(port: port, host: host))])
         let text = transcript.wait()
         #expect(text.contains("EHLO node-a.example.com\r\n"), "\(text)")
         #expect(text.contains("MAIL FROM:<vip@example.com>"), "\(text)")
         #expect(text.contains("RCPT TO:<ops@example.com>\r\n") && text.contains("RCPT TO:<oncall@example.com>\r\n"), "\(text)")
         #expect(text.contains("From: VIP <vip@example.com>\r\nSubject: [t] VRRP Instance VI_1 - Entering MASTER state\r\nX-Mailer: Keepalived (vipkeeper)\r\nTo: ops@example.com, oncall@example.com\r\n\r\n=> VRRP Instance is now owning VRRP VIPs <=\r\n"), "\(text)")
+    }
+
+    /// A listening socket on ::1 and its port.
+    static func listener6() throws -> (Int32, UInt16) {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                try #require(bind(fd, raw, length) == 0)
+                try #require(getsockname(fd, raw, &length) == 0)
+            }
+        }
+        try #require(listen(fd, 4) == 0)
+        return (fd, UInt16(bigEndian: address.sin6_port))
+    }
+
+    @Test("an IPv6 literal server (smtp://[::1]:PORT/...)")
+    func deliveredOverIPv6() throws {
+        let (server, port) = try Self.listener6()
+        let transcript = SMTPResponder(listening: server)
+        let curl = try CurlMulti()
+        let sender = MailSender(curl: curl)
+        #expect(sender.send(Self.alert(port: port, host: "::1")).isEmpty)
+        let events = drive(curl, sender)
+        close(server)
+        #expect(events == [.mailSent(Self.alert(port: port, host: "::1"))])
+        #expect(transcript.wait().contains("RCPT TO:<ops@example.com>\r\n"))
     }
 
     @Test("a closed port fails at once with libcurl's reason, as an effectFailed event")
