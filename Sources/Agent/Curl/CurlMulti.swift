@@ -28,7 +28,6 @@ final class CurlMulti {
     /// When libcurl wants `timerDue` called (nil: no timeout pending).
     private(set) var deadline: Instant?
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var finished: [Finished] = []
 
     init() throws(CurlError) {
         guard Self.initialized, let multi = curl_multi_init() else { throw CurlError(message: "libcurl could not be initialised") }
@@ -80,6 +79,7 @@ final class CurlMulti {
         var stillRunning: Int32 = 0
         _ = curl_multi_socket_action(multi, socket, 0, &stillRunning)
         var left: Int32 = 0
+        var finished: [Finished] = []
         while let message = curl_multi_info_read(multi, &left) {
             guard vk_curl_message_is_done(message) != 0, let easy = message.pointee.easy_handle,
                   let transfer = running.removeValue(forKey: easy) else { continue }
@@ -87,7 +87,6 @@ final class CurlMulti {
             curl_multi_remove_handle(multi, easy)
             finished.append(Finished(transfer: transfer, failure: result == CURLE_OK ? nil : transfer.failure(result)))
         }
-        defer { finished = [] }
         return finished
     }
 

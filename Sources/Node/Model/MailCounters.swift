@@ -12,6 +12,8 @@ struct MailCounters: Hashable, Sendable {
     /// A failure is logged once per outage (until a message goes through again); the rest
     /// are counted.
     var failing = false
+    /// A full queue is logged once too, until a message goes through again.
+    var dropping = false
     /// The event each instance and group was last mailed about (keepalived's
     /// `last_email_state`: the same state is not mailed twice in a row).
     var lastMailed: [NotifyFIFOLine.Subject: NotifyFIFOLine.Event] = [:]

@@ -22,20 +22,26 @@ extension Node {
     /// The server accepted an alert; the first success after failures is logged.
     mutating func mailSent(_ alert: MailAlert) -> [NodeEffect] {
         mailCounters.sent += 1
+        mailCounters.dropping = false
         guard mailCounters.failing else { return [] }
         mailCounters.failing = false
         return [.log(LogLine(.notice, "smtp alert: \(alert.server) accepts mail again (\(mailCounters.failed) failed so far)"))]
     }
 
-    /// An alert not sent: counted; logged once per outage.
+    /// An alert not sent: counted; a failure and a full queue are each logged once per
+    /// outage (until a message goes through again).
     mutating func mailFailed(_ alert: MailAlert, _ error: EffectError) -> [NodeEffect] {
-        let dropped = error.code == EffectError.queueFull
-        if dropped { mailCounters.dropped += 1 } else { mailCounters.failed += 1 }
         mailCounters.lastError = error.message
+        if error.code == EffectError.queueFull {
+            mailCounters.dropped += 1
+            guard !mailCounters.dropping else { return [] }
+            mailCounters.dropping = true
+            return [.log(LogLine(.error, "smtp alert `\(alert.subject)` dropped: \(error); further drops are counted in `vipkeeper status`, not logged, until one is sent"))]
+        }
+        mailCounters.failed += 1
         guard !mailCounters.failing else { return [] }
         mailCounters.failing = true
-        let what = dropped ? "dropped" : "not sent through \(alert.server)"
-        return [.log(LogLine(.error, "smtp alert `\(alert.subject)` \(what): \(error); further failures are counted in `vipkeeper status`, not logged, until one is sent"))]
+        return [.log(LogLine(.error, "smtp alert `\(alert.subject)` not sent through \(alert.server): \(error); further failures are counted in `vipkeeper status`, not logged, until one is sent"))]
     }
 
     /// The alerts as `status` shows them; nil when no alert can be sent.
