@@ -140,4 +140,18 @@ struct NodeMailTests {
         definition.recipients = []
         #expect(BoundMail.bind(definition, routerID: nil, localName: "harbor-b", userName: "root") == nil)
     }
+
+    @Test("an instance a reload removes mails as keepalived: `Deleted` with notify_deleted, else `Entering FAULT state` (its FAULT notify)")
+    func removedByReload() throws {
+        func subjects(_ extra: String) throws -> [String] {
+            let harness = try NodeHarness(Self.config(instance: "    smtp_alert\n" + extra) + instanceText("VI_2", vrid: 52, priority: 100))
+            harness.advance(by: .seconds(5))
+            harness.effects = []
+            harness.handle(.reload(try bind(loadConfiguration(Self.config(instance: "").replacingOccurrences(of: "VI_1", with: "VI_2")
+                .replacingOccurrences(of: "virtual_router_id 51", with: "virtual_router_id 52")))))
+            return alerts(harness).map { "\($0.subject) / \($0.body)" }
+        }
+        #expect(try subjects("    notify_deleted\n") == ["[harbor-a] VRRP Instance VI_1 - Deleted / => VRRP Deleted at reload <="])
+        #expect(try subjects("") == ["[harbor-a] VRRP Instance VI_1 - Entering FAULT state / => VRRP Instance is no longer owning VRRP VIPs <="])
+    }
 }
