@@ -39,13 +39,20 @@ let package = Package(
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
         ),
+        // libcurl's multi interface, driven by the daemon's own reactor: SMTP alerts (and
+        // later HTTP checks). Debian: libcurl4-openssl-dev to build, libcurl4 to run.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // Socket control messages and signalfd, which are C macros.
         .target(name: "CLinux"),
         // The runtime: every effect (sockets, netlink, timers, signals, control socket) lives here.
         .target(
             name: "Agent",
             dependencies: [
-                "VRRP", "Config", "Node", "ControlProtocol", "CNetlink", "CLinux",
+                "VRRP", "Config", "Node", "ControlProtocol", "CNetlink", "CLinux", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +75,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Config", "Node", "VRRP", .product(name: "Logging", package: "swift-log"),
+            "Agent", "Config", "ControlProtocol", "Node", "VRRP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real namespaces, veths, kernel, keepalived: needs root (and must run in CI).
         .testTarget(name: "IntegrationTests", dependencies: ["vipkeeper", "CLinux"]),

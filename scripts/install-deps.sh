@@ -6,6 +6,7 @@ packages=(
     pkg-config          # SwiftPM finds libnl through it
     libnl-3-dev         # netlink (VIPs, link state)
     libnl-route-3-dev
+    libcurl4-openssl-dev  # SMTP alerts through libcurl's multi interface (runs with libcurl4)
     iproute2            # ip netns / veth for the namespace tests and the lab
     iputils-ping        # the lab's client reaches the VIP
     nftables            # namespace tests cut VRRP between nodes (partitions)
@@ -18,6 +19,7 @@ packages=(
     lintian             # scripts/test-package.sh: the Debian package is clean
     debootstrap         # scripts/test-systemd.sh: a Debian 12 root for a real systemd
     util-linux          # unshare, nsenter, setpriv
+    opensmtpd           # the real MTA the e-mail alert tests start in a namespace
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -29,9 +31,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The keepalived and nginx packages may start system-wide daemons; tests and the lab start
-# their own, in namespaces.
-for service in keepalived nginx; do
+# The keepalived, nginx and opensmtpd packages may start system-wide daemons; tests and the
+# lab start their own, in namespaces.
+for service in keepalived nginx opensmtpd; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
         systemctl stop "$service" || true
     fi

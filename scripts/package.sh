@@ -69,7 +69,7 @@ Version: $version
 Architecture: amd64
 Maintainer: vipkeeper maintainers <maintainers@vipkeeper.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), libnl-3-200, libnl-route-3-200, libstdc++6, libgcc-s1, procps
+Depends: libc6 (>= 2.34), libnl-3-200, libnl-route-3-200, libcurl4, libstdc++6, libgcc-s1, procps
 Recommends: curl, libnftables1
 Section: net
 Priority: optional

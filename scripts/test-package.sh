@@ -15,6 +15,7 @@ trap 'rm -rf "$root"' EXIT
 setup package "dpkg-deb -x $deb" dpkg-deb -x "$deb" "$root"
 control=$(dpkg-deb -f "$deb") || { failed=$((failed + 1)); echo "FAIL dpkg-deb -f $deb"; }
 check "Depends names libnl-3-200 and libnl-route-3-200" grep -qE '^Depends: .*libnl-3-200, libnl-route-3-200' <<<"$control"
+check "Depends names libcurl4 (SMTP alerts)" grep -qE '^Depends: .*libcurl4' <<<"$control"
 check "the example configuration is a conffile" sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/vipkeeper/vipkeeper.conf"
 for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeeper/vipkeeper.conf usr/share/man/man8/vipkeeper.8.gz \
             usr/share/doc/vipkeeper/README.md usr/share/doc/vipkeeper/copyright usr/share/doc/vipkeeper/examples/harbor-pair/node-a.conf \
@@ -30,10 +31,13 @@ only_allowed_libraries() {
     local out
     out=$(ldd "$root/usr/sbin/vipkeeper" 2>&1) || { echo "ldd failed: $out"; return 1; }
     grep -q 'libc\.so' <<<"$out" || { echo "ldd lists no libc: $out"; return 1; }
+    # libcurl's own dependencies (OpenSSL, nghttp2, ...) come with libcurl4.
+    local curl
+    curl=$(ldd /usr/lib/x86_64-linux-gnu/libcurl.so.4 2>&1 | awk '{print $1}') || { echo "ldd libcurl failed: $curl"; return 1; }
     # Prints any other library and fails.
-    ! grep -vE 'linux-vdso|ld-linux|lib(c|m|stdc\+\+|gcc_s|nl-3|nl-route-3)\.so' <<<"$out"
+    ! grep -vE 'linux-vdso|ld-linux|lib(c|m|stdc\+\+|gcc_s|nl-3|nl-route-3|curl)\.so' <<<"$out" | grep -vwFf <(echo "$curl")
 }
-check "the binary links only libc, libm, libstdc++, libgcc_s and libnl" only_allowed_libraries
+check "the binary links only libc, libm, libstdc++, libgcc_s, libnl and libcurl (with libcurl's own libraries)" only_allowed_libraries
 stripped() {
     local out
     out=$(file "$root/usr/sbin/vipkeeper" 2>&1) || { echo "file failed: $out"; return 1; }

@@ -39,12 +39,12 @@ within() {  # SECONDS COMMAND...: true as soon as COMMAND is
 }
 
 # A Debian 12 root with systemd, the package's dependencies and what the scripts use.
-if [ ! -x "$cache/lib/systemd/systemd" ]; then
+if [ ! -x "$cache/lib/systemd/systemd" ] || [ ! -e "$cache/usr/lib/x86_64-linux-gnu/libcurl.so.4" ]; then
     command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     rm -rf "$cache.new"
-    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libnl-3-200,libnl-route-3-200,procps,iproute2,curl \
+    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libnl-3-200,libnl-route-3-200,libcurl4,procps,iproute2,curl \
         bookworm "$cache.new" >/dev/null || { echo "systemd: 0 passed, 1 failed (debootstrap)"; exit 1; }
-    mv "$cache.new" "$cache"
+    rm -rf "$cache" && mv "$cache.new" "$cache"
 fi
 root="$work/root"
 setup systemd "copy the cached Debian 12 root" cp -a "$cache" "$root"

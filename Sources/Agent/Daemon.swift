@@ -42,6 +42,8 @@ public final class Daemon {
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
         case metricsRequest, trackedFiles, trackedProcesses, routes
+        /// A socket libcurl watches (SMTP alerts).
+        case curl(Int32)
     }
 
     private var node: Node
@@ -150,7 +152,8 @@ public final class Daemon {
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
             let acceptResumes = control?.pausedUntil.map { Instant(sinceOrigin: .milliseconds($0)) }
-            let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes].compactMap({ $0 }).min()
+            let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes,
+                       executor.curl?.deadline].compactMap({ $0 }).min()
             let wake = min(due ?? now + .seconds(1), now + .seconds(1))
             register(now: now)
             let ready = reactor.wait(until: wake)
@@ -164,6 +167,9 @@ public final class Daemon {
                 dispatch(.timerFired(timer), now: now)
             }
             for event in executor.expireChildren(now: now) {
+                dispatch(event, now: now)
+            }
+            for event in executor.curlTimerDue(now: now) {
                 dispatch(event, now: now)
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
@@ -180,7 +186,7 @@ public final class Daemon {
         notifier.stopping()
         dispatch(.stop, now: stopping)
         logger.info("stopped")
-        finishNotifyScripts(within: .seconds(5))
+        finishNotifyScriptsAndMail(within: .seconds(5))
         executor.shutdown()
         metrics?.server.shutdown()
         return 0
@@ -227,6 +233,9 @@ public final class Daemon {
         }
         for descriptor in executor.announcementListener?.fileDescriptors ?? [] {
             reactor.register(.arp, fd: descriptor)
+        }
+        for (socket, interest) in executor.curl?.sockets ?? [:] {
+            reactor.register(.curl(socket), fd: socket, interest: interest)
         }
         if let metrics {
             reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
@@ -294,10 +303,14 @@ public final class Daemon {
                 control.flush(connection)
             case .hangUp:
                 control.hungUp(connection)
-            case .readable:
+            case .readable, .readableOrWritable:  // a control connection is never both
                 if let line = control.read(connection) {
                     request(line, from: connection, now: now)
                 }
+            }
+        case .curl(let socket):
+            for event in executor.curlReady(socket) {
+                dispatch(event, now: now)
             }
         case .arp:
             for heard in executor.announcementListener?.receive() ?? [] {
@@ -360,21 +373,36 @@ public final class Daemon {
         }
     }
 
-    /// notify_stop scripts get a bounded time to finish after the addresses are released.
-    private func finishNotifyScripts(within limit: Duration) {
+    /// notify_stop scripts and the STOP alerts get a bounded time to finish after the
+    /// addresses are released (an alert still waiting then is not sent).
+    private func finishNotifyScriptsAndMail(within limit: Duration) {
         let deadline = MonotonicClock.now() + limit
         var now = MonotonicClock.now()
-        while !executor.notifyIdle && now < deadline {
+        while !(executor.notifyIdle && executor.mailIdle) && now < deadline {
             for descriptor in executor.supervisor.descriptors {
                 reactor.register(.child(descriptor), fd: descriptor)
             }
-            let ready = reactor.wait(timeout: .milliseconds(100))
+            for (socket, interest) in executor.curl?.sockets ?? [:] {
+                reactor.register(.curl(socket), fd: socket, interest: interest)
+            }
+            let wake = min(now + .milliseconds(100), executor.curl?.deadline ?? deadline)
+            let ready = reactor.wait(until: wake)
             now = MonotonicClock.now()
-            for case .child(let descriptor) in ready {
-                _ = executor.childReadable(descriptor, now: now)
+            for source in ready {
+                switch source {
+                case .child(let descriptor):
+                    _ = executor.childReadable(descriptor, now: now)
+                case .curl(let socket):
+                    for event in executor.curlReady(socket) { dispatch(event, now: now) }
+                case .signals, .netlink, .vrrp, .healthInbox, .controlListener, .controlConnection, .arp, .metricsRequest,
+                     .trackedFiles, .trackedProcesses:
+                    break
+                }
             }
             _ = executor.expireChildren(now: now)
+            for event in executor.curlTimerDue(now: now) { dispatch(event, now: now) }
         }
+        if !executor.mailIdle { logger.warning("smtp alert: stopping with alerts not yet sent") }
     }
 
     // MARK: - Reload

@@ -306,6 +306,33 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// How processes are followed for `track_process`: `proc connector`, or the /proc scan
     /// it falls back to with the reason; nil when no process is tracked.
     public var processMonitor: String?
+    /// E-mail alerts (`smtp_alert`); nil when none can be sent.
+    public var mail: Mail?
+
+    /// What became of the e-mail alerts since the start.
+    public struct Mail: Codable, Sendable, Hashable {
+        /// `host:port`.
+        public var server: String
+        public var recipients: Int
+        /// Alerts the node asked for (each one message to every recipient).
+        public var queued: Int
+        public var sent: Int
+        /// Refused, timed out or unreachable server.
+        public var failed: Int
+        /// Dropped because the queue was full (the server slow or down).
+        public var dropped: Int
+        public var lastError: String?
+
+        public init(server: String, recipients: Int, queued: Int, sent: Int, failed: Int, dropped: Int, lastError: String?) {
+            self.server = server
+            self.recipients = recipients
+            self.queued = queued
+            self.sent = sent
+            self.failed = failed
+            self.dropped = dropped
+            self.lastError = lastError
+        }
+    }
 
     /// A notify FIFO: the lines the daemon wrote to it, and those it could not.
     public struct NotifyFIFO: Codable, Sendable, Equatable {
@@ -348,8 +375,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 lastReload: Reload?, instances: [Instance], checks: [Check], interfaceDrops: [String: [String: Int]],
                 stuckChildren: Int, lastDrill: DrillReport?, socketError: String? = nil, pendingRemovals: [PendingRemoval] = [],
                 dropRules: DropRules? = nil, notifyFIFOs: [NotifyFIFO]? = nil, processMonitor: String? = nil,
-                scheduling: Scheduling? = nil, routing: [Routing]? = nil) {
+                scheduling: Scheduling? = nil, routing: [Routing]? = nil, mail: Mail? = nil) {
         self.routing = routing
+        self.mail = mail
         self.notifyFIFOs = notifyFIFOs
         self.processMonitor = processMonitor
         self.scheduling = scheduling

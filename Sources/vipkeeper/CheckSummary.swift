@@ -51,6 +51,7 @@ struct CheckSummary {
         for check in configuration.httpChecks {
             lines.append("  vrrp_http_check \(check.name): \(check.method) \(check.url?.description ?? "") every \(seconds(check.schedule.interval)), weight \(check.schedule.weight.weight)")
         }
+        if let mail = mailLine(configuration) { lines.append(mail) }
         return (lines + migration(configuration)).joined(separator: "\n")
     }
 
@@ -94,6 +95,21 @@ struct CheckSummary {
             lines.append("  ignored: nothing; every keyword of the file is implemented")
         }
         return lines
+    }
+
+    /// keepalived's e-mail alerts: to whom, through which server, for which instances and groups.
+    private func mailLine(_ configuration: Configuration) -> String? {
+        let mail = configuration.globals.mail
+        let alerting = configuration.instances.filter { mail.alerts(own: $0.smtpAlert) }.map(\.name)
+            + configuration.syncGroups.filter { mail.alerts(own: $0.smtpAlert) }.map { "group \($0.name)" }
+        guard !alerting.isEmpty || mail.server != nil || !mail.recipients.isEmpty else { return nil }
+        guard let server = mail.server, !mail.recipients.isEmpty else {
+            return "  mail alerts: off (no \(mail.server == nil ? "smtp_server" : "notification_email"); keepalived sends none either)"
+        }
+        let timeout = (mail.connectTimeout ?? MailDefinition.defaultConnectTimeout).formattedSeconds
+        let who = alerting.isEmpty ? "no instance has smtp_alert on" : "on state changes of \(alerting.joined(separator: ", "))"
+        return "  mail alerts: \(who), to \(mail.recipients.joined(separator: ", ")) through smtp://\(server) (connect timeout \(timeout)s)"
+            + (mail.noEmailFaults ? ", not for FAULT (no_email_faults)" : "")
     }
 
     /// Which conditional lines were read: they depend on the machine `check` runs on.

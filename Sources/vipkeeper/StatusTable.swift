@@ -109,6 +109,10 @@ struct StatusTable {
                 lines.append("\(owner): \(entry.entry) NOT \(entry.installed ? "REMOVED" : "ADDED"): \(entry.failures) failed attempt\(entry.failures == 1 ? "" : "s"), last: \(entry.lastError ?? "refused")")
             }
         }
+        if let mail = report.mail {
+            lines.append("mail alerts via smtp://\(mail.server) to \(mail.recipients): \(mail.queued) queued, \(mail.sent) sent, \(mail.failed) failed, \(mail.dropped) dropped"
+                + (mail.lastError.map { "; last error: \($0)" } ?? ""))
+        }
         for fifo in report.notifyFIFOs ?? [] {
             var line = "notify fifo \(fifo.path): \(fifo.linesWritten) line\(fifo.linesWritten == 1 ? "" : "s") written"
             if fifo.linesDropped > 0 { line += ", \(fifo.linesDropped) dropped (pipe full)" }

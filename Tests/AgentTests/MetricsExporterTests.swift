@@ -1,4 +1,5 @@
 import Config
+import ControlProtocol
 import Node
 import Testing
 import VRRP
@@ -122,5 +123,15 @@ struct MetricsExporterTests {
         #expect(after.contains("vipkeeper_maintenance\(labels) 0.0"))
         #expect(after.contains(#"vipkeeper_last_drill_result{target="VI_1"} 1.0"#))
         #expect(MetricsExporter.drillNumber(.failed) == 0)
+    }
+
+    @Test("mail alerts: asked for, sent, failed and dropped, as counters")
+    func mail() {
+        let exporter = MetricsExporter(version: "1.0-test")
+        let mail = StatusReport.Mail(server: "10.250.98.1:25", recipients: 2, queued: 5, sent: 2, failed: 2, dropped: 1, lastError: "x")
+        exporter.update(NodeMetrics(instances: [], checks: [], lastDrill: nil, mail: mail), wallClock: 0)
+        let lines = samples(exporter)
+        #expect(lines.isSuperset(of: ["vipkeeper_mail_alerts_total 5", "vipkeeper_mail_alerts_sent_total 2",
+                                      "vipkeeper_mail_alerts_failed_total 2", "vipkeeper_mail_alerts_dropped_total 1"]), "\(lines)")
     }
 }

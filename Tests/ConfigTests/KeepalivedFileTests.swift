@@ -132,7 +132,7 @@ struct KeepalivedFileTests {
     func foreignBytesInValues() {
         let text = bytes("""
         global_defs {
-            notification_email_from "\u{D5}\u{C5}\u{C8}\u{FD}"
+            snmp_socket "\u{D5}\u{C5}\u{C8}\u{FD}"
         }
         vrrp_instance VI_1 {
             interface eth0
@@ -153,7 +153,7 @@ struct KeepalivedFileTests {
         let result = ConfigurationLoader.load(bytes: text, path: "f")
         #expect(result.configuration == nil)
         #expect(short(result.diagnostics) == [
-            "2:5: warning: `notification_email_from` in global_defs is a keepalived feature vipkeeper does not support; ignored",
+            "2:5: warning: `snmp_socket` in global_defs is a keepalived feature vipkeeper does not support; ignored",
             "8:19: error: `auth_type PASS` needs an `auth_pass`",
             "9:20: error: `auth_pass` value `s\u{FFFD}cret` has a byte that is not UTF-8 (0xE9); vipkeeper reads keywords and values as UTF-8 text (comments may be in any encoding): save the file as UTF-8",
             "12:13: error: `track_script` value `chk_\u{FFFD}\u{FFFD}` has a byte that is not UTF-8 (0xD5); vipkeeper reads keywords and values as UTF-8 text (comments may be in any encoding): save the file as UTF-8",

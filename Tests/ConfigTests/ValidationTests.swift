@@ -48,7 +48,6 @@ struct ValidationTests {
         \(minimalInstance)
         """)
         #expect(short(result.diagnostics) == [
-            "2:5: warning: `notification_email` in global_defs is a keepalived feature vipkeeper does not support; ignored",
             "5:5: warning: `enable_snmp_vrrp` in global_defs is a keepalived feature vipkeeper does not support; ignored",
             "7:1: warning: `virtual_server` and the rest of the LVS configuration are served by keepalived's checker (`keepalived --check`, with `--vrrp` left to vipkeeper), not by vipkeeper; ignored",
         ])

@@ -149,6 +149,18 @@ struct CheckCommandTests {
         #expect(output.stdout.contains("priority 100, preempt, multicast 224.0.0.18, no VIPs"))
     }
 
+    @Test("mail alerts: the summary says to whom, through which server, for which instances; without a server, that none is sent")
+    func mailAlerts() {
+        let instance = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    smtp_alert\n    virtual_ipaddress {\n        10.250.98.100\n    }\n}\n"
+        let mail = "    notification_email {\n        ops@example.com\n    }\n"
+        let on = Executable.run(["check", "-f", writeTemporary("global_defs {\n\(mail)    smtp_server mail.example.com 587\n    smtp_connect_timeout 5\n}\n" + instance)])
+        #expect(on.status == 0, "\(on.stderr)")
+        #expect(on.stdout.contains("  mail alerts: on state changes of VI_1, to ops@example.com through smtp://mail.example.com:587 (connect timeout 5s)"), "\(on.stdout)")
+        let off = Executable.run(["check", "-f", writeTemporary("global_defs {\n\(mail)}\n" + instance)])
+        #expect(off.status == 2)
+        #expect(off.stdout.contains("  mail alerts: off (no smtp_server; keepalived sends none either)"), "\(off.stdout)")
+    }
+
     @Test("--help documents the exit codes")
     func help() {
         let output = Executable.run(["check", "--help"])

@@ -37,4 +37,18 @@ struct SystemHost: HostLookup {
     func interfaces(of configuration: BoundConfiguration) -> [(name: String, interface: HostInterface?)] {
         Binder.interfaceNames(of: configuration).map { ($0, interface(named: $0)) }
     }
+
+    /// gethostname(2), as keepalived's `get_local_name` reads uname's node name.
+    var localName: String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(cString: buffer)
+        return name.isEmpty ? nil : name
+    }
+
+    /// The user the daemon runs as (getpwuid(getuid())), as keepalived's default sender.
+    var userName: String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
 }

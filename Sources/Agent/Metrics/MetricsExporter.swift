@@ -88,6 +88,12 @@ final class MetricsExporter {
         for check in node.checks {
             gauge("keepalived_script_status", [("name", check.name)], "Check result: 1 good, 0 bad.").set(to: check.isUp ? 1 : 0)
         }
+        if let mail = node.mail {
+            counter("vipkeeper_mail_alerts_total", [], "E-mail alerts asked for (smtp_alert).", mail.queued)
+            counter("vipkeeper_mail_alerts_sent_total", [], "E-mail alerts the SMTP server accepted.", mail.sent)
+            counter("vipkeeper_mail_alerts_failed_total", [], "E-mail alerts not sent: server refused, timed out or unreachable.", mail.failed)
+            counter("vipkeeper_mail_alerts_dropped_total", [], "E-mail alerts dropped because the queue was full.", mail.dropped)
+        }
         if let drill = node.lastDrill {
             gauge("vipkeeper_last_drill_result", [("target", drill.target)], "The last drill: 1 passed, 0 failed, -1 running.")
                 .set(to: Self.drillNumber(drill.result))

@@ -40,6 +40,9 @@ final class EffectExecutor {
     let maintenanceStore: MaintenanceStore
     /// Open while a drill watches the wire for the new Master's announcements.
     private(set) var announcementListener: ARPListener?
+    /// libcurl's multi handle on the daemon's reactor, made for the first alert.
+    private(set) var curl: CurlMulti?
+    private var mail: MailSender?
     /// Where control replies go (the daemon's control socket).
     var replies: (ReplyID, ControlReply) -> Void = { _, _ in }
 
@@ -135,6 +138,8 @@ final class EffectExecutor {
             case .removeVirtualMAC(let request):
                 try virtualMACs.remove(request)
                 logger.info("[\(request.instanceName)] deleted macvlan \(request.name) (use_vmac)")
+            case .sendMail(let alert):
+                return try mailSender().send(alert)
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]
@@ -169,6 +174,32 @@ final class EffectExecutor {
         }
         return [.interface(request.name, virtualMACs.host(request.name) ?? host)]
     }
+
+    private func mailSender() throws(CurlError) -> MailSender {
+        if let mail { return mail }
+        let multi = try CurlMulti()
+        let sender = MailSender(curl: multi)
+        curl = multi
+        mail = sender
+        return sender
+    }
+
+    // MARK: - libcurl
+
+    /// A socket libcurl watches is ready.
+    func curlReady(_ socket: Int32) -> [NodeEvent] {
+        guard let curl, let mail else { return [] }
+        return mail.finished(curl.ready(socket))
+    }
+
+    /// libcurl's timeout has passed (`curl.deadline`).
+    func curlTimerDue(now: Instant) -> [NodeEvent] {
+        guard let curl, let mail else { return [] }
+        return mail.finished(curl.timerDue(now: now))
+    }
+
+    /// No alert waits or is in flight.
+    var mailIdle: Bool { mail?.isIdle ?? true }
 
     func log(_ line: LogLine) {
         switch line.level {

@@ -7,6 +7,8 @@ import Glibc
 enum PollInterest {
     case readable
     case writable
+    /// Either (a libcurl socket waiting for CURL_POLL_INOUT).
+    case readableOrWritable
     /// Only the hang-up or error: for a connection with nothing left to read and nothing
     /// to write yet, whose end of file would otherwise be reported readable on every turn.
     case hangUp
@@ -15,6 +17,7 @@ enum PollInterest {
         switch self {
         case .readable: return Int16(POLLIN)
         case .writable: return Int16(POLLOUT)
+        case .readableOrWritable: return Int16(POLLIN | POLLOUT)
         case .hangUp: return 0
         }
     }

@@ -59,6 +59,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     /// `vrrp_rt_priority`, `vrrp_rlimit_rttime`, `max_auto_priority`, `min_auto_priority_delay`,
     /// `vrrp_priority`, `vrrp_no_swap`, `vrrp_cpu_affinity`: how the process is scheduled.
     public var scheduling = SchedulingSettings()
+    /// `notification_email`, `smtp_server`, `smtp_alert` and the rest: e-mail alerts.
+    public var mail = MailDefinition()
 
     public init() {}
 }

@@ -79,6 +79,9 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// `notify_priority_changes [BOOL]`: nil takes the sync group's, then the global
     /// `vrrp_notify_priority_changes`.
     public var notifyPriorityChanges: Bool?
+    /// `smtp_alert [BOOL]`: mail on each state change (nil: the global default,
+    /// `MailDefinition.alerts(own:)`).
+    public var smtpAlert: Bool?
     /// The instance's gratuitous ARP policy (global defaults with instance overrides).
     public var gratuitousARP: GratuitousARPPolicy?
     public var virtualRouterIDLocation: SourceLocation?

@@ -18,6 +18,8 @@ public struct SyncGroupDefinition: Hashable, Sendable {
     /// weighted trackers of a member without it; vipkeeper always applies them, summed over
     /// the members, so the flag changes nothing here.
     public var trackingWeight = false
+    /// `smtp_alert [BOOL]`: mail when the whole group changes state (nil: the global default).
+    public var smtpAlert: Bool?
 
     public init(name: String, location: SourceLocation) {
         self.name = name

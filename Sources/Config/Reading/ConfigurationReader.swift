@@ -300,6 +300,7 @@ struct ConfigurationReader {
             globals.controlGroup = statement.arguments.first?.text
         }
         schedulingKeywords(&table)
+        mailKeywords(&table)
         return table
     }()
 
@@ -700,6 +701,9 @@ struct ConfigurationReader {
             }
             reading.definition.notify.masterReceivedLowerPriority = statement.notifyScript(log: &log)
         }
+        table.statement("smtp_alert") { reading, statement, log in
+            if let value = statement.flag(log: &log) { reading.definition.smtpAlert = value }
+        }
         table.statement("notify_deleted") { reading, statement, log in
             reading.definition.notify.reportsDeletion = true
             if !statement.arguments.isEmpty { reading.definition.notify.deleted = statement.notifyScript(log: &log) }
@@ -1005,6 +1009,9 @@ struct ConfigurationReader {
         table.statement("global_tracking") { group, statement, log in
             log.warning(statement.location, "`global_tracking` is keepalived's deprecated name for `sync_group_tracking_weight` (track objects on the sync group instead); read as `sync_group_tracking_weight`")
             group.trackingWeight = true
+        }
+        table.statement("smtp_alert") { group, statement, log in
+            if let value = statement.flag(log: &log) { group.smtpAlert = value }
         }
         return table
     }()

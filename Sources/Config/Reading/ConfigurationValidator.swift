@@ -26,6 +26,7 @@ struct ConfigurationValidator {
         checkTrackedFiles(log: &log)
         checkTrackedProcesses(log: &log)
         checkSyncGroups(log: &log)
+        checkMail(log: &log)
         for check in configuration.httpChecks {
             if let url = check.url, !url.isTLS, check.caFile != nil {
                 log.warning(check.location, "vrrp_http_check `\(check.name)`: `ca_file` has no effect on an http:// URL")
@@ -452,5 +453,20 @@ struct ConfigurationValidator {
                 }
             }
         }
+    }
+
+    /// keepalived's `smtp_alert()` sends nothing, silently, without `notification_email` or
+    /// `smtp_server`; an alert asked for that cannot go out is worth a warning.
+    private func checkMail(log: inout DiagnosticLog) {
+        let mail = configuration.globals.mail
+        var missing: [String] = []
+        if mail.server == nil { missing.append("`smtp_server`") }
+        if mail.recipients.isEmpty { missing.append("`notification_email`") }
+        guard !missing.isEmpty else { return }
+        let alerting = configuration.instances.filter { mail.alerts(own: $0.smtpAlert) }.map { ($0.name, $0.location) }
+            + configuration.syncGroups.filter { mail.alerts(own: $0.smtpAlert) }.map { ($0.name, $0.location) }
+        guard let first = alerting.first else { return }
+        let names = alerting.map { "`\($0.0)`" }.joined(separator: ", ")
+        log.warning(first.1, "`smtp_alert` is on for \(names), but global_defs has no \(missing.joined(separator: " and ")): no e-mail is sent (keepalived sends none either)")
     }
 }

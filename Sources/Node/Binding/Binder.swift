@@ -32,12 +32,14 @@ public enum Binder {
         for index in instances.indices {
             let definition = configuration.instances[index]
             instances[index].notify = try bind(definition.notify, defaults: notify, on: host)
+            instances[index].smtpAlert = configuration.globals.mail.alerts(own: definition.smtpAlert)
             instances[index].notifyPriorityChanges = definition.notifyPriorityChanges
                 ?? configuration.syncGroup(of: definition.name)?.notifyPriorityChanges ?? configuration.globals.notifyPriorityChanges
         }
         var syncGroups: [BoundSyncGroup] = []
         for group in configuration.syncGroups {
-            syncGroups.append(BoundSyncGroup(name: group.name, members: group.members, notify: try bind(group.notify, defaults: notify, on: host)))
+            syncGroups.append(BoundSyncGroup(name: group.name, members: group.members, notify: try bind(group.notify, defaults: notify, on: host),
+                                             smtpAlert: configuration.globals.mail.alerts(own: group.smtpAlert)))
         }
         var fifos: [BoundNotifyFIFO] = []
         for fifo in [configuration.globals.notifyFIFO, configuration.globals.vrrpNotifyFIFO] {
@@ -61,6 +63,8 @@ public enum Binder {
         let trackedFiles = Set(configuration.allTrackedFiles.map(\.name))
         bound.fifoWritesStatesOnReload = configuration.globals.fifoWritesStatesOnReload
         bound.staticRouting = configuration.staticRouting.map(\.unplaced)
+        bound.mail = BoundMail.bind(configuration.globals.mail, routerID: configuration.globals.routerID,
+                                    localName: host.localName, userName: host.userName)
         bound.trackFiles = configuration.trackFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }.map {
             var file = $0
             file.location = .unplaced

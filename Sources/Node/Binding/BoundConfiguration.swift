@@ -27,6 +27,8 @@ public struct BoundConfiguration: Hashable, Sendable {
     public var trackProcesses: [TrackProcessDefinition] = []
     /// `static_routes`, then `static_rules` (source positions cleared).
     public var staticRouting: [RoutingEntry] = []
+    /// E-mail alerts; nil when none can be sent (no `smtp_server` or no `notification_email`).
+    public var mail: BoundMail?
 
     public init(instances: [BoundInstance], checks: [BoundCheck], syncGroups: [BoundSyncGroup],
                 notifyCredentials: Credentials, routerID: String?, controlGroup: String? = nil, controlGroupID: Int32? = nil,

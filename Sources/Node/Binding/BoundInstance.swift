@@ -25,6 +25,8 @@ public struct BoundInstance: Hashable, Sendable {
     /// `notify_priority_changes` (else the sync group's, else `vrrp_notify_priority_changes`):
     /// a change of the effective priority is written to the notify FIFOs.
     public var notifyPriorityChanges: Bool
+    /// `smtp_alert` with keepalived's defaults applied: mail on each state change.
+    public var smtpAlert = false
     /// The multicast group the interface's socket joins; nil for unicast.
     public var multicastGroup: IPAddress?
     /// `use_vmac`: the macvlan with the virtual router MAC its addresses (and, without

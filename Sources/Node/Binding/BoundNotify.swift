@@ -33,8 +33,11 @@ public struct BoundSyncGroup: Hashable, Sendable {
     public var name: String
     public var members: [String]
     public var notify: BoundNotifyCommands
+    /// `smtp_alert` with keepalived's defaults applied: mail when the whole group changes state.
+    public var smtpAlert: Bool
 
-    public init(name: String, members: [String], notify: BoundNotifyCommands = BoundNotifyCommands()) {
+    public init(name: String, members: [String], notify: BoundNotifyCommands = BoundNotifyCommands(), smtpAlert: Bool = false) {
+        self.smtpAlert = smtpAlert
         self.name = name
         self.members = members
         self.notify = notify

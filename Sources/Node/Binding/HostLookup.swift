@@ -13,4 +13,14 @@ public protocol HostLookup {
     func user(named name: String) -> (userID: Int32, groupID: Int32)?
     /// A group's gid; nil when there is no such group.
     func group(named name: String) -> Int32?
+    /// The host's name (keepalived's `local_name`: default `router_id`, HELO name and sender
+    /// domain); nil when unknown.
+    var localName: String? { get }
+    /// The name of the user the daemon runs as (keepalived's default sender `USER@HOST`).
+    var userName: String? { get }
+}
+
+extension HostLookup {
+    public var localName: String? { nil }
+    public var userName: String? { nil }
 }

@@ -54,6 +54,9 @@ public enum NodeEffect: Equatable, Sendable {
     case ensureVirtualMAC(VirtualMACRequest)
     /// Delete the instance's macvlan (and with it the addresses on it), if it is one.
     case removeVirtualMAC(VirtualMACRequest)
+    /// Send an e-mail alert (keepalived's `smtp_alert`), never blocking the event loop: a
+    /// failure comes back later as `effectFailed`, a success as `NodeEvent.mailSent`.
+    case sendMail(MailAlert)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
@@ -61,7 +64,7 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
         case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting:
+             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail:
             return false
         }
     }

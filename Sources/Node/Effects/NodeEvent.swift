@@ -40,6 +40,8 @@ public enum NodeEvent: Equatable, Sendable {
     /// A gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) heard on an
     /// interface (while a drill watches for one).
     case gratuitousARPSeen(interfaceIndex: Int32, address: IPAddress, hardwareAddress: [UInt8])
+    /// The SMTP server accepted an alert (`NodeEffect.sendMail`).
+    case mailSent(MailAlert)
     /// Maintenance persisted by an earlier run, read back before `start`.
     case restoreMaintenance([MaintenanceRecord], wallClock: Double)
 }

@@ -261,6 +261,8 @@ extension Node {
             return virtualMACFailed(request, error, now: now)
         case .removeVirtualMAC(let request):
             return virtualMACRemovalFailed(request, error)
+        case .sendMail(let alert):
+            return mailFailed(alert, error)
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
         }

@@ -76,6 +76,7 @@ extension Node {
             effects += NotifyJob.jobs(for: instance.bound.notify, scope: "INSTANCE", name: instance.name, queue: instance.name, event: event,
                                       priority: instance.router.priority).map(NodeEffect.runNotify)
             effects += notifyFIFOLines(instance: index, event)
+            effects += mailAlert(event, of: .instance(instance.name), enabled: instance.bound.smtpAlert)
         }
         effects += notifyGroup(of: index, stopping: stopping)
         effects += followInGroup(index, from: from, to: to, reason: reason, now: now)
@@ -134,6 +135,7 @@ extension Node {
         if let kind = NotifyFIFOLine.event(of: event) {
             effects += notifyFIFOLines(NotifyFIFOLine(.group(group.name), kind, priority: 0))
         }
+        effects += mailAlert(event, of: .group(group.name), enabled: group.smtpAlert)
         return effects
     }
 

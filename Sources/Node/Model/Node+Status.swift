@@ -103,7 +103,8 @@ extension Node {
             notifyFIFOs: notifyFIFOReports,
             processMonitor: daemon.processMonitor,
             scheduling: daemon.scheduling,
-            routing: routingReports)
+            routing: routingReports,
+            mail: mailReport)
     }
 
     /// Every instance's routes and rules, then the static ones; nil when there are none.
@@ -122,7 +123,7 @@ extension Node {
     public func metricsSnapshot(now: Instant) -> NodeMetrics {
         NodeMetrics(instances: instances.map { instanceMetrics(of: $0, now: now) },
                     checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp) },
-                    lastDrill: drillMetrics(now: now))
+                    lastDrill: drillMetrics(now: now), mail: mailReport)
     }
 
     /// One instance's typed values; its status report takes the values the two share from here.

@@ -49,6 +49,8 @@ public struct Node: Sendable {
     var isRoutingCheckArmed = false
     /// The notify FIFOs' counts, by path.
     var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
+    /// The e-mail alerts' counts.
+    var mailCounters = MailCounters()
     /// Between `start` and `stop`.
     public private(set) var isRunning = false
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
@@ -90,6 +92,8 @@ public struct Node: Sendable {
             return self.command(command, from: peer, reply: reply, now: now)
         case .gratuitousARPSeen(let interfaceIndex, let address, let hardwareAddress):
             return gratuitousARPSeen(on: interfaceIndex, address: address, from: hardwareAddress)
+        case .mailSent(let alert):
+            return mailSent(alert)
         case .restoreMaintenance(let records, let wallClock):
             return restore(records, wallClock: wallClock, now: now)
         }

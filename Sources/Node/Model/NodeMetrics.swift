@@ -10,8 +10,11 @@ public struct NodeMetrics: Hashable, Sendable {
     public var checks: [CheckMetrics]
     /// The drill running now, or the last one; nil before the first.
     public var lastDrill: DrillMetrics?
+    /// The e-mail alerts' counts; nil when no alert can be sent.
+    public var mail: StatusReport.Mail?
 
-    public init(instances: [InstanceMetrics], checks: [CheckMetrics], lastDrill: DrillMetrics?) {
+    public init(instances: [InstanceMetrics], checks: [CheckMetrics], lastDrill: DrillMetrics?, mail: StatusReport.Mail? = nil) {
+        self.mail = mail
         self.instances = instances
         self.checks = checks
         self.lastDrill = lastDrill
