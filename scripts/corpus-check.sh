@@ -6,7 +6,8 @@
 #
 # usage: scripts/corpus-check.sh VIPKEEPER FILE...
 # Prints one line per file: `<keepalived verdict> <vipkeeper exit> <file> | <first vipkeeper
-# error>`, an `ignored KEYWORD` line per keyword vipkeeper ignores there, and a summary.
+# error>`, an `ignored KEYWORD` line per VRRP-side keyword vipkeeper ignores there, an
+# `ignored-lvs KEYWORD` line for the LVS configuration (left to keepalived's checker), and a summary.
 # keepalived -t exits non-zero for any message, even one it runs with (its exit is the worst
 # message's class), so its verdict comes from its messages: `clean`; `warn` when every message
 # is one keepalived runs with (listed below, from its sources); `error` otherwise.
@@ -98,7 +99,9 @@ for file in "$@"; do
         [ "$vk" = 0 ] || refused=$((refused + 1))
     fi
     echo "$ka $vk $(basename "$file") | $(grep -m1 ': error: ' "$work/vipkeeper.out" | sed 's/^[^:]*://' | cut -c1-200)${first:+ | keepalived: ${first:0:160}}"
-    grep -hE 'vipkeeper does not support; ignored|not by vipkeeper; ignored' "$work/vipkeeper.out" |
+    grep -hE 'vipkeeper does not support; ignored' "$work/vipkeeper.out" |
         sed 's/^[^`]*`\([^`]*\)`.*/ignored \1/' | sort -u
+    grep -hE 'not by vipkeeper; ignored' "$work/vipkeeper.out" |
+        sed 's/^[^`]*`\([^`]*\)`.*/ignored-lvs \1/' | sort -u
 done
 echo "summary: $total files; keepalived accepts $accepted ($clean without a message); vipkeeper refuses $refused of those"

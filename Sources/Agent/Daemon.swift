@@ -395,7 +395,7 @@ public final class Daemon {
                 case .curl(let socket):
                     for event in executor.curlReady(socket) { dispatch(event, now: now) }
                 case .signals, .netlink, .vrrp, .healthInbox, .controlListener, .controlConnection, .arp, .metricsRequest,
-                     .trackedFiles, .trackedProcesses:
+                     .trackedFiles, .trackedProcesses, .routes:
                     break
                 }
             }

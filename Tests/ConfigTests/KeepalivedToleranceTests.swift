@@ -132,7 +132,7 @@ struct KeepalivedToleranceTests {
     func keywordTables() {
         let result = ConfigurationLoader.load(text: "vrrp_instance VI_1 {\n interface eth0\n lvs_sync_daemon_interface eth1\n debug 2\n virtual_router_id 51\n virtual_ipaddress { 10.250.0.66 }\n}\n", path: "f")
         #expect(short(result.diagnostics) == [
-            "3:2: warning: `lvs_sync_daemon_interface` in vrrp_instance is a keepalived feature vipkeeper does not support; ignored",
+            "3:2: warning: `lvs_sync_daemon_interface` and the rest of the LVS configuration are served by keepalived's checker (`keepalived --check`, with `--vrrp` left to vipkeeper), not by vipkeeper; ignored",
             "4:2: warning: `debug` in vrrp_instance is a keepalived feature vipkeeper does not support; ignored",
         ])
         #expect(result.configuration != nil)

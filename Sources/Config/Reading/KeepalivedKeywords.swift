@@ -9,6 +9,12 @@ enum KeepalivedKeywords {
         "checker_process_name",
         "checker_log_all_failures", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_id", "lvs_netlink_cmd_rcv_bufs",
         "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
+        "lvs_sync_daemon_interface",
+        // A virtual_server's own keywords, met outside one when its `{` is missing (keepalived
+        // reads them at the top level all the same).
+        "delay_loop", "lb_algo", "lb_kind", "lvs_sched", "lvs_method", "persistence_timeout", "persistence_granularity",
+        "protocol", "real_server", "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method", "ha_suspend",
+        "virtualhost", "alpha", "omega", "quorum_up", "quorum_down", "hysteresis", "retry", "inhibit_on_failure",
     ]).intersection(all)
 
     /// Scheduling of keepalived's other processes: the checker (LVS health checks) and BFD.
