@@ -116,13 +116,7 @@ struct ConfigurationReader {
             reader.configuration.instances.append(reading.definition)
         }
         table.block("static_routes") { reader, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
-                                           optionArity: RoutingEntryReader.routeOptionArity,
-                                           starters: RoutingEntryReader.routeStarters, log: &log) {
-                if let route = RoutingEntryReader.route(entry, keyword: "static_routes", allowsTrackGroup: true, log: &log) {
-                    reader.configuration.staticRoutes.append(route)
-                }
-            }
+            reader.configuration.staticRoutes += RoutingEntryReader.routes(statement, allowsTrackGroup: true, log: &log)
         }
         table.block("static_rules") { reader, statement, log in
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
@@ -660,13 +654,7 @@ struct ConfigurationReader {
             }
         }
         table.block("virtual_routes") { reading, statement, log in
-            for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
-                                           optionArity: RoutingEntryReader.routeOptionArity,
-                                           starters: RoutingEntryReader.routeStarters, log: &log) {
-                if let route = RoutingEntryReader.route(entry, keyword: "virtual_routes", allowsTrackGroup: false, log: &log) {
-                    reading.definition.virtualRoutes.append(route)
-                }
-            }
+            reading.definition.virtualRoutes += RoutingEntryReader.routes(statement, allowsTrackGroup: false, log: &log)
         }
         table.block("virtual_rules") { reading, statement, log in
             for entry in ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,

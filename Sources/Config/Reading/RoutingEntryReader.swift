@@ -51,6 +51,14 @@ struct RoutingEntryReader {
 
     // MARK: - Routes
 
+    /// The entries of a `virtual_routes` or `static_routes` block; a bad entry is left out
+    /// (reported), as keepalived does.
+    static func routes(_ statement: Statement, allowsTrackGroup: Bool, log: inout DiagnosticLog) -> [VirtualRoute] {
+        ListEntries.split(statement.block ?? [], of: statement.name, oneLine: statement.isOneLineBlock,
+                          optionArity: routeOptionArity, starters: routeStarters, log: &log)
+            .compactMap { route($0, keyword: statement.name, allowsTrackGroup: allowsTrackGroup, log: &log) }
+    }
+
     /// One route; nil (with a diagnostic) when keepalived would drop it or vipkeeper cannot
     /// install it as written.
     static func route(_ words: [Token], keyword: String, allowsTrackGroup: Bool, log: inout DiagnosticLog) -> VirtualRoute? {
