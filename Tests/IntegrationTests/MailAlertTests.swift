@@ -152,9 +152,11 @@ extension NamespaceSuites {
             let parts = gaps.split(separator: " ")
             let total = parts.count == 4 ? Int(parts[1]) : nil
             let maxGap = parts.count == 4 ? Double(parts[3].trimmingCharacters(in: .whitespacesAndNewlines)) : nil
-            measured("largest advert gap at 0.1 s while alerts time out", maxGap, bound: 0.5)
+            // An advert that waited for a connect would leave a gap of the whole 2 s timeout;
+            // half of it is the bound, so a loaded 2-core machine's scheduling delay is no failure.
+            measured("largest advert gap at 0.1 s while alerts time out", maxGap, bound: 1.0)
             #expect((total ?? 0) >= 40, "adverts in 5 s at 0.1 s: \(gaps)")
-            #expect((maxGap ?? 99) < 0.5, "an advert waited for the mail: \(gaps)")
+            #expect((maxGap ?? 99) < 1.0, "an advert waited for the mail: \(gaps)")
             let failed = waitUntil(timeout: 8) { ((lab.report(0)?["mail"] as? [String: Any])?["failed"] as? Int ?? 0) >= 2 }
             let report = lab.report(0)?["mail"] as? [String: Any]
             #expect(failed != nil, "mail status: \(report ?? [:]) \(lab.log("node0.log"))")

@@ -34,9 +34,10 @@ extension NamespaceSuites {
         /// What the node's kernel has of the entries above, by a short name.
         private func entries(_ lab: NetworkLab, _ node: Int) -> Set<String> {
             let namespace = lab.nodes[node]
-            let routes = Shell.run("ip -n \(namespace) route show table all").output
-                + Shell.run("ip -n \(namespace) -6 route show table all").output
-            let rules = Shell.run("ip -n \(namespace) rule show").output
+            // A failed `ip` call fails the test: an empty answer must not pass for "no entries".
+            let routes = Shell.must("ip -n \(namespace) route show table all")
+                + Shell.must("ip -n \(namespace) -6 route show table all")
+            let rules = Shell.must("ip -n \(namespace) rule show")
             var found: Set<String> = []
             for line in routes.split(separator: "\n") {
                 if line.hasPrefix("10.250.102.0/24 via 10.250.101.1 dev eth0") && line.contains("src \(lab.virtualAddress)") { found.insert("via") }
