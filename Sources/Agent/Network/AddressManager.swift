@@ -8,18 +8,13 @@ import VRRP
 /// usable at once; VRRP, not DAD, decides who holds it) and preferred lifetime 0 (deprecated,
 /// so the kernel never picks the VIP as the source of the node's own connections).
 final class AddressManager {
-    enum Outcome: Equatable {
-        case changed
-        case alreadyDone
-    }
-
     private let socket: NetlinkSocket
 
     init() throws(AgentError) {
         socket = try NetlinkSocket()
     }
 
-    func add(_ address: VirtualAddress, interfaceIndex: Int32) throws(AgentError) -> Outcome {
+    func add(_ address: VirtualAddress, interfaceIndex: Int32) throws(AgentError) -> NetlinkChange {
         let object = try Self.addressObject(address, interfaceIndex: interfaceIndex)
         defer { rtnl_addr_put(object) }
         let result = rtnl_addr_add(socket.handle, object, 0)
@@ -28,7 +23,7 @@ final class AddressManager {
         throw .netlink(operation: "add \(address) on ifindex \(interfaceIndex)", code: result)
     }
 
-    func remove(_ address: VirtualAddress, interfaceIndex: Int32) throws(AgentError) -> Outcome {
+    func remove(_ address: VirtualAddress, interfaceIndex: Int32) throws(AgentError) -> NetlinkChange {
         let object = try Self.addressObject(address, interfaceIndex: interfaceIndex)
         defer { rtnl_addr_put(object) }
         let result = rtnl_addr_delete(socket.handle, object, 0)

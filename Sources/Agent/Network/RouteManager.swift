@@ -13,18 +13,13 @@ import Glibc
 /// a rule added with NLM_F_EXCL. Both directions are idempotent: adding what is there already
 /// and deleting what is not (or what lived on a device that is gone) are not errors.
 final class RouteManager {
-    enum Outcome: Equatable {
-        case changed
-        case alreadyDone
-    }
-
     private let socket: NetlinkSocket
 
     init() throws(AgentError) {
         socket = try NetlinkSocket()
     }
 
-    func add(_ entry: RoutingEntry) throws(AgentError) -> Outcome {
+    func add(_ entry: RoutingEntry) throws(AgentError) -> NetlinkChange {
         switch entry {
         case .route(let route):
             let object = try Self.routeObject(route, operation: "add route \(route)", deleting: false)
@@ -43,7 +38,7 @@ final class RouteManager {
         }
     }
 
-    func remove(_ entry: RoutingEntry) throws(AgentError) -> Outcome {
+    func remove(_ entry: RoutingEntry) throws(AgentError) -> NetlinkChange {
         do {
             switch entry {
             case .route(let route):
@@ -60,13 +55,13 @@ final class RouteManager {
         }
     }
 
-    private static func outcome(_ result: Int32, present: Int32, operation: String) throws(AgentError) -> Outcome {
+    private static func outcome(_ result: Int32, present: Int32, operation: String) throws(AgentError) -> NetlinkChange {
         if result == 0 { return .changed }
         if result == present { return .alreadyDone }
         throw .netlink(operation: operation, code: result)
     }
 
-    private static func absentIsDone(_ result: Int32, operation: String) throws(AgentError) -> Outcome {
+    private static func absentIsDone(_ result: Int32, operation: String) throws(AgentError) -> NetlinkChange {
         if result == 0 { return .changed }
         if result == -NLE_OBJ_NOTFOUND || result == -NLE_NOADDR || result == -NLE_NODEV { return .alreadyDone }
         throw .netlink(operation: operation, code: result)
