@@ -16,7 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
@@ -39,8 +38,9 @@ let package = Package(
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
         ),
-        // libcurl's multi interface, driven by the daemon's own reactor: SMTP alerts (and
-        // later HTTP checks). Debian: libcurl4-openssl-dev to build, libcurl4 to run.
+        // libcurl's multi interface, driven by the daemon's own reactor: HTTP(S) checks with
+        // the system's OpenSSL and CA store, and SMTP alerts. Debian: libcurl4-openssl-dev to
+        // build, libcurl4 to run.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -57,7 +57,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

@@ -40,9 +40,9 @@ public final class Daemon {
     }
 
     private enum Source: Hashable {
-        case signals, netlink, vrrp(TransportKey), child(Int32), healthInbox, controlListener, controlConnection(Int32), arp
+        case signals, netlink, vrrp(TransportKey), child(Int32), controlListener, controlConnection(Int32), arp
         case metricsRequest, trackedFiles, trackedProcesses, routes
-        /// A socket libcurl watches (SMTP alerts).
+        /// A socket libcurl watches (HTTP checks, SMTP alerts).
         case curl(Int32)
     }
 
@@ -224,7 +224,6 @@ public final class Daemon {
         for descriptor in executor.supervisor.descriptors {
             reactor.register(.child(descriptor), fd: descriptor)
         }
-        reactor.register(.healthInbox, fd: executor.inbox.readDescriptor)
         if !node.configuration.trackFiles.isEmpty {
             reactor.register(.trackedFiles, fd: fileTracker.fileDescriptor)
         }
@@ -280,10 +279,6 @@ public final class Daemon {
             for event in executor.childReadable(descriptor, now: now) {
                 dispatch(event, now: now)
             }
-        case .healthInbox:
-            for event in executor.drainInbox(now: now) {
-                dispatch(event, now: now)
-            }
         case .trackedFiles:
             for event in fileTracker.drain() {
                 dispatch(event, now: now)
@@ -309,7 +304,7 @@ public final class Daemon {
                 }
             }
         case .curl(let socket):
-            for event in executor.curlReady(socket) {
+            for event in executor.curlReady(socket, now: now) {
                 dispatch(event, now: now)
             }
         case .arp:
@@ -393,8 +388,8 @@ public final class Daemon {
                 case .child(let descriptor):
                     _ = executor.childReadable(descriptor, now: now)
                 case .curl(let socket):
-                    for event in executor.curlReady(socket) { dispatch(event, now: now) }
-                case .signals, .netlink, .vrrp, .healthInbox, .controlListener, .controlConnection, .arp, .metricsRequest,
+                    for event in executor.curlReady(socket, now: now) { dispatch(event, now: now) }
+                case .signals, .netlink, .vrrp, .controlListener, .controlConnection, .arp, .metricsRequest,
                      .trackedFiles, .trackedProcesses, .routes:
                     break
                 }
@@ -458,7 +453,6 @@ public final class Daemon {
             dispatch(event, now: now)
         }
         executor.transports.retire()
-        executor.keepTLSContexts(for: bound.checks)
         if let problem = control?.setGroup(bound.controlGroupID) {
             logger.error("reload: control_group: \(problem); the control socket is root-only (0600) until a reload succeeds")
         }

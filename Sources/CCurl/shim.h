@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef int (*vk_curl_socket_function)(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp);
@@ -61,6 +62,48 @@ static inline CURLcode vk_curl_easy_set_upload(CURL *easy, struct vk_curl_upload
     if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_READDATA, (void *)upload);
     if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     return code;
+}
+
+/// What a transfer downloads (an HTTP body), kept up to `limit` bytes by `vk_curl_sink_write`;
+/// past the limit the transfer is ended (CURLE_WRITE_ERROR) with `truncated` set, so a huge
+/// body costs no more than the limit.
+struct vk_curl_sink {
+    unsigned char *data;
+    size_t length;
+    size_t limit;
+    int truncated;
+};
+
+static size_t vk_curl_sink_write(char *buffer, size_t size, size_t count, void *userp) {
+    struct vk_curl_sink *sink = (struct vk_curl_sink *)userp;
+    size_t bytes = size * count;
+    size_t room = sink->limit - sink->length;
+    size_t take = bytes < room ? bytes : room;
+    if (take > 0) {
+        unsigned char *grown = (unsigned char *)realloc(sink->data, sink->length + take);
+        if (grown == NULL) return 0;
+        sink->data = grown;
+        memcpy(sink->data + sink->length, buffer, take);
+        sink->length += take;
+    }
+    if (take < bytes) {
+        sink->truncated = 1;
+        return 0;  /* ends the transfer: the rest is not read */
+    }
+    return bytes;
+}
+
+/// CURLOPT_WRITEFUNCTION with CURLOPT_WRITEDATA filling `sink` (which must outlive the transfer).
+static inline CURLcode vk_curl_easy_set_sink(CURL *easy, struct vk_curl_sink *sink) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, vk_curl_sink_write);
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_WRITEDATA, (void *)sink);
+    return code;
+}
+
+static inline void vk_curl_sink_free(struct vk_curl_sink *sink) {
+    free(sink->data);
+    sink->data = NULL;
+    sink->length = 0;
 }
 
 static inline CURLcode vk_curl_easy_get_response_code(CURL *easy, long *code) {

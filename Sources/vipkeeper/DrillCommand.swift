@@ -59,7 +59,7 @@ struct DrillCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        if let probe, HTTPProber(probe) == nil { throw ValidationError("--probe takes an http:// URL, such as http://VIP/api/v2.0/ping") }
+        if let probe, HTTPProber(probe) == nil { throw ValidationError("--probe takes an http:// or https:// URL, such as http://VIP/api/v2.0/ping") }
     }
 
     func run() throws {

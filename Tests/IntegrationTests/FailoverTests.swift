@@ -87,7 +87,9 @@ extension NamespaceSuites {
             lab.startVipkeeper(node: 0, config: config0)
             let removed = waitUntil(timeout: 2) { !lab.holdsVirtualAddress(0) }
             #expect(removed != nil, "the restarted node kept the stale VIP")
-            #expect(lab.log("node0.log").contains("left behind by an earlier run"))
+            // The warning is written just after the netlink answer: wait for it, bounded.
+            #expect(waitUntil(timeout: 2) { lab.log("node0.log").contains("left behind by an earlier run") } != nil,
+                    "no warning about the stale VIP:\n\(lab.log("node0.log"))")
             // It comes back as Backup, then preempts (priority 200 > 100).
             #expect(waitUntil(timeout: masterDown(200) + 2) { lab.holders() == [0] } != nil)
         }

@@ -31,13 +31,15 @@ let trackHarbor = "    track_script {\n        harbor_ping\n        harbor_healt
 extension NamespaceSuites {
     @Suite("health tracking with a real nginx standing in for Harbor", .serialized)
     struct HealthTrackingTests {
-        /// Two Harbor nodes: A (110) and B (100), both tracking the HTTP checks.
+        /// Two Harbor nodes: A (110) and B (100), both tracking the HTTP checks. B starts once
+        /// A is Master: started together, A's Master_Down_Timer is only 39 ms shorter than B's,
+        /// and a B that starts that much earlier becomes Master and, with nopreempt, stays.
         func pair(_ lab: NetworkLab, weight: Int, extraA: String = "", extraB: String = "") {
             lab.startNginx(0)
             lab.startNginx(1)
             lab.startVipkeeper(node: 0, config: lab.config(priority: 110, extra: trackHarbor + extraA, checks: harborChecks(weight: weight)))
-            lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: trackHarbor + extraB, checks: harborChecks(weight: weight)))
             #expect(waitUntil(timeout: masterDown(110) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            lab.startVipkeeper(node: 1, config: lab.config(priority: 100, extra: trackHarbor + extraB, checks: harborChecks(weight: weight)))
             usleep(2_500_000)  // both checks have run a few times; still node A
             #expect(lab.holders() == [0])
         }
@@ -216,13 +218,14 @@ extension NamespaceSuites {
             #expect(checkList.first { $0["name"] as? String == "fast_ping" }?["up"] as? Bool == true)
         }
 
-        @Test("https checks: tls_verify on fails an untrusted certificate, ca_file trusts it, tls_verify off accepts it")
+        @Test("https checks: tls_verify on fails an untrusted certificate, ca_file trusts it, tls_verify off accepts it; a server asking for a client certificate accepts client_certificate and refuses a check without")
         func https() throws {
             guard let lab = openLab(tag: "tl", subnet: 29, nodes: 1) else { return }
             defer { lab.tearDown() }
             let dir = lab.directory
             _ = Shell.must("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=harbor.test' -addext 'subjectAltName=DNS:harbor.test,IP:127.0.0.1' -keyout \(dir)/key.pem -out \(dir)/cert.pem 2>&1")
-            _ = Shell.must("chmod 644 \(dir)/key.pem \(dir)/cert.pem")
+            _ = Shell.must("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=vipkeeper-check' -keyout \(dir)/client-key.pem -out \(dir)/client.pem 2>&1")
+            _ = Shell.must("chmod 644 \(dir)/key.pem \(dir)/cert.pem \(dir)/client-key.pem \(dir)/client.pem")
             let conf = lab.write("nginx-tls.conf", """
             daemon off;
             worker_processes 1;
@@ -238,19 +241,30 @@ extension NamespaceSuites {
                     ssl_certificate_key \(dir)/key.pem;
                     location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
                 }
+                server {
+                    listen 8443 ssl;
+                    ssl_certificate \(dir)/cert.pem;
+                    ssl_certificate_key \(dir)/key.pem;
+                    ssl_client_certificate \(dir)/client.pem;
+                    ssl_verify_client on;
+                    location = /api/v2.0/ping { default_type text/plain; return 200 "Pong"; }
+                }
             }
             """)
             chmod(dir, 0o755)
             lab.spawn(["ip", "netns", "exec", lab.nodes[0], "nginx", "-c", conf, "-p", dir], log: dir + "/tls.log")
             usleep(500_000)
-            func check(_ name: String, _ extra: String) -> String {
-                "vrrp_http_check \(name) {\n    url https://127.0.0.1/api/v2.0/ping\n    expect_body \"Pong\"\n    interval 1\n    timeout 2\n\(extra)}\n"
+            func check(_ name: String, _ extra: String, port: Int = 443) -> String {
+                "vrrp_http_check \(name) {\n    url https://127.0.0.1:\(port)/api/v2.0/ping\n    expect_body \"Pong\"\n    interval 1\n    timeout 2\n\(extra)}\n"
             }
             let checks = check("untrusted", "") + check("trusted", "    ca_file \(dir)/cert.pem\n") + check("unverified", "    tls_verify off\n")
-            lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n        untrusted weight -1\n        trusted weight -1\n        unverified weight -1\n    }\n", checks: checks))
+                + check("mutual", "    ca_file \(dir)/cert.pem\n    client_certificate \(dir)/client.pem\n    client_key \(dir)/client-key.pem\n", port: 8443)
+                + check("anonymous", "    ca_file \(dir)/cert.pem\n", port: 8443)
+            let names = ["untrusted", "trusted", "unverified", "mutual", "anonymous"]
+            lab.startVipkeeper(node: 0, config: lab.config(priority: 100, extra: "    track_script {\n" + names.map { "        \($0) weight -1\n" }.joined() + "    }\n", checks: checks))
             let settled = waitUntil(timeout: 8) {
                 let list = lab.report(0)?["checks"] as? [[String: Any]] ?? []
-                return list.count == 3 && list.allSatisfy { ($0["runs"] as? Int ?? 0) >= 2 }
+                return list.count == names.count && list.allSatisfy { ($0["runs"] as? Int ?? 0) >= 2 }
             }
             #expect(settled != nil)
             let list = try #require(lab.report(0)?["checks"] as? [[String: Any]])
@@ -258,6 +272,9 @@ extension NamespaceSuites {
             #expect(results["trusted"] == "success", "\(results)")
             #expect(results["unverified"] == "success", "\(results)")
             #expect(results["untrusted"] != "success" && results["untrusted"]?.isEmpty == false, "\(results)")
+            #expect(results["mutual"] == "success", "\(results)")
+            // nginx answers 400 "No required SSL certificate was sent".
+            #expect(results["anonymous"]?.hasPrefix("HTTP 400") == true, "\(results)")
             print("untrusted certificate: \(results["untrusted"] ?? "")")
         }
     }

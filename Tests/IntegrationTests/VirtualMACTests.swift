@@ -105,7 +105,11 @@ extension NamespaceSuites {
             if family == "ipv4" { _ = Shell.must("ip netns exec \(lab.nodes[1]) sysctl -qw net.ipv4.conf.eth0.arp_announce=2") }
             let ours = lab.startVipkeeper(node: 0, config: lab.config3(priority: 200, family: family, interval: "1", extra: extra))
             lab.startKeepalived(node: 1, config: lab.config3(priority: 100, family: family, interval: "1", extra: extra))
-            #expect(waitUntil(timeout: masterDown(200) + 3) { holds(0) } != nil, "vipkeeper log:\n\(lab.log("node0.log"))")
+            let diagnosis = {
+                "vipkeeper log:\n\(lab.log("node0.log"))\nstatus: \(lab.report(0).map { "\($0)" } ?? "no answer")\n"
+                    + "\(Shell.run("ip -n \(lab.nodes[0]) -d addr").output)\nkeepalived log:\n\(lab.log("keepalived1.log"))"
+            }
+            #expect(waitUntil(timeout: masterDown(200) + 3) { holds(0) } != nil, "\(diagnosis())")
             usleep(2_000_000)
             #expect(holds(0) && !holds(1), "one Master:\n\(lab.log("node0.log"))\n\(lab.log("keepalived1.log"))")
             #expect(lab.status(0)?["drops"] as? [String: Int] == [:])

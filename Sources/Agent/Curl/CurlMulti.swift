@@ -12,12 +12,17 @@ import Glibc
 /// dead server never holds up an advert. A name is resolved by libcurl's threaded resolver
 /// (Debian's libcurl4 is built with it), not on the event loop.
 ///
-/// Protocol-neutral: SMTP alerts use it now (`MailSender`), HTTP checks can later.
+/// Protocol-neutral: SMTP alerts (`MailSender`) and HTTP checks (`HTTPChecks`) share it; each
+/// picks its own transfers out of the finished ones by id.
 final class CurlMulti {
-    /// A finished transfer and its result: nil when it succeeded, else why it failed.
+    /// A finished transfer and its result: `failure` nil when it succeeded, else why not.
     struct Finished {
         var transfer: CurlTransfer
+        var code: CURLcode
         var failure: String?
+
+        /// It ran out of its CURLOPT_TIMEOUT_MS / CURLOPT_CONNECTTIMEOUT_MS.
+        var timedOut: Bool { code == CURLE_OPERATION_TIMEDOUT }
     }
 
     private static let initialized: Bool = curl_global_init(vk_curl_global_default) == CURLE_OK
@@ -85,7 +90,7 @@ final class CurlMulti {
                   let transfer = running.removeValue(forKey: easy) else { continue }
             let result = vk_curl_message_result(message)
             curl_multi_remove_handle(multi, easy)
-            finished.append(Finished(transfer: transfer, failure: result == CURLE_OK ? nil : transfer.failure(result)))
+            finished.append(Finished(transfer: transfer, code: result, failure: result == CURLE_OK ? nil : transfer.failure(result)))
         }
         return finished
     }

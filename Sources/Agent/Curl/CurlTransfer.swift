@@ -1,8 +1,9 @@
 import CCurl
 
-/// One libcurl easy handle with what it needs while it runs: the recipient list, the upload
-/// and the error buffer, freed together when the transfer is. Protocol specifics (SMTP here,
-/// HTTP for checks later) set its options; `CurlMulti` runs it.
+/// One libcurl easy handle with what it needs while it runs: string lists, the upload, the
+/// downloaded body and the error buffer, freed together when the transfer is. Protocol
+/// specifics (`MailSender`'s SMTP, `HTTPRequest`'s HTTP) set its options; `CurlMulti` runs it
+/// on the daemon's reactor.
 final class CurlTransfer {
     /// Who started it: the multi handle hands finished transfers back by it.
     let id: UInt64
@@ -11,6 +12,7 @@ final class CurlTransfer {
     private var upload: UnsafeMutablePointer<vk_curl_upload>?
     private var uploadBytes: UnsafeMutableBufferPointer<CChar>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var sink: UnsafeMutablePointer<vk_curl_sink>?
 
     init(id: UInt64) throws(CurlError) {
         guard let easy = curl_easy_init() else { throw CurlError(message: "curl_easy_init failed") }
@@ -29,6 +31,10 @@ final class CurlTransfer {
         upload?.deallocate()
         uploadBytes?.deallocate()
         errorBuffer.deallocate()
+        if let sink {
+            vk_curl_sink_free(sink)
+            sink.deallocate()
+        }
     }
 
     func set(_ option: CURLoption, _ value: String) throws(CurlError) {
@@ -64,6 +70,38 @@ final class CurlTransfer {
         upload = reader
         try check(vk_curl_easy_set_upload(easy, reader), "upload")
         try set(CURLOPT_INFILESIZE_LARGE, bytes.count)
+    }
+
+    /// Keeps the downloaded body, up to `limit` bytes: past it the transfer ends early
+    /// (`bodyTruncated`), so a huge answer costs no more than the limit.
+    func collectBody(limit: Int) throws(CurlError) {
+        let sink = UnsafeMutablePointer<vk_curl_sink>.allocate(capacity: 1)
+        sink.initialize(to: vk_curl_sink(data: nil, length: 0, limit: max(0, limit), truncated: 0))
+        self.sink = sink
+        try check(vk_curl_easy_set_sink(easy, sink), "body")
+    }
+
+    /// The body kept so far (`collectBody`).
+    var body: [UInt8] {
+        guard let sink, let data = sink.pointee.data else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: sink.pointee.length))
+    }
+
+    /// The body was longer than the limit: the transfer was ended after `limit` bytes.
+    var bodyTruncated: Bool { sink?.pointee.truncated == 1 }
+
+    /// The HTTP status of the last response (0 when none came).
+    var responseCode: Int {
+        var code = 0
+        return vk_curl_easy_get_response_code(easy, &code) == CURLE_OK ? code : 0
+    }
+
+    /// Runs the transfer to its end on the calling thread (curl_easy_perform): for the
+    /// command-line client only (`vipkeeper drill --probe`), never on the daemon's event loop,
+    /// which runs transfers through `CurlMulti`. Returns nil when it succeeded, else why not.
+    func perform() -> String? {
+        let code = curl_easy_perform(easy)
+        return code == CURLE_OK ? nil : failure(code)
     }
 
     /// Why a finished transfer failed: libcurl's detailed message, else its code's text.

@@ -1,7 +1,6 @@
 import Config
 import ControlProtocol
 import Logging
-import NIOSSL
 import Node
 import VRRP
 #if canImport(Glibc)
@@ -32,17 +31,13 @@ final class EffectExecutor {
     let supervisor = ProcessSupervisor<ChildTag>()
     private var notify = NotifyQueue()
     private let fifos = NotifyFIFOs()
-    private var probe: HTTPProbe?
-    let inbox: HealthInbox
-    /// An https check's TLS context, made on its first run and kept while the check exists.
-    private var tlsContexts: [HTTPCheckDefinition: Result<NIOSSLContext, HTTPProbe.Failure>] = [:]
-    private var httpStarted: [CheckRunID: Instant] = [:]
     let maintenanceStore: MaintenanceStore
     /// Open while a drill watches the wire for the new Master's announcements.
     private(set) var announcementListener: ARPListener?
-    /// libcurl's multi handle on the daemon's reactor, made for the first alert.
+    /// libcurl's multi handle on the daemon's reactor, made for the first alert or HTTP check.
     private(set) var curl: CurlMulti?
     private var mail: MailSender?
+    private var http: HTTPChecks?
     /// Where control replies go (the daemon's control socket).
     var replies: (ReplyID, ControlReply) -> Void = { _, _ in }
 
@@ -54,7 +49,6 @@ final class EffectExecutor {
         routes = try RouteManager()
         announcer = try AddressAnnouncer()
         virtualMACs = try VirtualMACLinks()
-        inbox = try HealthInbox()
     }
 
     /// Carries out effects in order; returns the events their failures raise, in order.
@@ -175,27 +169,44 @@ final class EffectExecutor {
         return [.interface(request.name, virtualMACs.host(request.name) ?? host)]
     }
 
+    private func curlMulti() throws(CurlError) -> CurlMulti {
+        if let curl { return curl }
+        let multi = try CurlMulti()
+        curl = multi
+        return multi
+    }
+
     private func mailSender() throws(CurlError) -> MailSender {
         if let mail { return mail }
-        let multi = try CurlMulti()
-        let sender = MailSender(curl: multi)
-        curl = multi
+        let sender = MailSender(curl: try curlMulti())
         mail = sender
         return sender
+    }
+
+    private func httpChecks() throws(CurlError) -> HTTPChecks {
+        if let http { return http }
+        let checks = HTTPChecks(curl: try curlMulti())
+        http = checks
+        return checks
     }
 
     // MARK: - libcurl
 
     /// A socket libcurl watches is ready.
-    func curlReady(_ socket: Int32) -> [NodeEvent] {
-        guard let curl, let mail else { return [] }
-        return mail.finished(curl.ready(socket))
+    func curlReady(_ socket: Int32, now: Instant) -> [NodeEvent] {
+        guard let curl else { return [] }
+        return curlFinished(curl.ready(socket), now: now)
     }
 
     /// libcurl's timeout has passed (`curl.deadline`).
     func curlTimerDue(now: Instant) -> [NodeEvent] {
-        guard let curl, let mail else { return [] }
-        return mail.finished(curl.timerDue(now: now))
+        guard let curl else { return [] }
+        return curlFinished(curl.timerDue(now: now), now: now)
+    }
+
+    private func curlFinished(_ done: [CurlMulti.Finished], now: Instant) -> [NodeEvent] {
+        guard !done.isEmpty else { return [] }
+        return (http?.finished(done, now: now) ?? []) + (mail?.finished(done) ?? [])
     }
 
     /// No alert waits or is in flight.
@@ -221,35 +232,13 @@ final class EffectExecutor {
             }
             try supervisor.start(command, credentials: credentials, timeout: run.timeout, now: now, tag: .check(run.id, name: run.name))
         case .http(let definition):
-            if probe == nil { probe = HTTPProbe() }
-            if tlsContexts[definition] == nil, let context = HTTPProbe.tlsContext(for: definition) {
-                tlsContexts[definition] = context
-            }
-            httpStarted[run.id] = now
-            let inbox = self.inbox
-            let id = run.id
-            probe?.run(definition, tls: tlsContexts[definition], timeout: run.timeout) { outcome in
-                inbox.post(run: id, outcome: outcome)
+            do {
+                return try httpChecks().start(run.id, definition, timeout: run.timeout, now: now)
+            } catch {
+                return [.checkCompleted(run.id, .failure("libcurl: \(error.message)"), duration: .zero)]
             }
         }
         return []
-    }
-
-    /// Forgets the TLS contexts of checks a reload removed or changed.
-    func keepTLSContexts(for checks: [BoundCheck]) {
-        let wanted = Set(checks.compactMap { check -> HTTPCheckDefinition? in
-            if case .http(let definition) = check.kind { return definition }
-            return nil
-        })
-        tlsContexts = tlsContexts.filter { wanted.contains($0.key) }
-    }
-
-    /// HTTP results from the probe's thread.
-    func drainInbox(now: Instant) -> [NodeEvent] {
-        inbox.drain().map { item in
-            let started = httpStarted.removeValue(forKey: item.run) ?? now
-            return .checkCompleted(item.run, item.outcome, duration: now - started)
-        }
     }
 
     // MARK: - Children
@@ -320,10 +309,10 @@ final class EffectExecutor {
     }
 
 
-    /// Shutdown: every child is killed (notify_stop got its bounded time), the probe stops.
+    /// Shutdown: every child is killed (notify_stop got its bounded time); HTTP checks in
+    /// flight end with the multi handle.
     func shutdown() {
         fifos.closeAll()  // already closed after the STOP lines, unless the node never started
         supervisor.killAll()
-        probe?.shutdown()
     }
 }

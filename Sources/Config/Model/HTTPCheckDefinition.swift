@@ -13,6 +13,10 @@ public struct HTTPCheckDefinition: Hashable, Sendable {
     public var headers: [HTTPHeader] = []
     public var tlsVerify = true
     public var caFile: String?
+    /// `client_certificate PATH` / `client_key PATH`: a PEM certificate (and its key, when not
+    /// in the same file) the check presents to a server that asks for one (mutual TLS).
+    public var clientCertificate: String?
+    public var clientKey: String?
     public var schedule = CheckSchedule()
 
     public init(name: String, location: SourceLocation) {

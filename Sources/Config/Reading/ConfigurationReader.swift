@@ -536,6 +536,12 @@ struct ConfigurationReader {
         table.statement("ca_file") { check, statement, log in
             check.caFile = statement.single("a path to a PEM file", strict: true, log: &log)?.text
         }
+        table.statement("client_certificate") { check, statement, log in
+            check.clientCertificate = statement.single("a path to a PEM certificate", strict: true, log: &log)?.text
+        }
+        table.statement("client_key") { check, statement, log in
+            check.clientKey = statement.single("a path to a PEM private key", strict: true, log: &log)?.text
+        }
         return table
     }()
 

@@ -28,8 +28,14 @@ struct ConfigurationValidator {
         checkSyncGroups(log: &log)
         checkMail(log: &log)
         for check in configuration.httpChecks {
-            if let url = check.url, !url.isTLS, check.caFile != nil {
-                log.warning(check.location, "vrrp_http_check `\(check.name)`: `ca_file` has no effect on an http:// URL")
+            if let url = check.url, !url.isTLS {
+                for (keyword, value) in [("ca_file", check.caFile), ("client_certificate", check.clientCertificate), ("client_key", check.clientKey)]
+                where value != nil {
+                    log.warning(check.location, "vrrp_http_check `\(check.name)`: `\(keyword)` has no effect on an http:// URL")
+                }
+            }
+            if check.clientKey != nil, check.clientCertificate == nil {
+                log.error(check.location, "vrrp_http_check `\(check.name)`: `client_key` needs `client_certificate`")
             }
         }
     }
