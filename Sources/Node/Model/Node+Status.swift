@@ -122,7 +122,7 @@ extension Node {
     /// What the metrics exporter reads at `now`.
     public func metricsSnapshot(now: Instant) -> NodeMetrics {
         NodeMetrics(instances: instances.map { instanceMetrics(of: $0, now: now) },
-                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp) },
+                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp, durations: $0.durations) },
                     lastDrill: drillMetrics(now: now), mail: mailReport)
     }
 
