@@ -173,12 +173,12 @@ extension NamespaceSuites {
             #expect(value(after, "keepalived_up") == 1)
         }
 
-        @Test("70 idle connections: the oldest idle ones are closed, a scrape is still answered, idle ones go after 10 s; 431, 404, 405 over the wire")
+        @Test("70 idle connections: the oldest idle ones are closed, a scrape is still answered, idle ones go after 10 s; 431, 404, 405 over the wire; no descriptor to accept with does not spin the loop")
         func connectionBounds() throws {
             guard let lab = openLab(tag: "mxc", subnet: 108, nodes: 1) else { return }
             defer { lab.tearDown() }
             let globals = "global_defs {\n    metrics_listen 127.0.0.1:9650\n}\n"
-            lab.startVipkeeper(node: 0, config: lab.config(priority: 150, checks: globals))
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 150, checks: globals))
             #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
             // 70 connections that say nothing. After a second: how many the server closed (read
             // as end of file); then, 12.5 s after connecting, how many are closed (the loop expires
@@ -234,6 +234,32 @@ extension NamespaceSuites {
             #expect(waitUntil(timeout: 16) { lab.log("idle.log").contains("closed late") } != nil, "\(lab.log("idle.log"))")
             #expect(lab.log("idle.log").contains("closed late 70\n"), "idle connections outlived the 10 s timeout: \(lab.log("idle.log"))")
             lab.stop(idler)
+
+            // The soft limit down to the descriptors open now: accept(2) fails with EMFILE, the
+            // listener pauses instead of staying readable in every poll, and the scraper waiting in
+            // the backlog is answered once descriptors are back.
+            let limitsText = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let limitLine = try #require(limitsText.split(separator: "\n").first(where: { $0.hasPrefix("Max open files") }), "no limits for \(pid)")
+            let limits = limitLine.split(separator: " ").compactMap { Int($0) }
+            try #require(limits.count == 2, "\(limitLine)")
+            let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            Shell.must("prlimit --pid \(pid) --nofile=\(open):\(limits[1])")
+            let waiting = lab.spawn(["ip", "netns", "exec", lab.nodes[0], "curl", "-s", "--max-time", "10", "http://127.0.0.1:9650/metrics"],
+                                    log: lab.directory + "/waiting.log")
+            usleep(300_000)
+            let before = try #require(cpuSeconds(pid), "the daemon is gone")
+            usleep(2_000_000)
+            let used = try #require(cpuSeconds(pid), "the daemon is gone") - before
+            print("measured: daemon CPU with a scraper waiting and no descriptor to accept it: \(String(format: "%.2f", used)) s over 2 s")
+            #expect(used < 0.5, "the daemon used \(used) s of CPU in 2 s")
+            #expect(lab.log("node0.log").contains("metrics listener 127.0.0.1:9650: cannot accept a connection: Too many open files; retrying every 1000 ms"),
+                    "\(lab.log("node0.log"))")
+            #expect(!lab.log("waiting.log").contains("keepalived_up"), "answered without a descriptor to accept it: the limit did not bite")
+            Shell.must("prlimit --pid \(pid) --nofile=\(limits[0]):\(limits[1])")
+            let answered = waitUntil(timeout: 6) { lab.log("waiting.log").contains("keepalived_up 1") }
+            #expect(answered != nil, "the waiting scraper got no answer once descriptors were back: \(lab.log("waiting.log"))")
+            lab.stop(waiting)
+            #expect(kill(pid, 0) == 0, "the daemon is gone")
             #expect(lab.holders() == [0])
         }
     }
