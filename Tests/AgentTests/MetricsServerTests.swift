@@ -132,6 +132,24 @@ struct MetricsServerTests {
         #expect(server.connections.isEmpty, "\(server.connections.count) connections left after their answers")
     }
 
+    @Test("IPv6 literals bind too; a port in use is the typed metrics error naming the listener")
+    func binding() throws {
+        let first = try MetricsServer(host: .v4(IPv4Address(127, 0, 0, 1)), port: 0)
+        do {
+            _ = try MetricsServer(host: .v4(IPv4Address(127, 0, 0, 1)), port: first.port)
+            Issue.record("a second listener bound port \(first.port)")
+        } catch {
+            guard case .metrics(let listen, let reason) = error else {
+                Issue.record("not a metrics error: \(error)")
+                return
+            }
+            #expect(listen == "127.0.0.1:\(first.port)")
+            #expect(reason.contains("in use"), "\(reason)")
+        }
+        let loopback6 = try MetricsServer(host: IPAddress("::1")!, port: 0)
+        #expect(loopback6.port > 0 && loopback6.listen == "[::1]:0")
+    }
+
     @Test("64 connections at most: past it the oldest idle one is closed; idle ones expire after 10 s")
     func bounds() throws {
         let server = try MetricsServer(host: .v4(IPv4Address(127, 0, 0, 1)), port: 0)
