@@ -57,11 +57,6 @@ extension Node {
         }
     }
 
-    /// The name of a check, for a result that names it by id.
-    public func checkName(of id: CheckID) -> String? {
-        checks.checks.first { $0.id == id }?.name
-    }
-
     /// Drops that belong to no instance, per interface, by keepalived counter name.
     public var interfaceDropCounts: [String: [DropCounter: Int]] { interfaceDrops }
 
