@@ -9,9 +9,10 @@ import Glibc
 
 /// The daemon: a reactor and an effect executor around the pure `Node`. One thread, one
 /// `poll` loop. Each turn reads the clock once, turns what is ready (VRRP sockets, netlink
-/// link and address events, signals, child pidfds, HTTP results, the control socket) and the
-/// timers that are due into node events, and has the executor carry out the effects the node
-/// returns; failures come back as events, handled in order. No VRRP policy lives here.
+/// link and address events, signals, child pidfds, HTTP results, the control socket, metrics
+/// scrapes) and the timers that are due into node events, and has the executor carry out the
+/// effects the node returns; failures come back as events, handled in order. No VRRP policy
+/// lives here.
 public final class Daemon {
     public struct Options: Sendable {
         public var controlSocketPath: String?
@@ -41,7 +42,7 @@ public final class Daemon {
 
     private enum Source: Hashable {
         case signals, netlink, vrrp(TransportKey), child(Int32), controlListener, controlConnection(Int32), arp
-        case metricsRequest, trackedFiles, trackedProcesses, routes
+        case metricsListener, metricsConnection(Int32), trackedFiles, trackedProcesses, routes
         /// A socket libcurl watches (HTTP checks, SMTP alerts).
         case curl(Int32)
     }
@@ -62,8 +63,7 @@ public final class Daemon {
     private var control: ControlServer?
     private let fileTracker: FileTracker
     private let processTracker = ProcessTracker()
-    private var metrics: (server: MetricsServer, exporter: MetricsExporter)?
-    private var metricsRendered = Instant.origin
+    private var metrics: MetricsServer?
     private var reactor = Reactor<Source>()
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
@@ -120,7 +120,7 @@ public final class Daemon {
         restored = loaded.records
         metricsListenAtStart = configuration.globals.metricsListen
         if let listen = options.metricsListen ?? configuration.globals.metricsListen {
-            metrics = (try MetricsServer(host: listen.host.description, port: listen.port), MetricsExporter(version: options.version))
+            metrics = try MetricsServer(host: listen.host, port: listen.port)
         }
         executor.replies = { [unowned self] id, reply in self.control?.respond(id.value, reply.json()) }
     }
@@ -151,7 +151,8 @@ public final class Daemon {
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
         while !stopRequested {
-            let acceptResumes = control?.pausedUntil.map { Instant(sinceOrigin: .milliseconds($0)) }
+            let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
+                .map { Instant(sinceOrigin: .milliseconds($0)) }
             let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes,
                        executor.curl?.deadline].compactMap({ $0 }).min()
             let wake = min(due ?? now + .seconds(1), now + .seconds(1))
@@ -173,6 +174,7 @@ public final class Daemon {
                 dispatch(event, now: now)
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
+            metrics?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
             if reloadRequested {
                 reloadRequested = false
                 reload(now: now)
@@ -188,7 +190,7 @@ public final class Daemon {
         logger.info("stopped")
         finishNotifyScriptsAndMail(within: .seconds(5))
         executor.shutdown()
-        metrics?.server.shutdown()
+        metrics = nil  // closes the listener and its connections
         return 0
     }
 
@@ -196,20 +198,9 @@ public final class Daemon {
     /// out the effects and reports their failures back, and after effects that change
     /// addresses the addresses are read back, so the node sees what the kernel really did.
     private func dispatch(_ event: NodeEvent, now: Instant) {
-        var raised: [NodeEvent] = [event]
         node.drive(event, now: now, execute: { effects in
-            let events = executor.execute(effects, now: now)
-            raised += events
-            return events
+            executor.execute(effects, now: now)
         }, readAddresses: { AddressTable.read(socket: links) })
-        raised.forEach(observeCheck)  // after: the closure must not touch the node it drives
-    }
-
-    /// A check's duration goes to the metrics histogram.
-    private func observeCheck(_ event: NodeEvent) {
-        if let metrics, case .checkCompleted(let run, _, let duration) = event, let name = node.checkName(of: run.check) {
-            metrics.exporter.observeCheck(name, duration: duration)
-        }
     }
 
     private func register(now: Instant) {
@@ -237,7 +228,12 @@ public final class Daemon {
             reactor.register(.curl(socket), fd: socket, interest: interest)
         }
         if let metrics {
-            reactor.register(.metricsRequest, fd: metrics.server.requestDescriptor)
+            if metrics.listening(now: now.sinceOrigin.millisecondsRoundedUp) {
+                reactor.register(.metricsListener, fd: metrics.fileDescriptor)
+            }
+            for connection in metrics.connections {
+                reactor.register(.metricsConnection(connection.fileDescriptor), fd: connection.fileDescriptor, interest: connection.interest)
+            }
         }
         if let control {
             if control.listening(now: now.sinceOrigin.millisecondsRoundedUp) {
@@ -251,15 +247,16 @@ public final class Daemon {
 
     private func handle(_ source: Source, now: Instant) {
         switch source {
-        case .metricsRequest:
-            guard let metrics, metrics.server.takeRequests() else { break }
-            // At most four renderings a second, however often someone scrapes: a scraper in a
-            // loop gets text up to 250 ms old instead of keeping the event loop rendering.
-            if now - metricsRendered >= .milliseconds(250) {
-                metricsRendered = now
-                publishMetrics(now: now)
-            } else {
-                metrics.server.answerWaiting()
+        case .metricsListener:
+            if let problem = metrics?.acceptClients(now: now.sinceOrigin.millisecondsRoundedUp) {
+                logger.warning("\(problem)")
+            }
+        case .metricsConnection(let descriptor):
+            guard let metrics, let connection = metrics.connections.first(where: { $0.fileDescriptor == descriptor }) else { return }
+            // Rendered in the loop from the node's typed view, at most four times a second
+            // however often someone scrapes (`MetricsServer.renderInterval`).
+            metrics.serve(connection, now: now.sinceOrigin.millisecondsRoundedUp) {
+                MetricsRenderer.render(node.metricsSnapshot(now: now), version: options.version, wallClock: Self.wallClock())
             }
         case .signals:
             handleSignals(now: now)
@@ -389,7 +386,7 @@ public final class Daemon {
                     _ = executor.childReadable(descriptor, now: now)
                 case .curl(let socket):
                     for event in executor.curlReady(socket, now: now) { dispatch(event, now: now) }
-                case .signals, .netlink, .vrrp, .controlListener, .controlConnection, .arp, .metricsRequest,
+                case .signals, .netlink, .vrrp, .controlListener, .controlConnection, .arp, .metricsListener, .metricsConnection,
                      .trackedFiles, .trackedProcesses, .routes:
                     break
                 }
@@ -484,13 +481,6 @@ public final class Daemon {
             command = .maintenanceOff(target: request.instance)
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
-    }
-
-    /// Renders the metrics for the scrapes that wait (a burst of scrapes shares one rendering).
-    private func publishMetrics(now: Instant) {
-        guard let metrics else { return }
-        metrics.exporter.update(node.metricsSnapshot(now: now), wallClock: Self.wallClock())
-        metrics.server.publish(metrics.exporter.render())
     }
 
     private var daemonInfo: DaemonInfo {

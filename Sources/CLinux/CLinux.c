@@ -222,6 +222,10 @@ int vk_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+int vk_accept_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
 int vk_peer_credentials(int fd, int *uid, int *gid) {
     struct ucred credentials;
     socklen_t size = sizeof(credentials);

@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let metrics, ListenAddress(metrics) == nil {
-            throw ValidationError("--metrics takes ADDR:PORT, such as 127.0.0.1:9650")
+            throw ValidationError("--metrics takes ADDR:PORT, such as 127.0.0.1:9650 or [::1]:9650")
         }
     }
 

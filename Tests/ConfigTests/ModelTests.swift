@@ -17,6 +17,20 @@ struct ModelTests {
         #expect(command.needsShell == shell)
     }
 
+    @Test("listen addresses: IPv4, bracketed IPv6, a port 1-65535", arguments: [
+        ("127.0.0.1:9650", "127.0.0.1:9650"), ("0.0.0.0:1", "0.0.0.0:1"), ("[::1]:9650", "[::1]:9650"),
+        ("[fd00:0:0::7]:65535", "[fd00::7]:65535"),
+    ])
+    func listenAddresses(text: String, normalized: String) {
+        #expect(ListenAddress(text)?.description == normalized)
+    }
+
+    @Test("bad listen addresses", arguments: ["127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "::1:9650", "[::1]", "[127.0.0.1]:9650",
+                                              "localhost:9650", "[::1:9650", ":9650"])
+    func badListenAddresses(text: String) {
+        #expect(ListenAddress(text) == nil)
+    }
+
     @Test("check URLs", arguments: [
         ("http://127.0.0.1/api/v2.0/ping", "http://127.0.0.1:80/api/v2.0/ping"),
         ("https://harbor.local/api/v2.0/health?x=1", "https://harbor.local:443/api/v2.0/health?x=1"),

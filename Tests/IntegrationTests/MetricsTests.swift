@@ -117,5 +117,150 @@ extension NamespaceSuites {
             lab.stop(idle)
             #expect(lab.holders() == [0])
         }
+
+        @Test("a reload that removes an instance and a check removes their series from /metrics; the kept ones stay")
+        func reloadRemovesSeries() throws {
+            guard let lab = openLab(tag: "mxr", subnet: 107, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let globals = "global_defs {\n    metrics_listen 127.0.0.1:9650\n}\n"
+            let checks = ["chk_keep", "chk_gone"].map { "vrrp_script \($0) {\n    script \"/bin/true\"\n    interval 1\n}\n" }
+            let second = """
+            vrrp_instance VI_2 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 52
+                priority 100
+                advert_int 1
+                virtual_ipaddress {
+                    10.250.\(lab.subnet).101/24
+                }
+                track_script {
+                    chk_gone
+                }
+            }
+
+            """
+            let keepTrack = "    track_script {\n        chk_keep\n    }\n"
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 150, extra: keepTrack, checks: globals + checks.joined()) + second)
+            #expect(waitUntil(timeout: masterDown(100) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            let labels = { (name: String, vrid: String) in ["iname": name, "intf": "eth0", "vrid": vrid] }
+            // Both instances and both checks are there before the reload, with counters that moved.
+            let bothSeen = waitUntil(timeout: 5) { () -> Bool in
+                let samples = parseExposition(scrape(lab, 0)).samples
+                return (value(samples, "keepalived_advertisements_sent_total", labels("VI_2", "52")) ?? 0) >= 1
+                    && value(samples, "keepalived_vrrp_state", labels("VI_1", "51")) == 2
+                    && (value(samples, "vipkeeper_check_duration_seconds_count", ["name": "chk_gone"]) ?? 0) >= 1
+            }
+            let before = parseExposition(scrape(lab, 0)).samples
+            #expect(bothSeen != nil, "VI_2 or chk_gone never showed: \(before.map(\.name).prefix(40))")
+            #expect(value(before, "keepalived_vrrp_state", labels("VI_2", "52").merging(["ip_address": "10.250.\(lab.subnet).101/24"]) { a, _ in a }) == 2)
+            #expect(value(before, "keepalived_script_status", ["name": "chk_gone"]) == 1)
+
+            _ = lab.write("node0.conf", lab.config(priority: 150, extra: keepTrack, checks: globals + checks[0]))
+            kill(pid, SIGHUP)
+            #expect(waitUntil(timeout: 5) { lab.log("node0.log").contains("reload applied") } != nil, "\(lab.log("node0.log"))")
+            usleep(300_000)  // past the 250 ms a rendering is reused for
+            var after: [Sample] = []
+            let gone = waitUntil(timeout: 5) { () -> Bool in
+                after = parseExposition(scrape(lab, 0)).samples
+                return !after.isEmpty && !after.contains { $0.labels["iname"] == "VI_2" || $0.labels["name"] == "chk_gone" }
+            }
+            #expect(gone != nil, "series of the removed instance or check stayed: \(after.filter { $0.labels["iname"] == "VI_2" || $0.labels["name"] == "chk_gone" }.map(\.name))")
+            #expect(value(after, "keepalived_vrrp_state", labels("VI_1", "51")) == 2, "the kept instance lost its state series")
+            #expect((value(after, "keepalived_advertisements_sent_total", labels("VI_1", "51")) ?? 0) >= 1, "the kept instance lost its counters")
+            #expect(value(after, "keepalived_script_status", ["name": "chk_keep"]) == 1)
+            #expect((value(after, "vipkeeper_check_duration_seconds_count", ["name": "chk_keep"]) ?? 0) >= 1)
+            #expect(value(after, "keepalived_up") == 1)
+        }
+
+        @Test("70 idle connections: the oldest idle ones are closed, a scrape is still answered, idle ones go after 10 s; 431, 404, 405 over the wire; no descriptor to accept with does not spin the loop")
+        func connectionBounds() throws {
+            guard let lab = openLab(tag: "mxc", subnet: 108, nodes: 1) else { return }
+            defer { lab.tearDown() }
+            let globals = "global_defs {\n    metrics_listen 127.0.0.1:9650\n}\n"
+            let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 150, checks: globals))
+            #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")
+            // 70 connections that say nothing. After a second: how many the server closed (read
+            // as end of file); then, 12.5 s after connecting, how many are closed (the loop expires
+            // idle connections on its turn, at least once a second).
+            let idle = lab.write("idle.py", """
+            import select, socket, sys, time
+            start = time.monotonic()
+            s = [socket.create_connection(('127.0.0.1', 9650), timeout=2) for _ in range(70)]
+            print('connected', len(s), flush=True)
+            def closed():
+                count = 0
+                for c in s:
+                    if select.select([c], [], [], 0)[0]:
+                        try:
+                            if c.recv(1) == b'':
+                                count += 1
+                        except OSError:
+                            count += 1
+                return count
+            time.sleep(1)
+            print('closed early', closed(), flush=True)
+            time.sleep(max(0, 12.5 - (time.monotonic() - start)))
+            print('closed late', closed(), flush=True)
+            """)
+            let idler = lab.spawn(["ip", "netns", "exec", lab.nodes[0], "python3", idle], log: lab.directory + "/idle.log")
+            try #require(waitUntil(timeout: 5) { lab.log("idle.log").contains("closed early") } != nil, "\(lab.log("idle.log"))")
+            #expect(lab.log("idle.log").contains("connected 70\nclosed early 6\n"),
+                    "70 idle connections against a cap of 64 should close 6: \(lab.log("idle.log"))")
+            let scrape = Shell.run("ip netns exec \(lab.nodes[0]) curl -sf --max-time 3 http://127.0.0.1:9650/metrics")
+            #expect(scrape.status == 0 && scrape.output.contains("keepalived_up 1"), "the scrape failed (\(scrape.status)): \(scrape.output.prefix(300))")
+
+            // An oversized request head: 431, the answer arrives whole, then the server closes.
+            let big = lab.write("big.py", """
+            import socket
+            c = socket.create_connection(('127.0.0.1', 9650), timeout=3)
+            c.sendall(b'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nX-Padding: ' + b'a' * 12000 + b'\\r\\n\\r\\n')
+            answer = b''
+            while True:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+            print(answer.split(b'\\r\\n')[0].decode(), len(answer), flush=True)
+            """)
+            let oversized = Shell.run("ip netns exec \(lab.nodes[0]) python3 \(big)")
+            #expect(oversized.status == 0 && oversized.output.hasPrefix("HTTP/1.1 431 "), "(\(oversized.status)) \(oversized.output)")
+            for (arguments, code) in [("http://127.0.0.1:9650/other", "404"), ("-X POST http://127.0.0.1:9650/metrics", "405"),
+                                      ("-0 http://127.0.0.1:9650/metrics?name=x", "200")] {
+                let answer = Shell.run("ip netns exec \(lab.nodes[0]) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \(arguments)")
+                #expect(answer.output == code, "curl \(arguments): \(answer.output) (\(answer.status))")
+            }
+
+            #expect(waitUntil(timeout: 16) { lab.log("idle.log").contains("closed late") } != nil, "\(lab.log("idle.log"))")
+            #expect(lab.log("idle.log").contains("closed late 70\n"), "idle connections outlived the 10 s timeout: \(lab.log("idle.log"))")
+            lab.stop(idler)
+
+            // The soft limit down to the descriptors open now: accept(2) fails with EMFILE, the
+            // listener pauses instead of staying readable in every poll, and the scraper waiting in
+            // the backlog is answered once descriptors are back.
+            let limitsText = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let limitLine = try #require(limitsText.split(separator: "\n").first(where: { $0.hasPrefix("Max open files") }), "no limits for \(pid)")
+            let limits = limitLine.split(separator: " ").compactMap { Int($0) }
+            try #require(limits.count == 2, "\(limitLine)")
+            let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            Shell.must("prlimit --pid \(pid) --nofile=\(open):\(limits[1])")
+            let waiting = lab.spawn(["ip", "netns", "exec", lab.nodes[0], "curl", "-s", "--max-time", "10", "http://127.0.0.1:9650/metrics"],
+                                    log: lab.directory + "/waiting.log")
+            usleep(300_000)
+            let before = try #require(cpuSeconds(pid), "the daemon is gone")
+            usleep(2_000_000)
+            let used = try #require(cpuSeconds(pid), "the daemon is gone") - before
+            print("measured: daemon CPU with a scraper waiting and no descriptor to accept it: \(String(format: "%.2f", used)) s over 2 s")
+            #expect(used < 0.5, "the daemon used \(used) s of CPU in 2 s")
+            #expect(lab.log("node0.log").contains("metrics listener 127.0.0.1:9650: cannot accept a connection: Too many open files; retrying every 1000 ms"),
+                    "\(lab.log("node0.log"))")
+            #expect(!lab.log("waiting.log").contains("keepalived_up"), "answered without a descriptor to accept it: the limit did not bite")
+            Shell.must("prlimit --pid \(pid) --nofile=\(limits[0]):\(limits[1])")
+            let answered = waitUntil(timeout: 6) { lab.log("waiting.log").contains("keepalived_up 1") }
+            #expect(answered != nil, "the waiting scraper got no answer once descriptors were back: \(lab.log("waiting.log"))")
+            lab.stop(waiting)
+            #expect(kill(pid, 0) == 0, "the daemon is gone")
+            #expect(lab.holders() == [0])
+        }
     }
 }

@@ -135,6 +135,10 @@ int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low
 /// pidfd_open(2): a descriptor that becomes readable when the process exits.
 int vk_pidfd_open(pid_t pid);
 
+/// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (not visible to Swift through Glibc): the new
+/// connection is non-blocking and not inherited by children from the start. -1 with errno.
+int vk_accept_nonblocking(int fd);
+
 /// SO_PEERCRED of a connected Unix socket: the peer's uid and primary gid; -1 on failure.
 int vk_peer_credentials(int fd, int *uid, int *gid);
 

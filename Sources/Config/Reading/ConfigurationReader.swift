@@ -282,9 +282,9 @@ struct ConfigurationReader {
             if let value = statement.flag(log: &log) { globals.checkUnicastSource = value }
         }
         table.statement("metrics_listen") { globals, statement, log in
-            guard statement.expectArguments(1...1, "ADDR:PORT, such as 127.0.0.1:9650", log: &log), let argument = statement.arguments.first else { return }
+            guard statement.expectArguments(1...1, "ADDR:PORT, such as 127.0.0.1:9650 or [::1]:9650", log: &log), let argument = statement.arguments.first else { return }
             guard let listen = ListenAddress(argument.text) else {
-                log.error(argument.location, "`\(argument.text)` is not ADDR:PORT (an IPv4 address and a port 1-65535, such as 127.0.0.1:9650)")
+                log.error(argument.location, "`\(argument.text)` is not ADDR:PORT (an IPv4 address or a bracketed IPv6 one, and a port 1-65535, such as 127.0.0.1:9650 or [::1]:9650)")
                 return
             }
             globals.metricsListen = listen

@@ -13,6 +13,8 @@ struct CheckState: Hashable, Sendable {
     var failures = 0
     var lastOutcome: CheckOutcome?
     var lastDuration: Duration?
+    /// Every finished run's duration (`vipkeeper_check_duration_seconds`).
+    var durations = DurationHistogram()
 
     init(id: CheckID, bound: BoundCheck, initiallyUp: Bool) {
         self.id = id

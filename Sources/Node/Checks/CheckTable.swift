@@ -15,8 +15,8 @@ struct CheckTable: Hashable, Sendable {
 
     /// Runs `wanted` from now on. A check whose `BoundCheck` is unchanged keeps running as it
     /// was (verdict, counts, a run in flight, its timer); a changed one with the same name is
-    /// a new check that starts from the old one's verdict, so nothing flips until its own
-    /// results say so; a new name starts from `init_fail`. Returns the effects: timers for
+    /// a new check that starts from the old one's verdict (and its run durations), so nothing
+    /// flips until its own results say so; a new name starts from `init_fail`. Returns the effects: timers for
     /// new checks (due now) and cancels for the ones that went away.
     mutating func configure(_ wanted: [BoundCheck], now: Instant) -> [NodeEffect] {
         var effects: [NodeEffect] = []
@@ -28,7 +28,9 @@ struct CheckTable: Hashable, Sendable {
             }
             nextID += 1
             let previous = checks.first { $0.name == bound.name }
-            let check = CheckState(id: CheckID(nextID), bound: bound, initiallyUp: previous?.isUp ?? !bound.schedule.initFail)
+            var check = CheckState(id: CheckID(nextID), bound: bound, initiallyUp: previous?.isUp ?? !bound.schedule.initFail)
+            // The durations' series is named by the check's name: it goes on, never back to zero.
+            check.durations = previous?.durations ?? DurationHistogram()
             kept.append(check)
             effects.append(.armTimer(.check(check.id), at: now))
         }
@@ -76,6 +78,7 @@ struct CheckTable: Hashable, Sendable {
         checks[index].running = nil
         checks[index].lastOutcome = outcome
         checks[index].lastDuration = duration
+        checks[index].durations.record(duration)
         var effects: [NodeEffect] = []
         let name = checks[index].name
         switch outcome {

@@ -57,11 +57,6 @@ extension Node {
         }
     }
 
-    /// The name of a check, for a result that names it by id.
-    public func checkName(of id: CheckID) -> String? {
-        checks.checks.first { $0.id == id }?.name
-    }
-
     /// Drops that belong to no instance, per interface, by keepalived counter name.
     public var interfaceDropCounts: [String: [DropCounter: Int]] { interfaceDrops }
 
@@ -122,7 +117,7 @@ extension Node {
     /// What the metrics exporter reads at `now`.
     public func metricsSnapshot(now: Instant) -> NodeMetrics {
         NodeMetrics(instances: instances.map { instanceMetrics(of: $0, now: now) },
-                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp) },
+                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp, durations: $0.durations) },
                     lastDrill: drillMetrics(now: now), mail: mailReport)
     }
 

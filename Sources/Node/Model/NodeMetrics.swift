@@ -71,14 +71,17 @@ public struct InstanceMetrics: Hashable, Sendable {
     }
 }
 
-/// One check's rise/fall verdict.
+/// One check's rise/fall verdict and how long its runs took.
 public struct CheckMetrics: Hashable, Sendable {
     public var name: String
     public var isUp: Bool
+    /// Every finished run's duration since the check was configured.
+    public var durations: DurationHistogram
 
-    public init(name: String, isUp: Bool) {
+    public init(name: String, isUp: Bool, durations: DurationHistogram = DurationHistogram()) {
         self.name = name
         self.isUp = isUp
+        self.durations = durations
     }
 }
 
