@@ -6,7 +6,7 @@ packages=(
     pkg-config          # SwiftPM finds libnl through it
     libnl-3-dev         # netlink (VIPs, link state)
     libnl-route-3-dev
-    libcurl4-openssl-dev  # SMTP alerts through libcurl's multi interface (runs with libcurl4)
+    libcurl4-openssl-dev  # HTTP checks and SMTP alerts through libcurl's multi interface (runs with libcurl4)
     iproute2            # ip netns / veth for the namespace tests and the lab
     iputils-ping        # the lab's client reaches the VIP
     nftables            # namespace tests cut VRRP between nodes (partitions)
@@ -14,7 +14,7 @@ packages=(
     keepalived          # the interoperability peer and `keepalived -t` comparisons
     nginx               # stands in for Harbor in the health-check tests and the lab
     curl                # the lab's client, and nginx readiness in tests
-    openssl             # a self-signed certificate for the https check test
+    openssl             # certificates (and a TLS server) for the https check tests
     file                # scripts/test-package.sh: the shipped binary is stripped
     lintian             # scripts/test-package.sh: the Debian package is clean
     debootstrap         # scripts/test-systemd.sh: a Debian 12 root for a real systemd

@@ -17,8 +17,10 @@ peer=vksp$$
 systemd_pid=
 unshare_pid=
 peer_pid=
+tls_pid=
 cleanup() {
     set +e
+    [ -n "$tls_pid" ] && kill "$tls_pid" 2>/dev/null
     if [ -n "$systemd_pid" ] && kill -0 "$systemd_pid" 2>/dev/null; then
         nsenter -t "$systemd_pid" -m -p -r -w systemctl poweroff >/dev/null 2>&1
         for _ in $(seq 1 50); do kill -0 "$unshare_pid" 2>/dev/null || break; sleep 0.1; done
@@ -39,10 +41,11 @@ within() {  # SECONDS COMMAND...: true as soon as COMMAND is
 }
 
 # A Debian 12 root with systemd, the package's dependencies and what the scripts use.
-if [ ! -x "$cache/lib/systemd/systemd" ] || [ ! -e "$cache/usr/lib/x86_64-linux-gnu/libcurl.so.4" ]; then
+if [ ! -x "$cache/lib/systemd/systemd" ] || [ ! -e "$cache/usr/lib/x86_64-linux-gnu/libcurl.so.4" ] \
+    || [ ! -x "$cache/usr/sbin/update-ca-certificates" ]; then
     command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     rm -rf "$cache.new"
-    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libnl-3-200,libnl-route-3-200,libcurl4,procps,iproute2,curl \
+    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libnl-3-200,libnl-route-3-200,libcurl4,procps,iproute2,curl,ca-certificates \
         bookworm "$cache.new" >/dev/null || { echo "systemd: 0 passed, 1 failed (debootstrap)"; exit 1; }
     rm -rf "$cache" && mv "$cache.new" "$cache"
 fi
@@ -54,7 +57,22 @@ check "installing enables the service (and starts nothing)" test -L "$root/etc/s
 # The README's path: the operator runs `systemctl enable --now` once the file is edited.
 setup systemd "systemctl disable vipkeeper (the README's starting point)" chroot "$root" systemctl disable -q vipkeeper.service
 
-# The node's configuration: a curl check against a port nothing listens on (weight -1), and
+# A site CA the operator adds to the node's store the Debian way (update-ca-certificates), and
+# a server certificate it signed for 127.0.0.1: the https check below names no ca_file, so it
+# passes only if vipkeeper's TLS is the system's OpenSSL reading the system's store.
+setup systemd "a test CA and a server certificate it signed" sh -c "
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=vipkeeper test CA' \
+        -keyout '$work/ca-key.pem' -out '$work/ca.pem' 2>/dev/null &&
+    openssl req -newkey rsa:2048 -nodes -subj '/CN=harbor.test' -keyout '$work/server-key.pem' -out '$work/server.csr' 2>/dev/null &&
+    printf 'subjectAltName=IP:127.0.0.1\n' > '$work/san.ext' &&
+    openssl x509 -req -in '$work/server.csr' -CA '$work/ca.pem' -CAkey '$work/ca-key.pem' -CAcreateserial -days 2 \
+        -extfile '$work/san.ext' -out '$work/server.pem' 2>/dev/null"
+setup systemd "update-ca-certificates takes the test CA into the root's store" sh -c "
+    install -D -m 0644 '$work/ca.pem' '$root/usr/local/share/ca-certificates/vipkeeper-test-ca.crt' &&
+    chroot '$root' update-ca-certificates >/dev/null && grep -q 'vipkeeper test CA' '$root/etc/ssl/certs/vipkeeper-test-ca.pem'"
+
+# The node's configuration: a curl check against a port nothing listens on (weight -1), an
+# https check against a server whose CA only the system store trusts (weight -1), and
 # a notify script that writes under /run and asks systemd about a unit; real-time scheduling
 # and memory locking (vrrp_rt_priority, vrrp_no_swap), which the unit must allow.
 # control_group: the socket belongs to vkops, and vkop (a member, not root) may use it.
@@ -70,6 +88,12 @@ vrrp_script harbor {
     interval 1
     weight -1
 }
+vrrp_http_check harbor_tls {
+    url https://127.0.0.1:8443/
+    interval 1
+    timeout 2
+    weight -1
+}
 vrrp_instance VI_1 {
     interface eth0
     virtual_router_id 51
@@ -80,6 +104,7 @@ vrrp_instance VI_1 {
     }
     track_script {
         harbor
+        harbor_tls
     }
     notify "/bin/sh -c 'echo $1 $2 >> /run/harbor-vip.state; systemctl is-active dbus >> /run/harbor-vip.state'"
 }
@@ -197,6 +222,19 @@ check "a member of vkops (not root) runs vipkeeper status through /run/vipkeeper
 status() { in_systemd vipkeeper status --json; }
 check "the check script runs curl inside the sandbox (connection refused: exit 7)" \
     within 5 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | grep -q '\"lastResult\" : \"exited 7\"'"
+# The https check through libcurl: the system's OpenSSL trusts the CA added above.
+ip netns exec "$node" openssl s_server -accept 8443 -cert "$work/server.pem" -key "$work/server-key.pem" -www -quiet \
+    >"$work/tls.log" 2>&1 &
+tls_pid=$!
+check "the https check trusts a CA added with update-ca-certificates (no ca_file)" \
+    within 8 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | tr -d '\n' | grep -qE '\"name\" : \"harbor_tls\"[^}]*\"lastResult\" : \"success\"|\"lastResult\" : \"success\"[^}]*\"name\" : \"harbor_tls\"'"
+tls_maps() {
+    local pid
+    pid=$(host_pid_of_main) || { echo "no daemon pid"; return 1; }
+    grep -oE '/[^ ]*lib(ssl|crypto)\.so[^ ]*' "/proc/$pid/maps" | sort -u
+    grep -qE '/usr/lib/x86_64-linux-gnu/libssl\.so\.3' "/proc/$pid/maps"
+}
+check "its TLS is the system's libssl (/proc/PID/maps of the daemon names libssl.so.3)" tls_maps
 check "the notify script writes under /run and asks systemctl inside the sandbox" \
     within 5 nsenter -t "$systemd_pid" -m -p -r -w sh -c "cat /run/harbor-vip.state; grep -q 'VI_1 MASTER' /run/harbor-vip.state && grep -qx active /run/harbor-vip.state"
 transitions_now() { status | sed -n 's/.*"transitions" : \([0-9]*\).*/\1/p' | head -n 1; }
