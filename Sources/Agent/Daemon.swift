@@ -129,12 +129,22 @@ public final class Daemon {
     private var restored: [MaintenanceRecord] = []
     /// `metrics_listen` of the file at start (a reload does not move the listener).
     private var metricsListenAtStart: ListenAddress?
+    /// What the configuration asks the loop to follow, kept from the last (re)load: asking the
+    /// node's configuration on every turn copied it on every advert.
+    private var followsRoutes = false
+    private var followsFiles = false
+
+    private func noteWhatToFollow() {
+        followsRoutes = node.configuration.hasRouting
+        followsFiles = !node.configuration.trackFiles.isEmpty
+    }
 
     // MARK: - Running
 
     /// Runs until SIGTERM, SIGINT or SIGQUIT; returns the process exit status.
     public func run() -> Int32 {
         scheduler.configure(schedulingAtStart, reload: false)
+        noteWhatToFollow()
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
         for event in fileTracker.readAll() { dispatch(event, now: now) }
@@ -206,7 +216,7 @@ public final class Daemon {
     private func register(now: Instant) {
         reactor.register(.signals, fd: signals.fileDescriptor)
         reactor.register(.netlink, fd: monitor.fileDescriptor)
-        if node.configuration.hasRouting {
+        if followsRoutes {
             reactor.register(.routes, fd: routeMonitor.fileDescriptor)
         }
         for socket in executor.transports.all {
@@ -215,7 +225,7 @@ public final class Daemon {
         for descriptor in executor.supervisor.descriptors {
             reactor.register(.child(descriptor), fd: descriptor)
         }
-        if !node.configuration.trackFiles.isEmpty {
+        if followsFiles {
             reactor.register(.trackedFiles, fd: fileTracker.fileDescriptor)
         }
         if processTracker.fileDescriptor >= 0 {
@@ -443,6 +453,7 @@ public final class Daemon {
             scheduler.configure(next.globals.scheduling, reload: true)
         }
         let effects = node.handle(.reload(bound), now: now)
+        noteWhatToFollow()
         for failure in executor.transports.install() {
             logger.error("reload: \(failure)")
         }

@@ -23,22 +23,33 @@
 #include <sys/timerfd.h>
 #include <time.h>
 
-ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex) {
-    struct iovec iov = { .iov_base = buffer, .iov_len = length };
-    union { char bytes[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
-    struct msghdr message = { 0 };
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.bytes;
-    message.msg_controllen = sizeof(control.bytes);
-    ssize_t received = recvmsg(fd, &message, MSG_DONTWAIT);
+int vk_recv_packets(int fd, void *buffers, size_t length, unsigned count, size_t *lengths, int *ifindexes) {
+    enum { most = 64 };
+    if (count > most) count = most;
+    struct mmsghdr messages[most];
+    struct iovec iovs[most];
+    union { char bytes[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } controls[most];
+    memset(messages, 0, sizeof(messages[0]) * count);
+    for (unsigned i = 0; i < count; i++) {
+        iovs[i].iov_base = (char *)buffers + i * length;
+        iovs[i].iov_len = length;
+        messages[i].msg_hdr.msg_iov = &iovs[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_control = controls[i].bytes;
+        messages[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+    }
+    int received = recvmmsg(fd, messages, count, MSG_DONTWAIT, NULL);
     if (received < 0) return received;
-    *ifindex = 0;
-    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
-        if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO) {
-            struct in_pktinfo info;
-            memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
-            *ifindex = info.ipi_ifindex;
+    for (int i = 0; i < received; i++) {
+        lengths[i] = messages[i].msg_len;
+        ifindexes[i] = 0;
+        struct msghdr *message = &messages[i].msg_hdr;
+        for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(message); cmsg != NULL; cmsg = CMSG_NXTHDR(message, cmsg)) {
+            if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO) {
+                struct in_pktinfo info;
+                memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+                ifindexes[i] = info.ipi_ifindex;
+            }
         }
     }
     return received;

@@ -96,25 +96,44 @@ final class VRRPSocket {
     /// large advert from a peer that fragments (keepalived with many IPv6 addresses on a big
     /// MTU) is read whole, never cut short and taken for a bad one.
     private var buffer = [UInt8](repeating: 0, count: 65_536)
+    /// IPv4 reads `batchSlots` packets of up to `batchSlotLength` bytes per recvmmsg(2), in the
+    /// same buffer.
+    private static let batchSlots = 16
+    private static let batchSlotLength = 4_096
+    private var lengths = [Int](repeating: 0, count: batchSlots)
+    private var indexes = [Int32](repeating: 0, count: batchSlots)
 
     /// Every packet waiting on the socket (at most `limit`, so a flood cannot starve timers),
     /// as node events. A packet that arrived on another interface is left out.
     func receiveAll(limit: Int = 256) -> [NodeEvent] {
         var result: [NodeEvent] = []
-        var source = [UInt8](repeating: 0, count: 16)
-        var destination = [UInt8](repeating: 0, count: 16)
-        for _ in 0..<limit {
+        var source = [UInt8](repeating: 0, count: family == .ipv6 ? 16 : 0)
+        var destination = [UInt8](repeating: 0, count: family == .ipv6 ? 16 : 0)
+        var taken = 0
+        while taken < limit {
             var index: Int32 = 0
             switch family {
             case .ipv4:
-                let count = buffer.withUnsafeMutableBytes { vk_recv_packet(fileDescriptor, $0.baseAddress, $0.count, &index) }
-                guard count > 0 else { return result }
-                guard index == 0 || index == interfaceIndex else { continue }
-                result.append(.packet(Array(buffer[0..<count]), interfaceIndex: interfaceIndex))
+                // A batch per system call: an IPv4 advert (at most 20 + 40 + 8 + 255 × 4 + 8
+                // bytes) always fits a slot; a longer packet is cut and then fails §7.1's length
+                // check as it would whole.
+                let slots = min(Self.batchSlots, limit - taken), slot = Self.batchSlotLength
+                let received = buffer.withUnsafeMutableBytes {
+                    vk_recv_packets(fileDescriptor, $0.baseAddress, slot, UInt32(slots), &lengths, &indexes)
+                }
+                guard received > 0 else { return result }
+                taken += Int(received)
+                for packet in 0..<Int(received) where indexes[packet] == 0 || indexes[packet] == interfaceIndex {
+                    let start = packet * slot
+                    result.append(.packet(Array(buffer[start..<start + min(lengths[packet], slot)]), interfaceIndex: interfaceIndex))
+                }
+                // Fewer than asked for: the queue is empty, no second call needed to find out.
+                if received < slots { return result }
             case .ipv6:
                 var hopLimit: Int32 = -1
                 let count = buffer.withUnsafeMutableBytes { vk_recv_packet6(fileDescriptor, $0.baseAddress, $0.count, &source, &destination, &hopLimit, &index) }
                 guard count >= 0 else { return result }
+                taken += 1
                 guard index == 0 || index == interfaceIndex, let from = IPv6Address(octets: source), let to = IPv6Address(octets: destination) else { continue }
                 // No IPV6_HOPLIMIT means the kernel did not say; 0 fails §7.1's check.
                 let datagram = VRRPDatagram(source: .v6(from), destination: .v6(to), hopLimit: UInt8(clamping: max(0, hopLimit)),

@@ -26,8 +26,9 @@ struct Reactor<Source: Hashable> {
     /// stuck deadline computation can never stall the loop), then forgets the registrations.
     mutating func wait(until deadline: Instant) -> [Source] {
         defer {
-            sources = []
-            descriptors = []
+            // The next turn registers about as many: no allocation per turn.
+            sources.removeAll(keepingCapacity: true)
+            descriptors.removeAll(keepingCapacity: true)
         }
         let now = MonotonicClock.now()
         let deadline = min(deadline, now + .seconds(1))

@@ -74,5 +74,6 @@ final class TransportSet {
         return socket
     }
 
-    var all: [VRRPSocket] { sockets.keys.sorted().compactMap { sockets[$0] } }
+    /// Every open socket, in no particular order (the event loop polls them all each turn).
+    var all: Dictionary<TransportKey, VRRPSocket>.Values { sockets.values }
 }

@@ -9,9 +9,12 @@
 #include <signal.h>
 #include <spawn.h>
 
-/// Receives one datagram from a raw IPv4 socket (IP header included). Reports the arrival
-/// interface from IP_PKTINFO (0 when absent). Returns the byte count or -1 with errno set.
-ssize_t vk_recv_packet(int fd, void *buffer, size_t length, int *ifindex);
+/// recvmmsg(2) on a raw IPv4 socket (IP header included) of up to `count` queued packets (at most 64), packet i into the `length` bytes
+/// at `buffers + i * length`, with its length and arrival interface (IP_PKTINFO; 0 when the
+/// kernel gave none): one system call for a burst, and for the single advert a Backup wakes
+/// for, where recvmsg needed a second call to learn the queue was empty. Returns how many
+/// were received, or -1 with errno (EAGAIN: none queued).
+int vk_recv_packets(int fd, void *buffers, size_t length, unsigned count, size_t *lengths, int *ifindexes);
 
 /// Sends one datagram on a raw IPv4 socket to `destination` (network order), choosing the
 /// source address and outgoing interface per packet with an IP_PKTINFO control message, so

@@ -46,12 +46,14 @@ extension Node {
     /// removals. The first request of a node that drops traffic replaces whatever a crashed
     /// earlier run left.
     mutating func followDropRules(_ effects: [NodeEffect]) -> [NodeEffect] {
-        let wanted = wantedDropRules
+        // Most nodes drop nothing: no rule requested and none wanted costs no set per event.
         guard let requested = dropRules.requested else {
             guard isRunning && dropsTraffic else { return effects }
+            let wanted = wantedDropRules
             dropRules.requested = wanted
             return place(.dropTraffic(wanted), in: effects, early: true)
         }
+        let wanted = wantedDropRules
         guard wanted != requested else { return effects }
         dropRules.requested = wanted
         return place(.dropTraffic(wanted), in: effects, early: !Set(wanted).isSubset(of: requested))

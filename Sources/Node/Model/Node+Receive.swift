@@ -26,7 +26,8 @@ extension Node {
         let received: ReceivedAdvertisement
         do {
             received = try validator.validate(datagram) { vrid in
-                instances.first { $0.bound.transportKey == key && $0.virtualRouterID == vrid }?.router.currentMaster
+                // An index, not `first`: that would copy the whole instance state per advert.
+                instances.firstIndex { $0.bound.transportKey == key && $0.virtualRouterID == vrid }.flatMap { instances[$0].router.currentMaster }
             }
         } catch {
             return countDrop(error, source: datagram.source, vrid: datagram.payload.count > 1 ? datagram.payload[1] : nil, key: key, now: now)

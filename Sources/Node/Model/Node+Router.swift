@@ -15,9 +15,11 @@ extension Node {
     }
 
     private mutating func carryOut(_ action: RouterAction, of index: Int, now: Instant) -> [NodeEffect] {
-        let instance = instances[index]
+        // Only the cases that need much of the instance copy it: a Backup's advert only
+        // re-arms a timer, and copying the whole instance state per advert was measurable.
         switch action {
         case .sendAdvertisement(let advert):
+            let instance = instances[index]
             instances[index].counters.advertisementsSent += instance.bound.destinations.count
             if advert.priority == 0 { instances[index].counters.priorityZeroSent += 1 }
             // One message per destination: the v3 checksum covers the destination (§5.2.8).
@@ -28,6 +30,7 @@ extension Node {
                                ttl: instance.bound.definition.usesUnicast ? instance.bound.definition.unicastTTL : nil))
             }
         case .addVirtualAddresses:
+            let instance = instances[index]
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .adding(AddressAdding(since: now))
             }
@@ -35,6 +38,7 @@ extension Node {
             // route with `src VIP` needs the address).
             return instance.addresses.map { .addAddress(change(instance, $0.binding)) } + installRouting(of: index)
         case .removeVirtualAddresses:
+            let instance = instances[index]
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .releasing
             }
@@ -43,12 +47,13 @@ extension Node {
         case .sendGratuitousARP(let count):
             return announce(index, rounds: count, now: now)
         case .setTimer(let token, let deadline):
-            return [.armTimer(.router(instance.id, token), at: deadline)]
+            return [.armTimer(.router(instances[index].id, token), at: deadline)]
         case .cancelTimer(let kind):
-            return [.cancelTimer(.router(instance.id, kind))]
+            return [.cancelTimer(.router(instances[index].id, kind))]
         case .stateChanged(let from, let to, let reason):
             return transitioned(index, from: from, to: to, reason: reason, now: now)
         case .heardLowerPriority:
+            let instance = instances[index]
             // keepalived's `send_event_notify`: the script (no arguments), then the FIFO line.
             var effects: [NodeEffect] = []
             if let script = instance.bound.notify.masterReceivedLowerPriority {
