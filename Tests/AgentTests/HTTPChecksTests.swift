@@ -119,6 +119,24 @@ struct HTTPChecksTests {
         #expect(took < .seconds(5), "a refused connect took \(took)")
     }
 
+    @Test("a slow server that answers within the timeout passes, and the run's duration shows the wait")
+    func slow() throws {
+        let (server, port) = try MailSenderTests.listener()
+        defer { close(server) }
+        _ = HTTPResponder(listening: server, answer: "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nPong", delayMilliseconds: 400)
+        let curl = try CurlMulti()
+        let checks = HTTPChecks(curl: curl)
+        _ = checks.start(Self.run, Self.check("http://127.0.0.1:\(port)/") { $0.expectBody = "Pong" }, timeout: .seconds(2),
+                         now: MonotonicClock.now())
+        let (events, _) = drive(curl, checks)
+        guard events.count == 1, case .checkCompleted(_, let outcome, let duration) = events[0] else {
+            Issue.record("events: \(events)")
+            return
+        }
+        #expect(outcome == .success)
+        #expect(duration >= .milliseconds(400) && duration < .seconds(2), "\(duration)")
+    }
+
     @Test("a server that accepts and never answers is a timeout at the check's timeout")
     func silent() throws {
         let (server, port) = try MailSenderTests.listener()  // the backlog accepts; nobody answers
@@ -158,27 +176,14 @@ final class HTTPResponder: @unchecked Sendable {
     private let lock = NSLockLike()
     private let answer: [UInt8]
     private let padding: Int
+    private let delay: UInt32
 
-    init(listening fd: Int32, answer: String, padding: Int = 0) {
+    /// `delayMilliseconds`: how long it waits after the request before answering.
+    init(listening fd: Int32, answer: String, padding: Int = 0, delayMilliseconds: UInt32 = 0) {
         self.answer = Array(answer.utf8)
         self.padding = padding
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(Box(responder: self, fd: fd)).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.responder.serve(box.fd)
-            return nil
-        }, context)
-        pthread_detach(thread)
-    }
-
-    private final class Box {
-        let responder: HTTPResponder
-        let fd: Int32
-        init(responder: HTTPResponder, fd: Int32) {
-            self.responder = responder
-            self.fd = fd
-        }
+        delay = delayMilliseconds
+        detachThread { self.serve(fd) }
     }
 
     private func serve(_ listener: Int32) {
@@ -193,6 +198,7 @@ final class HTTPResponder: @unchecked Sendable {
             text += String(decoding: buffer[..<count], as: UTF8.self)
         }
         finish(text)
+        if delay > 0 { usleep(delay * 1_000) }
         guard sendAll(answer, client) else { return }
         let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
         var left = padding

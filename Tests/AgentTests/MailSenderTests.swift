@@ -142,23 +142,7 @@ final class SMTPResponder: @unchecked Sendable {
     private let lock = NSLockLike()
 
     init(listening fd: Int32) {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(Box(responder: self, fd: fd)).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.responder.serve(box.fd)
-            return nil
-        }, context)
-        pthread_detach(thread)
-    }
-
-    private final class Box {
-        let responder: SMTPResponder
-        let fd: Int32
-        init(responder: SMTPResponder, fd: Int32) {
-            self.responder = responder
-            self.fd = fd
-        }
+        detachThread { self.serve(fd) }
     }
 
     private func serve(_ listener: Int32) {
@@ -217,6 +201,20 @@ final class SMTPResponder: @unchecked Sendable {
         }
         return lock.locked { received }
     }
+}
+
+/// Runs `body` on a detached thread of its own (the test target imports no Foundation).
+func detachThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    var thread = pthread_t()
+    pthread_create(&thread, nil, { raw in
+        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+        return nil
+    }, Unmanaged.passRetained(Box(body)).toOpaque())
+    pthread_detach(thread)
 }
 
 /// A pthread mutex (the test target imports no Foundation).

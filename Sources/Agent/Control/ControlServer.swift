@@ -106,39 +106,20 @@ final class ControlServer {
         return nil
     }
 
-    /// After accept(2) failed for want of descriptors or memory, the listener is not polled
-    /// until this time (milliseconds, the clock of `acceptClients`): the client it could not
-    /// take keeps the listener readable, and polling it at once would spin the loop.
-    private(set) var pausedUntil: Int64?
-    static let acceptPause: Int64 = 250
-    /// Whether the failure that started this pause is already reported (once a run of them).
-    private var refusing = false
+    /// accept(2), paused 250 ms when it fails for want of descriptors (`AcceptGate`).
+    private var gate = AcceptGate(pause: 250)
+    var pausedUntil: Int64? { gate.pausedUntil }
 
     /// Whether the event loop polls the listener now.
     func listening(now: Int64) -> Bool {
-        guard let pausedUntil else { return true }
-        if now < pausedUntil { return false }
-        self.pausedUntil = nil
-        return true
+        gate.listening(now: now)
     }
 
     /// Accepts every waiting client (at most a bounded number per turn). Returns a sentence
-    /// for the log when accepting starts to fail for want of descriptors (EMFILE, ENFILE) or
-    /// memory: the listener then pauses `acceptPause` ms, and clients wait in the backlog.
+    /// for the log when accepting starts to fail for want of descriptors or memory (the
+    /// listener then pauses, and clients wait in the backlog).
     func acceptClients(now: Int64) -> String? {
-        for _ in 0..<64 {
-            let client = accept(fileDescriptor, nil, nil)
-            guard client >= 0 else {
-                let code = errno
-                guard [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code) else { return nil }
-                pausedUntil = now + Self.acceptPause
-                if refusing { return nil }
-                refusing = true
-                return "control socket \(path): cannot accept a client: \(errorText(code)); retrying every \(Self.acceptPause) ms"
-            }
-            refusing = false
-            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+        gate.acceptAll(from: fileDescriptor, now: now, what: "control socket \(path): cannot accept a client") { client in
             if connections.count >= Self.maximumConnections,
                let idle = connections.firstIndex(where: { $0.input.isEmpty && !$0.requested }) {
                 connections.remove(at: idle)
@@ -147,12 +128,11 @@ final class ControlServer {
                 let busy = Array((ControlReply(outcome: .error, message: "too many open control connections; try again").json() + "\n").utf8)
                 _ = busy.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(client)
-                continue
+                return
             }
             nextID += 1
             connections.append(Connection(id: nextID, fileDescriptor: client, peer: Self.peer(of: client), opened: now))
         }
-        return nil
     }
 
     /// Who is at the other end: uid and every group (the primary one and the supplementary).

@@ -61,14 +61,10 @@ final class MetricsServer {
     static let drainTimeout: Int64 = 1_000
     /// The shortest time between two renderings (milliseconds).
     static let renderInterval: Int64 = 250
-    /// After accept(2) failed for want of descriptors or memory, the listener is not polled
-    /// for this long (milliseconds): the connection it could not take keeps the listener
-    /// readable, and polling it at once would spin the loop.
-    static let acceptPause: Int64 = 1_000
 
-    private(set) var pausedUntil: Int64?
-    /// Whether the failure that started this pause is already reported (once a run of them).
-    private var refusing = false
+    /// accept(2), paused a second when it fails for want of descriptors (`AcceptGate`).
+    private var gate = AcceptGate(pause: 1_000)
+    var pausedUntil: Int64? { gate.pausedUntil }
     /// The last rendering and when it was made.
     private var lastText = ""
     private var renderedAt: Int64?
@@ -126,39 +122,24 @@ final class MetricsServer {
 
     /// Whether the event loop polls the listener now.
     func listening(now: Int64) -> Bool {
-        guard let pausedUntil else { return true }
-        if now < pausedUntil { return false }
-        self.pausedUntil = nil
-        return true
+        gate.listening(now: now)
     }
 
     /// Accepts every waiting connection (at most a bounded number per turn). Returns a
-    /// sentence for the log when accepting starts to fail for want of descriptors (EMFILE,
-    /// ENFILE) or memory: the listener then pauses `acceptPause` ms, and clients wait in the
-    /// backlog.
+    /// sentence for the log when accepting starts to fail for want of descriptors or memory
+    /// (the listener then pauses a second, and clients wait in the backlog).
     func acceptClients(now: Int64) -> String? {
-        for _ in 0..<64 {
-            let client = vk_accept_nonblocking(fileDescriptor)
-            guard client >= 0 else {
-                let code = errno
-                guard [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code) else { return nil }
-                pausedUntil = now + Self.acceptPause
-                if refusing { return nil }
-                refusing = true
-                return "metrics listener \(listen): cannot accept a connection: \(errorText(code)); retrying every \(Self.acceptPause) ms"
-            }
-            refusing = false
+        gate.acceptAll(from: fileDescriptor, now: now, what: "metrics listener \(listen): cannot accept a connection") { client in
             if connections.count >= Self.maximumConnections,
                let idle = connections.firstIndex(where: { !$0.requested || $0.drainingSince != nil }) {
                 connections.remove(at: idle)
             }
             guard connections.count < Self.maximumConnections else {
                 close(client)
-                continue
+                return
             }
             connections.append(Connection(fileDescriptor: client, now: now))
         }
-        return nil
     }
 
     /// Serves a connection the loop found ready: reads its request head and answers it (the
