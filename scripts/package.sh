@@ -2,7 +2,9 @@
 # Builds the Debian package of vipkeeper: dist/vipkeeper_VERSION_amd64.deb.
 #
 # The binary links the Swift runtime statically (--static-swift-stdlib) and is stripped, so it
-# needs only libc and libnl on the node (libnftables, recommended, is loaded only for no_accept). The package holds it at /usr/sbin/vipkeeper, the unit,
+# needs only the node's libc, libstdc++, libnl and libcurl (with the system's OpenSSL for HTTPS
+# checks); libnftables, recommended, is loaded only for no_accept. The package holds it at
+# /usr/sbin/vipkeeper, the unit,
 # a commented Harbor configuration as a conffile, the README and examples, the vipkeeper(8)
 # manual generated from the command's help, and shell completions. No network is used beyond
 # what `swift build` needs for the package's own dependencies.

@@ -15,7 +15,7 @@ trap 'rm -rf "$root"' EXIT
 setup package "dpkg-deb -x $deb" dpkg-deb -x "$deb" "$root"
 control=$(dpkg-deb -f "$deb") || { failed=$((failed + 1)); echo "FAIL dpkg-deb -f $deb"; }
 check "Depends names libnl-3-200 and libnl-route-3-200" grep -qE '^Depends: .*libnl-3-200, libnl-route-3-200' <<<"$control"
-check "Depends names libcurl4 (SMTP alerts)" grep -qE '^Depends: .*libcurl4' <<<"$control"
+check "Depends names libcurl4 (HTTP checks, SMTP alerts)" grep -qE '^Depends: .*libcurl4' <<<"$control"
 check "the example configuration is a conffile" sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/vipkeeper/vipkeeper.conf"
 for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeeper/vipkeeper.conf usr/share/man/man8/vipkeeper.8.gz \
             usr/share/doc/vipkeeper/README.md usr/share/doc/vipkeeper/copyright usr/share/doc/vipkeeper/examples/harbor-pair/node-a.conf \
