@@ -69,7 +69,8 @@ setup systemd "a test CA and a server certificate it signed" sh -c "
         -extfile '$work/san.ext' -out '$work/server.pem' 2>/dev/null"
 setup systemd "update-ca-certificates takes the test CA into the root's store" sh -c "
     install -D -m 0644 '$work/ca.pem' '$root/usr/local/share/ca-certificates/vipkeeper-test-ca.crt' &&
-    chroot '$root' update-ca-certificates >/dev/null && grep -q 'vipkeeper test CA' '$root/etc/ssl/certs/vipkeeper-test-ca.pem'"
+    chroot '$root' update-ca-certificates >/dev/null &&
+    grep -qF \"\$(sed -n 2p '$work/ca.pem')\" '$root/etc/ssl/certs/ca-certificates.crt'"
 
 # The node's configuration: a curl check against a port nothing listens on (weight -1), an
 # https check against a server whose CA only the system store trusts (weight -1), and
@@ -226,8 +227,13 @@ check "the check script runs curl inside the sandbox (connection refused: exit 7
 ip netns exec "$node" openssl s_server -accept 8443 -cert "$work/server.pem" -key "$work/server-key.pem" -www -quiet \
     >"$work/tls.log" 2>&1 &
 tls_pid=$!
-check "the https check trusts a CA added with update-ca-certificates (no ca_file)" \
-    within 8 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | tr -d '\n' | grep -qE '\"name\" : \"harbor_tls\"[^}]*\"lastResult\" : \"success\"|\"lastResult\" : \"success\"[^}]*\"name\" : \"harbor_tls\"'"
+tls_trusted() {
+    within 8 sh -c "nsenter -t $systemd_pid -m -p -r -w vipkeeper status --json | tr -d '\n' | grep -qE '\"name\" : \"harbor_tls\"[^}]*\"lastResult\" : \"success\"|\"lastResult\" : \"success\"[^}]*\"name\" : \"harbor_tls\"'" && return 0
+    in_systemd vipkeeper status --json | grep -A3 harbor_tls
+    in_systemd journalctl -u vipkeeper --no-pager -n 15
+    return 1
+}
+check "the https check trusts a CA added with update-ca-certificates (no ca_file)" tls_trusted
 tls_maps() {
     local pid
     pid=$(host_pid_of_main) || { echo "no daemon pid"; return 1; }

@@ -41,6 +41,11 @@ final class CurlTransfer {
         try check(vk_curl_easy_set_string(easy, option, value), "option \(option.rawValue)")
     }
 
+    /// Sets a string option back to none (NULL): for CURLOPT_CAINFO, no bundle at all.
+    func clear(_ option: CURLoption) throws(CurlError) {
+        try check(vk_curl_easy_set_pointer(easy, option, nil), "option \(option.rawValue)")
+    }
+
     func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(vk_curl_easy_set_long(easy, option, value), "option \(option.rawValue)")
     }

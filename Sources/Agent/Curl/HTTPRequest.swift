@@ -22,6 +22,8 @@ public struct HTTPRequest: Sendable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var userAgent = "vipkeeper-check"
+    /// Debian's CA store, one PEM per CA under its subject hash (`update-ca-certificates`).
+    static let systemCertificates = "/etc/ssl/certs"
 
     public init(url: HTTPCheckURL, timeout: Duration) {
         self.url = url
@@ -62,7 +64,17 @@ public struct HTTPRequest: Sendable {
         if url.isTLS {
             try transfer.set(CURLOPT_SSL_VERIFYPEER, tlsVerify ? 1 : 0)
             try transfer.set(CURLOPT_SSL_VERIFYHOST, tlsVerify ? 2 : 0)
-            if let caFile { try transfer.set(CURLOPT_CAINFO, caFile) }
+            if let caFile {
+                try transfer.set(CURLOPT_CAINFO, caFile)
+            } else if tlsVerify {
+                // The system store as OpenSSL's hashed directory (update-ca-certificates keeps
+                // it), not libcurl's default bundle: the bundle is parsed whole on a
+                // transfer's first handshake, 30–40 ms of CPU on the event loop, and a daemon
+                // under vrrp_rt_priority is killed by RLIMIT_RTTIME (10 ms) for that. The
+                // directory is read for the one issuer the server's chain names.
+                try transfer.clear(CURLOPT_CAINFO)
+                try transfer.set(CURLOPT_CAPATH, Self.systemCertificates)
+            }
             if let clientCertificate { try transfer.set(CURLOPT_SSLCERT, clientCertificate) }
             if let clientKey { try transfer.set(CURLOPT_SSLKEY, clientKey) }
         }
