@@ -171,9 +171,7 @@ struct HTTPChecksTests {
 /// A one-connection HTTP server on its own thread: reads the request head, sends `answer`
 /// (and `padding` bytes of filler after it), closes, and keeps what the client sent.
 final class HTTPResponder: @unchecked Sendable {
-    private var received = ""
-    private var done = false
-    private let lock = NSLockLike()
+    private let transcript = Transcript()
     private let answer: [UInt8]
     private let padding: Int
     private let delay: UInt32
@@ -188,7 +186,7 @@ final class HTTPResponder: @unchecked Sendable {
 
     private func serve(_ listener: Int32) {
         let client = accept(listener, nil, nil)
-        guard client >= 0 else { return finish("") }
+        guard client >= 0 else { return transcript.finish("") }
         defer { close(client) }
         var text = ""
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -197,7 +195,7 @@ final class HTTPResponder: @unchecked Sendable {
             guard count > 0 else { break }
             text += String(decoding: buffer[..<count], as: UTF8.self)
         }
-        finish(text)
+        transcript.finish(text)
         if delay > 0 { usleep(delay * 1_000) }
         guard sendAll(answer, client) else { return }
         let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
@@ -216,19 +214,8 @@ final class HTTPResponder: @unchecked Sendable {
         return true
     }
 
-    private func finish(_ text: String) {
-        lock.locked {
-            received = text
-            done = true
-        }
-    }
-
     /// The request head the client sent (at most 5 s).
     func wait() -> String {
-        for _ in 0..<500 {
-            if let text = lock.locked({ done ? received : nil }) { return text }
-            usleep(10_000)
-        }
-        return lock.locked { received }
+        transcript.wait()
     }
 }

@@ -137,9 +137,7 @@ struct MailSenderTests {
 /// A minimal SMTP server for one connection, on its own thread: answers every command with
 /// success and keeps what the client sent.
 final class SMTPResponder: @unchecked Sendable {
-    private var received = ""
-    private var done = false
-    private let lock = NSLockLike()
+    private let transcript = Transcript()
 
     init(listening fd: Int32) {
         detachThread { self.serve(fd) }
@@ -147,7 +145,7 @@ final class SMTPResponder: @unchecked Sendable {
 
     private func serve(_ listener: Int32) {
         let client = accept(listener, nil, nil)
-        guard client >= 0 else { return finish("") }
+        guard client >= 0 else { return transcript.finish("") }
         var text = ""
         func say(_ line: String) { _ = line.withCString { write(client, $0, strlen($0)) } }
         say("220 test ESMTP\r\n")
@@ -176,30 +174,42 @@ final class SMTPResponder: @unchecked Sendable {
                 } else if line.hasPrefix("QUIT") {
                     say("221 bye\r\n")
                     close(client)
-                    return finish(text)
+                    return transcript.finish(text)
                 } else {
                     say("250 ok\r\n")
                 }
             }
         }
         close(client)
-        finish(text)
-    }
-
-    private func finish(_ text: String) {
-        lock.locked {
-            received = text
-            done = true
-        }
+        transcript.finish(text)
     }
 
     /// What the client sent, once it quit (at most 5 s).
     func wait() -> String {
+        transcript.wait()
+    }
+}
+
+/// What a test server's client sent, handed from the server's thread to the test.
+final class Transcript: @unchecked Sendable {
+    private var text = ""
+    private var done = false
+    private let lock = NSLockLike()
+
+    func finish(_ text: String) {
+        lock.locked {
+            self.text = text
+            done = true
+        }
+    }
+
+    /// The text once the server is done (at most 5 s; else what there is by then).
+    func wait() -> String {
         for _ in 0..<500 {
-            if let text = lock.locked({ done ? received : nil }) { return text }
+            if let text = lock.locked({ done ? text : nil }) { return text }
             usleep(10_000)
         }
-        return lock.locked { received }
+        return lock.locked { text }
     }
 }
 

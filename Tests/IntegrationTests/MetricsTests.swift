@@ -124,22 +124,7 @@ extension NamespaceSuites {
             defer { lab.tearDown() }
             let globals = "global_defs {\n    metrics_listen 127.0.0.1:9650\n}\n"
             let checks = ["chk_keep", "chk_gone"].map { "vrrp_script \($0) {\n    script \"/bin/true\"\n    interval 1\n}\n" }
-            let second = """
-            vrrp_instance VI_2 {
-                state BACKUP
-                interface eth0
-                virtual_router_id 52
-                priority 100
-                advert_int 1
-                virtual_ipaddress {
-                    10.250.\(lab.subnet).101/24
-                }
-                track_script {
-                    chk_gone
-                }
-            }
-
-            """
+            let second = ReloadTests.secondInstance(lab, extra: "    track_script {\n        chk_gone\n    }\n")
             let keepTrack = "    track_script {\n        chk_keep\n    }\n"
             let pid = lab.startVipkeeper(node: 0, config: lab.config(priority: 150, extra: keepTrack, checks: globals + checks.joined()) + second)
             #expect(waitUntil(timeout: masterDown(100) + 3) { lab.holders() == [0] } != nil, "\(lab.log("node0.log"))")

@@ -4,8 +4,9 @@ import Testing
 extension NamespaceSuites {
     @Suite("SIGHUP reload", .serialized)
     struct ReloadTests {
-        /// A second instance on the same interface: VRID 52, VIP .101.
-        static func secondInstance(_ lab: NetworkLab) -> String {
+        /// A second instance on the same interface: VRID 52, VIP .101 (`extra`: more lines in
+        /// its block, such as a track_script).
+        static func secondInstance(_ lab: NetworkLab, extra: String = "") -> String {
             """
             vrrp_instance VI_2 {
                 state BACKUP
@@ -16,7 +17,7 @@ extension NamespaceSuites {
                 virtual_ipaddress {
                     10.250.\(lab.subnet).101/24
                 }
-            }
+            \(extra)}
 
             """
         }
