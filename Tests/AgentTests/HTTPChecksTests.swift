@@ -23,18 +23,8 @@ struct HTTPChecksTests {
     /// Polls what libcurl asks for until `checks` is idle (at most `timeout`); returns the
     /// events and how long it took.
     func drive(_ curl: CurlMulti, _ checks: HTTPChecks, timeout: Duration = .seconds(10)) -> ([NodeEvent], Duration) {
-        var events: [NodeEvent] = []
         let started = MonotonicClock.now()
-        let deadline = started + timeout
-        while !checks.isIdle && MonotonicClock.now() < deadline {
-            var descriptors = curl.sockets.map { pollfd(fd: $0.key, events: $0.value.events, revents: 0) }
-            let wait = curl.deadline.map { max(0, min(100, Int32(($0 - MonotonicClock.now()).wholeMilliseconds))) } ?? 100
-            _ = poll(&descriptors, nfds_t(descriptors.count), wait)
-            for descriptor in descriptors where descriptor.revents != 0 {
-                events += checks.finished(curl.ready(descriptor.fd), now: MonotonicClock.now())
-            }
-            events += checks.finished(curl.timerDue(now: MonotonicClock.now()), now: MonotonicClock.now())
-        }
+        let events = pollCurl(curl, timeout: timeout, until: { checks.isIdle }) { checks.finished($0, now: MonotonicClock.now()) }
         return (events, MonotonicClock.now() - started)
     }
 

@@ -19,18 +19,7 @@ struct MailSenderTests {
 
     /// Polls what libcurl asks for until `sender` is idle (at most `timeout`); returns the events.
     func drive(_ curl: CurlMulti, _ sender: MailSender, timeout: Duration = .seconds(10)) -> [NodeEvent] {
-        var events: [NodeEvent] = []
-        let deadline = MonotonicClock.now() + timeout
-        while !sender.isIdle && MonotonicClock.now() < deadline {
-            var descriptors = curl.sockets.map { pollfd(fd: $0.key, events: $0.value.events, revents: 0) }
-            let wait = curl.deadline.map { max(0, min(100, Int32(($0 - MonotonicClock.now()).wholeMilliseconds))) } ?? 100
-            _ = poll(&descriptors, nfds_t(descriptors.count), wait)
-            for descriptor in descriptors where descriptor.revents != 0 {
-                events += sender.finished(curl.ready(descriptor.fd))
-            }
-            events += sender.finished(curl.timerDue(now: MonotonicClock.now()))
-        }
-        return events
+        pollCurl(curl, timeout: timeout, until: { sender.isIdle }, finished: sender.finished)
     }
 
     /// A listening socket on 127.0.0.1 and its port.
@@ -188,6 +177,24 @@ final class SMTPResponder: @unchecked Sendable {
     func wait() -> String {
         transcript.wait()
     }
+}
+
+/// Polls what libcurl asks for, as the daemon's reactor does, until `done` (at most
+/// `timeout`); `finished` turns the transfers libcurl reports finished into events.
+func pollCurl(_ curl: CurlMulti, timeout: Duration, until done: () -> Bool,
+              finished: ([CurlMulti.Finished]) -> [NodeEvent]) -> [NodeEvent] {
+    var events: [NodeEvent] = []
+    let deadline = MonotonicClock.now() + timeout
+    while !done() && MonotonicClock.now() < deadline {
+        var descriptors = curl.sockets.map { pollfd(fd: $0.key, events: $0.value.events, revents: 0) }
+        let wait = curl.deadline.map { max(0, min(100, Int32(($0 - MonotonicClock.now()).wholeMilliseconds))) } ?? 100
+        _ = poll(&descriptors, nfds_t(descriptors.count), wait)
+        for descriptor in descriptors where descriptor.revents != 0 {
+            events += finished(curl.ready(descriptor.fd))
+        }
+        events += finished(curl.timerDue(now: MonotonicClock.now()))
+    }
+    return events
 }
 
 /// What a test server's client sent, handed from the server's thread to the test.

@@ -58,8 +58,6 @@ final class CurlMulti {
         curl_multi_cleanup(multi)
     }
 
-    var isIdle: Bool { running.isEmpty }
-
     /// Starts a transfer; libcurl asks for its first timeout at once (`deadline` now).
     func add(_ transfer: CurlTransfer) throws(CurlError) {
         let code = curl_multi_add_handle(multi, transfer.easy)
