@@ -52,7 +52,10 @@ let package = Package(
             dependencies: [
                 "VRRP", "Config", "Node", "ControlProtocol", "CNetlink", "CLinux", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Release builds link with the toolchain's lld, which scripts/package.sh asks for
+            // packed relative relocations (DT_RELR) and no exported symbols.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "vipkeeper",

@@ -45,6 +45,17 @@ stripped() {
     grep -q 'ELF 64-bit' <<<"$out" && grep -q ', stripped' <<<"$out" && ! grep -q 'not stripped' <<<"$out"
 }
 check "the binary is stripped" stripped
+# DT_RELR (packed relocations) needs glibc 2.36: the libc6 version in Depends must cover every
+# GLIBC_x.y version the binary asks for.
+libc_covered() {
+    local versions need have
+    versions=$(readelf -V --wide "$root/usr/sbin/vipkeeper" 2>&1) || { echo "readelf failed: $versions"; return 1; }
+    need=$(grep -oE 'Name: GLIBC_[0-9]+\.[0-9]+' <<<"$versions" | sed 's/.*GLIBC_//' | sort -V | tail -1)
+    have=$(sed -nE 's/^Depends: .*libc6 \(>= ([0-9.]+)\).*/\1/p' <<<"$control")
+    echo "binary needs GLIBC_$need, Depends says libc6 (>= $have)"
+    [ -n "$need" ] && [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | tail -1)" = "$have" ]
+}
+check "Depends' libc6 version covers the binary's GLIBC versions" libc_covered
 check "the manual is vipkeeper(8)" sh -c "zcat '$root/usr/share/man/man8/vipkeeper.8.gz' | grep -q '^.Dt VIPKEEPER 8'"
 hidden() {  # runs a command with the Swift toolchain out of sight
     unshare -m sh -c "mount -t tmpfs none /opt/swift && test -z \"\$(ls /opt/swift)\" && { $*
