@@ -20,6 +20,7 @@ packages=(
     debootstrap         # scripts/test-systemd.sh: a Debian 12 root for a real systemd
     util-linux          # unshare, nsenter, setpriv
     opensmtpd           # the real MTA the e-mail alert tests start in a namespace
+    prometheus          # the metrics test scrapes a pair and evaluates the shipped rules
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -31,9 +32,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The keepalived, nginx and opensmtpd packages may start system-wide daemons; tests and the
+# The keepalived, nginx, opensmtpd and prometheus packages may start system-wide daemons; tests and the
 # lab start their own, in namespaces.
-for service in keepalived nginx opensmtpd; do
+for service in keepalived nginx opensmtpd prometheus; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
         systemctl stop "$service" || true
     fi

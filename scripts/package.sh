@@ -40,6 +40,9 @@ trap 'rm -rf "$stage"' EXIT
 install -D -m 0755 "$bin" "$stage/usr/sbin/vipkeeper"
 install -D -m 0644 systemd/vipkeeper.service "$stage/lib/systemd/system/vipkeeper.service"
 install -D -m 0644 packaging/vipkeeper.conf "$stage/etc/vipkeeper/vipkeeper.conf"
+# Prometheus alert rules and a Grafana dashboard (README, "Prometheus metrics").
+install -D -m 0644 packaging/prometheus/vipkeeper-rules.yml "$stage/usr/share/vipkeeper/prometheus-rules.yml"
+install -D -m 0644 packaging/grafana/vipkeeper-dashboard.json "$stage/usr/share/vipkeeper/grafana-dashboard.json"
 doc="$stage/usr/share/doc/vipkeeper"
 install -D -m 0644 README.md "$doc/README.md"
 install -D -m 0644 packaging/debian/copyright "$doc/copyright"

@@ -20,7 +20,8 @@ check "the example configuration is a conffile" sh -c "dpkg-deb --ctrl-tarfile '
 for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeeper/vipkeeper.conf usr/share/man/man8/vipkeeper.8.gz \
             usr/share/doc/vipkeeper/README.md usr/share/doc/vipkeeper/copyright usr/share/doc/vipkeeper/examples/harbor-pair/node-a.conf \
             usr/share/bash-completion/completions/vipkeeper usr/share/zsh/vendor-completions/_vipkeeper \
-            usr/share/fish/vendor_completions.d/vipkeeper.fish; do
+            usr/share/fish/vendor_completions.d/vipkeeper.fish usr/share/vipkeeper/prometheus-rules.yml \
+            usr/share/vipkeeper/grafana-dashboard.json; do
     check "ships /$file" test -s "$root/$file"
 done
 check "the unit runs /usr/sbin/vipkeeper with state and runtime directories" \

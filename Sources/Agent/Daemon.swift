@@ -266,7 +266,8 @@ public final class Daemon {
             // Rendered in the loop from the node's typed view, at most four times a second
             // however often someone scrapes (`MetricsServer.renderInterval`).
             metrics.serve(connection, now: now.sinceOrigin.millisecondsRoundedUp) {
-                MetricsRenderer.render(node.metricsSnapshot(now: now), version: options.version, wallClock: Self.wallClock())
+                MetricsRenderer.render(node.metricsSnapshot(now: now), version: options.version, wallClock: Self.wallClock(),
+                                       process: ProcessMetrics.current())
             }
         case .signals:
             handleSignals(now: now)

@@ -1,4 +1,5 @@
 import Config
+import Glibc
 import ControlProtocol
 import Node
 import Testing
@@ -33,7 +34,7 @@ private func samples(_ text: String) -> [String] {
 
 @Suite("metrics rendered from the node's typed view")
 struct MetricsRendererTests {
-    @Test("every state has keepalived's number, one series per address labelled address/prefix without its device")
+    @Test("every state has keepalived's number, one series per address: a host address bare, others with their prefix, intf the address's device")
     func states() {
         let snapshot = NodeMetrics(instances: [
             instance("VI_INIT", vrid: 10, state: .initialize, addresses: [vip("10.0.0.10", 24)]),
@@ -47,8 +48,8 @@ struct MetricsRendererTests {
             #"keepalived_vrrp_state{iname="VI_INIT",intf="eth0",vrid="10",ip_address="10.0.0.10/24"} 0.0"#,
             #"keepalived_vrrp_state{iname="VI_BACKUP",intf="eth0",vrid="11",ip_address="10.0.0.11/24"} 1.0"#,
             #"keepalived_vrrp_state{iname="VI_MASTER",intf="eth0",vrid="12",ip_address="10.0.0.12/24"} 2.0"#,
-            #"keepalived_vrrp_state{iname="VI_MASTER",intf="eth0",vrid="12",ip_address="fd00::12/64"} 2.0"#,
-            #"keepalived_vrrp_state{iname="VI_FAULT",intf="eth0",vrid="13",ip_address="10.0.0.13/32"} 3.0"#,
+            #"keepalived_vrrp_state{iname="VI_MASTER",intf="eth1",vrid="12",ip_address="fd00::12/64"} 2.0"#,
+            #"keepalived_vrrp_state{iname="VI_FAULT",intf="eth0",vrid="13",ip_address="10.0.0.13"} 3.0"#,
             #"keepalived_up 1.0"#,
             #"vipkeeper_build_info{version="1.0-test"} 1.0"#,
         ] {
@@ -56,7 +57,7 @@ struct MetricsRendererTests {
             #expect(found, "missing: \(expected)")
         }
         #expect(lines.filter { $0.hasPrefix("keepalived_vrrp_state{") }.count == 5, "one series per virtual address")
-        #expect(!lines.contains { $0.contains(" dev ") || $0.contains("eth1") }, "a device leaked into a label")
+        #expect(!lines.contains { $0.contains(" dev ") || $0.contains("/32") }, "a device or a host prefix in a label")
 
         var next = snapshot
         next.instances[1].state = .master
@@ -260,5 +261,54 @@ struct MetricsRendererTests {
         let lines = Set(samples(render(NodeMetrics(instances: [], checks: [], lastDrill: nil, mail: mail), wallClock: 0)))
         #expect(lines.isSuperset(of: ["vipkeeper_mail_alerts_total 5", "vipkeeper_mail_alerts_sent_total 2",
                                       "vipkeeper_mail_alerts_failed_total 2", "vipkeeper_mail_alerts_dropped_total 1"]), "\(lines)")
+    }
+
+    @Test("as the exporter: excluded addresses in keepalived_vrrp_excluded_state, an instance without addresses still has a state, host IPv6 bare")
+    func excludedAndEmpty() {
+        var withExcluded = instance("VI_1", vrid: 51, state: .master, addresses: [vip("10.0.0.1", 32)])
+        withExcluded.excludedAddresses = [vip("fd00::1", 128), vip("10.0.1.1", 24, on: Device(name: "eth2", index: 4, hardwareAddress: []))]
+        let empty = instance("VI_EMPTY", vrid: 52, state: .backup, addresses: [])
+        let lines = Set(samples(render(NodeMetrics(instances: [withExcluded, empty], checks: [], lastDrill: nil))))
+        for expected in [
+            #"keepalived_vrrp_state{iname="VI_1",intf="eth0",vrid="51",ip_address="10.0.0.1"} 2.0"#,
+            #"keepalived_vrrp_excluded_state{iname="VI_1",intf="eth0",vrid="51",ip_address="fd00::1"} 2.0"#,
+            #"keepalived_vrrp_excluded_state{iname="VI_1",intf="eth2",vrid="51",ip_address="10.0.1.1/24"} 2.0"#,
+            #"keepalived_vrrp_state{iname="VI_EMPTY",intf="eth0",vrid="52",ip_address=""} 1.0"#,
+            #"keepalived_gratuitous_arp_delay_total{iname="VI_1",intf="eth0",vrid="51"} 5"#,
+        ] {
+            let found = lines.contains(expected)
+            #expect(found, "missing: \(expected)")
+        }
+        #expect(lines.filter { $0.hasPrefix("keepalived_vrrp_state{") }.count == 2, "an excluded address counted as an advertised one")
+    }
+
+    @Test("keepalived_script_state: 1 while a run is in flight, 0 idle")
+    func scriptState() {
+        let lines = Set(samples(render(NodeMetrics(instances: [], checks: [CheckMetrics(name: "busy", isUp: true, isRunning: true),
+                                                                           CheckMetrics(name: "idle", isUp: false)], lastDrill: nil))))
+        #expect(lines.contains(#"keepalived_script_state{name="busy"} 1.0"#))
+        #expect(lines.contains(#"keepalived_script_state{name="idle"} 0.0"#))
+    }
+
+    @Test("process_* as every Prometheus client writes them, from this process's /proc")
+    func processSeries() throws {
+        let process = try #require(ProcessMetrics.current(), "/proc/self unreadable")
+        #expect(process.residentBytes > 1_000_000 && process.virtualBytes >= process.residentBytes)
+        #expect(process.openDescriptors >= 3 && (process.maximumDescriptors == -1 || process.maximumDescriptors >= process.openDescriptors))
+        #expect(process.cpuSeconds > 0)
+        let now = Double(time(nil))
+        #expect(process.startTime > now - 86_400 * 3 && process.startTime <= now + 1, "start time \(process.startTime), now \(now)")
+        let text = MetricsRenderer.render(NodeMetrics(instances: [], checks: [], lastDrill: nil), version: "1", wallClock: now, process: process)
+        for family in ["process_cpu_seconds_total counter", "process_open_fds gauge", "process_max_fds gauge",
+                       "process_virtual_memory_bytes gauge", "process_resident_memory_bytes gauge", "process_start_time_seconds gauge"] {
+            #expect(text.contains("# TYPE \(family)\n"), "missing \(family)")
+        }
+        #expect(text.contains("process_resident_memory_bytes \(Double(process.residentBytes))\n"))
+    }
+
+    @Test("a /proc/PID/stat name with spaces and parentheses does not shift the fields")
+    func statFields() throws {
+        let fields = try #require(ProcessMetrics.fieldsAfterName(Array("42 (a (b) c) S 1 2 3".utf8)))
+        #expect(fields == ["S", "1", "2", "3"])
     }
 }

@@ -195,7 +195,7 @@ final class ProcessTracker {
     /// /proc/PID/cmdline, each read only when some tracker needs it.
     private func matching(pid: Int32) -> Set<String> {
         var comm: String?
-        if definitions.contains(where: { !$0.fullCommand }), let stat = Self.contents("/proc/\(pid)/stat", limit: 512) {
+        if definitions.contains(where: { !$0.fullCommand }), let stat = ProcFile.contents("/proc/\(pid)/stat", limit: 512) {
             // "PID (NAME) STATE ...": the name may itself hold parentheses and spaces.
             if let open = stat.firstIndex(of: UInt8(ascii: "(")), let close = stat.lastIndex(of: UInt8(ascii: ")")), open < close {
                 let state = stat.index(close, offsetBy: 2, limitedBy: stat.endIndex).flatMap { $0 < stat.endIndex ? stat[$0] : nil }
@@ -206,7 +206,7 @@ final class ProcessTracker {
         }
         var commandLine: [UInt8]?
         if definitions.contains(where: \.fullCommand) {
-            commandLine = Self.contents("/proc/\(pid)/cmdline", limit: commandLineLimit)
+            commandLine = ProcFile.contents("/proc/\(pid)/cmdline", limit: commandLineLimit)
         }
         return Set(definitions.filter { $0.matches(comm: comm, commandLine: commandLine) }.map(\.name))
     }
@@ -218,21 +218,6 @@ final class ProcessTracker {
         definitions.filter(\.fullCommand).map { definition in
             (definition.process?.utf8.count ?? 0) + 1 + definition.parameters.reduce(0) { $0 + $1.utf8.count + 1 }
         }.max().map { $0 + 2 } ?? 0
-    }
-
-    private static func contents(_ path: String, limit: Int) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: max(limit, 1))
-        var total = 0
-        while total < limit {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, limit - total) }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            total += count
-        }
-        return Array(bytes.prefix(total))
     }
 
     private func stopMonitoring() {

@@ -30,6 +30,11 @@ struct Exposition {
         append(name, .counter, help, Self.sample(name, labels, "\(value)"))
     }
 
+    /// A counter's sample with a fractional value (CPU seconds).
+    mutating func counter(_ name: String, _ labels: [(String, String)] = [], help: String, _ value: Double) {
+        append(name, .counter, help, Self.sample(name, labels, Self.number(value)))
+    }
+
     /// A histogram of durations in seconds: one `_bucket` line per bound (cumulative) and
     /// `le="+Inf"`, then `_sum` and `_count`.
     mutating func histogram(_ name: String, _ labels: [(String, String)] = [], help: String, _ histogram: DurationHistogram) {

@@ -1,3 +1,4 @@
+import Config
 import ControlProtocol
 import Node
 import VRRP
@@ -39,19 +40,40 @@ enum MetricsRenderer {
         (.authFailure, "keepalived_authentication_failure_total", "Adverts whose password does not match."),
     ]
 
+    /// A virtual address as keepalived (≥ 2.1) writes it in its data dump and the exporter
+    /// copies into `ip_address`: a host address (/32, /128) bare, any other with its prefix.
+    static func addressLabel(_ address: VirtualAddress) -> String {
+        address.prefixLength == address.address.maximumPrefixLength ? address.address.description : address.description
+    }
+
     /// The text exposition format (0.0.4) of `node` (`wallClock`: seconds since the epoch at
-    /// the instant the view was taken, for the transition timestamps).
-    static func render(_ node: NodeMetrics, version: String, wallClock: Double) -> String {
+    /// the instant the view was taken, for the transition timestamps; `process`: this
+    /// process's `process_*` series, left out when nil).
+    static func render(_ node: NodeMetrics, version: String, wallClock: Double, process: ProcessMetrics? = nil) -> String {
         var out = Exposition()
         out.gauge("vipkeeper_build_info", [("version", version)], help: "vipkeeper's version (always 1).", 1)
+        // Always 1: the daemon serves its own metrics, so a dead daemon is a failed scrape
+        // (`up == 0`, or `absent(vipkeeper_build_info)`), not a 0 here (README, "Metrics").
         out.gauge("keepalived_up", help: "Whether the VRRP daemon is up (always 1 while it answers).", 1)
         for instance in node.instances {
             let labels = [("iname", instance.name), ("intf", instance.interface.name), ("vrid", "\(instance.virtualRouterID)")]
+            let state = stateNumber(instance.state)
+            // As the exporter writes them: one series per address, `intf` the address's own
+            // device; an instance without addresses still has one, with `ip_address=""`.
+            let stateHelp = "State of the instance: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT."
             for binding in instance.virtualAddresses {
-                // `10.0.0.66/24`: the address and its prefix, without the device.
-                out.gauge("keepalived_vrrp_state", labels + [("ip_address", binding.address.description)],
-                          help: "State of the instance: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT.", stateNumber(instance.state))
+                out.gauge("keepalived_vrrp_state", addressLabels(instance, binding), help: stateHelp, state)
             }
+            if instance.virtualAddresses.isEmpty {
+                out.gauge("keepalived_vrrp_state", labels + [("ip_address", "")], help: stateHelp, state)
+            }
+            for binding in instance.excludedAddresses {
+                out.gauge("keepalived_vrrp_excluded_state", addressLabels(instance, binding),
+                          help: "State of the instance, per virtual_ipaddress_excluded address.", state)
+            }
+            out.counter("keepalived_gratuitous_arp_delay_total", labels,
+                        help: "garp_master_delay: seconds after becoming Master before the second gratuitous ARP burst.",
+                        Int(instance.gratuitousARPDelay.components.seconds))
             let counts = instance.counters
             out.counter("keepalived_advertisements_received_total", labels, help: "Adverts received.", counts.advertisementsReceived)
             out.counter("keepalived_advertisements_sent_total", labels, help: "Adverts sent.", counts.advertisementsSent)
@@ -82,6 +104,9 @@ enum MetricsRenderer {
             out.gauge("keepalived_script_status", [("name", check.name)], help: "Check result: 1 good, 0 bad.", check.isUp ? 1 : 0)
         }
         for check in node.checks {
+            out.gauge("keepalived_script_state", [("name", check.name)], help: "Check run: 0 idle, 1 running.", check.isRunning ? 1 : 0)
+        }
+        for check in node.checks {
             out.histogram("vipkeeper_check_duration_seconds", [("name", check.name)], help: "Duration of check runs.", check.durations)
         }
         if let mail = node.mail {
@@ -98,6 +123,20 @@ enum MetricsRenderer {
                           help: "The last drill: priority-0 advert to the new Master's first advert.", handover.secondsValue)
             }
         }
+        if let process {
+            out.counter("process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.", process.cpuSeconds)
+            out.gauge("process_open_fds", help: "Number of open file descriptors.", Double(process.openDescriptors))
+            out.gauge("process_max_fds", help: "Maximum number of open file descriptors.", Double(process.maximumDescriptors))
+            out.gauge("process_virtual_memory_bytes", help: "Virtual memory size in bytes.", Double(process.virtualBytes))
+            out.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.", Double(process.residentBytes))
+            out.gauge("process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.", process.startTime)
+        }
         return out.text
+    }
+
+    /// `keepalived_vrrp_state`'s labels for one address.
+    private static func addressLabels(_ instance: InstanceMetrics, _ binding: VirtualAddressBinding) -> [(String, String)] {
+        [("iname", instance.name), ("intf", binding.device.name), ("vrid", "\(instance.virtualRouterID)"),
+         ("ip_address", addressLabel(binding.address))]
     }
 }

@@ -117,20 +117,25 @@ extension Node {
     /// What the metrics exporter reads at `now`.
     public func metricsSnapshot(now: Instant) -> NodeMetrics {
         NodeMetrics(instances: instances.map { instanceMetrics(of: $0, now: now) },
-                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp, durations: $0.durations) },
+                    checks: checks.checks.map { CheckMetrics(name: $0.name, isUp: $0.isUp, isRunning: $0.running != nil, durations: $0.durations) },
                     lastDrill: drillMetrics(now: now), mail: mailReport)
     }
 
     /// One instance's typed values; its status report takes the values the two share from here.
     private func instanceMetrics(of instance: InstanceState, now: Instant) -> InstanceMetrics {
-        InstanceMetrics(
+        // The bound addresses are `virtual_ipaddress`, then `virtual_ipaddress_excluded`.
+        let bindings = instance.addresses.map(\.binding)
+        let advertised = min(instance.bound.definition.virtualAddresses.count, bindings.count)
+        return InstanceMetrics(
             name: instance.name,
             interface: instance.bound.interface,
             virtualRouterID: instance.virtualRouterID,
             state: instance.router.state,
             priority: instance.router.priority,
             basePriority: instance.bound.router.basePriority,
-            virtualAddresses: instance.addresses.map(\.binding),
+            virtualAddresses: Array(bindings[..<advertised]),
+            excludedAddresses: Array(bindings[advertised...]),
+            gratuitousARPDelay: instance.bound.router.gratuitousARP.delay,
             holdsEveryAddress: instance.holdsEveryAddress,
             inMaintenance: maintenance[instance.name] != nil,
             lastTransition: instance.lastTransition.map { .init(from: $0.from, to: $0.to, reason: $0.reason, ago: now - $0.at) },

@@ -46,7 +46,13 @@ public struct InstanceMetrics: Hashable, Sendable {
     public var priority: UInt8
     /// The configured priority.
     public var basePriority: UInt8
+    /// `virtual_ipaddress`: the addresses the adverts carry.
     public var virtualAddresses: [VirtualAddressBinding]
+    /// `virtual_ipaddress_excluded`: held with the instance, not in the adverts.
+    public var excludedAddresses: [VirtualAddressBinding]
+    /// `garp_master_delay`: after becoming Master, the wait before the second burst of
+    /// gratuitous ARP / unsolicited neighbour advertisements.
+    public var gratuitousARPDelay: Duration
     /// Every virtual address is on its device, as far as the node knows.
     public var holdsEveryAddress: Bool
     public var inMaintenance: Bool
@@ -55,7 +61,8 @@ public struct InstanceMetrics: Hashable, Sendable {
     public var counters: InstanceCounters
 
     public init(name: String, interface: Device, virtualRouterID: UInt8, state: RouterState, priority: UInt8, basePriority: UInt8,
-                virtualAddresses: [VirtualAddressBinding], holdsEveryAddress: Bool, inMaintenance: Bool,
+                virtualAddresses: [VirtualAddressBinding], excludedAddresses: [VirtualAddressBinding] = [],
+                gratuitousARPDelay: Duration = .seconds(5), holdsEveryAddress: Bool, inMaintenance: Bool,
                 lastTransition: LastTransition?, counters: InstanceCounters) {
         self.name = name
         self.interface = interface
@@ -64,6 +71,8 @@ public struct InstanceMetrics: Hashable, Sendable {
         self.priority = priority
         self.basePriority = basePriority
         self.virtualAddresses = virtualAddresses
+        self.excludedAddresses = excludedAddresses
+        self.gratuitousARPDelay = gratuitousARPDelay
         self.holdsEveryAddress = holdsEveryAddress
         self.inMaintenance = inMaintenance
         self.lastTransition = lastTransition
@@ -75,12 +84,15 @@ public struct InstanceMetrics: Hashable, Sendable {
 public struct CheckMetrics: Hashable, Sendable {
     public var name: String
     public var isUp: Bool
+    /// A run is in flight (keepalived's script state "running"; otherwise "idle").
+    public var isRunning: Bool
     /// Every finished run's duration since the check was configured.
     public var durations: DurationHistogram
 
-    public init(name: String, isUp: Bool, durations: DurationHistogram = DurationHistogram()) {
+    public init(name: String, isUp: Bool, isRunning: Bool = false, durations: DurationHistogram = DurationHistogram()) {
         self.name = name
         self.isUp = isUp
+        self.isRunning = isRunning
         self.durations = durations
     }
 }
