@@ -231,6 +231,17 @@ public struct StatusReport: Codable, Sendable, Equatable {
         /// keepalived `use_vmac`: the instance's macvlan.
         public var virtualMAC: VirtualMAC?
 
+        /// Master_Down_Interval (RFC 3768 / RFC 5798 §6.1) of a Backup: longer than this
+        /// without a Master's advert, a Backup free to do so would have become Master.
+        public var masterDownSeconds: Double?
+
+        /// A Backup that has heard no Master for longer than its Master_Down_Interval and
+        /// stays Backup (maintenance holds it back): nobody serves its addresses.
+        public var hearsNoMaster: Bool {
+            guard state == "BACKUP", let masterDownSeconds else { return false }
+            return (lastAdvertSecondsAgo ?? secondsInState) > masterDownSeconds
+        }
+
         /// An instance's macvlan with the virtual router MAC (RFC 3768 §7.3 / RFC 5798 §7.3).
         public struct VirtualMAC: Codable, Sendable, Equatable {
             public var name: String
@@ -398,15 +409,36 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.lastDrill = lastDrill
     }
 
-    /// What monitoring should make of the report (`vipkeeper status` exit code 0 or 1): every
-    /// reason the node is not fully healthy.
-    public var degradations: [String] {
+    /// The reasons nobody may be serving an address (`vipkeeper status` exit 2, CRITICAL in
+    /// the monitoring-plugins convention): an instance in FAULT, a Master without its virtual
+    /// addresses, a Backup that hears no Master.
+    public var criticalProblems: [String] {
         var reasons: [String] = []
         for instance in instances {
             if let fault = instance.fault { reasons.append("\(instance.name) is in FAULT: \(fault)") }
             if instance.state == "MASTER" && !instance.holdsVirtualAddresses {
                 reasons.append("\(instance.name) is MASTER but does not hold all its virtual addresses")
             }
+            if instance.hearsNoMaster {
+                let silence = instance.lastAdvertSecondsAgo.map { "for \(Int($0)) s" } ?? "since it became BACKUP"
+                reasons.append("\(instance.name) is BACKUP and has heard no Master \(silence)")
+            }
+        }
+        return reasons
+    }
+
+    /// `vipkeeper status`'s exit status in the monitoring-plugins convention: 0 OK, 1 WARNING
+    /// (any degradation), 2 CRITICAL (`criticalProblems`).
+    public var monitoringStatus: Int32 {
+        if !criticalProblems.isEmpty { return 2 }
+        return degradations.isEmpty ? 0 : 1
+    }
+
+    /// What monitoring should make of the report: every reason the node is not fully healthy,
+    /// the critical ones (`criticalProblems`) among them.
+    public var degradations: [String] {
+        var reasons = criticalProblems
+        for instance in instances {
             if let maintenance = instance.maintenance { reasons.append("\(instance.name) is in maintenance: \(maintenance.reason)") }
         }
         for check in checks where !check.up { reasons.append("check \(check.name) is down") }

@@ -10,9 +10,11 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the state of every instance of the running daemon.",
         discussion: """
-        Exit status: 0 healthy; 1 degraded (an instance in FAULT, a check down, a Master \
-        without all its VIPs, a refused last reload, maintenance on, a stuck child process); \
-        3 the daemon could not be reached.
+        Exit status, as monitoring plugins: 0 OK; 1 WARNING (maintenance on, a check down, \
+        a refused last reload, a stuck child process, an effect the kernel refuses); \
+        2 CRITICAL (an instance in FAULT, a Master without all its VIPs, a Backup that has \
+        heard no Master for longer than Master_Down_Interval); 3 UNKNOWN (the daemon could \
+        not be reached).
         """
     )
 
@@ -53,6 +55,6 @@ struct StatusCommand: ParsableCommand {
         } else {
             print(StatusTable(report: report).text)
         }
-        return report.degradations.isEmpty ? 0 : 1
+        return report.monitoringStatus
     }
 }

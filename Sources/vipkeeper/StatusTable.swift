@@ -122,7 +122,8 @@ struct StatusTable {
         }
         if let scheduling = report.scheduling, let line = Self.scheduling(scheduling) { lines.append(line) }
         let degradations = report.degradations
-        lines.append(degradations.isEmpty ? "healthy" : "DEGRADED: " + degradations.joined(separator: "; "))
+        let verdict = report.criticalProblems.isEmpty ? "DEGRADED: " : "CRITICAL: "
+        lines.append(degradations.isEmpty ? "healthy" : verdict + degradations.joined(separator: "; "))
         return lines.joined(separator: "\n")
     }
 

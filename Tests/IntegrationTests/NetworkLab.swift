@@ -309,7 +309,7 @@ final class NetworkLab {
     func report(_ node: Int) -> [String: Any]? {
         let result = Shell.run("\(Self.vipkeeper) status --json --socket \(socket(node))")
         // 0 healthy, 1 degraded: both print the report; 3 is unreachable.
-        guard result.status == 0 || result.status == 1, let data = result.output.data(using: .utf8) else { return nil }
+        guard (0...2).contains(result.status), let data = result.output.data(using: .utf8) else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 

@@ -167,7 +167,7 @@ extension NamespaceSuites {
             #expect(vipkeeper(lab, 0, "status").status == 0)
         }
 
-        @Test("status exit codes: 0 healthy, 1 degraded (a check down), 3 unreachable")
+        @Test("status exit codes: 0 OK, 1 WARNING (a check down), 2 CRITICAL (FAULT: the link is down), 3 UNKNOWN (unreachable)")
         func statusExitCodes() throws {
             guard let lab = openLab(tag: "se", subnet: 45, nodes: 1) else { return }
             defer { lab.tearDown() }
@@ -180,6 +180,12 @@ extension NamespaceSuites {
             let down = waitUntil(timeout: 5) { vipkeeper(lab, 0, "status").status == 1 }
             #expect(down != nil)
             #expect(vipkeeper(lab, 0, "status").output.contains("DEGRADED: check marker is down"))
+            // The link goes down: FAULT, CRITICAL.
+            _ = Shell.must("ip -n \(lab.nodes[0]) link set eth0 down")
+            let critical = waitUntil(timeout: 5) { vipkeeper(lab, 0, "status").status == 2 }
+            #expect(critical != nil, "\(vipkeeper(lab, 0, "status").output)")
+            #expect(vipkeeper(lab, 0, "status").output.contains("CRITICAL: VI_1 is in FAULT"))
+            _ = Shell.must("ip -n \(lab.nodes[0]) link set eth0 up")
             let unreachable = Shell.run("\(NetworkLab.vipkeeper) status --socket \(lab.directory)/nothing.sock")
             #expect(unreachable.status == 3, "\(unreachable.output)")
         }

@@ -231,10 +231,34 @@ struct NodeOperatorTests {
         harness.kernel = []
         harness.handle(.addresses(interfaceIndex: 2, present: []))
         #expect(harness.report().degradations == ["VI_1 is MASTER but does not hold all its virtual addresses"])
+        #expect(harness.report().monitoringStatus == 2, "a Master without its VIPs is CRITICAL")
         harness.netlinkFails = false
         harness.advance(by: .seconds(1))
         harness.handle(.reloadRefused("1 error in x.conf"))
         harness.answerChecks(.failure("exited 1"))
         #expect(harness.report().degradations == ["VI_1 is in FAULT: chk down", "check chk is down", "the last reload was refused"])
+        #expect(harness.report().criticalProblems == ["VI_1 is in FAULT: chk down"])
+        #expect(harness.report().monitoringStatus == 2)
+    }
+
+    @Test("status exit codes as monitoring plugins: 0 OK, 1 WARNING (maintenance), 2 CRITICAL (a Backup that hears no Master past Master_Down_Interval)")
+    func monitoringStatus() throws {
+        let harness = try master()
+        #expect(harness.report().monitoringStatus == 0)
+        #expect(harness.command(.maintenanceOn(target: nil, reason: "upgrade", strict: false, requestedAt: 1_700_000_000)) == nil)
+        harness.advance(by: .milliseconds(300))
+        harness.receive(priority: 100)
+        harness.peerAdvertises(for: 3)
+        let backup = try #require(harness.report().instances.first)
+        #expect(backup.state == "BACKUP" && !backup.hearsNoMaster)
+        let masterDown = try #require(backup.masterDownSeconds, "a Backup reports its Master_Down_Interval")
+        #expect(masterDown > 3 && masterDown < 4, "Master_Down_Interval \(masterDown) s at 1 s adverts")
+        #expect(harness.report().monitoringStatus == 1, "maintenance is a WARNING: \(harness.report().degradations)")
+        // A Backup silent past its Master_Down_Interval (it should have taken over: a stuck node).
+        var stuck = harness.report()
+        stuck.instances[0].lastAdvertSecondsAgo = masterDown + 1
+        #expect(stuck.instances[0].hearsNoMaster)
+        #expect(stuck.criticalProblems == ["VI_1 is BACKUP and has heard no Master for \(Int(masterDown + 1)) s"])
+        #expect(stuck.monitoringStatus == 2)
     }
 }

@@ -205,6 +205,7 @@ extension Node {
             releasedMaster: counters.releasedMaster, priorityZeroSent: counters.priorityZeroSent,
             otherMasterAdverts: counters.otherMasterAdverts,
             routingFailures: instance.routing.isEmpty ? nil : counters.routingFailures)
+        if router.state == .backup { report.masterDownSeconds = router.masterDownInterval.secondsValue }
         report.virtualMAC = bound.virtualMAC.map {
             .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,
                   failures: instance.virtualMACState.failures, error: instance.virtualMACState.error)
