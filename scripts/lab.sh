@@ -119,7 +119,7 @@ start_vipkeeper() { # NODE [EXAMPLE]
 }
 
 say "vipkeeper on both nodes (examples/harbor-pair: A priority 110, B priority 100, HTTP checks)"
-"$bin" check -f examples/harbor-pair/node-a.conf
+"$bin" check --no-host-checks -f examples/harbor-pair/node-a.conf
 start_vipkeeper a
 start_vipkeeper b
 wait_for_holder a 10
@@ -171,7 +171,7 @@ ip netns exec vklab-a curl -sf --max-time 2 http://127.0.0.1:9650/metrics \
     | grep -E '^(keepalived_up|keepalived_vrrp_state|keepalived_advertisements_(sent|received)_total|keepalived_become_master_total|keepalived_script_status|vipkeeper_last_drill_result|vipkeeper_priority)[{ ]'
 
 say "VRRPv3 at 0.1 s with an IPv4 and an IPv6 VIP (examples/harbor-pair-v3): both nodes move at once"
-"$bin" check -f examples/harbor-pair-v3/node-a.conf
+"$bin" check --no-host-checks -f examples/harbor-pair-v3/node-a.conf
 kill -TERM "${vipkeeper_pid[b]}"; wait "${vipkeeper_pid[b]}" || true
 kill -TERM "${vipkeeper_pid[a]}"; wait "${vipkeeper_pid[a]}" || true
 start_vipkeeper a harbor-pair-v3

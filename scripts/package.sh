@@ -72,6 +72,8 @@ install -d -m 0755 "$stage/DEBIAN"
 for script in postinst prerm postrm; do install -m 0755 "packaging/debian/$script" "$stage/DEBIAN/$script"; done
 echo /etc/vipkeeper/vipkeeper.conf > "$stage/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
+# md5sums of every shipped file but the conffiles (dpkg keeps theirs itself), as dh_md5sums.
+(cd "$stage" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: vipkeeper
 Version: $version
@@ -84,11 +86,13 @@ Section: net
 Priority: optional
 Homepage: https://goharbor.io
 Description: VRRP failover agent for Harbor registry nodes, keepalived.conf compatible
- vipkeeper moves a virtual IP between two or three Harbor nodes with VRRPv2
- (RFC 3768), byte-compatible with keepalived, reading the VRRP part of an
- existing keepalived.conf. It adds typed HTTP checks against Harbor's
- /api/v2.0/ping and /api/v2.0/health, a failover drill, maintenance mode,
- a status command with monitoring exit codes and Prometheus metrics.
+ vipkeeper moves virtual IPs between two or three Harbor nodes with VRRPv2
+ (RFC 3768) and VRRPv3 (RFC 5798, IPv4 and IPv6), byte-compatible with
+ keepalived, reading the VRRP part of an existing keepalived.conf. It adds
+ typed HTTP(S) checks against Harbor's /api/v2.0/ping and /api/v2.0/health,
+ a failover drill, maintenance mode, a status command with monitoring exit
+ codes, e-mail alerts, and Prometheus metrics with alert rules and a
+ Grafana dashboard.
 CONTROL
 deb="$out/vipkeeper_${version}_amd64.deb"
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null

@@ -171,6 +171,15 @@ check "vipkeeper.service reaches active (running) through READY=1" \
 check "the unit's status line is the daemon's STATUS=" \
     within 10 sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl show -p StatusText --value vipkeeper.service | grep -q 'VI_1 '"
 check "under the hardening it takes the VIP (raw socket, netlink)" within 8 holds "$node"
+oom_protected() {
+    local pid score
+    pid=$(in_systemd systemctl show -p MainPID --value vipkeeper.service)
+    score=$(in_systemd cat "/proc/$pid/oom_score_adj" 2>&1)
+    echo "MainPID $pid oom_score_adj: $score"
+    [ "$score" = -500 ]
+}
+check "the daemon runs with OOMScoreAdjust=-500" oom_protected
+check "the unit documents man:vipkeeper(8)" sh -c "nsenter -t $systemd_pid -m -p -r -w systemctl show -p Documentation --value vipkeeper.service | grep -q 'man:vipkeeper(8)'"
 
 # The daemon's pid on the host: the process of systemd's PID namespace whose NSpid is MainPID.
 host_pid_of_main() {
@@ -294,8 +303,60 @@ check "systemd-analyze security scores the unit" test -n "$score"
 in_systemd sh -c 'echo "! edited by the operator" >> /etc/vipkeeper/vipkeeper.conf'
 check "reinstalling keeps the operator's edit of the conffile" \
     sh -c "nsenter -t $systemd_pid -m -p -r -w sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /var/tmp/vipkeeper.deb' >/dev/null && grep -q 'edited by the operator' '$root/etc/vipkeeper/vipkeeper.conf'"
+upgrade() { in_systemd sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /var/tmp/vipkeeper.deb' >/dev/null; }
+stays_stopped() {
+    local active
+    active=$(in_systemd systemctl is-active vipkeeper.service 2>&1)
+    echo "is-active after the upgrade: $active"
+    [ "$active" = inactive ]
+}
+check "an upgrade does not start a stopped daemon (try-restart)" stays_stopped
 in_systemd systemctl start vipkeeper.service
 check "after a restart it is Master again" within 10 holds "$node"
+main_pid() { in_systemd systemctl show -p MainPID --value vipkeeper.service; }
+# debhelper's try-restart on upgrade: the running daemon is replaced by the new binary. On the
+# Master that is a handover: SIGTERM, priority-0 advert, the peer takes over within Skew_Time,
+# and the new process (Backup at start) preempts back after Master_Down_Interval.
+upgrade_restarts() {
+    local before after started moved back
+    before=$(main_pid)
+    started=$(date +%s.%N)
+    upgrade || { echo "dpkg -i failed"; return 1; }
+    after=$(main_pid)
+    echo "MainPID $before -> $after"
+    [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] || { echo "the daemon was not restarted"; return 1; }
+    within 3 holds "$peer" && moved=$(date +%s.%N)
+    within 10 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
+    back=$(date +%s.%N)
+    echo "measured: upgrade of the running Master -> peer holds the VIP after ${moved:+$(awk "BEGIN { printf \"%.2f\", $moved - $started }") s}${moved:-never}; the node holds it again after $(awk "BEGIN { printf \"%.2f\", $back - $started }") s"
+}
+check "an upgrade restarts a running daemon (try-restart) and the node is Master again" upgrade_restarts
+stays_disabled() {
+    in_systemd systemctl disable -q vipkeeper.service || { echo "disable failed"; return 1; }
+    upgrade || { echo "dpkg -i failed"; return 1; }
+    local enabled
+    enabled=$(in_systemd systemctl is-enabled vipkeeper.service 2>&1)
+    echo "is-enabled after the upgrade: $enabled"
+    [ "$enabled" = disabled ]
+}
+check "an upgrade keeps a unit the admin disabled disabled" stays_disabled
+# A refused start says why in the journal at priority err (ExecStartPre's `check` writes its
+# diagnostics with `<3>`): what `journalctl -p err -u vipkeeper` shows an operator.
+refused_start_logged() {
+    local errors started=0
+    in_systemd systemctl stop vipkeeper.service
+    in_systemd cp /etc/vipkeeper/vipkeeper.conf /etc/vipkeeper/vipkeeper.conf.good || { echo "cannot save the configuration"; return 1; }
+    in_systemd sh -c 'printf "vrrp_instance VI_1 {\n    priorty 100\n}\n" > /etc/vipkeeper/vipkeeper.conf'
+    in_systemd systemctl start vipkeeper.service 2>/dev/null && started=1
+    errors=$(in_systemd journalctl -q -p err -u vipkeeper.service --no-pager 2>&1)
+    in_systemd mv /etc/vipkeeper/vipkeeper.conf.good /etc/vipkeeper/vipkeeper.conf
+    echo "journalctl -p err: $(tail -n 2 <<<"$errors")"
+    [ "$started" = 0 ] || { echo "a broken configuration started"; return 1; }
+    grep -q 'vipkeeper.conf:2:5: error: .*priorty' <<<"$errors"
+}
+check "a refused start says why in journalctl -p err" refused_start_logged
+in_systemd systemctl start vipkeeper.service
+check "with the configuration back it is Master again" within 10 holds "$node"
 removed() {
     in_systemd dpkg -r vipkeeper >/dev/null && lacks "$node" && [ ! -e "$root/usr/sbin/vipkeeper" ]
 }

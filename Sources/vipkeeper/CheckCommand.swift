@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Config
 
@@ -8,7 +9,10 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check a configuration file and print every problem, compiler style.",
         discussion: """
         Prints `file:line:col: error|warning: message` on standard error for every problem in \
-        the file and its includes, then a summary on standard output.
+        the file and its includes, then a summary on standard output. Like `keepalived -t`, it \
+        also checks the file binds to this machine (its interfaces and VIP devices exist, with \
+        an address to send adverts from; script users and groups exist): what `vipkeeper run` \
+        would refuse at start. --no-host-checks checks a file meant for another machine.
 
         Exit status: 0 the configuration is valid; 1 it has errors (or cannot be read), and \
         `vipkeeper run` would refuse it; 2 it is valid but has warnings (0 with \
@@ -24,11 +28,19 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit 0, not 2, when there are warnings but no errors.")
     var allowWarnings = false
 
+    @Flag(name: .long, help: "Check the file alone, not whether it binds to this machine's interfaces, users and groups.")
+    var noHostChecks = false
+
     func run() throws {
         let path = config.resolvedPath
-        let result = config.load()
+        var result = config.load()
+        if !noHostChecks, let configuration = result.configuration,
+           let problem = HostCheck.diagnostic(for: configuration, path: path) {
+            result.diagnostics.append(problem)
+            result.configuration = nil
+        }
         for diagnostic in result.diagnostics {
-            StandardError.write(diagnostic.description)
+            StandardError.write(diagnostic.description, priority: diagnostic.severity == .error ? .error : .warning)
         }
         if !quiet {
             print(CheckSummary(path: path, result: result, configIDIsDefault: config.configID == nil).text)

@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         let signals: SignalWatcher
         do { signals = try SignalWatcher() } catch { throw fail(error) }
         let environment = Environment.current
-        let journald = environment["JOURNAL_STREAM"] != nil
+        let journald = JournalStream.isStandardError(environment)
         var logger = Logger(label: "vipkeeper") { StderrLogHandler(label: $0, journald: journald) }
         logger.logLevel = verbose ? .debug : .info
 

@@ -5,7 +5,22 @@ struct VipKeeper: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vipkeeper",
         abstract: "VRRP (v2 and v3, IPv4 and IPv6) failover agent for Harbor nodes; reads keepalived.conf.",
+        discussion: "`vipkeeper -t [-f FILE]` is `vipkeeper check`, as keepalived operators type `keepalived -t`.",
         version: BuildInfo.description,
         subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, DrillCommand.self, MaintenanceCommand.self]
     )
+
+    @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration and exit, as keepalived -t (see `check`).")
+    var configTest = false
+
+    @OptionGroup var config: ConfigFileOption
+
+    func run() throws {
+        guard configTest else { throw CleanExit.helpRequest(self) }
+        var arguments: [String] = []
+        if let path = config.path { arguments += ["--config", path] }
+        if let configID = config.configID { arguments += ["--config-id", configID] }
+        var check = try CheckCommand.parse(arguments)
+        try check.run()
+    }
 }

@@ -59,7 +59,7 @@ func writeTemporary(_ text: String) -> String {
 struct CheckCommandTests {
     @Test("the Harbor guide's keepalived.conf is valid: exit 0 and a summary", arguments: ["master", "backup"])
     func keepalivedExamples(side: String) {
-        let output = Executable.run(["check", "-f", "\(packageRoot)/examples/harbor-keepalived-\(side).conf"])
+        let output = Executable.run(["check", "--no-host-checks", "-f", "\(packageRoot)/examples/harbor-keepalived-\(side).conf"])
         #expect(output.status == 0)
         #expect(output.stderr == "")
         #expect(output.stdout.contains("vrrp_instance VI_1: VRID 251 on ens33, VRRPv2 IPv4 every 1s, priority \(side == "master" ? 100 : 90)"))
@@ -67,7 +67,7 @@ struct CheckCommandTests {
 
     @Test("the native Harbor pair is valid", arguments: ["a", "b"])
     func nativeExamples(node: String) {
-        let output = Executable.run(["check", "--config", "\(packageRoot)/examples/harbor-pair/node-\(node).conf"])
+        let output = Executable.run(["check", "--no-host-checks", "--config", "\(packageRoot)/examples/harbor-pair/node-\(node).conf"])
         #expect(output.status == 0)
         #expect(output.stdout.contains("vrrp_http_check harbor_health: GET http://127.0.0.1:80/api/v2.0/health"))
     }
@@ -75,7 +75,7 @@ struct CheckCommandTests {
     @Test("an error exits 1 and points at the right line and column")
     func error() {
         let path = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    advert_int 1\n    virtual_ipaddress {\n        10.250.0.66/40\n    }\n}\n")
-        let output = Executable.run(["check", "-f", path])
+        let output = Executable.run(["check", "--no-host-checks", "-f", path])
         #expect(output.status == 1)
         #expect(output.stderr == "\(path):7:9: error: prefix length must be 0 to 32, got `/40`\n")
         #expect(output.stdout.contains("1 error; not valid"))
@@ -84,36 +84,36 @@ struct CheckCommandTests {
     @Test("warnings only exit 2")
     func warnings() {
         let path = writeTemporary("vrrp_script lonely { script /bin/true }\nvrrp_instance VI_1 { interface eth0\n virtual_router_id 51\n virtual_ipaddress { 10.250.0.66 } }\n")
-        let output = Executable.run(["check", "-f", path, "--quiet"])
+        let output = Executable.run(["check", "--no-host-checks", "-f", path, "--quiet"])
         #expect(output.status == 2)
         #expect(output.stderr.hasPrefix("\(path):1:13: warning: vrrp_script `lonely` is tracked by no vrrp_instance"))
         #expect(output.stdout == "")
         // systemd's ExecStartPre/ExecReload: warnings are reported but do not fail.
-        let allowed = Executable.run(["check", "-f", path, "--quiet", "--allow-warnings"])
+        let allowed = Executable.run(["check", "--no-host-checks", "-f", path, "--quiet", "--allow-warnings"])
         #expect(allowed.status == 0)
         #expect(allowed.stderr == output.stderr)
         let broken = writeTemporary("vrrp_instance VI_1 { priority 300 }\n")
-        #expect(Executable.run(["check", "-f", broken, "--quiet", "--allow-warnings"]).status == 1)
+        #expect(Executable.run(["check", "--no-host-checks", "-f", broken, "--quiet", "--allow-warnings"]).status == 1)
     }
 
     @Test("a migrated file: the summary names the deviations that apply and every ignored keepalived keyword; LVS is warned about once")
     func migration() {
         let path = writeTemporary("virtual_server 10.0.0.1 80 { lb_algo rr }\nvirtual_server 10.0.0.2 80 { lb_algo rr }\nvrrp_instance VI_1 { interface eth0\n virtual_router_id 51\n virtual_ipaddress { 10.250.0.66 } }\n")
-        let output = Executable.run(["check", "-f", path, "--allow-warnings"])
+        let output = Executable.run(["check", "--no-host-checks", "-f", path, "--allow-warnings"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("ignored (keepalived features vipkeeper does not implement): virtual_server\n"), "\(output.stdout)")
         // LVS is said once per file, naming what still serves it.
         #expect(output.stderr.split(separator: "\n").filter { $0.contains("served by keepalived's checker") }.count == 1, "\(output.stderr)")
         #expect(output.stdout.contains("deviation: a Master that yields sends one more advert first"), "\(output.stdout)")
         let clean = writeTemporary("global_defs { vrrp_higher_prio_send_advert false }\nvrrp_instance VI_1 { interface eth0\n virtual_router_id 51\n virtual_ipaddress { 10.250.0.66 } }\n")
-        let plain = Executable.run(["check", "-f", clean])
+        let plain = Executable.run(["check", "--no-host-checks", "-f", clean])
         #expect(plain.stdout.contains("ignored: nothing; every keyword of the file is implemented"), "\(plain.stdout)")
         #expect(!plain.stdout.contains("deviation:"), "\(plain.stdout)")
     }
 
     @Test("an unreadable file exits 1")
     func unreadable() {
-        let output = Executable.run(["check", "-f", "/nonexistent/vipkeeper.conf"])
+        let output = Executable.run(["check", "--no-host-checks", "-f", "/nonexistent/vipkeeper.conf"])
         #expect(output.status == 1)
         #expect(output.stderr == "/nonexistent/vipkeeper.conf:1:1: error: cannot read /nonexistent/vipkeeper.conf: No such file or directory\n")
     }
@@ -130,20 +130,20 @@ struct CheckCommandTests {
         _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
         fclose(file)
         for (node, priority) in [("nodeA", 101), ("nodeB", 100)] {
-            let output = Executable.run(["check", "-f", path, "--config-id", node])
+            let output = Executable.run(["check", "--no-host-checks", "-f", path, "--config-id", node])
             #expect(output.status == 0)
             #expect(output.stderr == "")
             #expect(output.stdout.contains("config-id `\(node)` (--config-id): 1 conditional line read, 1 skipped"))
             #expect(output.stdout.contains("vrrp_instance VI_1: VRID 51 on eth0, VRRPv2 IPv4 every 1s, priority \(priority), preempt"))
         }
-        #expect(Executable.run(["check", "-f", path, "-i", "nodeB"]).stdout.contains("priority 100"))
+        #expect(Executable.run(["check", "--no-host-checks", "-f", path, "-i", "nodeB"]).stdout.contains("priority 100"))
         #expect(Executable.run(["run", "--help"]).stdout.contains("--config-id <ID>"))
     }
 
     @Test("an instance without virtual addresses is valid with a warning (exit 2), and the summary says so")
     func noVirtualAddress() {
         let path = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    notify_master /usr/local/bin/move-elastic-ip.sh\n}\n")
-        let output = Executable.run(["check", "-f", path])
+        let output = Executable.run(["check", "--no-host-checks", "-f", path])
         #expect(output.status == 2)
         #expect(output.stderr.hasPrefix("\(path):1:15: warning: vrrp_instance `VI_1` has no virtual address"))
         #expect(output.stdout.contains("priority 100, preempt, multicast 224.0.0.18, no VIPs"))
@@ -153,18 +153,50 @@ struct CheckCommandTests {
     func mailAlerts() {
         let instance = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    smtp_alert\n    virtual_ipaddress {\n        10.250.98.100\n    }\n}\n"
         let mail = "    notification_email {\n        ops@example.com\n    }\n"
-        let on = Executable.run(["check", "-f", writeTemporary("global_defs {\n\(mail)    smtp_server mail.example.com 587\n    smtp_connect_timeout 5\n}\n" + instance)])
+        let on = Executable.run(["check", "--no-host-checks", "-f", writeTemporary("global_defs {\n\(mail)    smtp_server mail.example.com 587\n    smtp_connect_timeout 5\n}\n" + instance)])
         #expect(on.status == 0, "\(on.stderr)")
         #expect(on.stdout.contains("  mail alerts: on state changes of VI_1, to ops@example.com through smtp://mail.example.com:587 (connect timeout 5s)"), "\(on.stdout)")
-        let off = Executable.run(["check", "-f", writeTemporary("global_defs {\n\(mail)}\n" + instance)])
+        let off = Executable.run(["check", "--no-host-checks", "-f", writeTemporary("global_defs {\n\(mail)}\n" + instance)])
         #expect(off.status == 2)
         #expect(off.stdout.contains("  mail alerts: off (no smtp_server; keepalived sends none either)"), "\(off.stdout)")
     }
 
     @Test("--help documents the exit codes")
     func help() {
-        let output = Executable.run(["check", "--help"])
+        let output = Executable.run(["check", "--no-host-checks", "--help"])
         #expect(output.status == 0)
         #expect(output.stdout.contains("Exit status: 0 the configuration is valid; 1 it has errors"))
+    }
+}
+
+@Suite("vipkeeper check on this machine (as keepalived -t)")
+struct HostCheckCommandTests {
+    static let missing = "vkmissing0"
+
+    @Test("an interface this machine lacks is an error at the instance, unless --no-host-checks; -t is check")
+    func missingInterface() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface \(Self.missing)\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        10.250.1.100/24\n    }\n}\n")
+        let checked = Executable.run(["check", "-f", path])
+        #expect(checked.status == 1, "\(checked.stderr)")
+        #expect(checked.stderr.contains("\(path):1:15: error: interface \(Self.missing) does not exist on this machine"), "\(checked.stderr)")
+        let alone = Executable.run(["check", "--no-host-checks", "-f", path])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let keepalivedStyle = Executable.run(["-t", "-f", path])
+        #expect(keepalivedStyle.status == 1 && keepalivedStyle.stderr.contains("does not exist on this machine"), "\(keepalivedStyle.stderr)")
+    }
+
+    @Test("a VIP device this machine lacks is an error at the address")
+    func missingDevice() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n    virtual_ipaddress {\n        10.250.1.100/24 dev \(Self.missing)\n    }\n}\n")
+        let checked = Executable.run(["check", "-f", path])
+        #expect(checked.status == 1, "\(checked.stderr)")
+        #expect(checked.stderr.contains("\(path):10:9: error: interface \(Self.missing) does not exist on this machine"), "\(checked.stderr)")
+    }
+
+    @Test("a file that binds here passes the host checks (lo, a unicast pair on 127.0.0.1)")
+    func binds() {
+        let path = writeTemporary("vrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n    virtual_ipaddress {\n        10.250.1.100/24\n    }\n}\n")
+        let checked = Executable.run(["check", "-f", path])
+        #expect(checked.status == 0, "\(checked.stderr)")
     }
 }
