@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/test-package.sh and scripts/test-systemd.sh: one named check, counted in
-# `passed` / `failed`; a failing check prints the last 20 lines of its output. A check's
-# command may be a shell function of the sourcing script.
+# `passed` / `failed`; a failing check prints the last 20 lines of its output, a passing one
+# its `measured: ...` lines. A check's command may be a shell function of the sourcing script.
 passed=0
 failed=0
 check() {  # NAME COMMAND...
@@ -9,6 +9,7 @@ check() {  # NAME COMMAND...
     local output
     if output=$("$@" 2>&1); then
         passed=$((passed + 1)); echo "ok   $name"
+        printf '%s\n' "$output" | grep '^measured: ' | sed 's/^/     /' || true
     else
         failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$output" | sed 's/^/     /' | tail -n 20
     fi

@@ -40,6 +40,7 @@ trap 'rm -rf "$stage"' EXIT
 install -D -m 0755 "$bin" "$stage/usr/sbin/vipkeeper"
 install -D -m 0644 systemd/vipkeeper.service "$stage/lib/systemd/system/vipkeeper.service"
 install -D -m 0644 packaging/vipkeeper.conf "$stage/etc/vipkeeper/vipkeeper.conf"
+install -D -m 0644 packaging/vipkeeper.default "$stage/etc/default/vipkeeper"
 # Prometheus alert rules and a Grafana dashboard (README, "Prometheus metrics").
 install -D -m 0644 packaging/prometheus/vipkeeper-rules.yml "$stage/usr/share/vipkeeper/prometheus-rules.yml"
 install -D -m 0644 packaging/grafana/vipkeeper-dashboard.json "$stage/usr/share/vipkeeper/grafana-dashboard.json"
@@ -70,7 +71,7 @@ install -d "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/
 
 install -d -m 0755 "$stage/DEBIAN"
 for script in postinst prerm postrm; do install -m 0755 "packaging/debian/$script" "$stage/DEBIAN/$script"; done
-echo /etc/vipkeeper/vipkeeper.conf > "$stage/DEBIAN/conffiles"
+printf '%s\n' /etc/vipkeeper/vipkeeper.conf /etc/default/vipkeeper > "$stage/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 # md5sums of every shipped file but the conffiles (dpkg keeps theirs itself), as dh_md5sums.
 (cd "$stage" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"

@@ -24,7 +24,10 @@ md5sums_match() {
 }
 check "md5sums lists the shipped files and they match" md5sums_match
 check "the description names VRRPv3" grep -q 'VRRPv3' <<<"$control"
+check "copyright names the statically linked Swift components and their licences" sh -c \
+    "grep -q 'swift-argument-parser' '$root/usr/share/doc/vipkeeper/copyright' && grep -q 'FoundationEssentials' '$root/usr/share/doc/vipkeeper/copyright' && grep -q 'Runtime Library Exception' '$root/usr/share/doc/vipkeeper/copyright'"
 check "the example configuration is a conffile" sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/vipkeeper/vipkeeper.conf"
+check "/etc/default/vipkeeper (VIPKEEPER_CONFIG, DAEMON_ARGS) is a conffile" sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/default/vipkeeper && grep -q '^DAEMON_ARGS=\"\"' '$root/etc/default/vipkeeper'"
 for file in usr/sbin/vipkeeper lib/systemd/system/vipkeeper.service etc/vipkeeper/vipkeeper.conf usr/share/man/man8/vipkeeper.8.gz \
             usr/share/doc/vipkeeper/README.md usr/share/doc/vipkeeper/copyright usr/share/doc/vipkeeper/examples/harbor-pair/node-a.conf \
             usr/share/bash-completion/completions/vipkeeper usr/share/zsh/vendor-completions/_vipkeeper \

@@ -31,6 +31,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Check the file alone, not whether it binds to this machine's interfaces, users and groups.")
     var noHostChecks = false
 
+    /// `run`'s options, accepted and validated so the unit's `$DAEMON_ARGS` can follow both.
+    @OptionGroup(visibility: .hidden) var daemon: DaemonOptions
+
     func run() throws {
         let path = config.resolvedPath
         var result = config.load()

@@ -6,7 +6,7 @@ import Config
 struct ConfigFileOption: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("config")],
             help: ArgumentHelp("Configuration file (keepalived.conf dialect).",
-                               discussion: "Default: \(ConfigurationLoader.defaultPaths.joined(separator: ", falling back to "))."))
+                               discussion: "Default: $VIPKEEPER_CONFIG when set, else \(ConfigurationLoader.defaultPaths.joined(separator: ", falling back to "))."))
     var path: String?
 
     @Option(name: [.customShort("i"), .customLong("config-id")],
@@ -15,7 +15,13 @@ struct ConfigFileOption: ParsableArguments {
                                valueName: "ID"))
     var configID: String?
 
-    var resolvedPath: String { path ?? ConfigurationLoader.defaultPath() }
+    /// `-f`, else `$VIPKEEPER_CONFIG` (the unit's /etc/default/vipkeeper sets it), else the
+    /// first default path that exists.
+    var resolvedPath: String {
+        if let path { return path }
+        if let fromEnvironment = Environment.current["VIPKEEPER_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return ConfigurationLoader.defaultPath()
+    }
 
     var resolvedConfigID: String { configID ?? ConfigurationLoader.nodeConfigID }
 

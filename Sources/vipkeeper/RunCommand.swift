@@ -25,27 +25,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var config: ConfigFileOption
 
-    @Option(name: .long, help: "Control socket for `vipkeeper status`.")
-    var socket: String = ControlSocket.defaultPath
-
-    @Flag(name: .long, help: "Do not open a control socket.")
-    var noSocket = false
-
-    @Option(name: .long, help: "Where maintenance is kept across restarts.")
-    var stateDirectory: String = Daemon.Options.defaultStateDirectory
-
-    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (over metrics_listen).",
-                                            valueName: "ADDR:PORT"))
-    var metrics: String?
-
-    func validate() throws {
-        if let metrics, ListenAddress(metrics) == nil {
-            throw ValidationError("--metrics takes ADDR:PORT, such as 127.0.0.1:9650 or [::1]:9650")
-        }
-    }
-
-    @Flag(name: .long, help: "Log debug messages.")
-    var verbose = false
+    @OptionGroup var daemon: DaemonOptions
 
     func run() throws {
         // Signals must be blocked before any thread exists, so signalfd sees every one.
@@ -54,7 +34,7 @@ struct RunCommand: ParsableCommand {
         let environment = Environment.current
         let journald = JournalStream.isStandardError(environment)
         var logger = Logger(label: "vipkeeper") { StderrLogHandler(label: $0, journald: journald) }
-        logger.logLevel = verbose ? .debug : .info
+        logger.logLevel = daemon.verbose ? .debug : .info
 
         let path = config.resolvedPath
         let result = config.load()
@@ -64,18 +44,18 @@ struct RunCommand: ParsableCommand {
         guard let configuration = result.configuration else {
             throw fail(AgentError.configurationInvalid(path: path, errors: result.errors))
         }
-        let daemon: Daemon
+        let running: Daemon
         do {
-            daemon = try Daemon(configuration: configuration,
-                                options: Daemon.Options(controlSocketPath: noSocket ? nil : socket, version: VipKeeper.configuration.version,
+            running = try Daemon(configuration: configuration,
+                                options: Daemon.Options(controlSocketPath: daemon.noSocket ? nil : daemon.socket, version: VipKeeper.configuration.version,
                                                         configurationPath: path, configID: config.resolvedConfigID,
-                                                        stateDirectory: stateDirectory,
-                                                        metricsListen: metrics.flatMap(ListenAddress.init)),
+                                                        stateDirectory: daemon.stateDirectory,
+                                                        metricsListen: daemon.metrics.flatMap(ListenAddress.init)),
                                 signals: signals, notifier: SystemdNotifier(environment: environment), logger: logger)
         } catch {
             throw fail(error)
         }
-        let status = daemon.run()
+        let status = running.run()
         if status != 0 { throw ExitCode(status) }
     }
 

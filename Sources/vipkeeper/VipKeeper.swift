@@ -15,12 +15,28 @@ struct VipKeeper: ParsableCommand {
 
     @OptionGroup var config: ConfigFileOption
 
+    /// ArgumentParser's main, but a refused command line under systemd reaches the journal
+    /// at priority err (`journalctl -p err` shows why a start with a bad DAEMON_ARGS failed).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) != .success, StandardError.isJournal, !message.isEmpty {
+                StandardError.write(message)
+                exit(withError: ExitCode(exitCode(for: error).rawValue))
+            }
+            exit(withError: error)
+        }
+    }
+
     func run() throws {
         guard configTest else { throw CleanExit.helpRequest(self) }
         var arguments: [String] = []
         if let path = config.path { arguments += ["--config", path] }
         if let configID = config.configID { arguments += ["--config-id", configID] }
-        var check = try CheckCommand.parse(arguments)
+        let check = try CheckCommand.parse(arguments)
         try check.run()
     }
 }

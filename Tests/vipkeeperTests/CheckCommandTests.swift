@@ -18,11 +18,11 @@ struct Executable {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) -> Output {
+    static func run(_ arguments: [String], environment: String = "") -> Output {
         let directory = String(cString: mkdtemp(strdup("/tmp/vipkeeper-cli-XXXXXX")))
         defer { _ = system("rm -rf '\(directory)'") }
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let status = system("'\(path)' \(quoted) >'\(directory)/out' 2>'\(directory)/err' </dev/null")
+        let status = system("\(environment.isEmpty ? "" : "env '\(environment)' ")'\(path)' \(quoted) >'\(directory)/out' 2>'\(directory)/err' </dev/null")
         return Output(status: status & 0x7f == 0 ? (status >> 8) & 0xff : -1,
                       stdout: read("\(directory)/out"), stderr: read("\(directory)/err"))
     }
@@ -173,9 +173,17 @@ struct CheckCommandTests {
 struct HostCheckCommandTests {
     static let missing = "vkmissing0"
 
+    /// An instance on `interface` (unicast on 127.0.0.1 when it is lo), its VIP on `device`;
+    /// the VIP's line is line 10 with unicast.
+    static func file(interface: String, device: String? = nil) -> String {
+        let unicast = interface == "lo" ? "    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n" : ""
+        return writeTemporary("vrrp_instance VI_1 {\n    interface \(interface)\n    virtual_router_id 51\n    priority 100\n\(unicast)"
+                              + "    virtual_ipaddress {\n        10.250.1.100/24\(device.map { " dev \($0)" } ?? "")\n    }\n}\n")
+    }
+
     @Test("an interface this machine lacks is an error at the instance, unless --no-host-checks; -t is check")
     func missingInterface() {
-        let path = writeTemporary("vrrp_instance VI_1 {\n    interface \(Self.missing)\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        10.250.1.100/24\n    }\n}\n")
+        let path = Self.file(interface: Self.missing)
         let checked = Executable.run(["check", "-f", path])
         #expect(checked.status == 1, "\(checked.stderr)")
         #expect(checked.stderr.contains("\(path):1:15: error: interface \(Self.missing) does not exist on this machine"), "\(checked.stderr)")
@@ -187,7 +195,7 @@ struct HostCheckCommandTests {
 
     @Test("a VIP device this machine lacks is an error at the address")
     func missingDevice() {
-        let path = writeTemporary("vrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n    virtual_ipaddress {\n        10.250.1.100/24 dev \(Self.missing)\n    }\n}\n")
+        let path = Self.file(interface: "lo", device: Self.missing)
         let checked = Executable.run(["check", "-f", path])
         #expect(checked.status == 1, "\(checked.stderr)")
         #expect(checked.stderr.contains("\(path):10:9: error: interface \(Self.missing) does not exist on this machine"), "\(checked.stderr)")
@@ -195,8 +203,23 @@ struct HostCheckCommandTests {
 
     @Test("a file that binds here passes the host checks (lo, a unicast pair on 127.0.0.1)")
     func binds() {
-        let path = writeTemporary("vrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n    virtual_ipaddress {\n        10.250.1.100/24\n    }\n}\n")
-        let checked = Executable.run(["check", "-f", path])
+        let checked = Executable.run(["check", "-f", Self.file(interface: "lo")])
         #expect(checked.status == 0, "\(checked.stderr)")
+    }
+
+    @Test("check takes run's options (the unit's DAEMON_ARGS follows both) and validates them")
+    func daemonArguments() {
+        let path = Self.file(interface: "lo")
+        let accepted = Executable.run(["check", "-f", path, "--metrics", "127.0.0.1:9650", "--verbose", "--no-socket", "--state-directory", "/tmp"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let refused = Executable.run(["check", "-f", path, "--metrics", "nonsense"])
+        #expect(refused.status != 0 && refused.stderr.contains("--metrics takes ADDR:PORT"), "\(refused.status) \(refused.stderr)")
+    }
+
+    @Test("$VIPKEEPER_CONFIG names the file when -f does not (the unit's /etc/default/vipkeeper)")
+    func configurationFromEnvironment() {
+        let path = Self.file(interface: Self.missing)
+        let output = Executable.run(["check", "--no-host-checks"], environment: "VIPKEEPER_CONFIG=\(path)")
+        #expect(output.status == 0 && output.stdout.contains(path), "\(output.stdout) \(output.stderr)")
     }
 }
