@@ -75,8 +75,14 @@ hidden() {  # runs a command with the Swift toolchain out of sight
 }
 check "--version prints version and commit with the toolchain hidden" \
     hidden "'$root/usr/sbin/vipkeeper' --version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+ \([0-9a-f]{7,}'"
-check "check -f the shipped configuration with the toolchain hidden" \
-    hidden "'$root/usr/sbin/vipkeeper' check --no-host-checks -f '$root/etc/vipkeeper/vipkeeper.conf'"
+# A fresh install runs nothing: the shipped file is all comments (the unit's ExecCondition
+# skips the start), and it is a valid configuration once its lines are uncommented.
+check "the shipped configuration is inert: check --condition skips it (toolchain hidden)" \
+    hidden "'$root/usr/sbin/vipkeeper' check --condition -f '$root/etc/vipkeeper/vipkeeper.conf'; [ \$? -eq 1 ]"
+check "the unit skips the start while nothing is configured (ExecCondition)" \
+    grep -q '^ExecCondition=/usr/sbin/vipkeeper check --condition' "$root/lib/systemd/system/vipkeeper.service"
+check "the shipped configuration, uncommented, is valid (toolchain hidden)" \
+    hidden "sed 's/^#//' '$root/etc/vipkeeper/vipkeeper.conf' > '$root/activated.conf' && '$root/usr/sbin/vipkeeper' check --no-host-checks -f '$root/activated.conf'"
 # Exit 2 is "valid, with warnings"; 1 (errors) or a crash fails.
 check "check -f the shipped keepalived example with the toolchain hidden (exit 0 or 2: warnings)" \
     hidden "'$root/usr/sbin/vipkeeper' check --no-host-checks -f '$root/usr/share/doc/vipkeeper/examples/harbor-keepalived-master.conf'; status=\$?; echo \"exit \$status\"; [ \$status -eq 0 ] || [ \$status -eq 2 ]"

@@ -164,6 +164,20 @@ waits_disabled() {
     echo "is-enabled: $enabled; is-active: $active"
     [ "$enabled" = disabled ] && [ "$active" = inactive ]
 }
+# A fresh install is inert: the shipped file is all comments, so a start is skipped by the
+# unit's ExecCondition (inactive, result exec-condition), not failed, and nothing advertises.
+inert_fresh_install() {
+    local active result
+    in_systemd sh -c 'cp /etc/vipkeeper/vipkeeper.conf /var/tmp/test.conf && dpkg-deb --fsys-tarfile /var/tmp/vipkeeper.deb | tar -xO ./etc/vipkeeper/vipkeeper.conf > /etc/vipkeeper/vipkeeper.conf' \
+        || { echo "cannot put the shipped configuration back"; return 1; }
+    in_systemd systemctl start vipkeeper.service
+    active=$(in_systemd systemctl is-active vipkeeper.service 2>&1)
+    result=$(in_systemd systemctl show -p Result --value vipkeeper.service 2>&1)
+    in_systemd mv /var/tmp/test.conf /etc/vipkeeper/vipkeeper.conf || { echo "cannot restore the test configuration"; return 1; }
+    echo "is-active: $active; Result: $result"
+    [ "$active" = inactive ] && [ "$result" = exec-condition ] && lacks "$node"
+}
+check "the shipped configuration starts nothing: the start is skipped (ExecCondition), no VIP" inert_fresh_install
 check "the service waits, disabled and inactive, until it is enabled" waits_disabled
 check "systemctl enable --now vipkeeper" in_systemd systemctl enable --now -q vipkeeper.service
 check "vipkeeper.service reaches active (running) through READY=1" \
@@ -385,8 +399,11 @@ bad_daemon_args() {
     grep -q -- '--metrics takes ADDR:PORT' <<<"$errors"
 }
 check "a bad DAEMON_ARGS is refused by the check before the start, and journalctl -p err says why" bad_daemon_args
+# The refused starts and Restart=on-failure's retries reach the start limit: what an operator
+# clears with reset-failed once the file is fixed.
+in_systemd systemctl reset-failed vipkeeper.service
 in_systemd systemctl start vipkeeper.service
-check "with DAEMON_ARGS back it is Master again" within 10 holds "$node"
+check "with DAEMON_ARGS back (and reset-failed) it is Master again" within 10 holds "$node"
 removed() {
     in_systemd dpkg -r vipkeeper >/dev/null && lacks "$node" && [ ! -e "$root/usr/sbin/vipkeeper" ]
 }

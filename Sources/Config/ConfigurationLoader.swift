@@ -9,6 +9,9 @@ public enum ConfigurationLoader {
         /// The config-id the file was read for, and its conditional lines (`@ID ...`).
         public var configID: String
         public var conditionalLines: ConditionalLines
+        /// The file reads without errors but defines no `vrrp_instance` (an error for `run`):
+        /// all comments, as the packaged one until it is configured.
+        public var definesNoInstance = false
 
         public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
         /// The keepalived keywords the file uses that vipkeeper ignores, with how often.
@@ -47,7 +50,8 @@ public enum ConfigurationLoader {
         var log = parser.log
         var reader = ConfigurationReader()
         reader.read(statements, log: &log)
-        if reader.configuration.instances.isEmpty && !log.hasErrors {
+        let definesNoInstance = reader.configuration.instances.isEmpty && !log.hasErrors
+        if definesNoInstance {
             log.error(SourceLocation(file: path, line: 1, column: 1), "no `vrrp_instance` is defined; there is nothing to run")
         }
         var validator = ConfigurationValidator(configuration: reader.configuration, garpOverrides: reader.garpOverrides,
@@ -59,8 +63,10 @@ public enum ConfigurationLoader {
         let diagnostics = log.diagnostics.enumerated().sorted {
             ($0.element.location, $0.offset) < ($1.element.location, $1.offset)
         }.map(\.element)
-        return Result(configuration: log.hasErrors ? nil : validator.configuration, diagnostics: diagnostics,
-                      configID: parser.configID, conditionalLines: parser.conditionalLines)
+        var result = Result(configuration: log.hasErrors ? nil : validator.configuration, diagnostics: diagnostics,
+                            configID: parser.configID, conditionalLines: parser.conditionalLines)
+        result.definesNoInstance = definesNoInstance
+        return result
     }
 }
 

@@ -1,6 +1,9 @@
 import Agent
 import ArgumentParser
 import Config
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `vipkeeper check`: validate a configuration without touching the network.
 struct CheckCommand: ParsableCommand {
@@ -31,11 +34,17 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Check the file alone, not whether it binds to this machine's interfaces, users and groups.")
     var noHostChecks = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "For systemd's ExecCondition=: exit 1 (the service is skipped, not failed) when the file is missing, empty or defines no vrrp_instance, as the shipped, commented-out one; else 0.",
+        discussion: "A file with errors exits 0, so the start fails on them with ExecStartPre's check."))
+    var condition = false
+
     /// `run`'s options, accepted and validated so the unit's `$DAEMON_ARGS` can follow both.
     @OptionGroup(visibility: .hidden) var daemon: DaemonOptions
 
     func run() throws {
         let path = config.resolvedPath
+        if condition { throw ExitCode(conditionStatus(path: path)) }
         var result = config.load()
         if !noHostChecks, let configuration = result.configuration,
            let problem = HostCheck.diagnostic(for: configuration, path: path) {
@@ -50,5 +59,18 @@ struct CheckCommand: ParsableCommand {
         }
         if result.errors > 0 { throw ExitCode(1) }
         if result.warnings > 0 && !allowWarnings { throw ExitCode(2) }
+    }
+
+    /// ExecCondition's answer: 1 when nothing is configured yet (a fresh install stays inert,
+    /// as Debian's keepalived with its ConditionFileNotEmpty=), else 0.
+    private func conditionStatus(path: String) -> Int32 {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_size > 0 else {
+            print("vipkeeper: \(path) is missing or empty: nothing to run until it is written")
+            return 1
+        }
+        guard config.load().definesNoInstance else { return 0 }
+        print("vipkeeper: \(path) defines no vrrp_instance (the shipped file is all comments): nothing to run until one is configured")
+        return 1
     }
 }

@@ -222,4 +222,28 @@ struct HostCheckCommandTests {
         let output = Executable.run(["check", "--no-host-checks"], environment: "VIPKEEPER_CONFIG=\(path)")
         #expect(output.status == 0 && output.stdout.contains(path), "\(output.stdout) \(output.stderr)")
     }
+
+    @Test("--condition (the unit's ExecCondition): 1 for a missing, empty or all-comments file; 0 for one that defines an instance, or has errors (ExecStartPre reports them)")
+    func condition() {
+        let comments = writeTemporary("! nothing yet\n#vrrp_instance VI_1 {\n#    interface eth0\n#}\n")
+        let skipped = Executable.run(["check", "--condition", "-f", comments])
+        #expect(skipped.status == 1 && skipped.stdout.contains("defines no vrrp_instance"), "\(skipped)")
+        #expect(Executable.run(["check", "--condition", "-f", "/nonexistent/vipkeeper.conf"]).status == 1)
+        #expect(Executable.run(["check", "--condition", "-f", writeTemporary("")]).status == 1)
+        #expect(Executable.run(["check", "--condition", "-f", Self.file(interface: "lo")]).status == 0)
+        #expect(Executable.run(["check", "--condition", "-f", writeTemporary("vrrp_instance VI_1 {\n    priorty 100\n}\n")]).status == 0)
+    }
+
+    @Test("the packaged configuration is inert as shipped, and valid once its lines are uncommented")
+    func packagedConfiguration() {
+        let shipped = "\(packageRoot)/packaging/vipkeeper.conf"
+        #expect(Executable.run(["check", "--condition", "-f", shipped]).status == 1)
+        let text = Executable.read(shipped)
+        #expect(text.contains("vrrp_instance"), "cannot read \(shipped)")
+        let activated = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("#") ? String($0.dropFirst()) : String($0) }.joined(separator: "\n")
+        let output = Executable.run(["check", "--no-host-checks", "-f", writeTemporary(activated)])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("vrrp_instance harbor_vip"), "\(output.stdout)")
+    }
 }
