@@ -17,6 +17,7 @@ packages=(
     openssl             # certificates (and a TLS server) for the https check tests
     file                # scripts/test-package.sh: the shipped binary is stripped
     lintian             # scripts/test-package.sh: the Debian package is clean
+    groff-base          # scripts/test-package.sh: vipkeeper.conf(5) renders without warnings
     debootstrap         # scripts/test-systemd.sh: a Debian 12 root for a real systemd
     util-linux          # unshare, nsenter, setpriv
     opensmtpd           # the real MTA the e-mail alert tests start in a namespace

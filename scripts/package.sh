@@ -59,8 +59,10 @@ swift build --product generate-manual >/dev/null
 manuals=$(mktemp -d)
 "$(swift build --show-bin-path)/generate-manual" "$bin" --section 8 --output-directory "$manuals" \
     --authors "vipkeeper maintainers"
-install -d "$stage/usr/share/man/man8"
+install -d "$stage/usr/share/man/man8" "$stage/usr/share/man/man5"
 sed '/^$/d' "$manuals/vipkeeper.8" | gzip -9n > "$stage/usr/share/man/man8/vipkeeper.8.gz"
+# vipkeeper.conf(5), from the README's "Configuration" section (one text for both).
+python3 scripts/conf-manual.py README.md "$version" | gzip -9n > "$stage/usr/share/man/man5/vipkeeper.conf.5.gz"
 rm -rf "$manuals"
 
 install -d "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/vendor-completions" \
@@ -85,7 +87,6 @@ Depends: libc6 (>= 2.36), libnl-3-200, libnl-route-3-200, libcurl4, libstdc++6, 
 Recommends: curl, libnftables1
 Section: net
 Priority: optional
-Homepage: https://goharbor.io
 Description: VRRP failover agent for Harbor registry nodes, keepalived.conf compatible
  vipkeeper moves virtual IPs between two or three Harbor nodes with VRRPv2
  (RFC 3768) and VRRPv3 (RFC 5798, IPv4 and IPv6), byte-compatible with

@@ -69,6 +69,15 @@ libc_covered() {
 }
 check "Depends' libc6 version covers the binary's GLIBC versions" libc_covered
 check "the manual is vipkeeper(8)" sh -c "zcat '$root/usr/share/man/man8/vipkeeper.8.gz' | grep -q '^.Dt VIPKEEPER 8'"
+conf_manual() {
+    local page warnings
+    page=$(zcat "$root/usr/share/man/man5/vipkeeper.conf.5.gz") || { echo "no vipkeeper.conf(5)"; return 1; }
+    grep -q '^.TH VIPKEEPER.CONF 5' <<<"$page" && grep -q 'vrrp_instance' <<<"$page" || { echo "not the configuration manual"; return 1; }
+    # groff's own warnings (bad requests, characters it cannot print) fail the page.
+    warnings=$(groff -man -ww -z <<<"$page" 2>&1)
+    [ -z "$warnings" ] || { echo "$warnings" | head -5; return 1; }
+}
+check "the manual vipkeeper.conf(5) renders without a warning" conf_manual
 hidden() {  # runs a command with the Swift toolchain out of sight
     unshare -m sh -c "mount -t tmpfs none /opt/swift && test -z \"\$(ls /opt/swift)\" && { $*
 }"
