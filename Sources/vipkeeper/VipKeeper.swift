@@ -15,17 +15,22 @@ struct VipKeeper: ParsableCommand {
 
     @OptionGroup var config: ConfigFileOption
 
-    /// ArgumentParser's main, but a refused command line under systemd reaches the journal
-    /// at priority err (`journalctl -p err` shows why a start with a bad DAEMON_ARGS failed).
+    /// ArgumentParser's main, with two changes for systemd. A refused command line reaches
+    /// the journal at priority err (`journalctl -p err` shows why a start with a bad
+    /// DAEMON_ARGS failed). And under `check --condition` (the unit's ExecCondition) it exits
+    /// 255, which systemd counts as a failure: any other code would skip the start silently.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
             let message = fullMessage(for: error)
-            if exitCode(for: error) != .success, StandardError.isJournal, !message.isEmpty {
-                StandardError.write(message)
-                exit(withError: ExitCode(exitCode(for: error).rawValue))
+            let refusedCondition = CommandLine.arguments.contains("--condition") && !(error is ExitCode)
+            if StandardError.isJournal || refusedCondition {
+                if !message.isEmpty { StandardError.write(message) }
+                exit(withError: ExitCode(refusedCondition ? 255 : code.rawValue))
             }
             exit(withError: error)
         }

@@ -232,6 +232,9 @@ struct HostCheckCommandTests {
         #expect(Executable.run(["check", "--condition", "-f", writeTemporary("")]).status == 1)
         #expect(Executable.run(["check", "--condition", "-f", Self.file(interface: "lo")]).status == 0)
         #expect(Executable.run(["check", "--condition", "-f", writeTemporary("vrrp_instance VI_1 {\n    priorty 100\n}\n")]).status == 0)
+        // A bad option must fail the start, not skip it: systemd skips on 1-254, fails on 255.
+        let refused = Executable.run(["check", "--condition", "--metrics", "nonsense", "-f", Self.file(interface: "lo")])
+        #expect(refused.status == 255 && refused.stderr.contains("--metrics takes ADDR:PORT"), "\(refused.status) \(refused.stderr)")
     }
 
     @Test("the packaged configuration is inert as shipped, and valid once its lines are uncommented")
