@@ -352,9 +352,15 @@ upgrade_restarts() {
     before=$(main_pid)
     started=$(date +%s.%N)
     upgrade || { echo "dpkg -i failed"; return 1; }
-    after=$(main_pid)
+    # The new process may still be starting (ExecCondition, ExecStartPre) when dpkg returns.
+    for _ in $(seq 1 100); do
+        after=$(main_pid)
+        [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] && break
+        sleep 0.1
+    done
     echo "MainPID $before -> $after"
-    [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] || { echo "the daemon was not restarted"; return 1; }
+    [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] || {
+        echo "the daemon was not restarted"; in_systemd systemctl status --no-pager -n 8 vipkeeper.service; return 1; }
     within 3 holds "$peer" && moved=$(date +%s.%N)
     within 10 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
     back=$(date +%s.%N)

@@ -235,11 +235,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
         /// without a Master's advert, a Backup free to do so would have become Master.
         public var masterDownSeconds: Double?
 
-        /// A Backup that has heard no Master for longer than its Master_Down_Interval and
-        /// stays Backup (maintenance holds it back): nobody serves its addresses.
+        /// A Backup that has heard no Master for longer than its Master_Down_Interval: one
+        /// free to take over would have become Master by then, so it is stuck (its timers, or
+        /// its loop) and nobody may be serving its addresses. The silence counts from the last
+        /// advert of the current Master, or from entering BACKUP, whichever is later (an
+        /// advert heard before the node was last Master says nothing now).
         public var hearsNoMaster: Bool {
             guard state == "BACKUP", let masterDownSeconds else { return false }
-            return (lastAdvertSecondsAgo ?? secondsInState) > masterDownSeconds
+            return min(lastAdvertSecondsAgo ?? secondsInState, secondsInState) > masterDownSeconds
         }
 
         /// An instance's macvlan with the virtual router MAC (RFC 3768 §7.3 / RFC 5798 §7.3).
@@ -420,8 +423,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 reasons.append("\(instance.name) is MASTER but does not hold all its virtual addresses")
             }
             if instance.hearsNoMaster {
-                let silence = instance.lastAdvertSecondsAgo.map { "for \(Int($0)) s" } ?? "since it became BACKUP"
-                reasons.append("\(instance.name) is BACKUP and has heard no Master \(silence)")
+                let silence = Int(min(instance.lastAdvertSecondsAgo ?? instance.secondsInState, instance.secondsInState))
+                reasons.append("\(instance.name) is BACKUP and has heard no Master for \(silence) s")
             }
         }
         return reasons

@@ -257,8 +257,14 @@ struct NodeOperatorTests {
         // A Backup silent past its Master_Down_Interval (it should have taken over: a stuck node).
         var stuck = harness.report()
         stuck.instances[0].lastAdvertSecondsAgo = masterDown + 1
+        stuck.instances[0].secondsInState = masterDown + 5
         #expect(stuck.instances[0].hearsNoMaster)
         #expect(stuck.criticalProblems == ["VI_1 is BACKUP and has heard no Master for \(Int(masterDown + 1)) s"])
         #expect(stuck.monitoringStatus == 2)
+        // An advert heard before the node was last Master says nothing: only the time in BACKUP counts.
+        var justResigned = harness.report()
+        justResigned.instances[0].lastAdvertSecondsAgo = 86_400
+        justResigned.instances[0].secondsInState = 0.5
+        #expect(!justResigned.instances[0].hearsNoMaster)
     }
 }
