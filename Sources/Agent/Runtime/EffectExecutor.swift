@@ -74,10 +74,8 @@ final class EffectExecutor {
             case .addAddress(let change):
                 _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index)
             case .removeAddress(let change):
-                if change.resetsConnections { ConnectionResetter(logger: logger).reset(before: change) }
                 _ = try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index)
             case .removeLeftoverAddress(let change):
-                ConnectionResetter(logger: logger).reset(before: change)
                 if try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index) == .changed {
                     logger.warning("[\(change.instanceName)] removed \(change.binding): left behind by an earlier run")
                 }

@@ -171,9 +171,7 @@ extension Node {
         let binding = instance.addresses[slot].binding
         var effects: [NodeEffect] = [.log(LogLine(.warning, "[\(instance.name)] \(binding.address.address) is on \(binding.device) as \(strays.map(\.description).joined(separator: ", ")), not as configured (\(HostAddress(binding.address))): removing that form"))]
         effects += strays.map { stray in
-            var removal = change(instance, VirtualAddressBinding(address: stray.asVirtualAddress(like: binding.address), device: binding.device))
-            removal.resetsConnections = false  // the address stays, in its configured form
-            return .removeAddress(removal)
+            .removeAddress(change(instance, VirtualAddressBinding(address: stray.asVirtualAddress(like: binding.address), device: binding.device)))
         }
         if addOurs { effects.append(.addAddress(change(instance, binding))) }
         return effects
