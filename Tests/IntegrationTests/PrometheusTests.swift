@@ -63,10 +63,10 @@ private struct PrometheusServer {
         return (result, nil)
     }
 
-    /// The alerts in `state` ("firing" or "pending") named `name`, as (vrid, family) pairs or
-    /// instance labels.
-    func alerts(_ name: String, state: String = "firing") -> [[String: String]] {
-        guard let data = api("/api/v1/alerts").data as? [String: Any], let alerts = data["alerts"] as? [[String: Any]] else { return [] }
+    /// The labels of the alerts in `state` ("firing" or "pending") named `name`; nil when
+    /// the API did not answer (so "no alert" can never be read from a failed call).
+    func alerts(_ name: String, state: String = "firing") -> [[String: String]]? {
+        guard let data = api("/api/v1/alerts").data as? [String: Any], let alerts = data["alerts"] as? [[String: Any]] else { return nil }
         return alerts.compactMap { alert in
             guard alert["state"] as? String == state, let labels = alert["labels"] as? [String: String],
                   labels["alertname"] == name else { return nil }
@@ -196,22 +196,24 @@ extension NamespaceSuites {
             cutVRRP(lab, 0)
             cutVRRP(lab, 1)
             let split = waitUntil(timeout: 45) {
-                Set(server.alerts("VRRPMultipleMasters").map { [$0["vrid"] ?? "?", $0["family"] ?? ""] }) == Self.routers
+                Set((server.alerts("VRRPMultipleMasters") ?? []).map { [$0["vrid"] ?? "?", $0["family"] ?? ""] }) == Self.routers
             }
-            #expect(split != nil, "VRRPMultipleMasters did not fire for every router: \(server.alerts("VRRPMultipleMasters")) \(server.alerts("VRRPMultipleMasters", state: "pending"))")
-            #expect(server.alerts("VRRPNoMaster").isEmpty, "VRRPNoMaster fired in a split brain")
+            #expect(split != nil, "VRRPMultipleMasters did not fire for every router: \(String(describing: server.alerts("VRRPMultipleMasters"))) \(String(describing: server.alerts("VRRPMultipleMasters", state: "pending")))")
+            let noMaster = server.alerts("VRRPNoMaster")
+            #expect(noMaster != nil && noMaster!.isEmpty, "VRRPNoMaster fired in a split brain (or the API failed): \(String(describing: noMaster))")
             for node in 0..<2 { _ = Shell.must("ip netns exec \(lab.nodes[node]) nft delete table inet vkpm") }
             #expect(waitUntil(timeout: 10) { lab.holders() == [0] && lab.holders6() == [0] } != nil, "the split did not heal")
 
             // A total outage: both daemons stop.
             for pid in nodes { #expect(lab.stop(pid), "vipkeeper \(pid) did not stop") }
             let outage = waitUntil(timeout: 45) {
-                Set(server.alerts("VRRPNoMaster").map { [$0["vrid"] ?? "?", $0["family"] ?? ""] }) == Self.routers
+                Set((server.alerts("VRRPNoMaster") ?? []).map { [$0["vrid"] ?? "?", $0["family"] ?? ""] }) == Self.routers
             }
-            #expect(outage != nil, "VRRPNoMaster did not fire for every router: \(server.alerts("VRRPNoMaster")) \(server.alerts("VRRPNoMaster", state: "pending"))")
-            let down = waitUntil(timeout: 45) { Set(server.alerts("VipkeeperDown").compactMap { $0["instance"] }).count == 2 }
-            #expect(down != nil, "VipkeeperDown did not fire for both nodes: \(server.alerts("VipkeeperDown", state: "pending"))")
-            #expect(server.alerts("VRRPMultipleMasters").isEmpty, "VRRPMultipleMasters still fires with no daemon")
+            #expect(outage != nil, "VRRPNoMaster did not fire for every router: \(String(describing: server.alerts("VRRPNoMaster"))) \(String(describing: server.alerts("VRRPNoMaster", state: "pending")))")
+            let down = waitUntil(timeout: 45) { Set((server.alerts("VipkeeperDown") ?? []).compactMap { $0["instance"] }).count == 2 }
+            #expect(down != nil, "VipkeeperDown did not fire for both nodes: \(String(describing: server.alerts("VipkeeperDown", state: "pending")))")
+            let multiple = server.alerts("VRRPMultipleMasters")
+            #expect(multiple != nil && multiple!.isEmpty, "VRRPMultipleMasters still fires with no daemon (or the API failed): \(String(describing: multiple))")
         }
 
         /// Every `expr` of the dashboard's panels.

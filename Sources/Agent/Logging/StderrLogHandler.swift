@@ -27,7 +27,7 @@ public struct StderrLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let context = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = journald
-            ? "<\(Self.syslogPriority(event.level))>\(event.message)\(context)\n"
+            ? JournalStream.prefixed("\(event.message)\(context)", priority: Self.syslogPriority(event.level)) + "\n"
             : "\(Self.timestamp()) \(event.level.rawValue.uppercased()) \(event.message)\(context)\n"
         let bytes = Array(line.utf8)
         var offset = 0
