@@ -122,6 +122,20 @@ struct NodeHostTests {
         #expect(harness.kernel == [vip])
         #expect(harness.views.first?.state == .master)
         #expect(harness.log(containing: "10.250.1.100 is on eth0 as 10.250.1.100/32 label eth0, not as configured (10.250.1.100/24): removing that form"))
+        // The address stays (in its configured form): the connections on it are not reset.
+        let removals = harness.effects.compactMap { effect -> AddressChange? in
+            if case .removeAddress(let change) = effect { return change }
+            return nil
+        }
+        #expect(!removals.isEmpty && removals.allSatisfy { !$0.resetsConnections }, "\(removals)")
+        // Yielding gives the address up: its connections are reset before it goes.
+        harness.effects.removeAll()
+        harness.receive(priority: 200)
+        let released = harness.effects.compactMap { effect -> AddressChange? in
+            if case .removeAddress(let change) = effect { return change }
+            return nil
+        }
+        #expect(!released.isEmpty && released.allSatisfy(\.resetsConnections), "\(released)")
     }
 
     @Test("a VIP left in another form by another tool is removed at start, as the configured one would be")

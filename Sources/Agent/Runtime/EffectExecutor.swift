@@ -40,6 +40,9 @@ final class EffectExecutor {
     private var http: HTTPChecks?
     /// Where control replies go (the daemon's control socket).
     var replies: (ReplyID, ControlReply) -> Void = { _, _ in }
+    /// Runs work that must not count as real-time (`ProcessScheduler.withoutRealtime`).
+    var outsideRealtime: (() -> Void) -> Void = { $0() }
+    private var resetter: ConnectionResetter { ConnectionResetter(logger: logger, outsideRealtime: outsideRealtime) }
 
     init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore) throws(AgentError) {
         self.logger = logger
@@ -74,8 +77,10 @@ final class EffectExecutor {
             case .addAddress(let change):
                 _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index)
             case .removeAddress(let change):
+                if change.resetsConnections { resetter.reset(before: change) }
                 _ = try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index)
             case .removeLeftoverAddress(let change):
+                resetter.reset(before: change)
                 if try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index) == .changed {
                     logger.warning("[\(change.instanceName)] removed \(change.binding): left behind by an earlier run")
                 }

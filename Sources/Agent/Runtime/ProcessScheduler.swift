@@ -94,6 +94,21 @@ final class ProcessScheduler {
         if apply(next, setting: "max_auto_priority \(settings.autoPriorityCeiling)") { autoRaises += 1 }
     }
 
+    /// Runs `body` at SCHED_OTHER when the loop runs real-time, then goes back: work whose
+    /// length the daemon does not bound (a dump of the node's TCP sockets) is then neither
+    /// counted against RLIMIT_RTTIME nor ahead of other real-time work on the CPU.
+    func withoutRealtime(_ body: () -> Void) {
+        guard granted.isRealtime else { return body() }
+        let dropped = vk_sched_set(0) == 0
+        body()
+        guard dropped else { return }
+        let code = vk_sched_set(Int32(granted.realtimePriority))
+        if code != 0 {
+            granted = .normal
+            refused(.policy, setting: "vrrp_rt_priority \(wanted.realtimePriority)", call: "sched_setscheduler(\(wanted))", code: code)
+        }
+    }
+
     // MARK: - Asking
 
     /// SCHED_RR (reset on fork) at the target's priority, or back to SCHED_OTHER; with

@@ -156,6 +156,14 @@ int vk_peer_groups(int fd, int *groups, int capacity);
 /// the library could not be loaded), valid until the next call.
 int vk_nft_run(const char *commands, const char **error);
 
+/// Resets (sock_diag SOCK_DESTROY, as `ss -K`) every TCP connection whose local address is
+/// `address` (4 bytes for AF_INET, 16 for AF_INET6), listening sockets excepted: the peer gets
+/// a RST, so call it while the address is still on its device, or the RST cannot leave.
+/// Returns how many were reset, with `*failures` refused ones and `*last_error` the errno of
+/// the last refusal; or -errno when the sockets could not be listed (EOPNOTSUPP for a kernel
+/// without CONFIG_INET_DIAG_DESTROY shows in the refusals).
+int vk_reset_tcp_connections(int family, const uint8_t *address, int *failures, int *last_error);
+
 /// Whether libnftables can be loaded on this node (loads it).
 int vk_nft_available(void);
 

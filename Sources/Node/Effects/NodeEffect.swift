@@ -96,11 +96,17 @@ public struct AddressChange: Hashable, Sendable {
     public var instance: InstanceID
     public var instanceName: String
     public var binding: VirtualAddressBinding
+    /// A removal only: the node gives the address up, so the TCP connections it still has on
+    /// it are reset first, while the address can still carry the RST (their clients retry at
+    /// once on the new holder instead of waiting out a timeout). False for a stray form of an
+    /// address the node keeps (`replaceStrays`): its connections are the kept address's.
+    public var resetsConnections: Bool
 
-    public init(instance: InstanceID, instanceName: String, binding: VirtualAddressBinding) {
+    public init(instance: InstanceID, instanceName: String, binding: VirtualAddressBinding, resetsConnections: Bool = true) {
         self.instance = instance
         self.instanceName = instanceName
         self.binding = binding
+        self.resetsConnections = resetsConnections
     }
 }
 
