@@ -123,6 +123,7 @@ public final class Daemon {
             metrics = try MetricsServer(host: listen.host, port: listen.port)
         }
         executor.replies = { [unowned self] id, reply in self.control?.respond(id.value, reply.json()) }
+        executor.outsideRealtime = { [scheduler] body in scheduler.withoutRealtime(body) }
     }
 
     /// Maintenance persisted by an earlier run.
@@ -160,7 +161,8 @@ public final class Daemon {
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
-        while !stopRequested {
+        var stopping = false
+        while node.isRunning {
             let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
                 .map { Instant(sinceOrigin: .milliseconds($0)) }
             let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes,
@@ -185,7 +187,15 @@ public final class Daemon {
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
             metrics?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
-            if reloadRequested {
+            if stopRequested {
+                // The first request resigns (the VIPs stay until the new Master announces
+                // itself); a second one releases them at once.
+                stopRequested = false
+                if !stopping { notifier.stopping() }
+                stopping = true
+                dispatch(.stop, now: now)
+            }
+            if reloadRequested && !stopping {
                 reloadRequested = false
                 reload(now: now)
             }
@@ -194,9 +204,6 @@ public final class Daemon {
                 nextWatchdog = now + interval
             }
         }
-        let stopping = MonotonicClock.now()
-        notifier.stopping()
-        dispatch(.stop, now: stopping)
         logger.info("stopped")
         finishNotifyScriptsAndMail(within: .seconds(5))
         executor.shutdown()
@@ -346,7 +353,8 @@ public final class Daemon {
             let name = SignalAction.name(signal)
             switch SignalAction(signal) {
             case .stop:
-                logger.info("received \(name): resigning and releasing the virtual addresses")
+                logger.info(node.isStopping ? "received \(name) again: releasing the virtual addresses now"
+                                            : "received \(name): resigning (priority-0 advert) and releasing the virtual addresses")
                 stopRequested = true
             case .reload:
                 reloadRequested = true

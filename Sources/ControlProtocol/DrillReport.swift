@@ -27,6 +27,13 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var returnSeconds: Double?
     /// When no backup took over: from the priority-0 advert until this node had the VIP back.
     public var takenBackSeconds: Double?
+    /// From the new Master's first advert until the local VIPs were gone: how long both nodes
+    /// held them (make-before-break), as this node saw it; negative when this node released
+    /// them first (`vrrp_handover immediate`).
+    public var overlapSeconds: Double?
+    /// From the local VIPs gone until the new Master's gratuitous ARP was heard, when it came
+    /// later: how long a client that still had this node's MAC had nobody to answer it.
+    public var gapSeconds: Double?
 
     public init(target: String, instances: [String], result: Result, verdict: String?, secondsAgo: Double, newMaster: String?,
                 firstAdvertSeconds: Double?, addressesGoneSeconds: Double?, gratuitousARPSeen: Bool, holdSeconds: Double,

@@ -230,6 +230,37 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
         /// keepalived `use_vmac`: the instance's macvlan.
         public var virtualMAC: VirtualMAC?
+        /// Make-before-break releases (`vrrp_handover`); nil before the first one.
+        public var handover: Handover?
+
+        /// A planned resignation that keeps the VIPs until the new Master announces itself.
+        public struct Handover: Codable, Sendable, Equatable {
+            /// Resigned this long ago, still holding the VIPs (a release under way).
+            public var waitingSeconds: Double?
+            /// How the last release ended: `took over`, `timed out` (nobody announced itself
+            /// within the window; released anyway) or `abandoned` (a fault or a second stop).
+            public var lastOutcome: String?
+            /// The Master whose first advert ended the last wait.
+            public var lastNewMaster: String?
+            /// From the priority-0 advert to the release.
+            public var lastWaitSeconds: Double?
+            public var lastSecondsAgo: Double?
+            public var tookOver: Int
+            public var timedOut: Int
+            public var abandoned: Int
+
+            public init(waitingSeconds: Double?, lastOutcome: String?, lastNewMaster: String?, lastWaitSeconds: Double?,
+                        lastSecondsAgo: Double?, tookOver: Int, timedOut: Int, abandoned: Int) {
+                self.waitingSeconds = waitingSeconds
+                self.lastOutcome = lastOutcome
+                self.lastNewMaster = lastNewMaster
+                self.lastWaitSeconds = lastWaitSeconds
+                self.lastSecondsAgo = lastSecondsAgo
+                self.tookOver = tookOver
+                self.timedOut = timedOut
+                self.abandoned = abandoned
+            }
+        }
 
         /// Master_Down_Interval (RFC 3768 / RFC 5798 §6.1) of a Backup: longer than this
         /// without a Master's advert, a Backup free to do so would have become Master.

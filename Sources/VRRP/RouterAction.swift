@@ -18,4 +18,7 @@ public enum RouterAction: Hashable, Sendable {
     /// from a lower address) and answered it (at most once per advert interval): keepalived's
     /// `MASTER_RX_LOWER_PRI` notify.
     case heardLowerPriority(source: IPAddress, priority: UInt8)
+    /// A make-before-break release ended (`PendingRelease`); `removeVirtualAddresses` came
+    /// just before.
+    case handoverEnded(HandoverEnd)
 }

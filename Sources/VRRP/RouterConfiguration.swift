@@ -38,6 +38,8 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// (`UnicastReception`); nil for a multicast router, which keeps §7.1's TTL-255 rule for
     /// every advert.
     public var unicast: UnicastReception?
+    /// How a planned resignation gives the addresses up (`HandoverMode`).
+    public var handover: HandoverMode
 
     public init(
         virtualRouterID: UInt8,
@@ -54,7 +56,8 @@ public struct RouterConfiguration: Hashable, Sendable {
         fastPreempt: Bool = false,
         downTimerAdverts: Int = 3,
         skipAddressListCheck: Bool = false,
-        unicast: UnicastReception? = nil
+        unicast: UnicastReception? = nil,
+        handover: HandoverMode = .immediate
     ) {
         self.virtualRouterID = virtualRouterID
         self.basePriority = basePriority
@@ -71,6 +74,18 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.downTimerAdverts = downTimerAdverts
         self.skipAddressListCheck = skipAddressListCheck
         self.unicast = unicast
+        self.handover = handover
+    }
+
+    /// How long a planned resignation waits for another Master: Skew_Time plus one advert
+    /// interval. A Backup takes over after its own Skew_Time, which is never more than one
+    /// Master_Adver_Interval whatever its priority (§6.1), so one interval always covers it
+    /// and this router's Skew_Time is the margin. Sub-second v3 intervals make that shorter
+    /// than a busy machine's scheduling noise; half a second is still far below any v2 window.
+    public var handoverWindow: Duration {
+        let window = Timing.skewTime(priority: basePriority, version: version, masterAdvertisementInterval: advertisementInterval)
+            + advertisementInterval.duration
+        return max(window, .milliseconds(500))
     }
 
     /// The family of the virtual router: that of its own address (RFC 5798 §1: one family

@@ -2,8 +2,10 @@
 public enum RouterEvent: Hashable, Sendable {
     /// §6.4.1 Startup event.
     case startup
-    /// §6.4.2/§6.4.3 Shutdown event.
-    case shutdown
+    /// §6.4.2/§6.4.3 Shutdown event. `handover`: a planned stop, which keeps the addresses
+    /// until the new Master announces itself when the router's `HandoverMode` says so; false
+    /// releases them with the priority-0 advert (an instance a reload stops).
+    case shutdown(handover: Bool)
     /// A packet that passed `AdvertisementValidator`.
     case advertisement(ReceivedAdvertisement)
     /// An armed timer fired.
@@ -19,7 +21,8 @@ public enum RouterEvent: Hashable, Sendable {
     /// keepalived `vrrp_sync_group`: another member left Master for Backup; a Master follows it.
     case syncGroupBackup(group: String, member: String)
     /// The operator hands the VIP over (drill, maintenance): a Master resigns as on Shutdown
-    /// (priority-0 advert, addresses released) but stays running, as a Backup.
+    /// (priority-0 advert; the addresses go as `HandoverMode` says) but stays running, as a
+    /// Backup.
     case resign(reason: String)
     /// The operator takes the VIP back at once (a drill that no backup answered): a Backup
     /// becomes Master as if its Master_Down_Timer had fired.

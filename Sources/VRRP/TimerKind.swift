@@ -10,6 +10,8 @@ public enum TimerKind: String, Hashable, Sendable, CaseIterable {
     case gratuitousARPRefresh
     /// keepalived `garp_lower_prio_delay`: the repeated burst after hearing a lower priority.
     case lowerPriorityGratuitousARP
+    /// The end of a make-before-break wait for the new Master (`PendingRelease`).
+    case release
 }
 
 /// Identifies one arming of a timer. A fire whose generation is not the current one for its

@@ -8,7 +8,11 @@
 /// - becoming Master: cancel the down timer, send an advert, add the VIPs, send gratuitous
 ///   ARP, arm the advert timer, arm the gratuitous ARP timers, report the transition;
 /// - leaving Master: cancel its timers, (send an advert), remove the VIPs, arm the down timer
-///   when going Backup, report the transition.
+///   when going Backup, report the transition;
+/// - a planned resignation with make-before-break (`HandoverMode`): cancel the timers, send
+///   the priority-0 advert, arm the release timer (the VIPs stay), report the transition;
+///   later, on another Master's advert or the release timer: cancel it, remove the VIPs,
+///   report how the handover ended.
 public struct VirtualRouter: Sendable {
     public private(set) var configuration: RouterConfiguration
     public private(set) var state: RouterState = .initialize
@@ -23,6 +27,9 @@ public struct VirtualRouter: Sendable {
     public private(set) var masterAdvertisementInterval: AdvertisementInterval
     /// When the current state was entered.
     public private(set) var stateSince: Instant?
+    /// A planned resignation whose addresses are still held until another Master announces
+    /// itself (make-before-break).
+    public private(set) var pendingRelease: PendingRelease?
 
     private var startedAt: Instant?
     /// Last time the Master_Down_Timer was (re)started from a Master's advert or at startup;
@@ -89,7 +96,7 @@ public struct VirtualRouter: Sendable {
     public mutating func handle(_ event: RouterEvent, now: Instant) -> [RouterAction] {
         switch event {
         case .startup: return startup(now: now)
-        case .shutdown: return shutdown(now: now)
+        case .shutdown(let handover): return shutdown(handover: handover, now: now)
         case .advertisement(let received): return receive(received, now: now)
         case .timerFired(let token): return timerFired(token, now: now)
         case .priorityChanged(let newPriority): return priorityChanged(to: newPriority, now: now)
@@ -114,7 +121,7 @@ public struct VirtualRouter: Sendable {
             // As Shutdown (§6.4.3), so a Backup takes over after its Skew_Time, but the router
             // stays a Backup with a fresh Master_Down_Timer.
             guard state == .master, priority != 255 else { return [] }
-            var actions = resign(now: now)
+            var actions = resign(planned: true, backstop: true, now: now)
             currentMaster = nil
             downTimerBase = now
             masterAdvertisementInterval = configuration.advertisementInterval
@@ -140,16 +147,28 @@ public struct VirtualRouter: Sendable {
     }
 
     /// §6.4.2/§6.4.3 Shutdown: a Master sends one advert with priority 0 and removes its
-    /// addresses so a Backup takes over after Skew_Time; then back to Initialize.
-    private mutating func shutdown(now: Instant) -> [RouterAction] {
-        let actions: [RouterAction]
+    /// addresses so a Backup takes over after Skew_Time — for a planned stop with
+    /// make-before-break, once the new Master announces itself; then back to Initialize.
+    private mutating func shutdown(handover: Bool, now: Instant) -> [RouterAction] {
+        var actions: [RouterAction]
         switch state {
         case .initialize:
-            return []
+            // A second stop while the addresses wait for the new Master: release them now.
+            return abandonHandover(now: now)
         case .master:
-            actions = resign(now: now)
+            actions = resign(planned: handover, backstop: false, now: now)
         case .backup, .fault:
+            // Stopping during a drill's hand-over keeps waiting for the new Master, no longer
+            // than a stop's window (an instance a reload stops releases at once).
+            let pending = pendingRelease
             actions = cancelAllTimers()
+            if !handover {
+                actions += abandonHandover(now: now)
+            } else if let pending {
+                let deadline = min(pending.deadline, now + configuration.handoverWindow)
+                pendingRelease = PendingRelease(since: pending.since, deadline: deadline)
+                actions.append(arm(.release, at: deadline))
+            }
         }
         startedAt = nil
         currentMaster = nil
@@ -164,14 +183,31 @@ public struct VirtualRouter: Sendable {
         // §6.4.3) against another owner: two routers claiming priority 255 is a
         // misconfiguration, and the §6.4.3 address tie-break leaves one Active instead of two.
         guard priority != 255 || (configuration.version == .v3 && (advert.priority == 255 || state == .backup)) else { return [] }
+        let released = advert.priority > 0 ? releaseHandedOver(to: received.source, now: now) : []
         switch state {
         case .initialize, .fault:
-            return []
+            return released
         case .backup:
-            return backupReceived(advert, from: received.source, now: now)
+            return released + backupReceived(advert, from: received.source, now: now)
         case .master:
             return masterReceived(advert, from: received.source, now: now)
         }
+    }
+
+    /// Make-before-break: the first advert of another Master after a planned resignation is
+    /// the new Master announcing itself (it adds the addresses and sends its gratuitous ARP
+    /// right after, RFC 5798 §6.4.2); the addresses held until now go.
+    private mutating func releaseHandedOver(to source: IPAddress, now: Instant) -> [RouterAction] {
+        guard let pending = pendingRelease else { return [] }
+        pendingRelease = nil
+        return cancel(.release) + [.removeVirtualAddresses, .handoverEnded(.tookOver(by: source, after: now - pending.since))]
+    }
+
+    /// Ends a pending release at once (a fault, a second stop).
+    private mutating func abandonHandover(now: Instant) -> [RouterAction] {
+        guard let pending = pendingRelease else { return [] }
+        pendingRelease = nil
+        return cancel(.release) + [.removeVirtualAddresses, .handoverEnded(.abandoned(after: now - pending.since))]
     }
 
     /// §6.4.2, Backup receiving an ADVERTISEMENT.
@@ -270,6 +306,11 @@ public struct VirtualRouter: Sendable {
         case .lowerPriorityGratuitousARP:
             guard state == .master else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.lowerPriorityRepeatCount)]
+        case .release:
+            // No other Master within the window: a stop releases the addresses anyway.
+            guard let pending = pendingRelease else { return [] }
+            pendingRelease = nil
+            return [.removeVirtualAddresses, .handoverEnded(.timedOut(after: now - pending.since))]
         case .gratuitousARPRefresh:
             guard state == .master, let refresh = configuration.gratuitousARP.refresh else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.refreshRepeatCount),
@@ -303,9 +344,10 @@ public struct VirtualRouter: Sendable {
         case .initialize, .fault:
             return []
         case .master:
-            return resign(now: now) + transition(to: .fault, reason: .fault(reason), now: now)
+            return resign(planned: false, backstop: false, now: now) + transition(to: .fault, reason: .fault(reason), now: now)
         case .backup:
-            return cancelAllTimers() + transition(to: .fault, reason: .fault(reason), now: now)
+            let released = abandonHandover(now: now)
+            return cancelAllTimers() + released + transition(to: .fault, reason: .fault(reason), now: now)
         }
     }
 
@@ -346,14 +388,24 @@ public struct VirtualRouter: Sendable {
         }
         currentMaster = configuration.localAddress
         lastAnswerToLowerPriority = nil
+        // A hand-over nobody took: the addresses never left, and are added (and announced)
+        // again as any new Master's.
+        pendingRelease = nil
         return actions + transition(to: .master, reason: reason, now: now)
     }
 
-    /// Leave Master by resigning: priority-0 advert, then give the addresses up.
-    private mutating func resign(now: Instant) -> [RouterAction] {
+    /// Leave Master by resigning: priority-0 advert, then give the addresses up — at once, or
+    /// for a `planned` move with make-before-break once another Master announces itself or the
+    /// handover window passes (`backstop`: twice the window, for a hand-over whose own abort
+    /// comes first).
+    private mutating func resign(planned: Bool, backstop: Bool, now: Instant) -> [RouterAction] {
         var advert = currentAdvertisement()
         advert.priority = 0
-        return cancelAllTimers() + [.sendAdvertisement(advert), .removeVirtualAddresses]
+        let actions = cancelAllTimers() + [.sendAdvertisement(advert)]
+        guard planned, configuration.handover == .makeBeforeBreak else { return actions + [.removeVirtualAddresses] }
+        let deadline = now + configuration.handoverWindow * (backstop ? 2 : 1)
+        pendingRelease = PendingRelease(since: now, deadline: deadline)
+        return actions + [arm(.release, at: deadline)]
     }
 
     private mutating func transition(to newState: RouterState, reason: TransitionReason, now: Instant) -> [RouterAction] {
@@ -394,6 +446,11 @@ public struct VirtualRouter: Sendable {
         nextGeneration += 1
         armed[kind] = token
         return .setTimer(token, deadline: deadline)
+    }
+
+    private mutating func cancel(_ kind: TimerKind) -> [RouterAction] {
+        guard armed.removeValue(forKey: kind) != nil else { return [] }
+        return [.cancelTimer(kind)]
     }
 
     /// Cancels every armed timer, in a fixed order so the action list is deterministic.

@@ -160,12 +160,10 @@ public struct ClusterSimulator {
             nodes[index].timers = [:]
             generations[index] += 1
         case .stop(let index):
+            // A Master that resigned keeps running until the new Master announces itself
+            // (make-before-break); `feed` retires the node once its stop is over.
             guard nodes[index].isUp, !healed else { return }
             feed(index, .stop)
-            collectDrops(index)
-            nodes[index].node = nil
-            nodes[index].timers = [:]
-            generations[index] += 1
         case .restart(let index):
             guard !nodes[index].isUp else { return }
             start(index)
@@ -266,6 +264,8 @@ public struct ClusterSimulator {
     /// carrying out the effects; then the per-step invariants.
     private mutating func feed(_ index: Int, _ event: NodeEvent) {
         guard var node = nodes[index].node else { return }
+        var stopping = node.isStopping
+        if case .stop = event { stopping = true }
         nodes[index].node = nil  // keep the model uniquely referenced while it changes
         let device = nodes[index].host.index
         var kernel = nodes[index].kernel  // what a read-back sees: the kernel after the last effects
@@ -276,6 +276,12 @@ public struct ClusterSimulator {
         }, readAddresses: { [device: kernel] })
         nodes[index].node = node
         checkStep(index)
+        if stopping && !node.isRunning {
+            collectDrops(index)
+            nodes[index].node = nil
+            nodes[index].timers = [:]
+            generations[index] += 1
+        }
     }
 
     private mutating func execute(_ effects: [NodeEffect], on index: Int) -> [NodeEvent] {
@@ -453,7 +459,7 @@ public struct ClusterSimulator {
             if view.state == .master && !nodes[index].kernelHas(address) && view.failingAddresses == 0 {
                 violation("n\(index) \(view.name) is MASTER but the kernel has not got \(address), and no retry is pending")
             }
-            if view.state != .master && nodes[index].kernelHas(address) && view.failingAddresses == 0 {
+            if view.state != .master && view.pendingRelease == nil && nodes[index].kernelHas(address) && view.failingAddresses == 0 {
                 violation("n\(index) \(view.name) is \(view.state) but the kernel has \(address), and no removal is pending")
             }
             if settled, let states = lastSettledStates[index], states.indices.contains(offset), states[offset] != view.state {

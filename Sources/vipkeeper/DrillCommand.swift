@@ -122,6 +122,13 @@ struct DrillCommand: ParsableCommand {
             + (drill.verdict.map { ": \($0)" } ?? "")]
         if let master = drill.newMaster {
             lines.append("  handover: \(master) advertised as Master after \(seconds(drill.firstAdvertSeconds)); local VIPs gone after \(seconds(drill.addressesGoneSeconds)); its gratuitous ARP \(drill.gratuitousARPSeen ? "was seen" : "was NOT seen")")
+            if let overlap = drill.overlapSeconds {
+                lines.append(overlap >= 0 ? "  make-before-break: both nodes held the VIPs for \(seconds(overlap)) (as this node saw it)"
+                                          : "  the VIPs went \(seconds(-overlap)) before the new Master's first advert (vrrp_handover immediate)")
+            }
+            if let gap = drill.gapSeconds, gap > 0 {
+                lines.append("  no node answered a client with a stale ARP entry for \(seconds(gap)) (VIPs gone -> the new Master's gratuitous ARP)")
+            }
         }
         if let back = drill.takenBackSeconds { lines.append("  this node took the VIP back after \(seconds(back))") }
         lines.append("  hold \(milliseconds(drill.holdSeconds)) s, return: \(drill.returnMode)" + (drill.returnSeconds.map { ", back in \(milliseconds($0)) s" } ?? ""))

@@ -79,6 +79,15 @@ struct StatusTable {
             if instance.addressesRestored > 0 {
                 lines.append("\(instance.name): virtual addresses put back after an external delete: \(instance.addressesRestored)")
             }
+            if let handover = instance.handover {
+                if let waiting = handover.waitingSeconds {
+                    lines.append("\(instance.name): resigned \(DrillCommand.milliseconds(waiting)) s ago; holding the VIPs until the new Master announces itself")
+                }
+                if let outcome = handover.lastOutcome, let wait = handover.lastWaitSeconds, let ago = handover.lastSecondsAgo {
+                    let who = handover.lastNewMaster.map { " by \($0)" } ?? ""
+                    lines.append("\(instance.name): last handover \(outcome)\(who) \(DrillCommand.milliseconds(wait)) s after the priority-0 advert, \(Int(ago)) s ago")
+                }
+            }
             if let vmac = instance.virtualMAC {
                 var line = "\(instance.name): use_vmac \(vmac.name) (\(vmac.hardwareAddress)) \(vmac.present ? "present" : "NOT PRESENT")"
                 if vmac.sendsOnBase { line += ", adverts on \(instance.interface) (vmac_xmit_base)" }

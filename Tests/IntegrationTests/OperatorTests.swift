@@ -30,6 +30,8 @@ extension NamespaceSuites {
             guard let lab = openLab(tag: "dp", subnet: 40, nodes: 2) else { return }
             defer { lab.tearDown() }
             _ = pair(lab)
+            let old = AddressMonitor(lab, node: 0), new = AddressMonitor(lab, node: 1)
+            let client = ClientProbe(lab, seconds: 9)
             let result = vipkeeper(lab, 0, "drill --hold 3 --json --probe http://\(lab.virtualAddress)/api/v2.0/ping")
             #expect(result.status == 0, "\(result.output)\n\(lab.log("node0.log"))")
             let drill = try drillReport(result)
@@ -50,6 +52,16 @@ extension NamespaceSuites {
             #expect((probe["tries"] as? Int ?? 0) > 20)
             #expect(lab.holders() == [0])
             #expect(lab.log("node0.log").contains("drill of VI_1: PASSED"))
+            // Make-before-break, both ways: node 1 added the VIP before node 0 deleted it, and
+            // node 0 took it back (preempt) before node 1 deleted it.
+            let added1 = try #require(new.times(of: lab.virtualAddress, deleted: false).first, "\(lab.log("addresses1.log"))")
+            let deleted0 = try #require(old.times(of: lab.virtualAddress, deleted: true).first, "\(lab.log("addresses0.log"))")
+            measured("drill: both nodes hold the VIP (node 1 added -> node 0 deleted)", deleted0 - added1, bound: skew(150) + 1)
+            #expect(deleted0 >= added1, "node 0 deleted the VIP before node 1 had it")
+            #expect(deleted0 - added1 < skew(150) + 1, "the overlap passed the stated bound")
+            let summary = try #require(client.summary(timeout: 10), "the client probe did not report: \(lab.log("probe.log"))")
+            print("measured: drill: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
+            #expect(summary.tries > 100)
             let last = try #require(lab.report(0)?["lastDrill"] as? [String: Any])
             #expect(last["result"] as? String == "passed")
         }
@@ -63,6 +75,7 @@ extension NamespaceSuites {
             let peer = lab.startVipkeeper(node: 1, config: lab.config(priority: 100))
             #expect(waitUntil(timeout: masterDown(150) + 3) { lab.holders() == [0] } != nil)
             lab.stop(peer, signal: SIGKILL)
+            let monitor = AddressMonitor(lab, node: 0)
             let result = vipkeeper(lab, 0, "drill --json --probe http://\(lab.virtualAddress)/api/v2.0/ping")
             #expect(result.status == 1, "\(result.output)")
             let drill = try drillReport(result)
@@ -78,6 +91,9 @@ extension NamespaceSuites {
             #expect(transition["reason"] as? String == "drill aborted: no backup took over", "\(transition)")
             let probe = try #require((try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])?["probe"] as? [String: Any])
             print("measured: drill with no backup: client-visible outage: \(String(format: "%.3f", probe["longestOutageSeconds"] as? Double ?? -1)) s")
+            // Make-before-break: with nobody to take over, the VIP never left node 0.
+            #expect(monitor.isWatching(), "the address monitor saw nothing: \(lab.log("addresses0.log"))")
+            #expect(monitor.times(of: lab.virtualAddress, deleted: true).isEmpty, "the VIP was deleted during the drill: \(lab.log("addresses0.log"))")
             #expect(lab.holders() == [0])
             #expect(lab.status(0)?["state"] as? String == "MASTER")
         }

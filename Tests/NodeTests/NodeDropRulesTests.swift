@@ -55,6 +55,7 @@ struct NodeDropRulesTests {
         harness.advance(by: mdi150)
         harness.effects = []
         harness.handle(.stop)
+        harness.receive(priority: 100)
         try expectLiftedAfterRemoval(harness)
     }
 

@@ -27,6 +27,7 @@ struct NodeNotifyFIFOTests {
         #expect(lines(harness, path: "/run/all.fifo") == lines(harness))
         harness.effects = []
         harness.handle(.stop)
+        harness.advance(by: .seconds(2))
         #expect(lines(harness) == ["INSTANCE \"VI_1\" STOP 150"])
         #expect(harness.effects.last == .followNotifyFIFOs([]))
         #expect(NotifyFIFOLine(.instance("VI_1"), .master, priority: 100).text == "INSTANCE \"VI_1\" MASTER 100\n")

@@ -88,12 +88,17 @@ struct NodeOperatorTests {
         let harness = try master()
         #expect(harness.command(Self.drill)?.outcome == .ok)
         #expect(harness.sends.map(\.priority) == [0])
-        #expect(harness.kernel.isEmpty && harness.views.first?.state == .backup)
+        // Make-before-break: a Backup now, the VIP kept until the new Master announces itself.
+        #expect(harness.kernel == [vip] && harness.views.first?.state == .backup)
         // The runtime is asked to listen for the new Master's announcements, once.
         #expect(harness.effects.filter { $0 == .watchAnnouncements(true) }.count == 1)
         harness.advance(by: .milliseconds(400))
+        #expect(harness.kernel == [vip])
+        harness.receive(priority: 100)
+        #expect(harness.kernel.isEmpty)
         harness.handle(.gratuitousARPSeen(interfaceIndex: 2, address: vip, hardwareAddress: [2, 0, 0, 0, 0, 2]))
-        harness.peerAdvertises(for: 3)
+        harness.advance(by: .seconds(1))
+        harness.peerAdvertises(for: 2)
         #expect(harness.report().lastDrill?.result == .running)
         // The hold ends 3 s after the first advert; at its full priority (150) the node waits
         // out its Master_Down_Timer over the peer's lower adverts, then preempts.
@@ -103,7 +108,7 @@ struct NodeOperatorTests {
         #expect(drill.result == .passed, "\(drill)")
         #expect(drill.newMaster == "10.250.1.12")
         #expect(drill.firstAdvertSeconds == 0.4)
-        #expect(drill.addressesGoneSeconds == 0)
+        #expect(drill.addressesGoneSeconds == 0.4)
         #expect(drill.gratuitousARPSeen)
         #expect(drill.returnMode == "preempt" && drill.returnSeconds != nil)
         #expect(harness.views.first?.state == .master && harness.kernel == [vip])

@@ -44,22 +44,64 @@ struct NodeLifecycleTests {
         #expect(harness.gratuitousARPs.first?.addresses.map(\.address.address) == [vip, excluded])
         #expect(harness.sends.last?.addresses == [vip], "an excluded address went into the advert")
         harness.handle(.stop)
+        harness.receive(priority: 100)
         #expect(harness.kernel.isEmpty)
     }
 
-    @Test("stop: priority-0 advert, addresses released, notify_stop; nothing happens afterwards")
+    @Test("stop: priority-0 advert and notify_stop; the VIP stays until the new Master's first advert (make-before-break), then goes; nothing happens afterwards")
     func stop() throws {
         let harness = try NodeHarness(instanceText(extra: "    notify_stop /usr/local/bin/on-stop\n"))
         harness.advance(by: mdi150)
         harness.effects = []
         harness.handle(.stop)
         #expect(harness.sends.map(\.priority) == [0])
-        #expect(harness.kernel.isEmpty)
+        #expect(harness.kernel == [vip] && harness.node.isStopping && harness.node.isRunning)
         #expect(harness.effects.contains { if case .runNotify(let job) = $0 { job.label == "notify_stop" } else { false } })
+        #expect(harness.log(containing: "stopping: VI_1 keeps the virtual addresses until the new Master announces itself, at most 1.414 s"))
+        harness.advance(by: .milliseconds(600))
+        #expect(harness.kernel == [vip], "released before anyone took over")
+        // A priority-0 advert is no new Master.
+        harness.receive(priority: 0)
+        #expect(harness.kernel == [vip])
+        harness.receive(priority: 90)
+        #expect(harness.kernel.isEmpty && !harness.node.isRunning && !harness.node.isStopping)
+        #expect(harness.log(containing: "[VI_1] 10.250.1.12 announced itself Master 0.600 s after the priority-0 advert: releasing the virtual addresses (make-before-break)"))
         harness.effects = []
         harness.receive(priority: 200)
         harness.advance(by: .seconds(10))
         #expect(harness.effects.isEmpty)
+    }
+
+    @Test("stop with nobody to take over: the VIP goes anyway when the window (Skew_Time + one interval) passes; a second stop releases at once")
+    func stopWithoutPeer() throws {
+        let harness = try NodeHarness(instanceText())
+        harness.advance(by: mdi150)
+        harness.handle(.stop)
+        harness.advance(by: .milliseconds(1_400))
+        #expect(harness.kernel == [vip] && harness.node.isRunning)
+        harness.advance(by: .milliseconds(20))
+        #expect(harness.kernel.isEmpty && !harness.node.isRunning)
+        #expect(harness.log(containing: "[VI_1] no other Master announced itself within 1.414 s of the priority-0 advert: releasing the virtual addresses anyway"))
+
+        let twice = try NodeHarness(instanceText())
+        twice.advance(by: mdi150)
+        twice.handle(.stop)
+        twice.advance(by: .milliseconds(100))
+        twice.handle(.stop)
+        #expect(twice.kernel.isEmpty && !twice.node.isRunning)
+        #expect(twice.sends.filter { $0.priority == 0 }.count == 1, "a second stop sent another priority-0 advert")
+        #expect(twice.log(containing: "[VI_1] releasing the virtual addresses now, 0.100 s after the priority-0 advert, without waiting for the new Master"))
+    }
+
+    @Test("vrrp_handover immediate, and vrrp_strict: the VIP goes with the priority-0 advert, as keepalived")
+    func immediateHandover() throws {
+        let unauthenticated = instanceText().replacingOccurrences(of: "    authentication {\n        auth_type PASS\n        auth_pass harbor\n    }\n", with: "")
+        for globals in ["global_defs {\n    vrrp_handover immediate\n}\n", "global_defs {\n    vrrp_strict\n}\n"] {
+            let harness = try NodeHarness(globals + unauthenticated)
+            harness.advance(by: mdi150)
+            harness.handle(.stop)
+            #expect(harness.kernel.isEmpty && !harness.node.isRunning, "\(globals)")
+        }
     }
 }
 

@@ -151,6 +151,7 @@ struct NodeVirtualMACTests {
         harness.advance(by: mdi150)
         harness.effects = []
         harness.handle(.stop)
+        harness.advance(by: .seconds(2))
         let zero = try #require(harness.effects.firstIndex { if case .send = $0 { true } else { false } })
         let removal = try #require(harness.effects.firstIndex { if case .removeVirtualMAC = $0 { true } else { false } })
         #expect(zero < removal)

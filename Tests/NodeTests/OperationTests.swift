@@ -134,15 +134,15 @@ struct OperationTests {
         operation.addressesGone(now: Self.start + .milliseconds(900))
         #expect(operation.addressesGoneAt == Self.start + .milliseconds(20))
         #expect(!operation.gratuitousARPSeen)
-        operation.gratuitousARPHeard()
+        operation.gratuitousARPHeard(now: Self.start + .seconds(1))
         #expect(operation.gratuitousARPSeen)
         #expect(operation.drillReport(now: Self.start + .seconds(1)).addressesGoneSeconds == 0.02)
 
         var maintenance = Self.maintenance()
-        maintenance.gratuitousARPHeard()
+        maintenance.gratuitousARPHeard(now: Self.start + .seconds(1))
         #expect(!maintenance.gratuitousARPSeen)
         var returning = Self.returning()
-        returning.gratuitousARPHeard()
+        returning.gratuitousARPHeard(now: Self.start + .seconds(1))
         #expect(!returning.gratuitousARPSeen)
     }
 
@@ -157,7 +157,7 @@ struct OperationTests {
         #expect(operation.everyMemberIsMaster(now: later) == .nothing)
         #expect(operation.reloaded(keeping: []) == .nothing)
         operation.addressesGone(now: later)
-        operation.gratuitousARPHeard()
+        operation.gratuitousARPHeard(now: Self.start + .seconds(1))
         #expect(operation == finished)
         #expect(operation.addressesGoneAt == nil && !operation.gratuitousARPSeen && operation.takeover == nil)
     }

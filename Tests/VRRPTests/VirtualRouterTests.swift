@@ -108,7 +108,7 @@ struct BackupTests {
     @Test("Shutdown: cancel Master_Down_Timer, go Initialize")
     func shutdown() {
         let router = backup()
-        #expect(router.handle(.shutdown, now: at(1)) == [
+        #expect(router.handle(.shutdown(handover: true), now: at(1)) == [
             .cancelTimer(.masterDown), .stateChanged(from: .backup, to: .initialize, reason: .shutdown),
         ])
     }
@@ -204,7 +204,7 @@ struct MasterTests {
     @Test("Shutdown: cancel Adver_Timer, send advert with priority 0, remove VIPs, go Initialize")
     func shutdown() {
         let router = master()
-        #expect(router.handle(.shutdown, now: at(5)) == [
+        #expect(router.handle(.shutdown(handover: true), now: at(5)) == [
             .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), .removeVirtualAddresses,
             .stateChanged(from: .master, to: .initialize, reason: .shutdown),
         ])
@@ -313,7 +313,7 @@ struct GratuitousARPTests {
         #expect(router.handle(.timerFired(TimerToken(kind: .gratuitousARPRefresh, generation: 3)), now: at(63.6)) == [
             .sendGratuitousARP(count: 2), timer(.gratuitousARPRefresh, 4, at(123.6)),
         ])
-        let leaving = router.handle(.shutdown, now: at(70))
+        let leaving = router.handle(.shutdown(handover: true), now: at(70))
         #expect(leaving.contains(.cancelTimer(.gratuitousARPRefresh)))
     }
 }
@@ -370,7 +370,7 @@ struct FaultTests {
     func shutdownFromFault() {
         let router = backup()
         _ = router.handle(.faultRaised(fault("x down")), now: at(1))
-        #expect(router.handle(.shutdown, now: at(2)) == [.stateChanged(from: .fault, to: .initialize, reason: .shutdown)])
+        #expect(router.handle(.shutdown(handover: true), now: at(2)) == [.stateChanged(from: .fault, to: .initialize, reason: .shutdown)])
     }
 }
 

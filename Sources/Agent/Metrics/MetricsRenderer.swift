@@ -99,6 +99,16 @@ enum MetricsRenderer {
             out.counter("vipkeeper_virtual_addresses_restored_total", labels, help: "Virtual addresses put back after someone else deleted them.",
                         counts.addressesRestored)
             out.counter("vipkeeper_send_errors_total", labels, help: "Adverts the kernel refused to send.", counts.sendErrors)
+            for (outcome, count) in [("took_over", counts.handoversTakenOver), ("timed_out", counts.handoversTimedOut), ("abandoned", counts.handoversAbandoned)] {
+                out.counter("vipkeeper_handovers_total", labels + [("outcome", outcome)],
+                            help: "Make-before-break releases: the new Master announced itself (took_over), nobody did within the window (timed_out), a fault or a second stop ended the wait (abandoned).",
+                            count)
+            }
+            if let wait = instance.lastHandoverWait {
+                out.gauge("vipkeeper_last_handover_wait_seconds", labels,
+                          help: "The last make-before-break release: priority-0 advert to the release (the new Master's first advert, or the window's end).",
+                          wait.secondsValue)
+            }
         }
         for check in node.checks {
             out.gauge("keepalived_script_status", [("name", check.name)], help: "Check result: 1 good, 0 bad.", check.isUp ? 1 : 0)
@@ -121,6 +131,14 @@ enum MetricsRenderer {
             if let handover = drill.handover {
                 out.gauge("vipkeeper_last_drill_handover_seconds", [("target", drill.target)],
                           help: "The last drill: priority-0 advert to the new Master's first advert.", handover.secondsValue)
+            }
+            if let overlap = drill.overlapSeconds {
+                out.gauge("vipkeeper_last_drill_overlap_seconds", [("target", drill.target)],
+                          help: "The last drill: the new Master's first advert to this node's VIPs gone (both held them; negative: nobody did).", overlap)
+            }
+            if let gap = drill.gapSeconds {
+                out.gauge("vipkeeper_last_drill_gap_seconds", [("target", drill.target)],
+                          help: "The last drill: this node's VIPs gone to the new Master's gratuitous ARP heard, when that came later.", gap)
             }
         }
         if let process {

@@ -24,7 +24,8 @@ extension Configuration {
             fastPreempt: instance.fastPreempt,
             downTimerAdverts: globals.strict ? 3 : instance.downTimerAdverts ?? globals.downTimerAdverts ?? 3,
             skipAddressListCheck: instance.skipAddressListCheck ?? globals.skipAddressListCheck,
-            unicast: unicastReception(for: instance))
+            unicast: unicastReception(for: instance),
+            handover: globals.strict ? .immediate : globals.handover)
     }
 
     /// keepalived's receive rules for a unicast instance (`UnicastReception`), nil for a

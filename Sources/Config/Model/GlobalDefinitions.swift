@@ -35,6 +35,10 @@ public struct GlobalDefinitions: Hashable, Sendable {
     /// after a split brain heals, whichever side heard the other first). **On by default in
     /// vipkeeper** (keepalived: off); `vrrp_higher_prio_send_advert false` turns it off.
     public var higherPrioritySendAdvert = true
+    /// vipkeeper `vrrp_handover`: how a Master gives the VIP up on a planned move (a drill,
+    /// maintenance, a stop). Make-before-break by default; `immediate` (and `vrrp_strict`)
+    /// is the RFCs' and keepalived's behaviour.
+    public var handover: HandoverMode = .makeBeforeBreak
     /// `vrrp_strict`: refuse what RFC 3768 forbids (authentication, unicast).
     public var strict = false
     /// `vrrp_check_unicast_src`: `check_unicast_src` for every unicast instance.

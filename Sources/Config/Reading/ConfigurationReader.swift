@@ -274,6 +274,14 @@ struct ConfigurationReader {
         table.statement("vrrp_higher_prio_send_advert") { globals, statement, log in
             if let value = statement.flag(log: &log) { globals.higherPrioritySendAdvert = value }
         }
+        table.statement("vrrp_handover") { globals, statement, log in
+            guard let token = statement.single("make_before_break or immediate", log: &log) else { return }
+            guard let mode = HandoverMode(rawValue: token.text) else {
+                log.error(token.location, "vrrp_handover takes make_before_break (keep the VIP until the new Master announces itself) or immediate (release it with the priority-0 advert, as keepalived); `\(token.text)` is neither")
+                return
+            }
+            globals.handover = mode
+        }
         table.statement("vrrp_strict") { globals, statement, log in
             statement.ignoringArguments(log: &log)
             globals.strict = true

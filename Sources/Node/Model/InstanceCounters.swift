@@ -20,6 +20,11 @@ public struct InstanceCounters: Hashable, Sendable {
     public var notifyFailures = 0
     /// Route and rule changes netlink refused (`virtual_routes`, `virtual_rules`).
     public var routingFailures = 0
+    /// Make-before-break releases (`HandoverEnd`): another Master took over, nobody did
+    /// within the window, or a fault or second stop ended the wait.
+    public var handoversTakenOver = 0
+    public var handoversTimedOut = 0
+    public var handoversAbandoned = 0
 
     /// Every count at zero, as an instance starts.
     public init() {}

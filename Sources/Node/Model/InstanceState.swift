@@ -20,6 +20,8 @@ struct InstanceState: Sendable {
     var virtualMACState = VirtualMACState()
     /// A reload removes it: its last notify is keepalived's for a deleted instance.
     var isBeingRemoved = false
+    /// The last make-before-break release: how it ended, and when.
+    var lastHandover: (end: HandoverEnd, at: Instant)?
 
     struct Transition: Hashable, Sendable {
         var from: RouterState
@@ -39,8 +41,9 @@ struct InstanceState: Sendable {
 
     var name: String { bound.name }
     var virtualRouterID: UInt8 { bound.router.virtualRouterID }
-    /// A Master holds its addresses; nobody else does.
-    var wantsAddresses: Bool { router.state == .master }
+    /// A Master holds its addresses, and so does a router that resigned for a planned move
+    /// until the new Master announces itself (make-before-break); nobody else does.
+    var wantsAddresses: Bool { router.state == .master || router.pendingRelease != nil }
     var holdsEveryAddress: Bool { !addresses.isEmpty && addresses.allSatisfy(\.isHeld) }
     var holdsAnyAddress: Bool { addresses.contains(where: \.isHeld) }
 }

@@ -116,6 +116,11 @@ extension Node {
             }
             return restore(index, slot, now: now)
         case (.held, false):
+            guard instance.router.state == .master else {
+                // Resigned and waiting for the new Master (make-before-break): it was going.
+                instances[index].addresses[slot].phase = .absent
+                return [.log(LogLine(.notice, "[\(instance.name)] \(binding) was deleted by someone else while handing over; not adding it back"))]
+            }
             instances[index].counters.addressesRestored += 1
             return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back"))]
                 + restore(index, slot, now: now)
@@ -171,7 +176,9 @@ extension Node {
         let binding = instance.addresses[slot].binding
         var effects: [NodeEffect] = [.log(LogLine(.warning, "[\(instance.name)] \(binding.address.address) is on \(binding.device) as \(strays.map(\.description).joined(separator: ", ")), not as configured (\(HostAddress(binding.address))): removing that form"))]
         effects += strays.map { stray in
-            .removeAddress(change(instance, VirtualAddressBinding(address: stray.asVirtualAddress(like: binding.address), device: binding.device)))
+            var removal = change(instance, VirtualAddressBinding(address: stray.asVirtualAddress(like: binding.address), device: binding.device))
+            removal.resetsConnections = false  // the address stays, in its configured form
+            return .removeAddress(removal)
         }
         if addOurs { effects.append(.addAddress(change(instance, binding))) }
         return effects

@@ -46,6 +46,14 @@ extension Node {
     /// rounds due first — keepalived's order, every address once before any twice. The timer
     /// is armed again while any round is left.
     mutating func announcementRound(_ index: Int, now: Instant) -> [NodeEffect] {
+        // Only a Master announces: a router that resigned keeps its addresses (make-before-break)
+        // but must not pull the clients back from the new Master; what was due is dropped.
+        guard instances[index].router.state == .master else {
+            for slot in instances[index].addresses.indices where instances[index].addresses[slot].isHeld {
+                instances[index].addresses[slot].phase = .held(AddressHolding())
+            }
+            return []
+        }
         let interval = instances[index].bound.router.gratuitousARP.interval
         var slots = instances[index].addresses.indices.filter { instances[index].addresses[$0].announcementsDue > 0 }
         if interval > .zero, let first = slots.max(by: { instances[index].addresses[$0].announcementsDue < instances[index].addresses[$1].announcementsDue }) {

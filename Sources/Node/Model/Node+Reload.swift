@@ -12,7 +12,7 @@ extension Node {
         for index in plan.stops {
             effects.append(.log(LogLine(.notice, "[\(instances[index].name)] \(plan.isRemoved(index) ? "removed from the configuration: stopping" : "configuration changed: restarting")")))
             instances[index].isBeingRemoved = plan.isRemoved(index)
-            if isRunning { effects += feed(index, .shutdown, now: now) }
+            if isRunning { effects += feed(index, .shutdown(handover: false), now: now) }
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
             effects.append(.cancelTimer(.virtualMACRetry(instances[index].id)))
             // use_vmac: a macvlan the new configuration keeps (same name and parent) stays for

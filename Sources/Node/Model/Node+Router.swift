@@ -61,6 +61,25 @@ extension Node {
                                                     arguments: [], credentials: script.credentials)))
             }
             return effects + notifyFIFOLines(NotifyFIFOLine(.instance(instance.name), .masterReceivedLowerPriority, priority: instance.router.priority))
+        case .handoverEnded(let end):
+            return handoverEnded(index, end, now: now)
+        }
+    }
+
+    /// A make-before-break release ended: counted, kept for `status` and `/metrics`, logged.
+    private mutating func handoverEnded(_ index: Int, _ end: HandoverEnd, now: Instant) -> [NodeEffect] {
+        instances[index].lastHandover = (end, now)
+        let name = instances[index].name
+        switch end {
+        case .tookOver(let master, let after):
+            instances[index].counters.handoversTakenOver += 1
+            return [.log(LogLine(.notice, "[\(name)] \(master) announced itself Master \(after.formattedMilliseconds) after the priority-0 advert: releasing the virtual addresses (make-before-break)"))]
+        case .timedOut(let after):
+            instances[index].counters.handoversTimedOut += 1
+            return [.log(LogLine(.warning, "[\(name)] no other Master announced itself within \(after.formattedMilliseconds) of the priority-0 advert: releasing the virtual addresses anyway"))]
+        case .abandoned(let after):
+            instances[index].counters.handoversAbandoned += 1
+            return [.log(LogLine(.notice, "[\(name)] releasing the virtual addresses now, \(after.formattedMilliseconds) after the priority-0 advert, without waiting for the new Master"))]
         }
     }
 

@@ -32,6 +32,9 @@ public struct InstanceView: Hashable, Sendable {
     public var state: RouterState
     public var priority: UInt8
     public var fault: FaultCause?
+    /// Resigned for a planned move, holding the addresses until the new Master announces
+    /// itself (make-before-break).
+    public var pendingRelease: PendingRelease?
     /// Every virtual address is on its device, as far as the node knows.
     public var holdsEveryAddress: Bool
     public var holdsAnyAddress: Bool
@@ -50,7 +53,7 @@ extension Node {
     public var instanceViews: [InstanceView] {
         instances.map {
             InstanceView(id: $0.id, name: $0.name, state: $0.router.state, priority: $0.router.priority, fault: $0.router.fault,
-                         holdsEveryAddress: $0.holdsEveryAddress, holdsAnyAddress: $0.holdsAnyAddress,
+                         pendingRelease: $0.router.pendingRelease, holdsEveryAddress: $0.holdsEveryAddress, holdsAnyAddress: $0.holdsAnyAddress,
                          armedTimers: $0.router.armedTimers, heldAddresses: $0.addresses.filter(\.isHeld).map(\.binding.address.address),
                          failingAddresses: $0.addresses.filter { $0.refusals != nil }.count, addressesRestored: $0.counters.addressesRestored,
                          advertisementsSent: $0.counters.advertisementsSent, drops: $0.counters.drops)
@@ -126,7 +129,7 @@ extension Node {
         // The bound addresses are `virtual_ipaddress`, then `virtual_ipaddress_excluded`.
         let bindings = instance.addresses.map(\.binding)
         let advertised = min(instance.bound.definition.virtualAddresses.count, bindings.count)
-        return InstanceMetrics(
+        var metrics = InstanceMetrics(
             name: instance.name,
             interface: instance.bound.interface,
             virtualRouterID: instance.virtualRouterID,
@@ -140,13 +143,38 @@ extension Node {
             inMaintenance: maintenance[instance.name] != nil,
             lastTransition: instance.lastTransition.map { .init(from: $0.from, to: $0.to, reason: $0.reason, ago: now - $0.at) },
             counters: instance.counters)
+        switch instance.lastHandover?.end {
+        case .tookOver(_, let after)?, .timedOut(let after)?, .abandoned(let after)?: metrics.lastHandoverWait = after
+        case nil: break
+        }
+        return metrics
+    }
+
+    /// Make-before-break: a release under way, and how the last one ended.
+    private func handoverReport(of instance: InstanceState, now: Instant) -> StatusReport.Instance.Handover? {
+        let counters = instance.counters
+        guard instance.router.pendingRelease != nil || instance.lastHandover != nil else { return nil }
+        var outcome: String?, master: String?, wait: Duration?
+        switch instance.lastHandover?.end {
+        case .tookOver(let by, let after)?: (outcome, master, wait) = ("took over", by.description, after)
+        case .timedOut(let after)?: (outcome, wait) = ("timed out", after)
+        case .abandoned(let after)?: (outcome, wait) = ("abandoned", after)
+        case nil: break
+        }
+        return .init(waitingSeconds: instance.router.pendingRelease.map { (now - $0.since).secondsValue }, lastOutcome: outcome,
+                     lastNewMaster: master, lastWaitSeconds: wait?.secondsValue,
+                     lastSecondsAgo: instance.lastHandover.map { (now - $0.at).secondsValue },
+                     tookOver: counters.handoversTakenOver, timedOut: counters.handoversTimedOut, abandoned: counters.handoversAbandoned)
     }
 
     /// The drill's result is the one its `status` report gives (`Operation.drillReport`), so the two agree.
     private func drillMetrics(now: Instant) -> DrillMetrics? {
         guard let drill = lastDrill else { return nil }
-        return DrillMetrics(target: drill.target, result: drill.drillReport(now: now).result,
-                            handover: drill.handoverTime)
+        let report = drill.drillReport(now: now)
+        var metrics = DrillMetrics(target: drill.target, result: report.result, handover: drill.handoverTime)
+        metrics.overlapSeconds = report.overlapSeconds
+        metrics.gapSeconds = report.gapSeconds
+        return metrics
     }
 
     private func report(of instance: InstanceState, now: Instant) -> StatusReport.Instance {
@@ -206,6 +234,7 @@ extension Node {
             otherMasterAdverts: counters.otherMasterAdverts,
             routingFailures: instance.routing.isEmpty ? nil : counters.routingFailures)
         if router.state == .backup { report.masterDownSeconds = router.masterDownInterval.secondsValue }
+        report.handover = handoverReport(of: instance, now: now)
         report.virtualMAC = bound.virtualMAC.map {
             .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,
                   failures: instance.virtualMACState.failures, error: instance.virtualMACState.error)

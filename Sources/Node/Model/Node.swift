@@ -1,4 +1,5 @@
 import Config
+import ControlProtocol
 import VRRP
 
 /// The whole node as a pure, deterministic model: every instance on this machine, the checks
@@ -51,8 +52,11 @@ public struct Node: Sendable {
     var notifyFIFOCounters: [String: NotifyFIFOCounters] = [:]
     /// The e-mail alerts' counts.
     var mailCounters = MailCounters()
-    /// Between `start` and `stop`.
+    /// Between `start` and the end of `stop`.
     public private(set) var isRunning = false
+    /// A stop was asked for and a resigned Master still holds its addresses until the new
+    /// Master announces itself (make-before-break); `isRunning` until every one is released.
+    public private(set) var isStopping = false
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
     var isStartupDelayed = false
 
@@ -65,9 +69,33 @@ public struct Node: Sendable {
 
     public mutating func handle(_ event: NodeEvent, now: Instant) -> [NodeEffect] {
         let watching = watchesGratuitousARP
-        var effects = react(to: event, now: now)
+        var effects = isStopping ? reactWhileStopping(to: event, now: now) : react(to: event, now: now)
+        if isStopping && !instances.contains(where: { $0.router.pendingRelease != nil }) {
+            effects += finishStop(now: now)
+        }
         if watchesGratuitousARP != watching { effects.append(.watchAnnouncements(watchesGratuitousARP)) }
         return followDropRules(effects)
+    }
+
+    /// While a stop waits for the new Masters: what releases the addresses (adverts, the
+    /// routers' timers, the kernel's address events and failed effects), `status`, and a
+    /// second stop request (which releases at once); the rest waits for the next start.
+    private mutating func reactWhileStopping(to event: NodeEvent, now: Instant) -> [NodeEffect] {
+        switch event {
+        case .packet, .datagram, .addresses, .effectFailed, .stop:
+            return react(to: event, now: now)
+        case .timerFired(let timer):
+            switch timer {
+            case .router, .addressRetry: return react(to: event, now: now)
+            default: return []
+            }
+        case .command(let command, _, let reply):
+            if case .status = command { return react(to: event, now: now) }
+            return [.reply(reply, ControlReply(outcome: .refused, message: "the daemon is stopping"))]
+        case .start, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
+             .gratuitousARPSeen, .mailSent, .restoreMaintenance:
+            return []
+        }
     }
 
     private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
@@ -91,7 +119,7 @@ public struct Node: Sendable {
         case .command(let command, let peer, let reply):
             return self.command(command, from: peer, reply: reply, now: now)
         case .gratuitousARPSeen(let interfaceIndex, let address, let hardwareAddress):
-            return gratuitousARPSeen(on: interfaceIndex, address: address, from: hardwareAddress)
+            return gratuitousARPSeen(on: interfaceIndex, address: address, from: hardwareAddress, now: now)
         case .mailSent(let alert):
             return mailSent(alert)
         case .restoreMaintenance(let records, let wallClock):
@@ -148,12 +176,31 @@ public struct Node: Sendable {
     }
 
     /// §6.4.2/§6.4.3 Shutdown for every instance: a Master sends a priority-0 advert and
-    /// releases its addresses; notify_stop runs.
+    /// releases its addresses, with make-before-break once the new Master announces itself
+    /// (`HandoverMode`); notify_stop runs. The checks end now; the rest of the node once every
+    /// address is released (`finishStop`). A second request releases at once.
     private mutating func stop(now: Instant) -> [NodeEffect] {
         guard isRunning else { return [] }
         var effects: [NodeEffect] = []
         for index in instances.indices {
-            effects += feed(index, .shutdown, now: now)
+            effects += feed(index, .shutdown(handover: true), now: now)
+        }
+        guard !isStopping else { return effects }
+        isStopping = true
+        effects += checks.cancelAll
+        if case .handover? = operation?.phase { effects.append(.cancelTimer(.operation)) }
+        let waiting = instances.filter { $0.router.pendingRelease != nil }
+        if let last = waiting.compactMap(\.router.pendingRelease?.deadline).max() {
+            effects.append(.log(LogLine(.notice, "stopping: \(waiting.map(\.name).joined(separator: ", ")) keep\(waiting.count == 1 ? "s" : "") the virtual addresses until the new Master announces itself, at most \((last - now).formattedSeconds) s (a second stop request releases them at once)")))
+        }
+        return effects
+    }
+
+    /// The end of a stop, once no resigned Master holds addresses any more: retries and
+    /// macvlans, static routing, the FIFOs.
+    private mutating func finishStop(now: Instant) -> [NodeEffect] {
+        var effects: [NodeEffect] = []
+        for index in instances.indices {
             effects.append(.cancelTimer(.addressRetry(instances[index].id)))
             effects.append(.cancelTimer(.virtualMACRetry(instances[index].id)))
             instances[index].virtualMACState = VirtualMACState()
@@ -169,11 +216,11 @@ public struct Node: Sendable {
         effects.append(.cancelTimer(.routingCheck))
         isRoutingCheckArmed = false
         isStartupDelayed = false
-        effects += checks.cancelAll
         // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
         // reader sees them, then the end of the pipe.
         if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
         isRunning = false
+        isStopping = false
         return effects
     }
 

@@ -59,6 +59,8 @@ public struct InstanceMetrics: Hashable, Sendable {
     /// nil until the instance first changes state.
     public var lastTransition: LastTransition?
     public var counters: InstanceCounters
+    /// The last make-before-break release: from the priority-0 advert to the release.
+    public var lastHandoverWait: Duration?
 
     public init(name: String, interface: Device, virtualRouterID: UInt8, state: RouterState, priority: UInt8, basePriority: UInt8,
                 virtualAddresses: [VirtualAddressBinding], excludedAddresses: [VirtualAddressBinding] = [],
@@ -104,6 +106,10 @@ public struct DrillMetrics: Hashable, Sendable {
     public var result: DrillReport.Result
     /// From the priority-0 advert to the new Master's first advert; nil until one was heard.
     public var handover: Duration?
+    /// From the new Master's first advert until this node's VIPs were gone (`DrillReport`).
+    public var overlapSeconds: Double?
+    /// From this node's VIPs gone until the new Master's gratuitous ARP, when it came later.
+    public var gapSeconds: Double?
 
     public init(target: String, result: DrillReport.Result, handover: Duration?) {
         self.target = target

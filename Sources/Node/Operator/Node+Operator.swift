@@ -99,7 +99,7 @@ extension Node {
         }
         let indices = members.compactMap { name in instances.firstIndex { $0.name == name } }
         let preempt = indices.allSatisfy { instances[$0].bound.router.preempt }
-        let window = indices.map { Operation.abortWindow(for: instances[$0].bound.router) }.max() ?? .seconds(2)
+        let window = indices.map { instances[$0].bound.router.handoverWindow }.max() ?? .seconds(2)
         let plan = "hand \(members.joined(separator: ", ")) over (priority-0 advert, VIPs released), wait up to \(window.formattedSeconds) s for another Master, "
             + "let it hold the VIP \(hold.formattedSeconds) s, then " + (preempt ? "take it back (preempt)" : "stay BACKUP (nopreempt)")
         if dryRun {
@@ -181,12 +181,12 @@ extension Node {
 
     /// A gratuitous ARP heard on the wire: the new Master's, if it is for a member's address
     /// on its device from another MAC.
-    mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPAddress, from hardwareAddress: [UInt8]) -> [NodeEffect] {
+    mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPAddress, from hardwareAddress: [UInt8], now: Instant) -> [NodeEffect] {
         guard let current = operation, current.watchesGratuitousARP else { return [] }
         let ours = instances.filter { current.members.contains($0.name) }.flatMap(\.addresses).map(\.binding)
         guard ours.contains(where: { $0.address.address == address && $0.device.index == interfaceIndex && $0.device.hardwareAddress != hardwareAddress })
         else { return [] }
-        operation?.gratuitousARPHeard()
+        operation?.gratuitousARPHeard(now: now)
         return []
     }
 
@@ -305,7 +305,7 @@ extension Node {
         operation = Operation(id: nextOperationID, target: target, members: members,
                               purpose: .maintenance(reason: reason, strict: strict, requestedAt: requestedAt, reply: reply),
                               startedAt: now)
-        let window = masters.map { Operation.abortWindow(for: instances[$0].bound.router) }.max() ?? .seconds(2)
+        let window = masters.map { instances[$0].bound.router.handoverWindow }.max() ?? .seconds(2)
         return [.log(LogLine(.notice, "maintenance of \(target): handing over"))]
             + startHandover(members.compactMap { name in instances.firstIndex { $0.name == name } }, reason: "maintenance: \(reason)",
                             window: window, now: now)

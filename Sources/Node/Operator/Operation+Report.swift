@@ -19,7 +19,7 @@ extension Operation {
         case .noTakeover(let duration)?: takenBackSeconds = duration.secondsValue
         case .handedOver?, .staysBackup?, .notTakenBack?, .interrupted?, nil: break
         }
-        return DrillReport(target: target, instances: members, result: verdict.map { $0.passed ? .passed : .failed } ?? .running,
+        var report = DrillReport(target: target, instances: members, result: verdict.map { $0.passed ? .passed : .failed } ?? .running,
                            verdict: verdict?.description, secondsAgo: (now - startedAt).secondsValue,
                            newMaster: takeover?.master.description,
                            firstAdvertSeconds: handoverTime?.secondsValue,
@@ -27,5 +27,10 @@ extension Operation {
                            gratuitousARPSeen: gratuitousARPSeen, holdSeconds: hold.secondsValue,
                            returnMode: returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
                            takenBackSeconds: takenBackSeconds)
+        if let takeover, let gone = addressesGoneAt {
+            report.overlapSeconds = (gone - takeover.at).secondsValue
+            if let announced = gratuitousARPAt { report.gapSeconds = max(.zero, announced - gone).secondsValue }
+        }
+        return report
     }
 }

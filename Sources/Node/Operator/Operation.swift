@@ -95,8 +95,10 @@ struct Operation: Hashable, Sendable {
     private(set) var takeover: Takeover?
     /// When the addresses of every member were first seen gone from their devices.
     private(set) var addressesGoneAt: Instant?
-    /// Drill: the new Master's gratuitous ARP for a member's address was heard on the wire.
-    private(set) var gratuitousARPSeen = false
+    /// Drill: when the new Master's gratuitous ARP for a member's address was first heard on
+    /// the wire.
+    private(set) var gratuitousARPAt: Instant?
+    var gratuitousARPSeen: Bool { gratuitousARPAt != nil }
 
     init(id: UInt64, target: String, members: [String], purpose: Purpose, startedAt: Instant) {
         self.id = id
@@ -161,9 +163,9 @@ struct Operation: Hashable, Sendable {
 
     /// The new Master's gratuitous ARP for a member's address (the node matched the address,
     /// device and sender). Only a drill still watching records it.
-    mutating func gratuitousARPHeard() {
-        guard watchesGratuitousARP else { return }
-        gratuitousARPSeen = true
+    mutating func gratuitousARPHeard(now: Instant) {
+        guard watchesGratuitousARP, gratuitousARPAt == nil else { return }
+        gratuitousARPAt = now
     }
 
     /// Every member is Master again: on the return leg, the drill passed.
@@ -201,19 +203,5 @@ struct Operation: Hashable, Sendable {
     private mutating func finish(_ verdict: Verdict) -> Outcome {
         phase = .finished(verdict)
         return .finished(verdict)
-    }
-
-    // MARK: -
-
-    /// No other Master within Skew_Time plus one advert interval: nobody took over. A backup
-    /// takes over after its own Skew_Time, which is under a second whatever its priority
-    /// (RFC 3768 §6.1), so one interval always covers it; this node's Skew_Time is the margin.
-    static func abortWindow(for router: RouterConfiguration) -> Duration {
-        let interval = router.advertisementInterval
-        let window = Timing.skewTime(priority: router.basePriority, version: router.version, masterAdvertisementInterval: interval)
-            + interval.duration
-        // Sub-second v3 intervals make the protocol's window shorter than a busy machine's
-        // scheduling noise; half a second is still far below any v2 window.
-        return max(window, .milliseconds(500))
     }
 }

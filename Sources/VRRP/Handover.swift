@@ -1,0 +1,37 @@
+/// How a Master gives its addresses up on a planned move: a drill, maintenance, a stop.
+///
+/// RFC 3768 §6.4.3 and RFC 5798 §6.4.3 ("Shutdown": send an ADVERTISEMENT with Priority = 0,
+/// transition to Initialize) leave the addresses unanswered from the priority-0 advert until
+/// the Backup's Skew_Time has run out and its gratuitous ARP has reached the clients.
+/// vipkeeper's default keeps them until the new Master has announced itself: the address is
+/// answered by a healthy node throughout, and two nodes hold it only for the moment between
+/// the new Master's first advert and this node's
+/// removal.
+public enum HandoverMode: String, Hashable, Sendable {
+    /// Keep the addresses after the priority-0 advert until another Master's advert is heard
+    /// (or the handover window passes).
+    case makeBeforeBreak = "make_before_break"
+    /// Remove them with the priority-0 advert, as the RFCs and keepalived do.
+    case immediate
+}
+
+/// A Master's planned resignation whose addresses are still held (make-before-break).
+public struct PendingRelease: Hashable, Sendable {
+    /// The priority-0 advert.
+    public let since: Instant
+    /// With no other Master by then, the addresses go anyway (a stop) or the node takes them
+    /// back (a drill or maintenance hand-over, which aborts before this backstop).
+    public let deadline: Instant
+}
+
+/// How a pending release ended.
+public enum HandoverEnd: Hashable, Sendable {
+    /// Another Master's first advert arrived this long after the priority-0 advert; the
+    /// addresses go now.
+    case tookOver(by: IPAddress, after: Duration)
+    /// Nobody took over within the window: the addresses go anyway (a stop must not leave
+    /// them behind).
+    case timedOut(after: Duration)
+    /// A fault, or a second stop request, ended the wait: the addresses go at once.
+    case abandoned(after: Duration)
+}
