@@ -68,6 +68,11 @@ public final class Daemon {
     private let startedAt = MonotonicClock.now()
     private var stopRequested = false
     private var reloadRequested = false
+    /// This binary's path as started (after a package upgrade /proc/self/exe names the
+    /// replaced file): what `vipkeeper restart` executes.
+    private let executablePath: String
+    /// Children the image this one replaced in place left running (`InPlaceRestart`).
+    private var inheritedChildren: [pid_t] = []
 
     public init(configuration: Configuration, options: Options, signals: SignalWatcher,
                 notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
@@ -77,6 +82,8 @@ public final class Daemon {
         self.logger = logger
         scheduler = ProcessScheduler(logger: logger)
         schedulingAtStart = configuration.globals.scheduling
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        executablePath = realpath("/proc/self/exe", &resolved) != nil ? String(cString: resolved) : CommandLine.arguments[0]
         do {
             if let raised = try DescriptorLimit.raiseToHard() {
                 logger.debug("raised the open-file limit (RLIMIT_NOFILE) from \(raised.from) to \(raised.to)")
@@ -153,7 +160,15 @@ public final class Daemon {
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
-        dispatch(.start, now: now)
+        let resumed = InPlaceRestart.take(directory: options.stateDirectory, pid: getpid(), now: now)
+        if let problem = resumed.problem { logger.warning("\(problem)") }
+        if let masters = resumed.masters {
+            inheritedChildren = InPlaceRestart.inheritedChildren()
+            logger.notice("restarted in place (vipkeeper restart): \(masters.isEmpty ? "no instance was" : masters.sorted().joined(separator: ", ") + (masters.count == 1 ? " was" : " were")) MASTER")
+            dispatch(.resume(masters: masters), now: now)
+        } else {
+            dispatch(.start, now: now)
+        }
         observeAddresses(now: now)
         notifier.ready(status: node.summary)
         let socketNote = (control.map { ", control socket \($0.path)" } ?? "")
@@ -187,6 +202,10 @@ public final class Daemon {
             }
             control?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
             metrics?.expire(now: now.sinceOrigin.millisecondsRoundedUp)
+            if !inheritedChildren.isEmpty {
+                var status: Int32 = 0
+                inheritedChildren.removeAll { waitpid($0, &status, WNOHANG) != 0 }
+            }
             if stopRequested {
                 // The first request resigns (the VIPs stay until the new Master announces
                 // itself); a second one releases them at once.
@@ -499,8 +518,61 @@ public final class Daemon {
                                      requestedAt: Self.wallClock())
         case .maintenanceOff:
             command = .maintenanceOff(target: request.instance)
+        case .restart:
+            restartInPlace(connection, now: now)
+            return
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
+    }
+
+    /// `vipkeeper restart`: refused with one sentence unless the new image would run the same
+    /// instances (the file on disk binds to what runs now: a changed file is a reload first, or
+    /// a restart with a handover); otherwise the Masters are written to `resume.json`, the
+    /// client is answered, and the installed binary replaces this image (`InPlaceRestart`).
+    private func restartInPlace(_ connection: ControlServer.Connection, now: Instant) {
+        func refuse(_ message: String) {
+            control?.respond(connection.id, ControlReply(outcome: .refused, message: message).json())
+        }
+        let peer = connection.peer
+        guard peer.userID == 0 || node.configuration.controlGroupID.map(peer.groupIDs.contains) == true else {
+            return refuse("not allowed: only root or members of control_group may restart the daemon; you are uid \(peer.userID)")
+        }
+        guard !node.isStopping else { return refuse("the daemon is stopping") }
+        guard let path = options.configurationPath else {
+            return refuse("this daemon runs without a configuration file; a new process would have none to read")
+        }
+        let result = ConfigurationLoader.load(path: path, configID: options.configID)
+        guard let next = result.configuration else {
+            return refuse("\(path) has \(result.errors) error\(result.errors == 1 ? "" : "s") (vipkeeper check shows them): the new process would not start; nothing changed")
+        }
+        let bound: BoundConfiguration
+        do {
+            bound = try Binder.bind(next, on: SystemHost(links: links))
+        } catch {
+            return refuse("\(path) does not bind to this machine: \(error); nothing changed")
+        }
+        let changed = node.instancesNotContinuing(under: bound)
+        guard changed.isEmpty else {
+            return refuse("\(path) changed \(changed.joined(separator: ", ")) since it was loaded: reload first (systemctl reload vipkeeper), or restart with a handover (systemctl restart vipkeeper)")
+        }
+        guard access(executablePath, X_OK) == 0 else {
+            return refuse("\(executablePath) cannot be executed: \(String(cString: strerror(errno))); nothing changed")
+        }
+        let masters = node.instanceViews.filter { $0.state == .master && $0.pendingRelease == nil }.map(\.name)
+        let (seconds, attoseconds) = now.sinceOrigin.components
+        let record = InPlaceRestart.Record(pid: getpid(), writtenAtNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000,
+                                           masters: masters)
+        do {
+            try InPlaceRestart.write(record, directory: options.stateDirectory)
+        } catch {
+            return refuse("cannot write the resume record: \(error); nothing changed")
+        }
+        let kept = masters.isEmpty ? "no instance is MASTER" : masters.joined(separator: ", ") + " stay" + (masters.count == 1 ? "s" : "") + " MASTER"
+        control?.respond(connection.id, ControlReply(outcome: .ok, message: "restarting in place: \(kept)").json())
+        logger.notice("restarting in place (vipkeeper restart): executing \(executablePath); \(kept)")
+        let code = InPlaceRestart.exec(executablePath, arguments: CommandLine.arguments)
+        unlink(InPlaceRestart.path(in: options.stateDirectory))
+        logger.error("restart in place failed: execv \(executablePath): \(String(cString: strerror(code))); this process runs on")
     }
 
     private var daemonInfo: DaemonInfo {

@@ -233,6 +233,31 @@ int vk_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+#include <dirent.h>
+#include <stdlib.h>
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int vk_cloexec_from(int low) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)low, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+#endif
+    // Before Linux 5.11: every open descriptor from `low` on, one by one.
+    DIR *directory = opendir("/proc/self/fd");
+    if (directory == NULL) return -1;
+    int own = dirfd(directory);
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL) {
+        int fd = atoi(entry->d_name);
+        if (fd < low || fd == own || entry->d_name[0] == '.') continue;
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(directory);
+    return 0;
+}
+
 int vk_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }

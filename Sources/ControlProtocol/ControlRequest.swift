@@ -13,6 +13,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case drill
         case maintenanceOn = "maintenance-on"
         case maintenanceOff = "maintenance-off"
+        /// `vipkeeper restart`: replace the daemon in place; its Masters stay Master.
+        case restart
     }
 
     public static let currentVersion = 1

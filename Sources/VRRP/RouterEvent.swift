@@ -2,6 +2,11 @@
 public enum RouterEvent: Hashable, Sendable {
     /// §6.4.1 Startup event.
     case startup
+    /// Startup in a process that replaced this node's running one in place (`vipkeeper
+    /// restart`) while this router was Master: it stays Master — advert at once, its VIPs
+    /// (still on their devices) kept — instead of starting as a Backup, so the peer's
+    /// Master_Down_Timer never runs out and the VIP does not move. A fault starts it in FAULT.
+    case resumeAsMaster
     /// §6.4.2/§6.4.3 Shutdown event. `handover`: a planned stop, which keeps the addresses
     /// until the new Master announces itself when the router's `HandoverMode` says so; false
     /// releases them with the priority-0 advert (an instance a reload stops).

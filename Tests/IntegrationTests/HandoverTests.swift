@@ -67,6 +67,46 @@ extension NamespaceSuites {
             #expect(lab.log("node0.log").contains("without waiting for the new Master"), "\(lab.log("node0.log"))")
         }
 
+        @Test("vipkeeper restart on the Master: the same pid runs the binary again and stays Master; the VIP never leaves, the peer never takes it, no request fails; a changed file is refused")
+        func restartInPlace() throws {
+            guard let lab = openLab(tag: "mbr", subnet: 128, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let master = try pair(lab)
+            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
+            let probe = ClientProbe(lab, seconds: 7)
+            usleep(500_000)
+            func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(master)/fd").count) ?? -1 }
+            let before = descriptors()
+            let restart = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) restart --socket \(lab.socket(0))", timeout: 20)
+            #expect(restart.status == 0, "\(restart.output)\n\(lab.log("node0.log"))")
+            #expect(restart.output.contains("restarted: pid \(master), VI_1 MASTER"), "\(restart.output)")
+            // Past the peer's Master_Down_Interval: had it heard no advert, it would hold the VIP now.
+            usleep(UInt32((masterDown(100) + 0.5) * 1_000_000))
+            #expect(kill(master, 0) == 0, "the daemon's pid is gone")
+            #expect(lab.holders() == [0])
+            // Every descriptor of the old image closed in the exec: the new one has as many.
+            let after = descriptors()
+            print("measured: vipkeeper restart: open descriptors \(before) -> \(after)")
+            #expect(before > 3 && after > 3 && abs(after - before) <= 2, "descriptors \(before) -> \(after): something leaked across the exec")
+            let summary = try #require(probe.summary(timeout: 10), "the probe did not report: \(lab.log("probe.log"))")
+            print("measured: vipkeeper restart of the Master: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
+            #expect(summary.failures == 0 && summary.tries > 100)
+            #expect(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
+            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            let log = lab.log("node0.log")
+            #expect(log.contains("restarted in place (vipkeeper restart): VI_1 was MASTER"), "\(log)")
+            #expect(log.contains("INIT -> MASTER (resumed the Master of the process it replaced"), "\(log)")
+            #expect(!lab.log("node1.log").contains("BACKUP -> MASTER"), "\(lab.log("node1.log"))")
+
+            // A file that no longer binds to the running instances: refused, nothing changes.
+            _ = lab.write("node0.conf", lab.config(priority: 140))
+            let refused = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) restart --socket \(lab.socket(0))", timeout: 20)
+            #expect(refused.status == 2, "\(refused.output)")
+            #expect(refused.output.contains("changed VI_1 since it was loaded: reload first"), "\(refused.output)")
+            #expect(lab.holders() == [0] && kill(master, 0) == 0)
+        }
+
         @Test("vrrp_handover immediate: the VIP goes with the priority-0 advert, before the peer takes it (keepalived's behaviour)")
         func immediate() throws {
             guard let lab = openLab(tag: "mbi", subnet: 116, nodes: 2) else { return }

@@ -93,6 +93,20 @@ struct NodeLifecycleTests {
         #expect(twice.log(containing: "[VI_1] releasing the virtual addresses now, 0.100 s after the priority-0 advert, without waiting for the new Master"))
     }
 
+    @Test("resume (vipkeeper restart): a Master of the replaced process keeps its VIP and is Master at once, advertising; the others start as Backup and their leftovers go")
+    func resume() throws {
+        let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100), start: false)
+        let second = IPAddress.v4(IPv4Address(10, 250, 1, 52))
+        harness.kernel = [vip, second]  // both left by the replaced image; only VI_1 was Master
+        harness.handle(.resume(masters: ["VI_1", "VI_9"]))
+        #expect(harness.views.map(\.state) == [.master, .backup])
+        #expect(harness.kernel == [vip], "VI_1's VIP went, or VI_2's leftover stayed")
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[51, 150]])
+        #expect(harness.log(containing: "resuming in place: VI_1 stays MASTER"))
+        #expect(harness.log(containing: "[VI_1] INIT -> MASTER (resumed the Master of the process it replaced (in-place restart))"))
+        #expect(!harness.effects.contains { if case .removeLeftoverAddress(let change) = $0 { change.instanceName == "VI_1" } else { false } })
+    }
+
     @Test("vrrp_handover immediate, and vrrp_strict: the VIP goes with the priority-0 advert, as keepalived")
     func immediateHandover() throws {
         let unauthenticated = instanceText().replacingOccurrences(of: "    authentication {\n        auth_type PASS\n        auth_pass harbor\n    }\n", with: "")

@@ -138,6 +138,11 @@ int vk_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int low
 /// pidfd_open(2): a descriptor that becomes readable when the process exits.
 int vk_pidfd_open(pid_t pid);
 
+/// Marks every descriptor from `low` on close-on-exec (close_range(2) CLOSE_RANGE_CLOEXEC, or
+/// one by one through /proc/self/fd): nothing a library opened without it leaks into the
+/// image `execv` starts. Returns 0, or -1 when neither way worked.
+int vk_cloexec_from(int low);
+
 /// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (not visible to Swift through Glibc): the new
 /// connection is non-blocking and not inherited by children from the start. -1 with errno.
 int vk_accept_nonblocking(int fd);

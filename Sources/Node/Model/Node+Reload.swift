@@ -86,6 +86,13 @@ extension Node {
         return effects
     }
 
+    /// The running instances a reload to `next` would not keep running as they are (changed
+    /// or removed), and the ones it would add: what an in-place restart cannot carry over.
+    public func instancesNotContinuing(under next: BoundConfiguration) -> [String] {
+        let plan = ReloadPlan(running: instances.map(\.bound), next: next.instances)
+        return Set(plan.stops.map { instances[$0].name } + plan.started.map { next.instances[$0].name }).sorted()
+    }
+
     /// `fifo_write_vrrp_states_on_reload`: the state lines of the groups, then of the
     /// instances, whose state the reload kept (keepalived's `notify_group_fifo`, then
     /// `notify_instance_fifo`, from `vrrp_init_state`); a started instance, and one the

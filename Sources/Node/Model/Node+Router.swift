@@ -119,7 +119,7 @@ extension Node {
         switch reason {
         case .syncGroup, .operatorRequest:
             return []  // already following, or a drill / maintenance moving every member itself
-        case .startup, .addressOwner, .masterDown, .higherPriority, .lowerPriorityMaster, .shutdown, .fault, .faultCleared:
+        case .startup, .addressOwner, .masterDown, .higherPriority, .lowerPriorityMaster, .shutdown, .fault, .faultCleared, .resumed:
             break
         }
         guard let group = configuration.syncGroup(of: instances[index].name) else { return [] }

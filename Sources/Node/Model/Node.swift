@@ -59,6 +59,8 @@ public struct Node: Sendable {
     public private(set) var isStopping = false
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
     var isStartupDelayed = false
+    /// Instances a process replaced in place left Master (`NodeEvent.resume`), until they start.
+    var resuming: Set<String> = []
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -92,7 +94,7 @@ public struct Node: Sendable {
         case .command(let command, _, let reply):
             if case .status = command { return react(to: event, now: now) }
             return [.reply(reply, ControlReply(outcome: .refused, message: "the daemon is stopping"))]
-        case .start, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
+        case .start, .resume, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
              .gratuitousARPSeen, .mailSent, .restoreMaintenance:
             return []
         }
@@ -101,6 +103,7 @@ public struct Node: Sendable {
     private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
         switch event {
         case .start: return start(now: now)
+        case .resume(let masters): return start(now: now, resuming: masters)
         case .stop: return stop(now: now)
         case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
         case .datagram(let datagram, let interfaceIndex): return receive(datagram, interfaceIndex: interfaceIndex, now: now)
@@ -131,9 +134,10 @@ public struct Node: Sendable {
 
     /// keepalived issue 2361: addresses a crashed earlier run left behind go first; then the
     /// checks start and every instance starts from its trackers' verdict (§6.4.1).
-    private mutating func start(now: Instant) -> [NodeEffect] {
+    private mutating func start(now: Instant, resuming: Set<String> = []) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
+        self.resuming = resuming.filter { name in instances.contains { $0.name == name } }
         var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
         // use_vmac: the macvlans first (one a crashed run left is reused or re-made), so the
         // leftovers on them go below and the instances can start on them.
@@ -146,6 +150,9 @@ public struct Node: Sendable {
             if bound.router.virtualAddresses.count < bound.definition.virtualAddresses.count {
                 effects.append(.log(LogLine(.warning, "[\(bound.name)] \(bound.definition.virtualAddresses.count) virtual addresses do not fit one advert on \(bound.interface) (MTU): the first \(bound.router.virtualAddresses.count) are advertised, the rest are held without being advertised, as keepalived does")))
             }
+            // A resumed Master's addresses and routes are its own, kept from the process it
+            // replaced.
+            if self.resuming.contains(bound.name) { continue }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
             effects += removeLeftoverRouting(of: index)
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
@@ -156,7 +163,11 @@ public struct Node: Sendable {
             _ = syncTrackers(index)
         }
         let delay = configuration.startupDelay
-        guard delay > .zero else { return effects + startInstances(now: now) }
+        if !self.resuming.isEmpty {
+            effects.append(.log(LogLine(.notice, "resuming in place: \(self.resuming.sorted().joined(separator: ", ")) stay\(self.resuming.count == 1 ? "s" : "") MASTER with the VIPs the previous process held")))
+        }
+        // A resumed Master must advertise before the peer's Master_Down_Timer runs out: no delay.
+        guard delay > .zero, self.resuming.isEmpty else { return effects + startInstances(now: now) }
         // keepalived's vrrp_startup_delay: no advert, no Master, no VIP before it ends; the
         // checks run meanwhile, so the instances start from their verdicts.
         isStartupDelayed = true
@@ -170,8 +181,9 @@ public struct Node: Sendable {
         var effects: [NodeEffect] = []
         for index in instances.indices where !deferStartForVirtualMAC(index) {
             effects += applyTrackers(of: index, now: now)
-            effects += feed(index, .startup, now: now)
+            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster : .startup, now: now)
         }
+        resuming = []
         return effects
     }
 
