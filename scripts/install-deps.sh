@@ -22,6 +22,8 @@ packages=(
     util-linux          # unshare, nsenter, setpriv
     opensmtpd           # the real MTA the e-mail alert tests start in a namespace
     prometheus          # the metrics test scrapes a pair and evaluates the shipped rules
+    docker-registry     # bench/registry: the registry Harbor runs, on both nodes
+    skopeo              # bench/registry: a registry client pulling through the VIP
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -33,9 +35,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The keepalived, nginx, opensmtpd and prometheus packages may start system-wide daemons; tests and the
-# lab start their own, in namespaces.
-for service in keepalived nginx opensmtpd prometheus; do
+# The keepalived, nginx, opensmtpd, prometheus and docker-registry packages may start system-wide
+# daemons; tests, benchmarks and the lab start their own, in namespaces.
+for service in keepalived nginx opensmtpd prometheus docker-registry; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
         systemctl stop "$service" || true
     fi

@@ -151,7 +151,6 @@ public final class Daemon {
 
     /// Runs until SIGTERM, SIGINT or SIGQUIT; returns the process exit status.
     public func run() -> Int32 {
-        scheduler.configure(schedulingAtStart, reload: false)
         noteWhatToFollow()
         var now = MonotonicClock.now()
         observeHost(of: node.configuration, now: now)
@@ -170,6 +169,10 @@ public final class Daemon {
             dispatch(.start, now: now)
         }
         observeAddresses(now: now)
+        // Real-time once started: the start's work (files, sockets, the first checks) runs
+        // long without blocking, and RLIMIT_RTTIME (10 ms by default, 3 ticks at HZ=250) would
+        // kill a real-time process doing it.
+        scheduler.configure(schedulingAtStart, reload: false)
         notifier.ready(status: node.summary)
         let socketNote = (control.map { ", control socket \($0.path)" } ?? "")
             + ((options.metricsListen ?? metricsListenAtStart).map { ", metrics at http://\($0)/metrics" } ?? "")
@@ -216,7 +219,9 @@ public final class Daemon {
             }
             if reloadRequested && !stopping {
                 reloadRequested = false
-                reload(now: now)
+                // Parsing and binding a file is not protocol work: SCHED_OTHER, so a large file
+                // never meets RLIMIT_RTTIME.
+                scheduler.withoutRealtime { reload(now: now) }
             }
             if let due = nextWatchdog, let interval = notifier.watchdogInterval, now >= due {
                 notifier.watchdog()
@@ -519,7 +524,7 @@ public final class Daemon {
         case .maintenanceOff:
             command = .maintenanceOff(target: request.instance)
         case .restart:
-            restartInPlace(connection, now: now)
+            scheduler.withoutRealtime { restartInPlace(connection, now: now) }
             return
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
@@ -570,7 +575,11 @@ public final class Daemon {
         let kept = masters.isEmpty ? "no instance is MASTER" : masters.joined(separator: ", ") + " stay" + (masters.count == 1 ? "s" : "") + " MASTER"
         control?.respond(connection.id, ControlReply(outcome: .ok, message: "restarting in place: \(kept)").json())
         logger.notice("restarting in place (vipkeeper restart): executing \(executablePath); \(kept)")
-        let code = InPlaceRestart.exec(executablePath, arguments: CommandLine.arguments)
+        // SCHED_OTHER across the exec: a real-time policy and RLIMIT_RTTIME survive execve, and
+        // a starting image (loader, runtime, configuration) runs far longer than the limit
+        // without blocking; the new image asks for real-time again once it has started.
+        var code: Int32 = 0
+        scheduler.withoutRealtime { code = InPlaceRestart.exec(executablePath, arguments: CommandLine.arguments) }
         unlink(InPlaceRestart.path(in: options.stateDirectory))
         logger.error("restart in place failed: execv \(executablePath): \(String(cString: strerror(code))); this process runs on")
     }
