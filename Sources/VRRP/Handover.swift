@@ -22,13 +22,29 @@ public struct PendingRelease: Hashable, Sendable {
     /// With no other Master by then, the addresses go anyway (a stop) or the node takes them
     /// back (a drill or maintenance hand-over, which aborts before this backstop).
     public let deadline: Instant
+    /// The new Master whose first advert was heard: it adds the addresses and sends its
+    /// gratuitous ARP / unsolicited NA right after (RFC 5798 §6.4.2). The addresses go when
+    /// that announcement is seen, so a client with this node's MAC in its cache is answered
+    /// until its cache moves, or `announcementGrace` after the advert at the latest.
+    public var announcedBy: IPAddress?
+
+    public init(since: Instant, deadline: Instant, announcedBy: IPAddress? = nil) {
+        self.since = since
+        self.deadline = deadline
+        self.announcedBy = announcedBy
+    }
+
+    /// How long after the new Master's first advert its announcement is waited for.
+    public static let announcementGrace: Duration = .milliseconds(100)
 }
 
 /// How a pending release ended.
 public enum HandoverEnd: Hashable, Sendable {
-    /// Another Master's first advert arrived this long after the priority-0 advert; the
+    /// Another Master announced itself (its first advert, then its gratuitous ARP / NA, or
+    /// `announcementGrace` after the advert) this long after the priority-0 advert; the
     /// addresses go now.
-    case tookOver(by: IPAddress, after: Duration)
+    /// `by`: the Master whose advert was heard (nil when its announcement came first).
+    case tookOver(by: IPAddress?, after: Duration)
     /// Nobody took over within the window: the addresses go anyway (a stop must not leave
     /// them behind).
     case timedOut(after: Duration)

@@ -29,6 +29,10 @@ public enum RouterEvent: Hashable, Sendable {
     /// (priority-0 advert; the addresses go as `HandoverMode` says) but stays running, as a
     /// Backup.
     case resign(reason: String)
+    /// Make-before-break: another node's gratuitous ARP / unsolicited NA for this router's
+    /// addresses was seen (the node matched address, device and a foreign MAC) while a planned
+    /// resignation still holds them: the new Master's clients move now, so the addresses go.
+    case newMasterAnnounced
     /// The operator takes the VIP back at once (a drill that no backup answered): a Backup
     /// becomes Master as if its Master_Down_Timer had fired.
     case takeOver(reason: String)

@@ -135,6 +135,11 @@ public struct VirtualRouter: Sendable {
         case .takeOver(let reason):
             guard state == .backup else { return [] }
             return becomeMaster(reason: .operatorRequest(reason), now: now)
+        case .newMasterAnnounced:
+            guard let pending = pendingRelease else { return [] }
+            pendingRelease = nil
+            return cancel(.release) + [.removeVirtualAddresses,
+                                       .handoverEnded(.tookOver(by: pending.announcedBy, after: now - pending.since))]
         }
     }
 
@@ -171,7 +176,7 @@ public struct VirtualRouter: Sendable {
                 actions += abandonHandover(now: now)
             } else if let pending {
                 let deadline = min(pending.deadline, now + configuration.handoverWindow)
-                pendingRelease = PendingRelease(since: pending.since, deadline: deadline)
+                pendingRelease = PendingRelease(since: pending.since, deadline: deadline, announcedBy: pending.announcedBy)
                 actions.append(arm(.release, at: deadline))
             }
         }
@@ -200,12 +205,14 @@ public struct VirtualRouter: Sendable {
     }
 
     /// Make-before-break: the first advert of another Master after a planned resignation is
-    /// the new Master announcing itself (it adds the addresses and sends its gratuitous ARP
-    /// right after, RFC 5798 §6.4.2); the addresses held until now go.
+    /// the new Master announcing itself; it adds the addresses and sends its gratuitous ARP
+    /// right after (RFC 5798 §6.4.2). The addresses held until now go when that announcement
+    /// is seen (`RouterEvent.newMasterAnnounced`), or `announcementGrace` from now.
     private mutating func releaseHandedOver(to source: IPAddress, now: Instant) -> [RouterAction] {
-        guard let pending = pendingRelease else { return [] }
-        pendingRelease = nil
-        return cancel(.release) + [.removeVirtualAddresses, .handoverEnded(.tookOver(by: source, after: now - pending.since))]
+        guard let pending = pendingRelease, pending.announcedBy == nil else { return [] }
+        let deadline = min(pending.deadline, now + PendingRelease.announcementGrace)
+        pendingRelease = PendingRelease(since: pending.since, deadline: deadline, announcedBy: source)
+        return cancel(.release) + [arm(.release, at: deadline)]
     }
 
     /// Ends a pending release at once (a fault, a second stop).
@@ -312,9 +319,13 @@ public struct VirtualRouter: Sendable {
             guard state == .master else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.lowerPriorityRepeatCount)]
         case .release:
-            // No other Master within the window: a stop releases the addresses anyway.
+            // The new Master's announcement was not seen within the grace after its advert; or
+            // no other Master within the window: a stop releases the addresses anyway.
             guard let pending = pendingRelease else { return [] }
             pendingRelease = nil
+            if let master = pending.announcedBy {
+                return [.removeVirtualAddresses, .handoverEnded(.tookOver(by: master, after: now - pending.since))]
+            }
             return [.removeVirtualAddresses, .handoverEnded(.timedOut(after: now - pending.since))]
         case .gratuitousARPRefresh:
             guard state == .master, let refresh = configuration.gratuitousARP.refresh else { return [] }

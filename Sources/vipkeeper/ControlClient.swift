@@ -1,3 +1,4 @@
+import ArgumentParser
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,28 @@ enum ControlClient {
             case .timedOut(let path): return "vipkeeper at \(path) did not answer in time"
             case .unexpected(let text): return "unexpected answer from the daemon: \(text)"
             }
+        }
+    }
+
+    /// Sends a request that changes something and prints the daemon's answer (`done` when it
+    /// says nothing); exits 2 when refused, 3 on an error or when the daemon cannot be reached.
+    static func perform(_ request: ControlRequest, socketPath: String, done: String) throws {
+        let reply: ControlReply
+        do {
+            reply = try send(request, socketPath: socketPath, timeout: 10)
+        } catch {
+            StandardError.write("vipkeeper: \(error)")
+            throw ExitCode(3)
+        }
+        switch reply.outcome {
+        case .ok:
+            print(reply.message ?? done)
+        case .refused:
+            StandardError.write("vipkeeper: \(reply.message ?? "refused")")
+            throw ExitCode(2)
+        case .error:
+            StandardError.write("vipkeeper: \(reply.message ?? "error")")
+            throw ExitCode(3)
         }
     }
 

@@ -40,22 +40,6 @@ struct MaintenanceCommand: ParsableCommand {
         let request = state == .on
             ? ControlRequest(command: .maintenanceOn, instance: instance, reason: reason, strict: strict)
             : ControlRequest(command: .maintenanceOff, instance: instance)
-        let reply: ControlReply
-        do {
-            reply = try ControlClient.send(request, socketPath: control.socket, timeout: 10)
-        } catch {
-            StandardError.write("vipkeeper: \(error)")
-            throw ExitCode(3)
-        }
-        switch reply.outcome {
-        case .ok:
-            print(reply.message ?? "done")
-        case .refused:
-            StandardError.write("vipkeeper: \(reply.message ?? "refused")")
-            throw ExitCode(2)
-        case .error:
-            StandardError.write("vipkeeper: \(reply.message ?? "error")")
-            throw ExitCode(3)
-        }
+        try ControlClient.perform(request, socketPath: control.socket, done: "done")
     }
 }

@@ -29,33 +29,19 @@ struct RestartCommand: ParsableCommand {
     @OptionGroup var control: ControlSocketOption
 
     func run() throws {
-        let reply: ControlReply
         let before: StatusReport
-        var asked = 0.0
         do {
             guard let status = try ControlClient.send(ControlRequest(command: .status), socketPath: control.socket, timeout: 5).status else {
                 StandardError.write("vipkeeper: the daemon sent no status")
                 throw ExitCode(3)
             }
             before = status
-            asked = Self.seconds()  // after `before` was measured: the old image is older than this
-            reply = try ControlClient.send(ControlRequest(command: .restart), socketPath: control.socket, timeout: 10)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            StandardError.write("vipkeeper: \(error)")
+        } catch let failure as ControlClient.Failure {
+            StandardError.write("vipkeeper: \(failure)")
             throw ExitCode(3)
         }
-        switch reply.outcome {
-        case .ok:
-            print(reply.message ?? "restarting in place")
-        case .refused:
-            StandardError.write("vipkeeper: \(reply.message ?? "refused")")
-            throw ExitCode(2)
-        case .error:
-            StandardError.write("vipkeeper: \(reply.message ?? "error")")
-            throw ExitCode(3)
-        }
+        let asked = Self.seconds()  // after `before` was measured: the old image is older than this
+        try ControlClient.perform(ControlRequest(command: .restart), socketPath: control.socket, done: "restarting in place")
         // The new image answers on the same socket once it has started: the same pid, and an
         // uptime shorter than the old image's would be by now.
         while Self.seconds() - asked < timeout {

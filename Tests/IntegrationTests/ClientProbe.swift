@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A client in the lab's client namespace that GETs http://VIP/api/v2.0/ping every 15 ms on a
-/// new connection (1 s timeout) for a fixed time, as `bench/handover` does, and reports what a
-/// client saw: tries, failures, and the longest time between two answered requests.
+/// new connection (1 s timeout) for a fixed time (`Tests/Tools/http-probe.py`), and reports what
+/// a client saw: tries, failures, and the longest time between two answered requests.
 struct ClientProbe {
     let lab: NetworkLab
     let name: String
@@ -18,27 +18,8 @@ struct ClientProbe {
     init(_ lab: NetworkLab, name: String = "probe", seconds: Double) {
         self.lab = lab
         self.name = name
-        let script = """
-        import http.client, json, time
-        end = time.monotonic() + \(seconds)
-        tries = failures = 0; last = None; gap = 0.0
-        while time.monotonic() < end:
-            started = time.monotonic(); tries += 1
-            try:
-                c = http.client.HTTPConnection("\(lab.virtualAddress)", 80, timeout=1)
-                c.request("GET", "/api/v2.0/ping"); ok = c.getresponse().status == 200; c.close()
-            except Exception:
-                ok = False
-            now = time.monotonic()
-            if ok:
-                if last is not None: gap = max(gap, now - last)
-                last = now
-            else:
-                failures += 1
-            time.sleep(max(0, 0.015 - (time.monotonic() - started)))
-        print(json.dumps({"tries": tries, "failures": failures, "longestGap": round(gap, 4)}), flush=True)
-        """
-        lab.spawn(["ip", "netns", "exec", lab.client, "python3", "-c", script], log: lab.directory + "/\(name).log")
+        lab.spawn(["ip", "netns", "exec", lab.client, "python3", NetworkLab.tools + "/http-probe.py",
+                   "http://\(lab.virtualAddress)/api/v2.0/ping", "\(seconds)"], log: lab.directory + "/\(name).log")
     }
 
     /// Waits (bounded) for the probe's report.

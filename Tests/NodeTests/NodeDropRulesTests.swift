@@ -56,6 +56,7 @@ struct NodeDropRulesTests {
         harness.effects = []
         harness.handle(.stop)
         harness.receive(priority: 100)
+        harness.advance(by: .milliseconds(100))  // PendingRelease.announcementGrace: no gratuitous ARP seen
         try expectLiftedAfterRemoval(harness)
     }
 

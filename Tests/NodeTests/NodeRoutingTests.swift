@@ -69,6 +69,7 @@ struct NodeRoutingTests {
         harness.handle(.stop)
         #expect(kinds(harness) == [], "released before the new Master announced itself")
         harness.receive(priority: 100)
+        harness.advance(by: .milliseconds(100))  // PendingRelease.announcementGrace: no gratuitous ARP seen
         #expect(kinds(harness) == ["-rule", "-route", "-route", "-address"])
         #expect(harness.routing.isEmpty && harness.kernel.isEmpty)
     }

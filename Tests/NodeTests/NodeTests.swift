@@ -45,6 +45,7 @@ struct NodeLifecycleTests {
         #expect(harness.sends.last?.addresses == [vip], "an excluded address went into the advert")
         harness.handle(.stop)
         harness.receive(priority: 100)
+        harness.advance(by: PendingRelease.announcementGrace)  // no gratuitous ARP seen: the grace ends it
         #expect(harness.kernel.isEmpty)
     }
 
@@ -63,9 +64,14 @@ struct NodeLifecycleTests {
         // A priority-0 advert is no new Master.
         harness.receive(priority: 0)
         #expect(harness.kernel == [vip])
+        #expect(harness.effects.contains(.watchAnnouncements(true)), "the wire is not watched for the new Master's gratuitous ARP")
         harness.receive(priority: 90)
+        #expect(harness.kernel == [vip], "released before the new Master's gratuitous ARP")
+        // The new Master's gratuitous ARP, from its MAC: clients move now.
+        harness.advance(by: .milliseconds(7))
+        harness.handle(.gratuitousARPSeen(interfaceIndex: 2, address: vip, hardwareAddress: [2, 0, 0, 0, 0, 2]))
         #expect(harness.kernel.isEmpty && !harness.node.isRunning && !harness.node.isStopping)
-        #expect(harness.log(containing: "[VI_1] 10.250.1.12 announced itself Master 0.600 s after the priority-0 advert: releasing the virtual addresses (make-before-break)"))
+        #expect(harness.log(containing: "[VI_1] 10.250.1.12 announced itself 0.607 s after the priority-0 advert: releasing the virtual addresses (make-before-break)"))
         harness.effects = []
         harness.receive(priority: 200)
         harness.advance(by: .seconds(10))

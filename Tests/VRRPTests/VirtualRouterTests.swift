@@ -416,3 +416,91 @@ struct OperatorRequestTests {
         #expect(back.last == .stateChanged(from: .backup, to: .master, reason: .operatorRequest("drill aborted")))
     }
 }
+
+@Suite("make-before-break: a planned resignation keeps the addresses until the new Master announces itself")
+struct HandoverTests {
+    static func makeBeforeBreak() -> RouterConfiguration {
+        var config = makeConfig()
+        config.handover = .makeBeforeBreak
+        return config
+    }
+
+    /// Skew_Time(100) + one interval: 1.609375 s.
+    static let window = Duration.nanoseconds(1_609_375_000)
+
+    @Test("Shutdown: the priority-0 advert and the release timer, no removal; after the new Master's first advert its announcement (or the grace) releases")
+    func shutdownWaitsForTheNewMaster() {
+        let router = master(Self.makeBeforeBreak())
+        #expect(router.handle(.shutdown(handover: true), now: at(5)) == [
+            .cancelTimer(.advertisement), .cancelTimer(.gratuitousARPDelay), ours(0), timer(.release, 4, at(5) + Self.window),
+            .stateChanged(from: .master, to: .initialize, reason: .shutdown),
+        ])
+        #expect(router.pendingRelease == PendingRelease(since: at(5), deadline: at(5) + Self.window))
+        // A priority-0 advert is nobody taking over.
+        #expect(router.handle(advert(0), now: at(5.3)) == [])
+        #expect(router.handle(advert(90, from: lowerAddress), now: at(5.6)) == [
+            .cancelTimer(.release), timer(.release, 5, at(5.6) + PendingRelease.announcementGrace),
+        ])
+        #expect(router.pendingRelease?.announcedBy == .v4(lowerAddress))
+        #expect(router.handle(.newMasterAnnounced, now: at(5.607)) == [
+            .cancelTimer(.release), .removeVirtualAddresses, .handoverEnded(.tookOver(by: .v4(lowerAddress), after: .milliseconds(607))),
+        ])
+        #expect(router.pendingRelease == nil)
+
+        // No announcement seen: the grace after the advert releases.
+        let quiet = master(Self.makeBeforeBreak())
+        _ = quiet.handle(.shutdown(handover: true), now: at(5))
+        _ = quiet.handle(advert(90, from: lowerAddress), now: at(5.6))
+        #expect(quiet.handle(.timerFired(TimerToken(kind: .release, generation: 5)), now: at(5.7)) == [
+            .removeVirtualAddresses, .handoverEnded(.tookOver(by: .v4(lowerAddress), after: .milliseconds(700))),
+        ])
+    }
+
+    @Test("nobody takes over: the release timer removes the addresses; a second stop, or a fault, releases at once")
+    func windowAndAbandon() {
+        let alone = master(Self.makeBeforeBreak())
+        _ = alone.handle(.shutdown(handover: true), now: at(5))
+        #expect(alone.handle(.timerFired(TimerToken(kind: .release, generation: 4)), now: at(5) + Self.window) == [
+            .removeVirtualAddresses, .handoverEnded(.timedOut(after: Self.window)),
+        ])
+        let twice = master(Self.makeBeforeBreak())
+        _ = twice.handle(.shutdown(handover: true), now: at(5))
+        #expect(twice.handle(.shutdown(handover: true), now: at(5.1)) == [
+            .cancelTimer(.release), .removeVirtualAddresses, .handoverEnded(.abandoned(after: .milliseconds(100))),
+        ])
+        let drilled = master(Self.makeBeforeBreak())
+        _ = drilled.handle(.resign(reason: "drill"), now: at(5))
+        #expect(drilled.state == .backup && drilled.pendingRelease != nil)
+        let faulted = drilled.handle(.faultRaised(fault("chk down")), now: at(5.2))
+        #expect(faulted.contains(.removeVirtualAddresses) && faulted.contains(.handoverEnded(.abandoned(after: .milliseconds(200)))))
+    }
+
+    @Test("a drill nobody answers: taking over again keeps the addresses (added again, announced); an instance a reload stops, a fault and immediate mode release with the advert")
+    func takeBackAndImmediate() {
+        let drilled = master(Self.makeBeforeBreak())
+        _ = drilled.handle(.resign(reason: "drill"), now: at(5))
+        let back = drilled.handle(.takeOver(reason: "drill aborted"), now: at(6.6))
+        #expect(back.contains(.addVirtualAddresses) && !back.contains(.removeVirtualAddresses))
+        #expect(drilled.pendingRelease == nil && drilled.state == .master)
+
+        for (config, event) in [(Self.makeBeforeBreak(), RouterEvent.shutdown(handover: false)), (makeConfig(), .shutdown(handover: true)),
+                                (Self.makeBeforeBreak(), .faultRaised(fault("chk down")))] {
+            let router = master(config)
+            let actions = router.handle(event, now: at(5))
+            #expect(actions.contains(.removeVirtualAddresses), "\(event)")
+            #expect(router.pendingRelease == nil)
+        }
+    }
+
+    @Test("resumeAsMaster (vipkeeper restart): Master at once, advert and addresses; with a fault, FAULT")
+    func resume() {
+        let router = RouterDriver(makeConfig())
+        let actions = router.handle(.resumeAsMaster, now: at(0))
+        #expect(actions.first == ours(100) && actions.contains(.addVirtualAddresses))
+        #expect(router.state == .master)
+        let faulted = RouterDriver(makeConfig())
+        _ = faulted.handle(.faultRaised(fault("chk down")), now: at(0))
+        _ = faulted.handle(.resumeAsMaster, now: at(0))
+        #expect(faulted.state == .fault)
+    }
+}

@@ -73,7 +73,7 @@ extension Node {
         switch end {
         case .tookOver(let master, let after):
             instances[index].counters.handoversTakenOver += 1
-            return [.log(LogLine(.notice, "[\(name)] \(master) announced itself Master \(after.formattedMilliseconds) after the priority-0 advert: releasing the virtual addresses (make-before-break)"))]
+            return [.log(LogLine(.notice, "[\(name)] \(master.map { "\($0)" } ?? "a new Master") announced itself \(after.formattedMilliseconds) after the priority-0 advert: releasing the virtual addresses (make-before-break)"))]
         case .timedOut(let after):
             instances[index].counters.handoversTimedOut += 1
             return [.log(LogLine(.warning, "[\(name)] no other Master announced itself within \(after.formattedMilliseconds) of the priority-0 advert: releasing the virtual addresses anyway"))]

@@ -156,7 +156,7 @@ extension Node {
         guard instance.router.pendingRelease != nil || instance.lastHandover != nil else { return nil }
         var outcome: String?, master: String?, wait: Duration?
         switch instance.lastHandover?.end {
-        case .tookOver(let by, let after)?: (outcome, master, wait) = ("took over", by.description, after)
+        case .tookOver(let by, let after)?: (outcome, master, wait) = ("took over", by?.description, after)
         case .timedOut(let after)?: (outcome, wait) = ("timed out", after)
         case .abandoned(let after)?: (outcome, wait) = ("abandoned", after)
         case nil: break

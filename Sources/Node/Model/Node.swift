@@ -79,12 +79,13 @@ public struct Node: Sendable {
         return followDropRules(effects)
     }
 
-    /// While a stop waits for the new Masters: what releases the addresses (adverts, the
-    /// routers' timers, the kernel's address events and failed effects), `status`, and a
-    /// second stop request (which releases at once); the rest waits for the next start.
+    /// While a stop waits for the new Masters: what releases the addresses (adverts, their
+    /// gratuitous ARP, the routers' timers, the kernel's address events and failed effects),
+    /// `status`, and a second stop request (which releases at once); the rest waits for the
+    /// next start.
     private mutating func reactWhileStopping(to event: NodeEvent, now: Instant) -> [NodeEffect] {
         switch event {
-        case .packet, .datagram, .addresses, .effectFailed, .stop:
+        case .packet, .datagram, .addresses, .effectFailed, .stop, .gratuitousARPSeen:
             return react(to: event, now: now)
         case .timerFired(let timer):
             switch timer {
@@ -95,7 +96,7 @@ public struct Node: Sendable {
             if case .status = command { return react(to: event, now: now) }
             return [.reply(reply, ControlReply(outcome: .refused, message: "the daemon is stopping"))]
         case .start, .resume, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
-             .gratuitousARPSeen, .mailSent, .restoreMaintenance:
+             .mailSent, .restoreMaintenance:
             return []
         }
     }

@@ -24,9 +24,10 @@ extension Node {
         return nil
     }
 
-    /// Whether a drill is watching the wire for the new Master's gratuitous ARP.
+    /// Whether the wire is watched for a new Master's gratuitous ARP / unsolicited NA: a drill
+    /// times it, and a resigned Master holds its addresses until it is seen.
     public var watchesGratuitousARP: Bool {
-        operation?.watchesGratuitousARP ?? false
+        operation?.watchesGratuitousARP ?? false || instances.contains { $0.router.pendingRelease != nil }
     }
 
     // MARK: - Commands
@@ -179,15 +180,22 @@ extension Node {
         operation?.addressesGone(now: now)
     }
 
-    /// A gratuitous ARP heard on the wire: the new Master's, if it is for a member's address
-    /// on its device from another MAC.
+    /// A gratuitous ARP / unsolicited NA heard on the wire, for one of our addresses on its
+    /// device from another MAC: a new Master's. A resigned Master holding that address releases
+    /// it now (make-before-break); a drill records it.
     mutating func gratuitousARPSeen(on interfaceIndex: Int32, address: IPAddress, from hardwareAddress: [UInt8], now: Instant) -> [NodeEffect] {
-        guard let current = operation, current.watchesGratuitousARP else { return [] }
+        func announces(_ binding: VirtualAddressBinding) -> Bool {
+            binding.address.address == address && binding.device.index == interfaceIndex && binding.device.hardwareAddress != hardwareAddress
+        }
+        var effects: [NodeEffect] = []
+        for index in instances.indices where instances[index].router.pendingRelease != nil
+            && instances[index].addresses.contains(where: { announces($0.binding) }) {
+            effects += feed(index, .newMasterAnnounced, now: now)
+        }
+        guard let current = operation, current.watchesGratuitousARP else { return effects }
         let ours = instances.filter { current.members.contains($0.name) }.flatMap(\.addresses).map(\.binding)
-        guard ours.contains(where: { $0.address.address == address && $0.device.index == interfaceIndex && $0.device.hardwareAddress != hardwareAddress })
-        else { return [] }
-        operation?.gratuitousARPHeard(now: now)
-        return []
+        if ours.contains(where: announces) { operation?.gratuitousARPHeard(now: now) }
+        return effects
     }
 
     /// A member changed state (the return leg ends when every member is Master again).
