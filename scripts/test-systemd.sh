@@ -390,6 +390,7 @@ for ns in "$node" "$peer"; do
     mkdir -p "$work/www-$ns" && echo "$ns" > "$work/www-$ns/index.html"
     ip netns exec "$ns" python3 -m http.server 8080 --bind 0.0.0.0 --directory "$work/www-$ns" >/dev/null 2>&1 &
     server_pids="$server_pids $!"
+    disown "$!"    # killed by pid in cleanup, without the shell's job notice
 done
 check "the client reaches the web server on the VIP" within 5 sh -c "ip netns exec $client curl -sf -m 1 http://10.250.50.100:8080/ | grep -qx $node"
 probe() { ip netns exec "$client" python3 Tests/Tools/http-probe.py http://10.250.50.100:8080/ "$1" > "$2" 2>&1 & }
