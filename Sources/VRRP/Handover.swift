@@ -3,13 +3,12 @@
 /// RFC 3768 §6.4.3 and RFC 5798 §6.4.3 ("Shutdown": send an ADVERTISEMENT with Priority = 0,
 /// transition to Initialize) leave the addresses unanswered from the priority-0 advert until
 /// the Backup's Skew_Time has run out and its gratuitous ARP has reached the clients.
-/// vipkeeper's default keeps them until the new Master has announced itself: the address is
-/// answered by a healthy node throughout, and two nodes hold it only for the moment between
-/// the new Master's first advert and this node's
-/// removal.
+/// vipkeeper's default keeps them until the new Master has announced itself (its first advert,
+/// then its gratuitous ARP / NA): the address is answered by a healthy node throughout, and
+/// two nodes hold it only between the new Master's adding it and this node's removal.
 public enum HandoverMode: String, Hashable, Sendable {
-    /// Keep the addresses after the priority-0 advert until another Master's advert is heard
-    /// (or the handover window passes).
+    /// Keep the addresses after the priority-0 advert until another Master has announced
+    /// itself (`PendingRelease`), or the handover window passes.
     case makeBeforeBreak = "make_before_break"
     /// Remove them with the priority-0 advert, as the RFCs and keepalived do.
     case immediate

@@ -16,8 +16,9 @@ struct DrillCommand: ParsableCommand {
         abstract: "Hand the VIP to the peer and back, and measure how long it took.",
         discussion: """
         Run it on the Master. The node hands over as a Master shutting down does (priority-0 \
-        advert, VIPs released), then measures the time to the new Master's first advert and \
-        whether its gratuitous ARP was seen on the wire. If no other Master is heard within \
+        advert; its VIPs stay until the new Master has announced itself: make-before-break), \
+        then measures the time to the new Master's first advert, whether its gratuitous ARP \
+        was seen on the wire, and how long both nodes held the VIPs. If no other Master is heard within \
         Skew_Time + one advert interval the node takes the VIP back at once and the drill \
         FAILS: no backup took over. After --hold seconds it takes the VIP back (preempt) or \
         stays Backup (nopreempt). With --probe http://VIP/api/v2.0/ping it GETs the URL every \

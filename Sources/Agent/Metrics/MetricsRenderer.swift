@@ -106,7 +106,7 @@ enum MetricsRenderer {
             }
             if let wait = instance.lastHandoverWait {
                 out.gauge("vipkeeper_last_handover_wait_seconds", labels,
-                          help: "The last make-before-break release: priority-0 advert to the release (the new Master's first advert, or the window's end).",
+                          help: "The last make-before-break release: priority-0 advert to the release (the new Master announced itself, or the window's end).",
                           wait.secondsValue)
             }
         }

@@ -101,7 +101,7 @@ extension Node {
         let indices = members.compactMap { name in instances.firstIndex { $0.name == name } }
         let preempt = indices.allSatisfy { instances[$0].bound.router.preempt }
         let window = indices.map { instances[$0].bound.router.handoverWindow }.max() ?? .seconds(2)
-        let plan = "hand \(members.joined(separator: ", ")) over (priority-0 advert, VIPs released), wait up to \(window.formattedSeconds) s for another Master, "
+        let plan = "hand \(members.joined(separator: ", ")) over (priority-0 advert; the VIPs stay until the new Master has announced itself), wait up to \(window.formattedSeconds) s for another Master, "
             + "let it hold the VIP \(hold.formattedSeconds) s, then " + (preempt ? "take it back (preempt)" : "stay BACKUP (nopreempt)")
         if dryRun {
             return [.reply(reply, ControlReply(outcome: .ok, message: "dry run: would \(plan)"))]
