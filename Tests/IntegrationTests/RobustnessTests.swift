@@ -45,7 +45,7 @@ extension NamespaceSuites {
 
             #expect(lab.stop(pid), "SIGTERM did not stop the daemon")
             #expect(lab.holders() == [], "the VIP was left on the node")
-            #expect(lab.log("node0.log").contains("received SIGTERM: resigning and releasing the virtual addresses"))
+            #expect(lab.log("node0.log").contains("received SIGTERM: resigning (priority-0 advert) and releasing the virtual addresses"))
         }
 
         /// Sends one raw request line to a node's control socket from inside its namespace and
