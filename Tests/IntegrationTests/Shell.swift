@@ -29,14 +29,16 @@ enum Shell {
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` passes; returns the time it
-/// took, or nil on timeout.
+/// took, or nil on timeout. Timed on CLOCK_MONOTONIC: a wall clock that steps (NTP) must
+/// neither cut a wait short nor stretch it.
 func waitUntil(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? {
-    let start = Date()
-    while Date().timeIntervalSince(start) < timeout {
-        if condition() { return Date().timeIntervalSince(start) }
+    let clock = ChildLauncher.monotonicSeconds
+    let start = clock()
+    while clock() - start < timeout {
+        if condition() { return clock() - start }
         usleep(10_000)
     }
-    return condition() ? Date().timeIntervalSince(start) : nil
+    return condition() ? clock() - start : nil
 }
 
 /// CPU seconds (user + system) a process has used, from /proc/PID/stat; nil when it cannot
