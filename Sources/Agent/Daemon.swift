@@ -179,7 +179,6 @@ public final class Daemon {
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
-        var stopping = false
         while node.isRunning {
             let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
                 .map { Instant(sinceOrigin: .milliseconds($0)) }
@@ -213,11 +212,10 @@ public final class Daemon {
                 // The first request resigns (the VIPs stay until the new Master announces
                 // itself); a second one releases them at once.
                 stopRequested = false
-                if !stopping { notifier.stopping() }
-                stopping = true
+                if !node.isStopping { notifier.stopping() }
                 dispatch(.stop, now: now)
             }
-            if reloadRequested && !stopping {
+            if reloadRequested && !node.isStopping {
                 reloadRequested = false
                 // Parsing and binding a file is not protocol work: SCHED_OTHER, so a large file
                 // never meets RLIMIT_RTTIME.
