@@ -2,14 +2,14 @@
 public enum RouterEvent: Hashable, Sendable {
     /// §6.4.1 Startup event.
     case startup
-    /// Startup in a process that replaced this node's running one in place (`vipkeeper
-    /// restart`) while this router was Master: it stays Master — advert at once, its VIPs
-    /// (still on their devices) kept — instead of starting as a Backup, so the peer's
-    /// Master_Down_Timer never runs out and the VIP does not move. A fault starts it in FAULT.
-    case resumeAsMaster
+    /// Startup of a router that replaces a Master of this node (`MasterRestart`): it stays
+    /// Master — advert at once, its VIPs (still on their devices) kept — instead of starting
+    /// as a Backup, so the peer's Master_Down_Timer never runs out and the VIP does not move.
+    /// A fault starts it in FAULT.
+    case resumeAsMaster(MasterRestart)
     /// §6.4.2/§6.4.3 Shutdown event. `handover`: a planned stop, which keeps the addresses
     /// until the new Master announces itself when the router's `HandoverMode` says so; false
-    /// releases them with the priority-0 advert (an instance a reload stops).
+    /// releases them with the priority-0 advert (a reload's restart of another router).
     case shutdown(handover: Bool)
     /// A packet that passed `AdvertisementValidator`.
     case advertisement(ReceivedAdvertisement)

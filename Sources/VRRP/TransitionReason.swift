@@ -20,8 +20,8 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
     case syncGroup(group: String, member: String)
     /// `vipkeeper drill` or `vipkeeper maintenance`.
     case operatorRequest(String)
-    /// `vipkeeper restart`: the new process took over the old one's Master at once.
-    case resumed
+    /// A restarted router took over its predecessor's Master at once (`MasterRestart`).
+    case resumed(MasterRestart)
 
     public var description: String {
         switch self {
@@ -35,7 +35,8 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .faultCleared: return "fault cleared"
         case .syncGroup(let group, let member): return "sync group \(group) follows \(member)"
         case .operatorRequest(let what): return what
-        case .resumed: return "resumed the Master of the process it replaced (in-place restart)"
+        case .resumed(.inPlace): return "resumed the Master of the process it replaced (in-place restart)"
+        case .resumed(.reload): return "restarted as Master by a reload that changed its configuration"
         }
     }
 }

@@ -96,11 +96,11 @@ public struct VirtualRouter: Sendable {
     public mutating func handle(_ event: RouterEvent, now: Instant) -> [RouterAction] {
         switch event {
         case .startup: return startup(now: now)
-        case .resumeAsMaster:
+        case .resumeAsMaster(let restart):
             guard state == .initialize else { return [] }
             guard fault == nil else { return startup(now: now) }
             startedAt = now
-            return becomeMaster(reason: .resumed, now: now)
+            return becomeMaster(reason: .resumed(restart), now: now)
         case .shutdown(let handover): return shutdown(handover: handover, now: now)
         case .advertisement(let received): return receive(received, now: now)
         case .timerFired(let token): return timerFired(token, now: now)

@@ -107,6 +107,59 @@ extension NamespaceSuites {
             #expect(lab.holders() == [0] && kill(master, 0) == 0)
         }
 
+        @Test("SIGHUP: a changed Master restarts as Master without a move; a removed Master hands over make-before-break; no client request fails")
+        func reloadIsMakeBeforeBreak() throws {
+            guard let lab = openLab(tag: "mbh", subnet: 129, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let master = try pair(lab)
+            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
+            try #require(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+
+            // 1. A changed Master (priority 150 -> 140, still above the peer's): it restarts
+            //    as Master; the VIP stays where it is.
+            let probe = ClientProbe(lab, seconds: 3 + masterDown(100))
+            usleep(500_000)
+            _ = lab.write("node0.conf", lab.config(priority: 140))
+            kill(master, SIGHUP)
+            let restarted = waitUntil(timeout: 5) { lab.log("node0.log").contains("reload applied: 0 unchanged, 1 restarted (VI_1)") }
+            #expect(restarted != nil, "\(lab.log("node0.log"))")
+            usleep(UInt32((masterDown(100) + 0.5) * 1_000_000))  // the peer would have taken over by now
+            let steady = try #require(probe.summary(timeout: 10), "the probe did not report: \(lab.log("probe.log"))")
+            print("measured: reload restarts the Master: the client (GET every 15 ms): \(steady.tries) tries, \(steady.failures) failed, longest gap \(String(format: "%.3f", steady.longestGap)) s")
+            #expect(steady.failures == 0 && steady.tries > 100)
+            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
+            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            #expect(lab.log("node0.log").contains("[VI_1] INIT -> MASTER (restarted as Master by a reload"), "\(lab.log("node0.log"))")
+            let instance = try #require(ReloadTests.instances(lab, 0)["VI_1"], "no VI_1 in node 0's status")
+            #expect(instance["priority"] as? Int == 140 && instance["state"] as? String == "MASTER", "\(instance)")
+            let peerStatus = try #require(lab.status(1), "no status from node 1")
+            #expect(peerStatus["priorityZeroReceived"] as? Int == 0, "node 0 resigned on a reload that restarted it")
+
+            // 2. VI_1 removed (another instance, no peer's, stays): node 0 resigns and keeps the
+            //    VIP until node 1 has announced itself.
+            let handover = ClientProbe(lab, name: "probe2", seconds: 4)
+            usleep(1_000_000)
+            _ = lab.write("node0.conf", ReloadTests.secondInstance(lab))
+            let reloaded = Date().timeIntervalSince1970
+            kill(master, SIGHUP)
+            let summary = try #require(handover.summary(timeout: 10), "the probe did not report: \(lab.log("probe2.log"))")
+            let added = try #require(peer.times(of: lab.virtualAddress, deleted: false).first, "node 1 never added the VIP: \(lab.log("node1.log"))")
+            let deleted = try #require(old.times(of: lab.virtualAddress, deleted: true).first, "node 0 never deleted the VIP: \(lab.log("node0.log"))")
+            let overlap = deleted - added
+            measured("reload removes the Master: both nodes hold the VIP (node 1 added -> node 0 deleted)", overlap, bound: skew(140) + 1)
+            measured("reload removes the Master: SIGHUP -> node 1 holds the VIP", added - reloaded, bound: skew(100) + 0.5)
+            print("measured: reload removes the Master: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
+            #expect(overlap >= 0, "node 0 deleted the VIP \(-overlap) s before node 1 added it: break-before-make")
+            #expect(overlap < skew(140) + 1, "the overlap \(overlap) s passed the stated bound")
+            #expect(summary.failures == 0 && summary.tries > 100, "\(summary.failures) of \(summary.tries) requests failed through the handover")
+            #expect(lab.holders() == [1])
+            let log = lab.log("node0.log")
+            #expect(log.contains("[VI_1] keeps the virtual addresses until the new Master announces itself"), "\(log)")
+            #expect(log.contains("[VI_1] \(lab.address(of: 1)) announced itself "), "\(log)")
+            #expect(ReloadTests.instances(lab, 0).keys.sorted() == ["VI_2"], "the removed VI_1 is still in node 0's status")
+            #expect(kill(master, 0) == 0)
+        }
+
         @Test("vrrp_handover immediate: the VIP goes with the priority-0 advert, before the peer takes it (keepalived's behaviour)")
         func immediate() throws {
             guard let lab = openLab(tag: "mbi", subnet: 116, nodes: 2) else { return }

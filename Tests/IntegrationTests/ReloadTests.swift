@@ -97,18 +97,23 @@ extension NamespaceSuites {
             #expect(Self.instances(lab, 0).keys.sorted() == ["VI_1", "VI_2"])
             #expect(lab.holders() == [0] && Self.holds(lab, 0, second))
 
-            // 3. VI_1 drops to priority 50 (changed: it resigns and restarts), VI_2 is removed.
+            // 3. VI_1 drops to priority 50 (changed: it restarts as Master, advertising 50, and
+            // the peer preempts it when its Master_Down_Timer runs out), VI_2 is removed (no
+            // peer has it: it keeps its VIP for its handover window, then releases it).
             _ = lab.write("node0.conf", lab.config(priority: 50))
             kill(pid, SIGHUP)
-            let moved = waitUntil(timeout: skew(100) + 3) { lab.holders() == [1] }
-            measured("reload lowers the Master's priority -> peer holds VIP", moved, bound: skew(100) + 0.5)
+            let moved = waitUntil(timeout: masterDown(100) + 3) { lab.holders() == [1] }
+            measured("reload lowers the Master's priority -> peer holds VIP", moved, bound: masterDown(100) + 0.5)
             #expect(moved != nil, "\(lab.log("node0.log"))")
             #expect(waitUntil(timeout: 2) { !Self.holds(lab, 0, second) } != nil, "the removed VI_2 kept its VIP")
+            #expect(lab.log("node0.log").contains("[VI_1] configuration changed: restarting as MASTER"), "\(lab.log("node0.log"))")
+            #expect(lab.log("node0.log").contains("[VI_2] no other Master announced itself within"), "\(lab.log("node0.log"))")
             let after = Self.instances(lab, 0)
             #expect(after.keys.sorted() == ["VI_1"])
             #expect(after["VI_1"]?["priority"] as? Int == 50)
             #expect(after["VI_1"]?["state"] as? String == "BACKUP")
-            #expect((lab.status(1)?["priorityZeroReceived"] as? Int ?? 0) >= 1, "the changed Master did not resign")
+            let peerAfter = try #require(lab.status(1), "no status from node 1")
+            #expect(peerAfter["priorityZeroReceived"] as? Int == 0, "the changed Master resigned instead of restarting as Master")
             #expect(lab.log("node0.log").contains("reload applied: 0 unchanged, 1 restarted (VI_1), 0 added, 1 removed (VI_2)"),
                     "\(lab.log("node0.log"))")
             #expect(lab.clientReachesVirtualAddress())

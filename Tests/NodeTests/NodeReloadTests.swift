@@ -86,14 +86,101 @@ struct NodeReloadTests {
                                                          + instanceText("VI_3", vrid: 53, priority: 90) + instanceText(priority: 150)))))
         #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1), 1 restarted (VI_3), 1 added (VI_4), 1 removed (VI_2)"))
         let after = harness.views
-        #expect(after.map(\.name) == ["VI_4", "VI_3", "VI_1"])
+        // The removed Master waits, out of the configuration, for a new Master (make-before-break).
+        #expect(after.map(\.name) == ["VI_4", "VI_3", "VI_1", "VI_2"])
         #expect(after[2].id == before[0].id && after[2].state == .master && after[2].armedTimers == before[0].armedTimers)
-        #expect(after[1].id != before[2].id && after[1].state == .backup)
-        // No peer: all three were Master. The removed and the changed one resign (priority 0);
-        // the continuing one sends nothing out of turn.
-        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[52, 0], [53, 0]])
+        // No peer: all three were Master. The changed one restarts as Master at its new
+        // priority; the removed one resigns (priority 0); the continuing one sends nothing
+        // out of turn.
+        #expect(after[1].id != before[2].id && after[1].state == .master)
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[52, 0], [53, 90]])
         #expect(harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 100))))
+        #expect(harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 52))), "the removed Master released before anyone took over")
+        harness.advance(by: .milliseconds(1_700))  // VI_2's window: Skew_Time 0.609 s + 1 s
+        #expect(harness.views.map(\.name) == ["VI_4", "VI_3", "VI_1"])
         #expect(!harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 52))))
+        #expect(harness.kernel.contains(.v4(IPv4Address(10, 250, 1, 53))))
+    }
+
+    @Test("a reload that changes a Master's priority and one VIP restarts it as Master: no priority-0 advert, the kept VIP never leaves, the dropped one goes, the new one comes")
+    func restartedMasterStaysMaster() throws {
+        let harness = try NodeHarness(instanceText(priority: 150, extra: "    virtual_ipaddress {\n        10.250.1.101/24\n    }\n"))
+        harness.advance(by: .seconds(5))
+        let kept = IPAddress.v4(IPv4Address(10, 250, 1, 100)), dropped = IPAddress.v4(IPv4Address(10, 250, 1, 101))
+        let added = IPAddress.v4(IPv4Address(10, 250, 1, 102))
+        try #require(harness.kernel == [kept, dropped])
+        let before = try #require(harness.views.first)
+        harness.effects = []
+        harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 120, extra: "    virtual_ipaddress {\n        10.250.1.102/24\n    }\n")))))
+        #expect(harness.log(containing: "reload applied: 0 unchanged, 1 restarted (VI_1), 0 added, 0 removed"))
+        #expect(harness.log(containing: "[VI_1] configuration changed: restarting as MASTER"))
+        let after = try #require(harness.views.first)
+        #expect(after.id != before.id && after.state == .master)
+        #expect(harness.sends.map(\.priority) == [120], "a priority-0 advert, or no advert at the new priority")
+        #expect(harness.kernel == [kept, added])
+        let removals = harness.effects.compactMap { effect -> IPAddress? in
+            switch effect {
+            case .removeAddress(let change), .removeLeftoverAddress(let change): return change.binding.address.address
+            default: return nil
+            }
+        }
+        #expect(removals == [dropped], "the kept VIP was removed (and added back), or the dropped one stayed")
+        #expect(harness.log(containing: "[VI_1] INIT -> MASTER (restarted as Master by a reload that changed its configuration)"))
+        // Its timers are the new router's: one advert a second at the new priority, no more.
+        harness.effects = []
+        harness.advance(by: .milliseconds(3_050))
+        #expect(harness.sends.map(\.priority) == [120, 120, 120])
+    }
+
+    @Test("a restarted Master its new tracker puts in FAULT gives up the VIP it kept")
+    func restartedMasterInFault() throws {
+        let harness = try NodeHarness(instanceText(priority: 150))
+        harness.advance(by: .seconds(5))
+        harness.effects = []
+        let failing = "vrrp_script chk_down {\n    script \"/usr/bin/false\"\n    interval 5\n    weight 0\n    init_fail\n}\n"
+        harness.handle(.reload(try bind(loadConfiguration(failing + instanceText(priority: 150, extra: "    track_script {\n        chk_down\n    }\n")))))
+        #expect(harness.views.first?.state == .fault)
+        #expect(harness.kernel.isEmpty, "the VIP stayed with an instance in FAULT")
+        #expect(harness.sends.isEmpty)
+    }
+
+    @Test("a removed Master hands over make-before-break: its priority-0 advert, the VIP held until the new Master's advert and gratuitous ARP, then it leaves the node")
+    func removedMasterHandsOver() throws {
+        let harness = try NodeHarness(instanceText(priority: 150) + instanceText("VI_2", vrid: 52, priority: 150))
+        harness.advance(by: .seconds(5))
+        let vip2 = IPAddress.v4(IPv4Address(10, 250, 1, 52))
+        harness.effects = []
+        harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 150)))))
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[52, 0]])
+        #expect(harness.kernel.contains(vip2))
+        #expect(harness.log(containing: "[VI_2] keeps the virtual addresses until the new Master announces itself"))
+        #expect(harness.effects.contains(.watchAnnouncements(true)))
+        // A reload meanwhile leaves the wait alone.
+        harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 150)))))
+        #expect(harness.views.map(\.name) == ["VI_1", "VI_2"] && harness.kernel.contains(vip2))
+        harness.advance(by: .milliseconds(400))
+        harness.receive(priority: 100, vrid: 52, addresses: [IPv4Address(10, 250, 1, 52)])
+        #expect(harness.kernel.contains(vip2), "released before the new Master's gratuitous ARP")
+        harness.handle(.gratuitousARPSeen(interfaceIndex: 2, address: vip2, hardwareAddress: [2, 0, 0, 0, 0, 2]))
+        #expect(!harness.kernel.contains(vip2))
+        #expect(harness.views.map(\.name) == ["VI_1"])
+        #expect(harness.log(containing: "[VI_2] 10.250.1.12 announced itself 0.400 s after the priority-0 advert"), "\(harness.logs)")
+        #expect(!harness.log(containing: "dropped packet"), "\(harness.logs)")
+        #expect(harness.effects.last { if case .watchAnnouncements = $0 { true } else { false } } == .watchAnnouncements(false))
+        // The peer's later adverts for VRID 52 are no instance's now.
+        harness.effects = []
+        harness.receive(priority: 100, vrid: 52, addresses: [IPv4Address(10, 250, 1, 52)])
+        harness.advance(by: .seconds(5))
+        #expect(harness.kernel == [.v4(IPv4Address(10, 250, 1, 100))] && harness.sends.allSatisfy { $0.virtualRouterID == 51 })
+    }
+
+    @Test("vrrp_handover immediate: a removed Master's VIP goes with its priority-0 advert")
+    func removedMasterImmediate() throws {
+        let globals = "global_defs {\n    vrrp_handover immediate\n}\n"
+        let harness = try NodeHarness(globals + instanceText(priority: 150) + instanceText("VI_2", vrid: 52, priority: 150))
+        harness.advance(by: .seconds(5))
+        harness.handle(.reload(try bind(loadConfiguration(globals + instanceText(priority: 150)))))
+        #expect(harness.kernel == [.v4(IPv4Address(10, 250, 1, 100))] && harness.views.map(\.name) == ["VI_1"])
     }
 
     @Test("a removed instance whose VIP removal fails: logged once, counted, retried every second until the kernel shows it gone, shown in status meanwhile")
@@ -106,6 +193,9 @@ struct NodeReloadTests {
         harness.netlinkFails = true
         harness.handle(.reload(try bind(loadConfiguration(instanceText(priority: 150)))))
         #expect(harness.log(containing: "reload applied: 1 unchanged (VI_1), 0 restarted, 0 added, 1 removed (VI_2)"))
+        // Nobody takes over: the removed Master releases when its window passes.
+        harness.advance(by: .milliseconds(1_700))
+        #expect(harness.views.map(\.name) == ["VI_1"])
         #expect(harness.kernel.contains(orphan))
         let daemon = DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil)
         let pending = harness.node.status(now: harness.now, daemon: daemon).pendingRemovals

@@ -181,7 +181,7 @@ struct ClusterSimulatorTests {
         #expect(report.trace.filter { $0.contains("-> MASTER") }.count == 1)
     }
 
-    @Test("SIGHUP with the same file changes nothing; with a lower priority the Master restarts and the peer takes over")
+    @Test("SIGHUP with the same file changes nothing; with a lower priority the Master restarts as Master, advertising it, and the peer preempts it")
     func reloads() {
         let scenario = ClusterScenario(
             seed: 6, nodes: [node(priority: 200, check: .init(weight: -20, rise: 2, fall: 2)), node(priority: 150)],
@@ -193,8 +193,13 @@ struct ClusterSimulatorTests {
         #expect(report.trace.contains { $0.hasPrefix("[10.000s]") && $0.contains("reload applied: 1 unchanged (VI_1), 0 restarted") })
         // 200 - 20 = 180 > 150: node 0 stays Master through the failing check and the reload.
         #expect(report.trace.contains { $0.hasPrefix("[20.000s]") && $0.contains("reload applied: 0 unchanged, 1 restarted (VI_1)") })
-        #expect(report.trace.contains { $0.hasPrefix("[20.414s]") && $0.contains("n1 [VI_1] BACKUP -> MASTER") },
+        // No priority-0 advert: n1 discards n0's lower-priority adverts (preempt) and takes over
+        // when its Master_Down_Timer (3.414 s) runs out from n0's last advert at 180 (19.001 s);
+        // n0 yields as it hears it.
+        #expect(report.trace.contains { $0.hasPrefix("[20.000s]") && $0.contains("n0 [VI_1] configuration changed: restarting as MASTER") })
+        #expect(report.trace.contains { $0.hasPrefix("[22.415s]") && $0.contains("n1 [VI_1] BACKUP -> MASTER") },
                 "\(report.trace.joined(separator: "\n"))")
+        #expect(report.trace.contains { $0.hasPrefix("[22.415s]") && $0.contains("n0 [VI_1] MASTER -> BACKUP (higher priority 150") })
         #expect(report.trace.last { $0.contains("check (settled)") }?.contains("n0=BACKUP/80 n1=MASTER/150") == true)
     }
 

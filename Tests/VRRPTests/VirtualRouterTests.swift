@@ -495,12 +495,12 @@ struct HandoverTests {
     @Test("resumeAsMaster (vipkeeper restart): Master at once, advert and addresses; with a fault, FAULT")
     func resume() {
         let router = RouterDriver(makeConfig())
-        let actions = router.handle(.resumeAsMaster, now: at(0))
+        let actions = router.handle(.resumeAsMaster(.inPlace), now: at(0))
         #expect(actions.first == ours(100) && actions.contains(.addVirtualAddresses))
         #expect(router.state == .master)
         let faulted = RouterDriver(makeConfig())
         _ = faulted.handle(.faultRaised(fault("chk down")), now: at(0))
-        _ = faulted.handle(.resumeAsMaster, now: at(0))
+        _ = faulted.handle(.resumeAsMaster(.inPlace), now: at(0))
         #expect(faulted.state == .fault)
     }
 }

@@ -18,7 +18,9 @@ struct InstanceState: Sendable {
     var hostFault: FaultCause?
     /// `use_vmac`: the macvlan's start wait and failures.
     var virtualMACState = VirtualMACState()
-    /// A reload removes it: its last notify is keepalived's for a deleted instance.
+    /// A reload removes it: its last notify is keepalived's for a deleted instance. A removed
+    /// Master stays in the node, out of the configuration, until its make-before-break wait
+    /// ends (`Node.dropRetiredInstances`).
     var isBeingRemoved = false
     /// The last make-before-break release: how it ended, and when.
     var lastHandover: (end: HandoverEnd, at: Instant)?

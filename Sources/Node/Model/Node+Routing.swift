@@ -36,6 +36,16 @@ extension Node {
     }
 
     /// Leaving Master: what may be installed goes, rules first, then routes.
+    /// A Master a reload restarts in place (`Node.reload`): the routes and rules the new
+    /// configuration drops go; the rest stay installed for the restarted instance.
+    mutating func removeRouting(of index: Int, except kept: [RoutingEntry]) -> [NodeEffect] {
+        let owner = routingOwner(index)
+        return instances[index].routing.reversed().compactMap { state in
+            guard state.phase != .absent, !kept.contains(state.entry) else { return nil }
+            return .removeRouting(routingChange(owner, state))
+        }
+    }
+
     mutating func removeRouting(of index: Int) -> [NodeEffect] {
         let owner = routingOwner(index)
         return instances[index].routing.indices.reversed().compactMap { slot in

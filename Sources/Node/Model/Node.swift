@@ -72,6 +72,9 @@ public struct Node: Sendable {
     public mutating func handle(_ event: NodeEvent, now: Instant) -> [NodeEffect] {
         let watching = watchesGratuitousARP
         var effects = isStopping ? reactWhileStopping(to: event, now: now) : react(to: event, now: now)
+        if instances.contains(where: { $0.isBeingRemoved && $0.router.pendingRelease == nil }) {
+            effects += dropRetiredInstances()
+        }
         if isStopping && !instances.contains(where: { $0.router.pendingRelease != nil }) {
             effects += finishStop(now: now)
         }
@@ -182,7 +185,7 @@ public struct Node: Sendable {
         var effects: [NodeEffect] = []
         for index in instances.indices where !deferStartForVirtualMAC(index) {
             effects += applyTrackers(of: index, now: now)
-            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster : .startup, now: now)
+            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster(.inPlace) : .startup, now: now)
         }
         resuming = []
         return effects
