@@ -71,8 +71,11 @@ public final class Daemon {
     /// This binary's path as started (after a package upgrade /proc/self/exe names the
     /// replaced file): what `vipkeeper restart` executes.
     private let executablePath: String
-    /// Children the image this one replaced in place left running (`InPlaceRestart`).
+    /// Children the image this one replaced in place left running (`MasterResume`).
     private var inheritedChildren: [pid_t] = []
+    /// `vipkeeper hand-off` was answered: the loop ends without a stop, every VIP kept for the
+    /// process the service manager starts next (`MasterResume`).
+    private var handedOff = false
 
     public init(configuration: Configuration, options: Options, signals: SignalWatcher,
                 notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
@@ -159,11 +162,18 @@ public final class Daemon {
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
-        let resumed = InPlaceRestart.take(directory: options.stateDirectory, pid: getpid(), now: now)
+        let resumed = MasterResume.take(directory: options.stateDirectory, pid: getpid(), now: now)
         if let problem = resumed.problem { logger.warning("\(problem)") }
-        if let masters = resumed.masters {
-            inheritedChildren = InPlaceRestart.inheritedChildren()
-            logger.notice("restarted in place (vipkeeper restart): \(masters.isEmpty ? "no instance was" : masters.sorted().joined(separator: ", ") + (masters.count == 1 ? " was" : " were")) MASTER")
+        if let found = resumed.found {
+            let masters = found.masters
+            let were = masters.isEmpty ? "no instance was" : masters.sorted().joined(separator: ", ") + (masters.count == 1 ? " was" : " were")
+            switch found.kind {
+            case .inPlace:
+                inheritedChildren = MasterResume.inheritedChildren()
+                logger.notice("restarted in place (vipkeeper restart): \(were) MASTER")
+            case .successor:
+                logger.notice("taking over from pid \(found.writer), which handed off for a restart: \(were) MASTER")
+            }
             dispatch(.resume(masters: masters), now: now)
         } else {
             dispatch(.start, now: now)
@@ -179,7 +189,7 @@ public final class Daemon {
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
-        while node.isRunning {
+        while node.isRunning && !handedOff {
             let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
                 .map { Instant(sinceOrigin: .milliseconds($0)) }
             let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes,
@@ -208,7 +218,7 @@ public final class Daemon {
                 var status: Int32 = 0
                 inheritedChildren.removeAll { waitpid($0, &status, WNOHANG) != 0 }
             }
-            if stopRequested {
+            if stopRequested && !handedOff {
                 // The first request resigns (the VIPs stay until the new Master announces
                 // itself); a second one releases them at once.
                 stopRequested = false
@@ -226,7 +236,7 @@ public final class Daemon {
                 nextWatchdog = now + interval
             }
         }
-        logger.info("stopped")
+        logger.info(handedOff ? "exited for the next process, which keeps the VIPs" : "stopped")
         finishNotifyScriptsAndMail(within: .seconds(5))
         executor.shutdown()
         metrics = nil  // closes the listener and its connections
@@ -524,62 +534,94 @@ public final class Daemon {
         case .restart:
             scheduler.withoutRealtime { restartInPlace(connection, now: now) }
             return
+        case .handOff:
+            scheduler.withoutRealtime { handOff(connection, now: now) }
+            return
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
     }
 
-    /// `vipkeeper restart`: refused with one sentence unless the new image would run the same
-    /// instances (the file on disk binds to what runs now: a changed file is a reload first, or
-    /// a restart with a handover); otherwise the Masters are written to `resume.json`, the
-    /// client is answered, and the installed binary replaces this image (`InPlaceRestart`).
+    /// `vipkeeper restart`: the installed binary replaces this image (`MasterResume`), once
+    /// `writeResumeRecord` agreed and the client is answered.
     private func restartInPlace(_ connection: ControlServer.Connection, now: Instant) {
-        func refuse(_ message: String) {
-            control?.respond(connection.id, ControlReply(outcome: .refused, message: message).json())
-        }
-        let peer = connection.peer
-        guard peer.userID == 0 || node.configuration.controlGroupID.map(peer.groupIDs.contains) == true else {
-            return refuse("not allowed: only root or members of control_group may restart the daemon; you are uid \(peer.userID)")
-        }
-        guard !node.isStopping else { return refuse("the daemon is stopping") }
-        guard let path = options.configurationPath else {
-            return refuse("this daemon runs without a configuration file; a new process would have none to read")
-        }
-        let result = ConfigurationLoader.load(path: path, configID: options.configID)
-        guard let next = result.configuration else {
-            return refuse("\(path) has \(result.errors) error\(result.errors == 1 ? "" : "s") (vipkeeper check shows them): the new process would not start; nothing changed")
-        }
-        let bound: BoundConfiguration
-        do {
-            bound = try Binder.bind(next, on: SystemHost(links: links))
-        } catch {
-            return refuse("\(path) does not bind to this machine: \(error); nothing changed")
-        }
-        let changed = node.instancesNotContinuing(under: bound)
-        guard changed.isEmpty else {
-            return refuse("\(path) changed \(changed.joined(separator: ", ")) since it was loaded: reload first (systemctl reload vipkeeper), or restart with a handover (systemctl restart vipkeeper)")
-        }
         guard access(executablePath, X_OK) == 0 else {
-            return refuse("\(executablePath) cannot be executed: \(String(cString: strerror(errno))); nothing changed")
+            return refuse(connection, "\(executablePath) cannot be executed: \(String(cString: strerror(errno))); nothing changed")
         }
-        let masters = node.instanceViews.filter { $0.state == .master && $0.pendingRelease == nil }.map(\.name)
-        let (seconds, attoseconds) = now.sinceOrigin.components
-        let record = InPlaceRestart.Record(pid: getpid(), writtenAtNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000,
-                                           masters: masters)
-        do {
-            try InPlaceRestart.write(record, directory: options.stateDirectory)
-        } catch {
-            return refuse("cannot write the resume record: \(error); nothing changed")
-        }
-        let kept = masters.isEmpty ? "no instance is MASTER" : masters.joined(separator: ", ") + " stay" + (masters.count == 1 ? "s" : "") + " MASTER"
+        guard let kept = writeResumeRecord(for: connection, kind: .inPlace, now: now) else { return }
         control?.respond(connection.id, ControlReply(outcome: .ok, message: "restarting in place: \(kept)").json())
         logger.notice("restarting in place (vipkeeper restart): executing \(executablePath); \(kept)")
         // SCHED_OTHER across the exec: a real-time policy and RLIMIT_RTTIME survive execve, and
         // a starting image (loader, runtime, configuration) runs far longer than the limit
         // without blocking; the new image asks for real-time again once it has started.
         var code: Int32 = 0
-        scheduler.withoutRealtime { code = InPlaceRestart.exec(executablePath, arguments: CommandLine.arguments) }
-        unlink(InPlaceRestart.path(in: options.stateDirectory))
+        scheduler.withoutRealtime { code = MasterResume.exec(executablePath, arguments: CommandLine.arguments) }
+        unlink(MasterResume.path(in: options.stateDirectory))
         logger.error("restart in place failed: execv \(executablePath): \(String(cString: strerror(code))); this process runs on")
+    }
+
+    /// `vipkeeper hand-off` (the unit's ExecStop on `systemctl restart`): once
+    /// `writeResumeRecord` agreed and the client is answered, the loop ends without a stop:
+    /// no priority-0 advert, every VIP, route and macvlan stays for the next process. A refusal
+    /// leaves the daemon running, and the SIGTERM that follows moves the VIPs make-before-break.
+    private func handOff(_ connection: ControlServer.Connection, now: Instant) {
+        guard let kept = writeResumeRecord(for: connection, kind: .successor, now: now) else { return }
+        control?.respond(connection.id, ControlReply(outcome: .ok, message: "handing off to the next process: \(kept)").json())
+        logger.notice("handing off for a restart (vipkeeper hand-off): \(kept); exiting without a priority-0 advert")
+        notifier.stopping()
+        handedOff = true
+    }
+
+    private func refuse(_ connection: ControlServer.Connection, _ message: String) {
+        control?.respond(connection.id, ControlReply(outcome: .refused, message: message).json())
+    }
+
+    /// What a restart that keeps the Masters needs before this process goes: the caller may
+    /// (root or control_group), the daemon is not stopping, and the file on disk binds to
+    /// exactly the running instances (a changed file is a reload first, or a restart that
+    /// hands the VIPs over). Then the Masters go to `resume.json`. Returns what stays Master,
+    /// in words, or nil once the client has been told why not (nothing changed).
+    private func writeResumeRecord(for connection: ControlServer.Connection, kind: MasterResume.Kind, now: Instant) -> String? {
+        let peer = connection.peer
+        guard peer.userID == 0 || node.configuration.controlGroupID.map(peer.groupIDs.contains) == true else {
+            refuse(connection, "not allowed: only root or members of control_group may restart the daemon; you are uid \(peer.userID)")
+            return nil
+        }
+        guard !node.isStopping else {
+            refuse(connection, "the daemon is stopping")
+            return nil
+        }
+        guard let path = options.configurationPath else {
+            refuse(connection, "this daemon runs without a configuration file; a new process would have none to read")
+            return nil
+        }
+        let result = ConfigurationLoader.load(path: path, configID: options.configID)
+        guard let next = result.configuration else {
+            refuse(connection, "\(path) has \(result.errors) error\(result.errors == 1 ? "" : "s") (vipkeeper check shows them): the new process would not start; nothing changed")
+            return nil
+        }
+        let bound: BoundConfiguration
+        do {
+            bound = try Binder.bind(next, on: SystemHost(links: links))
+        } catch {
+            refuse(connection, "\(path) does not bind to this machine: \(error); nothing changed")
+            return nil
+        }
+        let changed = node.instancesNotContinuing(under: bound)
+        guard changed.isEmpty else {
+            refuse(connection, "\(path) changed \(changed.joined(separator: ", ")) since it was loaded: reload first (systemctl reload vipkeeper), or restart with a handover (systemctl restart vipkeeper)")
+            return nil
+        }
+        let masters = node.instanceViews.filter { $0.state == .master && $0.pendingRelease == nil }.map(\.name)
+        let (seconds, attoseconds) = now.sinceOrigin.components
+        let record = MasterResume.Record(pid: getpid(), writtenAtNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000,
+                                         masters: masters, kind: kind)
+        do {
+            try MasterResume.write(record, directory: options.stateDirectory)
+        } catch {
+            refuse(connection, "cannot write the resume record: \(error); nothing changed")
+            return nil
+        }
+        return masters.isEmpty ? "no instance is MASTER" : masters.joined(separator: ", ") + " stay" + (masters.count == 1 ? "s" : "") + " MASTER"
     }
 
     private var daemonInfo: DaemonInfo {

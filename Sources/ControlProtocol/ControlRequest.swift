@@ -15,6 +15,9 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case maintenanceOff = "maintenance-off"
         /// `vipkeeper restart`: replace the daemon in place; its Masters stay Master.
         case restart
+        /// `vipkeeper hand-off`: the service manager restarts the daemon; exit keeping the
+        /// VIPs for the next process, whose Masters stay Master.
+        case handOff = "hand-off"
     }
 
     public static let currentVersion = 1

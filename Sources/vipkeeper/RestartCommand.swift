@@ -40,15 +40,15 @@ struct RestartCommand: ParsableCommand {
             StandardError.write("vipkeeper: \(failure)")
             throw ExitCode(3)
         }
-        let asked = Self.seconds()  // after `before` was measured: the old image is older than this
+        let asked = CommandClock.seconds()  // after `before` was measured: the old image is older than this
         try ControlClient.perform(ControlRequest(command: .restart), socketPath: control.socket, done: "restarting in place")
         // The new image answers on the same socket once it has started: the same pid, and an
         // uptime shorter than the old image's would be by now.
-        while Self.seconds() - asked < timeout {
+        while CommandClock.seconds() - asked < timeout {
             usleep(50_000)
             guard let status = try? ControlClient.send(ControlRequest(command: .status), socketPath: control.socket, timeout: 2).status
             else { continue }
-            if status.pid == before.pid, status.uptimeSeconds < before.uptimeSeconds + (Self.seconds() - asked) - 0.05 {
+            if status.pid == before.pid, status.uptimeSeconds < before.uptimeSeconds + (CommandClock.seconds() - asked) - 0.05 {
                 let masters = status.instances.filter { $0.state == "MASTER" }.map(\.name)
                 print("restarted: pid \(status.pid), \(masters.isEmpty ? "no instance" : masters.joined(separator: ", ")) MASTER")
                 return
@@ -56,11 +56,5 @@ struct RestartCommand: ParsableCommand {
         }
         StandardError.write("vipkeeper: the new process did not answer within \(timeout) s (see the journal)")
         throw ExitCode(1)
-    }
-
-    private static func seconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

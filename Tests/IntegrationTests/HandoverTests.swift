@@ -107,6 +107,55 @@ extension NamespaceSuites {
             #expect(lab.holders() == [0] && kill(master, 0) == 0)
         }
 
+        @Test("vipkeeper hand-off (systemctl restart's ExecStop): the daemon exits keeping the VIP, the next process resumes it as Master; the peer never takes it, no request fails; a changed file is refused")
+        func handOffToNextProcess() throws {
+            guard let lab = openLab(tag: "mbo", subnet: 130, nodes: 2) else { return }
+            defer { lab.tearDown() }
+            let master = try pair(lab)
+            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
+            try #require(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+
+            // A file that no longer binds to the running instances: refused, the daemon runs on.
+            _ = lab.write("node0.conf", lab.config(priority: 140))
+            let refused = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off --socket \(lab.socket(0))", timeout: 20)
+            #expect(refused.status == 2, "\(refused.output)")
+            #expect(refused.output.contains("changed VI_1 since it was loaded"), "\(refused.output)")
+            #expect(kill(master, 0) == 0 && lab.holders() == [0])
+
+            // As systemd restarts the unit: hand-off (ExecStop), the process exits, a new one starts.
+            let config = lab.config(priority: 150)
+            _ = lab.write("node0.conf", config)
+            let probe = ClientProbe(lab, seconds: 3 + masterDown(100))
+            usleep(500_000)
+            let asked = Date().timeIntervalSince1970
+            let handOff = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off --socket \(lab.socket(0))", timeout: 20)
+            #expect(handOff.status == 0, "\(handOff.output)\n\(lab.log("node0.log"))")
+            #expect(handOff.output.contains("handing off to the next process: VI_1 stays MASTER"), "\(handOff.output)")
+            #expect(lab.stop(master, signal: 0, timeout: 5), "the daemon did not exit after handing off")
+            #expect(lab.holders() == [0], "the VIP went with the process")
+            let oldLog = lab.log("node0.log")  // the next process writes its own
+            #expect(oldLog.contains("exiting without a priority-0 advert"), "\(oldLog)")
+            #expect(oldLog.contains("exited for the next process, which keeps the VIPs"), "\(oldLog)")
+            let next = lab.startVipkeeper(node: 0, config: config)
+            let waiting = Date().timeIntervalSince1970
+            let resumed = waitUntil(timeout: 5) { lab.status(0)?["state"] as? String == "MASTER" }
+            measured("hand-off: asked -> the next process is MASTER", resumed.map { waiting + $0 - asked }, bound: masterDown(100))
+            #expect(resumed != nil, "\(lab.log("node0.log"))")
+            usleep(UInt32((masterDown(100) + 0.5) * 1_000_000))  // the peer would have taken over by now
+            let summary = try #require(probe.summary(timeout: 10), "the probe did not report: \(lab.log("probe.log"))")
+            print("measured: hand-off and a new process: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
+            #expect(summary.failures == 0 && summary.tries > 100)
+            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
+            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            #expect(lab.holders() == [0])
+            let log = lab.log("node0.log")
+            #expect(log.contains("taking over from pid \(master), which handed off for a restart: VI_1 was MASTER"), "\(log)")
+            #expect(!lab.log("node1.log").contains("BACKUP -> MASTER"), "\(lab.log("node1.log"))")
+            let peerStatus = try #require(lab.status(1), "no status from node 1")
+            #expect(peerStatus["priorityZeroReceived"] as? Int == 0, "node 0 resigned on a hand-off")
+            #expect(lab.stop(next))
+        }
+
         @Test("SIGHUP: a changed Master restarts as Master without a move; a removed Master hands over make-before-break; no client request fails")
         func reloadIsMakeBeforeBreak() throws {
             guard let lab = openLab(tag: "mbh", subnet: 129, nodes: 2) else { return }
