@@ -407,16 +407,52 @@ probe 14 "$work/probe.json"
 check "an upgrade restarts the running daemon in place (vipkeeper restart): same MainPID, the VIP never moves" upgrade_restarts
 no_failed_request() { probe_passed 20 "$work/probe.json" "upgrade of the running Master"; }
 check "no client request failed through the upgrade" no_failed_request
-# systemctl restart (not in place): the VIP goes to the peer and comes back, make-before-break
-# both ways, so no request fails either.
+# systemctl restart: the unit's ExecStop (`vipkeeper hand-off --if-restarting %n`) sees the
+# restart job; the daemon exits keeping the VIP and the next process (a new MainPID) resumes it
+# as Master before the peer's Master_Down_Timer runs out: the peer never takes it, and no
+# request fails.
 probe 10 "$work/probe-restart.json"
-restart_hands_over() {
-    in_systemd systemctl restart vipkeeper.service || { echo "systemctl restart failed"; return 1; }
-    within 3 holds "$peer" || { echo "the peer did not take the VIP"; return 1; }
-    within 8 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
+restart_keeps_vip() {
+    local before after
+    before=$(main_pid)
+    ip -n "$peer" monitor address > "$work/peer-addresses-restart.log" 2>&1 &
+    local monitor=$!
+    sleep 0.3
+    in_systemd systemctl restart vipkeeper.service || { echo "systemctl restart failed"; kill "$monitor"; return 1; }
+    sleep 4    # past the peer's Master_Down_Interval (3.6 s)
+    ip -n "$peer" addr add 10.250.50.250/32 dev eth0 && ip -n "$peer" addr del 10.250.50.250/32 dev eth0
+    sleep 0.3
+    kill "$monitor"
+    grep -q '10.250.50.250/32' "$work/peer-addresses-restart.log" || { echo "the peer's address monitor saw nothing"; return 1; }
+    after=$(main_pid)
+    echo "MainPID $before -> $after"
+    [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] || { echo "systemd did not start a new process"; return 1; }
+    # From the old daemon's hand-off to the new one's first state line (ExecStop returning,
+    # SIGTERM finding nothing, ExecCondition, ExecStartPre and the start in between).
+    in_systemd journalctl -u vipkeeper -o short-unix --no-pager | awk '
+        /handing off for a restart/ { asked = $1 }
+        asked && /INIT -> MASTER \(took over the Master/ { resumed = $1 }
+        END { if (asked && resumed) printf "measured: systemctl restart: the old daemon handed off -> the new one MASTER: %.3f s\n", resumed - asked }'
+    in_systemd journalctl -u vipkeeper --no-pager | grep -q "taking over from pid $before, which handed off for a restart: VI_1 was MASTER" ||
+        { echo "the new process did not resume VI_1:"; in_systemd journalctl -u vipkeeper --no-pager | tail -n 30; return 1; }
+    holds "$node" || { echo "the node does not hold the VIP"; return 1; }
+    if grep -q ' 10.250.50.100/' "$work/peer-addresses-restart.log"; then
+        echo "the peer took the VIP: $(cat "$work/peer-addresses-restart.log")"; return 1
+    fi
     probe_passed 15 "$work/probe-restart.json" "systemctl restart of the Master"
 }
-check "systemctl restart hands the VIP over and back without a failed request" restart_hands_over
+check "systemctl restart of the Master: a new process resumes the VIP (ExecStop hand-off); the peer never takes it, no request fails" restart_keeps_vip
+# systemctl stop then start: the VIP goes to the peer and comes back, make-before-break both
+# ways, so no request fails either.
+probe 12 "$work/probe-stop-start.json"
+stop_start_hands_over() {
+    in_systemd systemctl stop vipkeeper.service || { echo "systemctl stop failed"; return 1; }
+    holds "$peer" || { echo "the peer does not hold the VIP after the stop"; return 1; }
+    in_systemd systemctl start vipkeeper.service || { echo "systemctl start failed"; return 1; }
+    within 8 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
+    probe_passed 15 "$work/probe-stop-start.json" "systemctl stop and start of the Master"
+}
+check "systemctl stop and start hand the VIP over and back without a failed request" stop_start_hands_over
 stays_disabled() {
     in_systemd systemctl disable -q vipkeeper.service || { echo "disable failed"; return 1; }
     upgrade || { echo "dpkg -i failed"; return 1; }

@@ -174,7 +174,7 @@ public final class Daemon {
             case .successor:
                 logger.notice("taking over from pid \(found.writer), which handed off for a restart: \(were) MASTER")
             }
-            dispatch(.resume(masters: masters), now: now)
+            dispatch(.resume(masters: masters, after: found.kind == .inPlace ? .inPlace : .successor), now: now)
         } else {
             dispatch(.start, now: now)
         }

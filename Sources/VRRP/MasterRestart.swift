@@ -3,6 +3,9 @@
 public enum MasterRestart: Hashable, Sendable {
     /// `vipkeeper restart`: a new image of the daemon replaced the process in place.
     case inPlace
+    /// `systemctl restart`: the daemon handed off (`vipkeeper hand-off`) and exited keeping
+    /// its VIPs; the next process took them.
+    case successor
     /// A reload changed the instance's configuration, but not the router it is on the wire.
     case reload
 }

@@ -36,6 +36,7 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .syncGroup(let group, let member): return "sync group \(group) follows \(member)"
         case .operatorRequest(let what): return what
         case .resumed(.inPlace): return "resumed the Master of the process it replaced (in-place restart)"
+        case .resumed(.successor): return "took over the Master of the process that handed off (systemctl restart)"
         case .resumed(.reload): return "restarted as Master by a reload that changed its configuration"
         }
     }

@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import ControlProtocol
 #if canImport(Glibc)
@@ -20,9 +21,12 @@ struct HandOffCommand: ParsableCommand {
         until one starts, so this is for the service manager's restart: with \
         --if-restarting UNIT it only acts while UNIT's systemd job is a restart, and does \
         nothing otherwise (a stop's SIGTERM then hands the VIPs to the peer, make-before-break). \
-        Exit status: 0 handed off, or nothing to do; 2 refused (the reason is printed; the \
-        SIGTERM that follows moves the VIPs make-before-break); 3 the daemon could not be \
-        reached or did not exit within --timeout.
+        It takes `run`'s options (the unit passes $DAEMON_ARGS, as it does to the check and \
+        the daemon) and first checks what the next process will read, as ExecStartPre's \
+        check does: the options, and the file (-f, VIPKEEPER_CONFIG), which must be the file \
+        the daemon runs. Exit status: 0 handed off, or nothing to do; 2 refused (the reason is \
+        printed; the SIGTERM that follows moves the VIPs make-before-break); 3 the daemon \
+        could not be reached or did not exit within --timeout.
         """
     )
 
@@ -32,23 +36,54 @@ struct HandOffCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for the daemon to exit (default 5).")
     var timeout: Double = 5
 
-    @OptionGroup var control: ControlSocketOption
+    @OptionGroup var config: ConfigFileOption
+
+    /// `run`'s options, as the next process gets them; `--socket` is the running daemon's.
+    @OptionGroup var daemon: DaemonOptions
 
     func run() throws {
         if let unit {
             guard let job = Self.jobType(of: unit) else { return }
             guard job == "restart" || job == "try-restart" || job == "reload-or-restart" else { return }
         }
-        try ControlClient.perform(ControlRequest(command: .handOff), socketPath: control.socket, done: "handing off")
+        try checkNextProcess()
+        try ControlClient.perform(ControlRequest(command: .handOff), socketPath: daemon.socket, done: "handing off")
         // systemd sends SIGTERM once ExecStop returns: wait until the daemon has gone, so that
         // signal finds nothing to stop.
         let deadline = CommandClock.seconds() + timeout
         while CommandClock.seconds() < deadline {
-            if (try? ControlClient.send(ControlRequest(command: .status), socketPath: control.socket, timeout: 1)) == nil { return }
+            if (try? ControlClient.send(ControlRequest(command: .status), socketPath: daemon.socket, timeout: 1)) == nil { return }
             usleep(20_000)
         }
         StandardError.write("vipkeeper: the daemon did not exit within \(timeout) s of handing off")
         throw ExitCode(3)
+    }
+
+    /// A next process that would not start, or would read another file, must not be left the
+    /// VIPs: refused (exit 2), and the stop goes ahead as usual.
+    private func checkNextProcess() throws {
+        func refuse(_ reason: String) -> ExitCode {
+            StandardError.write("vipkeeper: not handing off: \(reason); the stop hands the VIPs to the peer instead")
+            return ExitCode(2)
+        }
+        let path = config.resolvedPath
+        let result = config.load()
+        guard let configuration = result.configuration else {
+            throw refuse("\(path) has \(result.errors) error\(result.errors == 1 ? "" : "s") (vipkeeper check shows them): the next process would not start")
+        }
+        if let problem = HostCheck.diagnostic(for: configuration, path: path) {
+            throw refuse("\(problem): the next process would not start")
+        }
+        let status: StatusReport?
+        do {
+            status = try ControlClient.send(ControlRequest(command: .status), socketPath: daemon.socket, timeout: 5).status
+        } catch {
+            StandardError.write("vipkeeper: \(error)")
+            throw ExitCode(3)
+        }
+        if let running = status?.configurationFile, running != path {
+            throw refuse("the next process reads \(path), this one runs \(running)")
+        }
     }
 
     /// The type of `unit`'s pending systemd job (`systemctl list-jobs`), nil when it has none

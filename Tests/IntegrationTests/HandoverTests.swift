@@ -117,9 +117,16 @@ extension NamespaceSuites {
 
             // A file that no longer binds to the running instances: refused, the daemon runs on.
             _ = lab.write("node0.conf", lab.config(priority: 140))
-            let refused = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off --socket \(lab.socket(0))", timeout: 20)
+            let refused = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off -f \(lab.directory)/node0.conf --socket \(lab.socket(0))", timeout: 20)
             #expect(refused.status == 2, "\(refused.output)")
             #expect(refused.output.contains("changed VI_1 since it was loaded"), "\(refused.output)")
+            #expect(kill(master, 0) == 0 && lab.holders() == [0])
+            // The next process would read another file, or one it cannot run: refused before
+            // the daemon is asked.
+            let otherFile = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off -f \(lab.write("other.conf", lab.config(priority: 150))) --socket \(lab.socket(0))", timeout: 20)
+            #expect(otherFile.status == 2 && otherFile.output.contains("the next process reads "), "\(otherFile.output)")
+            let badArguments = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off -f \(lab.directory)/node0.conf --socket \(lab.socket(0)) --metrics nonsense", timeout: 20)
+            #expect(badArguments.status != 0 && badArguments.output.contains("--metrics takes ADDR:PORT"), "\(badArguments.output)")
             #expect(kill(master, 0) == 0 && lab.holders() == [0])
 
             // As systemd restarts the unit: hand-off (ExecStop), the process exits, a new one starts.
@@ -128,7 +135,7 @@ extension NamespaceSuites {
             let probe = ClientProbe(lab, seconds: 3 + masterDown(100))
             usleep(500_000)
             let asked = Date().timeIntervalSince1970
-            let handOff = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off --socket \(lab.socket(0))", timeout: 20)
+            let handOff = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off -f \(lab.directory)/node0.conf --socket \(lab.socket(0))", timeout: 20)
             #expect(handOff.status == 0, "\(handOff.output)\n\(lab.log("node0.log"))")
             #expect(handOff.output.contains("handing off to the next process: VI_1 stays MASTER"), "\(handOff.output)")
             #expect(lab.stop(master, signal: 0, timeout: 5), "the daemon did not exit after handing off")
@@ -150,6 +157,7 @@ extension NamespaceSuites {
             #expect(lab.holders() == [0])
             let log = lab.log("node0.log")
             #expect(log.contains("taking over from pid \(master), which handed off for a restart: VI_1 was MASTER"), "\(log)")
+            #expect(log.contains("[VI_1] INIT -> MASTER (took over the Master of the process that handed off (systemctl restart))"), "\(log)")
             #expect(!lab.log("node1.log").contains("BACKUP -> MASTER"), "\(lab.log("node1.log"))")
             let peerStatus = try #require(lab.status(1), "no status from node 1")
             #expect(peerStatus["priorityZeroReceived"] as? Int == 0, "node 0 resigned on a hand-off")

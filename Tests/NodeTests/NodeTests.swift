@@ -104,7 +104,7 @@ struct NodeLifecycleTests {
         let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100), start: false)
         let second = IPAddress.v4(IPv4Address(10, 250, 1, 52))
         harness.kernel = [vip, second]  // both left by the replaced image; only VI_1 was Master
-        harness.handle(.resume(masters: ["VI_1", "VI_9"]))
+        harness.handle(.resume(masters: ["VI_1", "VI_9"], after: .inPlace))
         #expect(harness.views.map(\.state) == [.master, .backup])
         #expect(harness.kernel == [vip], "VI_1's VIP went, or VI_2's leftover stayed")
         #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[51, 150]])

@@ -4,10 +4,10 @@ import VRRP
 public enum NodeEvent: Equatable, Sendable {
     /// Start every instance (after the initial `interface` and `addresses` reports).
     case start
-    /// `start` in a process that replaced the running one in place (`vipkeeper restart`):
-    /// these instances were Master there; they keep their VIPs and stay Master
-    /// (`RouterEvent.resumeAsMaster`).
-    case resume(masters: Set<String>)
+    /// `start` in a process that follows a running one (`vipkeeper restart`, or `systemctl
+    /// restart` with its hand-off): these instances were Master there; they keep their VIPs
+    /// and stay Master (`RouterEvent.resumeAsMaster`).
+    case resume(masters: Set<String>, after: MasterRestart)
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
     case stop
     /// One packet from the raw IPv4 VRRP socket of an interface, IPv4 header included.

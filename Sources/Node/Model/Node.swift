@@ -61,6 +61,7 @@ public struct Node: Sendable {
     var isStartupDelayed = false
     /// Instances a process replaced in place left Master (`NodeEvent.resume`), until they start.
     var resuming: Set<String> = []
+    var resumingAfter = MasterRestart.inPlace
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -107,7 +108,7 @@ public struct Node: Sendable {
     private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
         switch event {
         case .start: return start(now: now)
-        case .resume(let masters): return start(now: now, resuming: masters)
+        case .resume(let masters, let restart): return start(now: now, resuming: masters, after: restart)
         case .stop: return stop(now: now)
         case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
         case .datagram(let datagram, let interfaceIndex): return receive(datagram, interfaceIndex: interfaceIndex, now: now)
@@ -138,10 +139,11 @@ public struct Node: Sendable {
 
     /// keepalived issue 2361: addresses a crashed earlier run left behind go first; then the
     /// checks start and every instance starts from its trackers' verdict (§6.4.1).
-    private mutating func start(now: Instant, resuming: Set<String> = []) -> [NodeEffect] {
+    private mutating func start(now: Instant, resuming: Set<String> = [], after restart: MasterRestart = .inPlace) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
         self.resuming = resuming.filter { name in instances.contains { $0.name == name } }
+        resumingAfter = restart
         var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
         // use_vmac: the macvlans first (one a crashed run left is reused or re-made), so the
         // leftovers on them go below and the instances can start on them.
@@ -168,7 +170,7 @@ public struct Node: Sendable {
         }
         let delay = configuration.startupDelay
         if !self.resuming.isEmpty {
-            effects.append(.log(LogLine(.notice, "resuming in place: \(self.resuming.sorted().joined(separator: ", ")) stay\(self.resuming.count == 1 ? "s" : "") MASTER with the VIPs the previous process held")))
+            effects.append(.log(LogLine(.notice, "resuming \(resumingAfter == .inPlace ? "in place" : "after a hand-off"): \(self.resuming.sorted().joined(separator: ", ")) stay\(self.resuming.count == 1 ? "s" : "") MASTER with the VIPs the previous process held")))
         }
         // A resumed Master must advertise before the peer's Master_Down_Timer runs out: no delay.
         guard delay > .zero, self.resuming.isEmpty else { return effects + startInstances(now: now) }
@@ -185,7 +187,7 @@ public struct Node: Sendable {
         var effects: [NodeEffect] = []
         for index in instances.indices where !deferStartForVirtualMAC(index) {
             effects += applyTrackers(of: index, now: now)
-            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster(.inPlace) : .startup, now: now)
+            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster(resumingAfter) : .startup, now: now)
         }
         resuming = []
         return effects
