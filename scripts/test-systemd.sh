@@ -453,6 +453,28 @@ stop_start_hands_over() {
     probe_passed 15 "$work/probe-stop-start.json" "systemctl stop and start of the Master"
 }
 check "systemctl stop and start hand the VIP over and back without a failed request" stop_start_hands_over
+# A restart whose next process fails to start (here a drop-in's failing ExecStartPre): the unit's
+# ExecStopPost (`hand-off --release-untaken`) removes the VIP the hand-off left, so the node does
+# not answer for it alongside the peer that takes it over.
+failed_restart_releases() {
+    local dropin=/run/systemd/system/vipkeeper.service.d
+    in_systemd sh -c "mkdir -p $dropin && printf '[Service]\nExecStartPre=/bin/false\n' > $dropin/fail.conf && systemctl daemon-reload" ||
+        { echo "cannot add the failing drop-in"; return 1; }
+    local restarted=0
+    in_systemd systemctl restart vipkeeper.service 2>/dev/null && restarted=1
+    in_systemd sh -c "rm -f $dropin/fail.conf && systemctl daemon-reload"
+    [ "$restarted" = 0 ] || { echo "the start did not fail"; return 1; }
+    not_holding() { ! holds "$node"; }
+    within 3 not_holding || { echo "the node kept the VIP after the failed start"; return 1; }
+    within 6 holds "$peer" || { echo "the peer did not take the VIP"; return 1; }
+    in_systemd journalctl -u vipkeeper --no-pager | grep -q 'the start after a hand-off failed (exit-code): removed \[VI_1\] 10.250.50.100/' ||
+        { echo "ExecStopPost did not say what it removed:"; in_systemd journalctl -u vipkeeper --no-pager | tail -n 20; return 1; }
+    in_systemd systemctl stop vipkeeper.service
+    in_systemd systemctl reset-failed vipkeeper.service 2>/dev/null
+    in_systemd systemctl start vipkeeper.service || { echo "it does not start again"; return 1; }
+    within 10 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
+}
+check "a restart whose next start fails leaves no VIP behind (ExecStopPost releases what the hand-off left)" failed_restart_releases
 stays_disabled() {
     in_systemd systemctl disable -q vipkeeper.service || { echo "disable failed"; return 1; }
     upgrade || { echo "dpkg -i failed"; return 1; }

@@ -33,6 +33,11 @@ struct HandOffCommand: ParsableCommand {
     @Option(name: .customLong("if-restarting"), help: "Only hand off while this systemd unit's job is a restart (ExecStop passes %n).")
     var unit: String?
 
+    @Flag(name: .customLong("release-untaken"), help: ArgumentHelp(
+        "For systemd's ExecStopPost=: when the unit failed (SERVICE_RESULT) after a hand-off nobody took, remove the VIPs it left.",
+        discussion: "A restart whose next process did not start must not leave the VIPs on this node while the peer takes them over."))
+    var releaseUntaken = false
+
     @Option(name: .long, help: "Seconds to wait for the daemon to exit (default 5).")
     var timeout: Double = 5
 
@@ -42,6 +47,7 @@ struct HandOffCommand: ParsableCommand {
     @OptionGroup var daemon: DaemonOptions
 
     func run() throws {
+        if releaseUntaken { return try releaseAbandoned() }
         if let unit {
             guard let job = Self.jobType(of: unit) else { return }
             guard job == "restart" || job == "try-restart" || job == "reload-or-restart" else { return }
@@ -57,6 +63,24 @@ struct HandOffCommand: ParsableCommand {
         }
         StandardError.write("vipkeeper: the daemon did not exit within \(timeout) s of handing off")
         throw ExitCode(3)
+    }
+
+    /// ExecStopPost: after the handing-off process (result `success`) nothing; after a failed
+    /// start, the VIPs of an untaken hand-off go.
+    private func releaseAbandoned() throws {
+        guard let result = getenv("SERVICE_RESULT").map({ String(cString: $0) }), result != "success" else { return }
+        guard let configuration = config.load().configuration else {
+            StandardError.write("vipkeeper: \(config.resolvedPath) has errors: the VIPs of an untaken hand-off, if any, cannot be found")
+            throw ExitCode(1)
+        }
+        do {
+            for address in try AbandonedHandOff.release(configuration, stateDirectory: daemon.stateDirectory) {
+                StandardError.write("vipkeeper: the start after a hand-off failed (\(result)): removed \(address)", priority: .warning)
+            }
+        } catch {
+            StandardError.write("vipkeeper: \(error)")
+            throw ExitCode(1)
+        }
     }
 
     /// A next process that would not start, or would read another file, must not be left the

@@ -161,7 +161,21 @@ extension NamespaceSuites {
             #expect(!lab.log("node1.log").contains("BACKUP -> MASTER"), "\(lab.log("node1.log"))")
             let peerStatus = try #require(lab.status(1), "no status from node 1")
             #expect(peerStatus["priorityZeroReceived"] as? Int == 0, "node 0 resigned on a hand-off")
-            #expect(lab.stop(next))
+
+            // A hand-off whose next process never starts (systemd's ExecStopPost after a failed
+            // start): nothing after the handing-off process's own exit (result success); on
+            // a failed result the VIP it left goes, and the peer takes over.
+            let again = Shell.run("ip netns exec \(lab.nodes[0]) \(NetworkLab.vipkeeper) hand-off -f \(lab.directory)/node0.conf --socket \(lab.socket(0))", timeout: 20)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(lab.stop(next, signal: 0, timeout: 5), "the daemon did not exit after handing off")
+            let release = "\(NetworkLab.vipkeeper) hand-off --release-untaken -f \(lab.directory)/node0.conf --state-directory \(lab.directory)/state0"
+            let afterExit = Shell.run("ip netns exec \(lab.nodes[0]) env SERVICE_RESULT=success \(release)", timeout: 20)
+            #expect(afterExit.status == 0 && lab.holders() == [0], "\(afterExit.output)")
+            let afterFailure = Shell.run("ip netns exec \(lab.nodes[0]) env SERVICE_RESULT=exit-code \(release)", timeout: 20)
+            #expect(afterFailure.status == 0, "\(afterFailure.output)")
+            #expect(afterFailure.output.contains("the start after a hand-off failed (exit-code): removed [VI_1] \(lab.virtualAddress)/24"), "\(afterFailure.output)")
+            #expect(!FileManager.default.fileExists(atPath: lab.directory + "/state0/resume.json"), "the untaken record stayed")
+            #expect(waitUntil(timeout: masterDown(100) + 2) { lab.holders() == [1] } != nil, "the peer did not take over the released VIP")
         }
 
         @Test("SIGHUP: a changed Master restarts as Master without a move; a removed Master hands over make-before-break; no client request fails")
