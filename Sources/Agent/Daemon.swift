@@ -189,7 +189,7 @@ public final class Daemon {
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
-        while node.isRunning && !handedOff {
+        while node.isRunning {
             let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
                 .map { Instant(sinceOrigin: .milliseconds($0)) }
             let due = [executor.timers.nextDeadline(), executor.supervisor.nextDeadline, nextWatchdog, acceptResumes,
@@ -569,6 +569,7 @@ public final class Daemon {
         logger.notice("handing off for a restart (vipkeeper hand-off): \(kept); exiting without a priority-0 advert")
         notifier.stopping()
         handedOff = true
+        dispatch(.handOff, now: now)
     }
 
     private func refuse(_ connection: ControlServer.Connection, _ message: String) {

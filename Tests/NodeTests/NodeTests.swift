@@ -113,6 +113,20 @@ struct NodeLifecycleTests {
         #expect(!harness.effects.contains { if case .removeLeftoverAddress(let change) = $0 { change.instanceName == "VI_1" } else { false } })
     }
 
+    @Test("hand-off (systemctl restart): each Master advertises once more at its priority; nothing is released; the node is no longer running")
+    func handOff() throws {
+        let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100))
+        harness.advance(by: mdi150)
+        harness.receive(priority: 200, vrid: 52, addresses: [IPv4Address(10, 250, 1, 52)])
+        try #require(harness.views.map(\.state) == [.master, .backup])
+        harness.effects = []
+        harness.handle(.handOff)
+        #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[51, 150]])
+        #expect(harness.kernel == [vip] && !harness.node.isRunning && !harness.node.isStopping)
+        #expect(!harness.effects.contains { if case .removeAddress = $0 { true } else { false } })
+        #expect(!harness.effects.contains { if case .runNotify = $0 { true } else { false } }, "notify scripts ran on a hand-off")
+    }
+
     @Test("vrrp_handover immediate, and vrrp_strict: the VIP goes with the priority-0 advert, as keepalived")
     func immediateHandover() throws {
         let unauthenticated = instanceText().replacingOccurrences(of: "    authentication {\n        auth_type PASS\n        auth_pass harbor\n    }\n", with: "")

@@ -10,6 +10,10 @@ public enum NodeEvent: Equatable, Sendable {
     case resume(masters: Set<String>, after: MasterRestart)
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
     case stop
+    /// `vipkeeper hand-off`: the process exits for a successor that resumes its Masters
+    /// (`resume`). Each Master advertises once more, so the peer's Master_Down_Timer runs from
+    /// now, and nothing is released: the addresses, routes and macvlans stay for the successor.
+    case handOff
     /// One packet from the raw IPv4 VRRP socket of an interface, IPv4 header included.
     case packet([UInt8], interfaceIndex: Int32)
     /// One packet from the raw IPv6 VRRP socket of an interface: an IPv6 raw socket never

@@ -14,6 +14,11 @@ extension Node {
         return effects
     }
 
+    /// The router's current advert, out of turn (`NodeEvent.handOff`).
+    mutating func advertiseOnce(_ index: Int, now: Instant) -> [NodeEffect] {
+        carryOut(.sendAdvertisement(instances[index].router.currentAdvertisement()), of: index, now: now)
+    }
+
     private mutating func carryOut(_ action: RouterAction, of index: Int, now: Instant) -> [NodeEffect] {
         // Only the cases that need much of the instance copy it: a Backup's advert only
         // re-arms a timer, and copying the whole instance state per advert was measurable.

@@ -99,7 +99,7 @@ public struct Node: Sendable {
         case .command(let command, _, let reply):
             if case .status = command { return react(to: event, now: now) }
             return [.reply(reply, ControlReply(outcome: .refused, message: "the daemon is stopping"))]
-        case .start, .resume, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
+        case .start, .resume, .handOff, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
              .mailSent, .restoreMaintenance:
             return []
         }
@@ -110,6 +110,7 @@ public struct Node: Sendable {
         case .start: return start(now: now)
         case .resume(let masters, let restart): return start(now: now, resuming: masters, after: restart)
         case .stop: return stop(now: now)
+        case .handOff: return handOff(now: now)
         case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
         case .datagram(let datagram, let interfaceIndex): return receive(datagram, interfaceIndex: interfaceIndex, now: now)
         case .timerFired(let timer): return timerFired(timer, now: now)
@@ -211,6 +212,19 @@ public struct Node: Sendable {
         if let last = waiting.compactMap(\.router.pendingRelease?.deadline).max() {
             effects.append(.log(LogLine(.notice, "stopping: \(waiting.map(\.name).joined(separator: ", ")) keep\(waiting.count == 1 ? "s" : "") the virtual addresses until the new Master announces itself, at most \((last - now).formattedSeconds) s (a second stop request releases them at once)")))
         }
+        return effects
+    }
+
+    /// `NodeEvent.handOff`: a last advert from every Master, the checks ended, and the node
+    /// no longer running; nothing released.
+    private mutating func handOff(now: Instant) -> [NodeEffect] {
+        guard isRunning else { return [] }
+        var effects = checks.cancelAll
+        for index in instances.indices where instances[index].router.state == .master {
+            effects += advertiseOnce(index, now: now)
+        }
+        if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
+        isRunning = false
         return effects
     }
 
