@@ -174,7 +174,7 @@ public final class Daemon {
             case .successor:
                 logger.notice("taking over from pid \(found.writer), which handed off for a restart: \(were) MASTER")
             }
-            dispatch(.resume(masters: masters, after: found.kind == .inPlace ? .inPlace : .successor), now: now)
+            dispatch(.resume(masters: masters, after: found.kind == .inPlace ? .inPlace : .successor, checkVerdicts: found.checks), now: now)
         } else {
             dispatch(.start, now: now)
         }
@@ -615,7 +615,7 @@ public final class Daemon {
         let masters = node.instanceViews.filter { $0.state == .master && $0.pendingRelease == nil }.map(\.name)
         let (seconds, attoseconds) = now.sinceOrigin.components
         let record = MasterResume.Record(pid: getpid(), writtenAtNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000,
-                                         masters: masters, kind: kind)
+                                         masters: masters, kind: kind, checks: node.checkVerdicts)
         do {
             try MasterResume.write(record, directory: options.stateDirectory)
         } catch {

@@ -43,9 +43,10 @@ struct MasterResumeTests {
         if child == 0 { _exit(0) }
         var status: Int32 = 0
         #expect(waitpid(child, &status, 0) == child)
-        try write(.init(pid: child, writtenAtNanoseconds: nanoseconds(now), masters: ["VI_1", "VI_2"], kind: .successor), in: folder)
+        try write(.init(pid: child, writtenAtNanoseconds: nanoseconds(now), masters: ["VI_1", "VI_2"], kind: .successor,
+                        checks: ["chk_harbor": false]), in: folder)
         #expect(MasterResume.take(directory: folder, pid: me, now: now + .milliseconds(300)).found
-                == .init(masters: ["VI_1", "VI_2"], kind: .successor, writer: child))
+                == .init(masters: ["VI_1", "VI_2"], kind: .successor, writer: child, checks: ["chk_harbor": false]))
 
         try write(.init(pid: child, writtenAtNanoseconds: nanoseconds(now), masters: ["VI_1"], kind: .successor), in: folder)
         let stale = MasterResume.take(directory: folder, pid: me, now: now + .seconds(11))

@@ -104,13 +104,27 @@ struct NodeLifecycleTests {
         let harness = try NodeHarness(instanceText() + instanceText("VI_2", vrid: 52, priority: 100), start: false)
         let second = IPAddress.v4(IPv4Address(10, 250, 1, 52))
         harness.kernel = [vip, second]  // both left by the replaced image; only VI_1 was Master
-        harness.handle(.resume(masters: ["VI_1", "VI_9"], after: .inPlace))
+        harness.handle(.resume(masters: ["VI_1", "VI_9"], after: .inPlace, checkVerdicts: [:]))
         #expect(harness.views.map(\.state) == [.master, .backup])
         #expect(harness.kernel == [vip], "VI_1's VIP went, or VI_2's leftover stayed")
         #expect(harness.sends.map { [$0.virtualRouterID, $0.priority] } == [[51, 150]])
         #expect(harness.log(containing: "resuming in place: VI_1 stays MASTER"))
         #expect(harness.log(containing: "[VI_1] INIT -> MASTER (resumed the Master of the process it replaced (in-place restart))"))
         #expect(!harness.effects.contains { if case .removeLeftoverAddress(let change) = $0 { change.instanceName == "VI_1" } else { false } })
+    }
+
+    @Test("resume: the checks start from the verdicts the previous process had, so a failing check keeps its weight from the first advert")
+    func resumeCarriesCheckVerdicts() throws {
+        let text = "vrrp_script chk_harbor {\n    script \"/usr/bin/true\"\n    interval 2\n    weight -60\n}\n"
+            + instanceText(extra: "    track_script {\n        chk_harbor\n    }\n")
+        let carried = try NodeHarness(text, start: false)
+        carried.handle(.resume(masters: ["VI_1"], after: .successor, checkVerdicts: ["chk_harbor": false, "gone": true]))
+        #expect(carried.views.first?.priority == 90)
+        #expect(carried.sends.map(\.priority) == [90])
+        let fresh = try NodeHarness(text, start: false)
+        fresh.handle(.resume(masters: ["VI_1"], after: .successor, checkVerdicts: [:]))
+        #expect(fresh.views.first?.priority == 150)
+        #expect(carried.node.checkVerdicts == ["chk_harbor": false])
     }
 
     @Test("hand-off (systemctl restart): each Master advertises once more at its priority; nothing is released; the node is no longer running")

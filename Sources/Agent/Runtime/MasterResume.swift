@@ -36,6 +36,8 @@ enum MasterResume {
         var masters: [String]
         /// nil in records of 0.2.0, which only restarted in place.
         var kind: Kind?
+        /// Every check's verdict, by name (nil in records of 0.2.0).
+        var checks: [String: Bool]?
     }
 
     /// What a start found: the Masters to resume and who left them, or nil; and a problem to log.
@@ -43,6 +45,7 @@ enum MasterResume {
         var masters: Set<String>
         var kind: Kind
         var writer: Int32
+        var checks: [String: Bool] = [:]
     }
 
     static let fileName = "resume.json"
@@ -88,7 +91,7 @@ enum MasterResume {
         guard age >= .zero, age <= maximumAge else {
             return (nil, "the resume record in \(file) is \(age.formattedSeconds) s old; starting as usual")
         }
-        return (Found(masters: Set(record.masters), kind: kind, writer: record.pid), nil)
+        return (Found(masters: Set(record.masters), kind: kind, writer: record.pid, checks: record.checks ?? [:]), nil)
     }
 
     /// Replaces this process's image with `path` run with `arguments` (argv[0] included): every

@@ -16,9 +16,10 @@ struct CheckTable: Hashable, Sendable {
     /// Runs `wanted` from now on. A check whose `BoundCheck` is unchanged keeps running as it
     /// was (verdict, counts, a run in flight, its timer); a changed one with the same name is
     /// a new check that starts from the old one's verdict (and its run durations), so nothing
-    /// flips until its own results say so; a new name starts from `init_fail`. Returns the effects: timers for
-    /// new checks (due now) and cancels for the ones that went away.
-    mutating func configure(_ wanted: [BoundCheck], now: Instant) -> [NodeEffect] {
+    /// flips until its own results say so; a new name starts from the verdict `carried` over
+    /// from the process this one followed (`NodeEvent.resume`), else from `init_fail`.
+    /// Returns the effects: timers for new checks (due now) and cancels for the ones that went away.
+    mutating func configure(_ wanted: [BoundCheck], now: Instant, carried: [String: Bool] = [:]) -> [NodeEffect] {
         var effects: [NodeEffect] = []
         var kept: [CheckState] = []
         for bound in wanted {
@@ -28,7 +29,7 @@ struct CheckTable: Hashable, Sendable {
             }
             nextID += 1
             let previous = checks.first { $0.name == bound.name }
-            var check = CheckState(id: CheckID(nextID), bound: bound, initiallyUp: previous?.isUp ?? !bound.schedule.initFail)
+            var check = CheckState(id: CheckID(nextID), bound: bound, initiallyUp: previous?.isUp ?? carried[bound.name] ?? !bound.schedule.initFail)
             // The durations' series is named by the check's name: it goes on, never back to zero.
             check.durations = previous?.durations ?? DurationHistogram()
             kept.append(check)
@@ -40,6 +41,11 @@ struct CheckTable: Hashable, Sendable {
         }
         checks = kept
         return effects
+    }
+
+    /// Every check's verdict, by name: what a restart carries over (`MasterResume`).
+    var verdicts: [String: Bool] {
+        Dictionary(checks.map { ($0.name, $0.isUp) }, uniquingKeysWith: { first, _ in first })
     }
 
     func verdict(of name: String) -> Bool? {

@@ -6,8 +6,10 @@ public enum NodeEvent: Equatable, Sendable {
     case start
     /// `start` in a process that follows a running one (`vipkeeper restart`, or `systemctl
     /// restart` with its hand-off): these instances were Master there; they keep their VIPs
-    /// and stay Master (`RouterEvent.resumeAsMaster`).
-    case resume(masters: Set<String>, after: MasterRestart)
+    /// and stay Master (`RouterEvent.resumeAsMaster`). Its checks start from the verdicts
+    /// the process had, by check name, so a failing check does not pass for a healthy one
+    /// until its first run.
+    case resume(masters: Set<String>, after: MasterRestart, checkVerdicts: [String: Bool])
     /// SIGTERM: every Master resigns (priority-0 advert) and releases its addresses.
     case stop
     /// `vipkeeper hand-off`: the process exits for a successor that resumes its Masters

@@ -57,6 +57,8 @@ public struct Node: Sendable {
     /// A stop was asked for and a resigned Master still holds its addresses until the new
     /// Master announces itself (make-before-break); `isRunning` until every one is released.
     public private(set) var isStopping = false
+    /// Every check's verdict, by name (`NodeEvent.resume`).
+    public var checkVerdicts: [String: Bool] { checks.verdicts }
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
     var isStartupDelayed = false
     /// Instances a process replaced in place left Master (`NodeEvent.resume`), until they start.
@@ -108,7 +110,8 @@ public struct Node: Sendable {
     private mutating func react(to event: NodeEvent, now: Instant) -> [NodeEffect] {
         switch event {
         case .start: return start(now: now)
-        case .resume(let masters, let restart): return start(now: now, resuming: masters, after: restart)
+        case .resume(let masters, let restart, let verdicts):
+            return start(now: now, resuming: masters, after: restart, checkVerdicts: verdicts)
         case .stop: return stop(now: now)
         case .handOff: return handOff(now: now)
         case .packet(let bytes, let interfaceIndex): return receive(bytes, interfaceIndex: interfaceIndex, now: now)
@@ -140,7 +143,8 @@ public struct Node: Sendable {
 
     /// keepalived issue 2361: addresses a crashed earlier run left behind go first; then the
     /// checks start and every instance starts from its trackers' verdict (§6.4.1).
-    private mutating func start(now: Instant, resuming: Set<String> = [], after restart: MasterRestart = .inPlace) -> [NodeEffect] {
+    private mutating func start(now: Instant, resuming: Set<String> = [], after restart: MasterRestart = .inPlace,
+                                checkVerdicts: [String: Bool] = [:]) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
         self.resuming = resuming.filter { name in instances.contains { $0.name == name } }
@@ -165,7 +169,7 @@ public struct Node: Sendable {
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
                 .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
-        effects += checks.configure(configuration.checks, now: now)
+        effects += checks.configure(configuration.checks, now: now, carried: checkVerdicts)
         for index in instances.indices {
             _ = syncTrackers(index)
         }
