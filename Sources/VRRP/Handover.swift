@@ -20,21 +20,28 @@ public struct PendingRelease: Hashable, Sendable {
     public let since: Instant
     /// With no other Master by then, the addresses go anyway (a stop) or the node takes them
     /// back (a drill or maintenance hand-over, which aborts before this backstop).
-    public let deadline: Instant
+    public var deadline: Instant
     /// The new Master whose first advert was heard: it adds the addresses and sends its
-    /// gratuitous ARP / unsolicited NA right after (RFC 5798 §6.4.2). The addresses go when
-    /// that announcement is seen, so a client with this node's MAC in its cache is answered
-    /// until its cache moves, or `announcementGrace` after the advert at the latest.
+    /// gratuitous ARP / unsolicited NA right after (RFC 5798 §6.4.2). The addresses go
+    /// `drain` after that announcement is seen, so a client with this node's MAC in its cache
+    /// is answered until its cache moves, or `announcementGrace` after the advert at the latest.
     public var announcedBy: IPAddress?
+    /// When the new Master's gratuitous ARP / NA was seen.
+    public var announcementSeen: Instant?
 
-    public init(since: Instant, deadline: Instant, announcedBy: IPAddress? = nil) {
+    public init(since: Instant, deadline: Instant, announcedBy: IPAddress? = nil, announcementSeen: Instant? = nil) {
         self.since = since
         self.deadline = deadline
         self.announcedBy = announcedBy
+        self.announcementSeen = announcementSeen
     }
 
     /// How long after the new Master's first advert its announcement is waited for.
     public static let announcementGrace: Duration = .milliseconds(100)
+    /// How long the addresses stay after the announcement was seen: the clients' caches move
+    /// with the same frame, and a request they sent just before it (on a connection to this
+    /// node) gets its answer instead of a reset.
+    public static let drain: Duration = .milliseconds(50)
 }
 
 /// How a pending release ended.

@@ -136,10 +136,13 @@ public struct VirtualRouter: Sendable {
             guard state == .backup else { return [] }
             return becomeMaster(reason: .operatorRequest(reason), now: now)
         case .newMasterAnnounced:
-            guard let pending = pendingRelease else { return [] }
-            pendingRelease = nil
-            return cancel(.release) + [.removeVirtualAddresses,
-                                       .handoverEnded(.tookOver(by: pending.announcedBy, after: now - pending.since))]
+            // The clients' caches move now; what they sent this node just before is answered
+            // during the drain, then the addresses go (`.release`).
+            guard var pending = pendingRelease, pending.announcementSeen == nil else { return [] }
+            pending.announcementSeen = now
+            pending.deadline = min(pending.deadline, now + PendingRelease.drain)
+            pendingRelease = pending
+            return cancel(.release) + [arm(.release, at: pending.deadline)]
         }
     }
 
@@ -174,10 +177,10 @@ public struct VirtualRouter: Sendable {
             actions = cancelAllTimers()
             if !handover {
                 actions += abandonHandover(now: now)
-            } else if let pending {
-                let deadline = min(pending.deadline, now + configuration.handoverWindow)
-                pendingRelease = PendingRelease(since: pending.since, deadline: deadline, announcedBy: pending.announcedBy)
-                actions.append(arm(.release, at: deadline))
+            } else if var pending {
+                pending.deadline = min(pending.deadline, now + configuration.handoverWindow)
+                pendingRelease = pending
+                actions.append(arm(.release, at: pending.deadline))
             }
         }
         startedAt = nil
@@ -209,10 +212,16 @@ public struct VirtualRouter: Sendable {
     /// right after (RFC 5798 §6.4.2). The addresses held until now go when that announcement
     /// is seen (`RouterEvent.newMasterAnnounced`), or `announcementGrace` from now.
     private mutating func releaseHandedOver(to source: IPAddress, now: Instant) -> [RouterAction] {
-        guard let pending = pendingRelease, pending.announcedBy == nil else { return [] }
-        let deadline = min(pending.deadline, now + PendingRelease.announcementGrace)
-        pendingRelease = PendingRelease(since: pending.since, deadline: deadline, announcedBy: source)
-        return cancel(.release) + [arm(.release, at: deadline)]
+        guard var pending = pendingRelease, pending.announcedBy == nil else { return [] }
+        pending.announcedBy = source
+        // Its announcement already seen (it came first): the drain runs on.
+        guard pending.announcementSeen == nil else {
+            pendingRelease = pending
+            return []
+        }
+        pending.deadline = min(pending.deadline, now + PendingRelease.announcementGrace)
+        pendingRelease = pending
+        return cancel(.release) + [arm(.release, at: pending.deadline)]
     }
 
     /// Ends a pending release at once (a fault, a second stop).
@@ -319,12 +328,13 @@ public struct VirtualRouter: Sendable {
             guard state == .master else { return [] }
             return [.sendGratuitousARP(count: configuration.gratuitousARP.lowerPriorityRepeatCount)]
         case .release:
-            // The new Master's announcement was not seen within the grace after its advert; or
-            // no other Master within the window: a stop releases the addresses anyway.
+            // The drain after the new Master's announcement ended; or the announcement was not
+            // seen within the grace after its advert; or no other Master within the window: a
+            // stop releases the addresses anyway.
             guard let pending = pendingRelease else { return [] }
             pendingRelease = nil
-            if let master = pending.announcedBy {
-                return [.removeVirtualAddresses, .handoverEnded(.tookOver(by: master, after: now - pending.since))]
+            if pending.announcedBy != nil || pending.announcementSeen != nil {
+                return [.removeVirtualAddresses, .handoverEnded(.tookOver(by: pending.announcedBy, after: now - pending.since))]
             }
             return [.removeVirtualAddresses, .handoverEnded(.timedOut(after: now - pending.since))]
         case .gratuitousARPRefresh:

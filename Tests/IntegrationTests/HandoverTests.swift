@@ -14,12 +14,28 @@ extension NamespaceSuites {
             return master
         }
 
+        /// Address monitors on node 0 (the Master) and node 1, proven to be watching.
+        func watchAddresses(_ lab: NetworkLab) throws -> (old: AddressMonitor, peer: AddressMonitor) {
+            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
+            try #require(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+            return (old, peer)
+        }
+
+        /// The VIP never moved: node 0 never deleted it, node 1 never added it.
+        func expectNoMove(_ lab: NetworkLab, old: AddressMonitor, peer: AddressMonitor, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))",
+                    sourceLocation: sourceLocation)
+            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))",
+                    sourceLocation: sourceLocation)
+        }
+
         @Test("SIGTERM of the Master: the peer adds the VIP before the old Master deletes it; the overlap stays under Skew_Time + one interval; no client request fails")
         func stopIsMakeBeforeBreak() throws {
             guard let lab = openLab(tag: "mbs", subnet: 114, nodes: 2) else { return }
             defer { lab.tearDown() }
             let master = try pair(lab)
             let old = AddressMonitor(lab, node: 0), new = AddressMonitor(lab, node: 1)
+            let probeStarted = Date().timeIntervalSince1970
             let probe = ClientProbe(lab, seconds: 4)
             usleep(1_000_000)
             let stopped = Date().timeIntervalSince1970
@@ -34,7 +50,7 @@ extension NamespaceSuites {
             print("measured: SIGTERM: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap between answers \(String(format: "%.3f", summary.longestGap)) s; the daemon exited \(String(format: "%.3f", stopTook)) s after SIGTERM")
             #expect(overlap >= 0, "node 0 deleted the VIP \(-overlap) s before node 1 added it: break-before-make")
             #expect(overlap < skew(150) + 1, "the overlap \(overlap) s passed the stated bound")
-            #expect(summary.failures == 0, "\(summary.failures) requests failed through the handover")
+            #expect(summary.failures == 0, "\(summary.failures) requests failed through the handover: \(lab.log("probe.log")), SIGTERM at \(String(format: "%.3f", stopped - probeStarted)) s")
             #expect(summary.tries > 100)
             #expect(lab.log("node0.log").contains("\(lab.address(of: 1)) announced itself "), "\(lab.log("node0.log"))")
             #expect(lab.holders() == [1])
@@ -92,8 +108,7 @@ extension NamespaceSuites {
             print("measured: vipkeeper restart of the Master: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
             #expect(summary.failures == 0 && summary.tries > 100)
             #expect(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
-            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
-            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            expectNoMove(lab, old: old, peer: peer)
             let log = lab.log("node0.log")
             #expect(log.contains("restarted in place (vipkeeper restart): VI_1 was MASTER"), "\(log)")
             #expect(log.contains("INIT -> MASTER (resumed the Master of the process it replaced"), "\(log)")
@@ -112,8 +127,7 @@ extension NamespaceSuites {
             guard let lab = openLab(tag: "mbo", subnet: 130, nodes: 2) else { return }
             defer { lab.tearDown() }
             let master = try pair(lab)
-            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
-            try #require(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+            let (old, peer) = try watchAddresses(lab)
 
             // A file that no longer binds to the running instances: refused, the daemon runs on.
             _ = lab.write("node0.conf", lab.config(priority: 140))
@@ -152,8 +166,7 @@ extension NamespaceSuites {
             let summary = try #require(probe.summary(timeout: 10), "the probe did not report: \(lab.log("probe.log"))")
             print("measured: hand-off and a new process: the client (GET every 15 ms): \(summary.tries) tries, \(summary.failures) failed, longest gap \(String(format: "%.3f", summary.longestGap)) s")
             #expect(summary.failures == 0 && summary.tries > 100)
-            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
-            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            expectNoMove(lab, old: old, peer: peer)
             #expect(lab.holders() == [0])
             let log = lab.log("node0.log")
             #expect(log.contains("taking over from pid \(master), which handed off for a restart: VI_1 was MASTER"), "\(log)")
@@ -183,8 +196,7 @@ extension NamespaceSuites {
             guard let lab = openLab(tag: "mbh", subnet: 129, nodes: 2) else { return }
             defer { lab.tearDown() }
             let master = try pair(lab)
-            let old = AddressMonitor(lab, node: 0), peer = AddressMonitor(lab, node: 1)
-            try #require(old.isWatching() && peer.isWatching(), "an address monitor saw nothing")
+            let (old, peer) = try watchAddresses(lab)
 
             // 1. A changed Master (priority 150 -> 140, still above the peer's): it restarts
             //    as Master; the VIP stays where it is.
@@ -198,8 +210,7 @@ extension NamespaceSuites {
             let steady = try #require(probe.summary(timeout: 10), "the probe did not report: \(lab.log("probe.log"))")
             print("measured: reload restarts the Master: the client (GET every 15 ms): \(steady.tries) tries, \(steady.failures) failed, longest gap \(String(format: "%.3f", steady.longestGap)) s")
             #expect(steady.failures == 0 && steady.tries > 100)
-            #expect(old.times(of: lab.virtualAddress, deleted: true).isEmpty, "node 0 deleted the VIP: \(lab.log("addresses0.log"))")
-            #expect(peer.times(of: lab.virtualAddress, deleted: false).isEmpty, "node 1 took the VIP: \(lab.log("addresses1.log"))")
+            expectNoMove(lab, old: old, peer: peer)
             #expect(lab.log("node0.log").contains("[VI_1] INIT -> MASTER (restarted as Master by a reload"), "\(lab.log("node0.log"))")
             let instance = try #require(ReloadTests.instances(lab, 0)["VI_1"], "no VI_1 in node 0's status")
             #expect(instance["priority"] as? Int == 140 && instance["state"] as? String == "MASTER", "\(instance)")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """GETs URL every 15 ms on a new connection (1 s timeout) for SECONDS, then prints what a
-client saw as one JSON line: tries, failures, and the longest time between the ends of two
-answered requests. Used by the namespace tests (ClientProbe) and scripts/test-systemd.sh.
+client saw as one JSON line: tries, failures (and their kinds, with when the first of each
+happened, seconds from the start), and the longest time between the ends of two answered
+requests. Used by the namespace tests (ClientProbe) and scripts/test-systemd.sh.
 
     http-probe.py URL SECONDS
 """
@@ -12,7 +13,9 @@ import time
 import urllib.parse
 
 url = urllib.parse.urlsplit(sys.argv[1])
-end = time.monotonic() + float(sys.argv[2])
+begun = time.monotonic()
+end = begun + float(sys.argv[2])
+errors = {}
 tries = failures = 0
 last = None
 gap = 0.0
@@ -22,10 +25,13 @@ while time.monotonic() < end:
     try:
         connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=1)
         connection.request("GET", url.path or "/")
-        ok = connection.getresponse().status == 200
+        status = connection.getresponse().status
         connection.close()
-    except Exception:
+        ok = status == 200
+        kind = f"HTTP {status}"
+    except Exception as error:
         ok = False
+        kind = type(error).__name__
     now = time.monotonic()
     if ok:
         if last is not None:
@@ -33,5 +39,7 @@ while time.monotonic() < end:
         last = now
     else:
         failures += 1
+        first = errors.setdefault(kind, [0, round(started - begun, 3)])
+        first[0] += 1
     time.sleep(max(0, 0.015 - (time.monotonic() - started)))
-print(json.dumps({"tries": tries, "failures": failures, "longestGap": round(gap, 4)}), flush=True)
+print(json.dumps({"tries": tries, "failures": failures, "longestGap": round(gap, 4), "errors": errors}), flush=True)

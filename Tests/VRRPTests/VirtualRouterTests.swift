@@ -428,7 +428,7 @@ struct HandoverTests {
     /// Skew_Time(100) + one interval: 1.609375 s.
     static let window = Duration.nanoseconds(1_609_375_000)
 
-    @Test("Shutdown: the priority-0 advert and the release timer, no removal; after the new Master's first advert its announcement (or the grace) releases")
+    @Test("Shutdown: the priority-0 advert and the release timer, no removal; after the new Master's first advert its announcement (or the grace) releases, after the drain")
     func shutdownWaitsForTheNewMaster() {
         let router = master(Self.makeBeforeBreak())
         #expect(router.handle(.shutdown(handover: true), now: at(5)) == [
@@ -442,10 +442,24 @@ struct HandoverTests {
             .cancelTimer(.release), timer(.release, 5, at(5.6) + PendingRelease.announcementGrace),
         ])
         #expect(router.pendingRelease?.announcedBy == .v4(lowerAddress))
+        // Its gratuitous ARP: the clients move now; the drain answers what they sent just before.
         #expect(router.handle(.newMasterAnnounced, now: at(5.607)) == [
-            .cancelTimer(.release), .removeVirtualAddresses, .handoverEnded(.tookOver(by: .v4(lowerAddress), after: .milliseconds(607))),
+            .cancelTimer(.release), timer(.release, 6, at(5.607) + PendingRelease.drain),
+        ])
+        #expect(router.handle(.newMasterAnnounced, now: at(5.608)) == [], "a second frame of the burst moved the drain")
+        #expect(router.handle(.timerFired(TimerToken(kind: .release, generation: 6)), now: at(5.657)) == [
+            .removeVirtualAddresses, .handoverEnded(.tookOver(by: .v4(lowerAddress), after: .milliseconds(657))),
         ])
         #expect(router.pendingRelease == nil)
+
+        // The announcement before the advert (frames can cross): the drain runs from it.
+        let early = master(Self.makeBeforeBreak())
+        _ = early.handle(.shutdown(handover: true), now: at(5))
+        _ = early.handle(.newMasterAnnounced, now: at(5.6))
+        #expect(early.handle(advert(90, from: lowerAddress), now: at(5.601)) == [])
+        #expect(early.handle(.timerFired(TimerToken(kind: .release, generation: 5)), now: at(5.65)) == [
+            .removeVirtualAddresses, .handoverEnded(.tookOver(by: .v4(lowerAddress), after: .milliseconds(650))),
+        ])
 
         // No announcement seen: the grace after the advert releases.
         let quiet = master(Self.makeBeforeBreak())
