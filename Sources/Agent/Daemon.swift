@@ -171,10 +171,10 @@ public final class Daemon {
             case .inPlace:
                 inheritedChildren = MasterResume.inheritedChildren()
                 logger.notice("restarted in place (vipkeeper restart): \(were) MASTER")
-            case .successor:
+            case .successor, .reload:
                 logger.notice("taking over from pid \(found.writer), which handed off for a restart: \(were) MASTER")
             }
-            dispatch(.resume(masters: masters, after: found.kind == .inPlace ? .inPlace : .successor, checkVerdicts: found.checks), now: now)
+            dispatch(.resume(masters: masters, after: found.kind, checkVerdicts: found.checks), now: now)
         } else {
             dispatch(.start, now: now)
         }
@@ -581,7 +581,7 @@ public final class Daemon {
     /// exactly the running instances (a changed file is a reload first, or a restart that
     /// hands the VIPs over). Then the Masters go to `resume.json`. Returns what stays Master,
     /// in words, or nil once the client has been told why not (nothing changed).
-    private func writeResumeRecord(for connection: ControlServer.Connection, kind: MasterResume.Kind, now: Instant) -> String? {
+    private func writeResumeRecord(for connection: ControlServer.Connection, kind: MasterRestart, now: Instant) -> String? {
         let peer = connection.peer
         guard peer.userID == 0 || node.configuration.controlGroupID.map(peer.groupIDs.contains) == true else {
             refuse(connection, "not allowed: only root or members of control_group may restart the daemon; you are uid \(peer.userID)")

@@ -49,8 +49,8 @@ struct HandOffCommand: ParsableCommand {
     func run() throws {
         if releaseUntaken { return try releaseAbandoned() }
         if let unit {
-            guard let job = Self.jobType(of: unit) else { return }
-            guard job == "restart" || job == "try-restart" || job == "reload-or-restart" else { return }
+            // systemd collapses try-restart and reload-or-restart into the restart job it runs.
+            guard Self.jobType(of: unit) == "restart" else { return }
         }
         try checkNextProcess()
         try ControlClient.perform(ControlRequest(command: .handOff), socketPath: daemon.socket, done: "handing off")

@@ -17,13 +17,12 @@ import Glibc
 /// failure (`SERVICE_RESULT`).
 public enum AbandonedHandOff {
     /// Removes the VIPs of the instances an untaken hand-off record names (its writer gone),
-    /// and the record; returns what was removed. Nothing when there is no such record.
+    /// and then the record; returns what was removed. Nothing when there is no such record.
+    /// Every address is tried; one that cannot be removed is an error naming all of them, and
+    /// the record stays, so the next ExecStopPost (or the next start) tries again.
     public static func release(_ configuration: Configuration, stateDirectory: String) throws(AgentError) -> [String] {
+        guard let record = MasterResume.untakenHandOff(directory: stateDirectory) else { return [] }
         let file = MasterResume.path(in: stateDirectory)
-        guard let data = FileManager.default.contents(atPath: file),
-              let record = try? JSONDecoder().decode(MasterResume.Record.self, from: data),
-              record.kind == .successor, kill(record.pid, 0) != 0 && errno == ESRCH else { return [] }
-        unlink(file)
         let links = try NetlinkSocket()
         let bound: BoundConfiguration
         do {
@@ -32,14 +31,22 @@ public enum AbandonedHandOff {
             throw .state(path: file, reason: "the configuration does not bind to this machine (\(error)); the VIPs of \(record.masters.joined(separator: ", ")) may be left")
         }
         let addresses = try AddressManager()
-        var removed: [String] = []
+        var removed: [String] = [], failed: [String] = []
         for instance in bound.instances where record.masters.contains(instance.name) {
             for binding in instance.virtualAddresses where binding.device.index != 0 {
-                if try addresses.remove(binding.address, interfaceIndex: binding.device.index) == .changed {
-                    removed.append("[\(instance.name)] \(binding)")
+                do {
+                    if try addresses.remove(binding.address, interfaceIndex: binding.device.index) == .changed {
+                        removed.append("[\(instance.name)] \(binding)")
+                    }
+                } catch {
+                    failed.append("[\(instance.name)] \(binding): \(error)")
                 }
             }
         }
+        guard failed.isEmpty else {
+            throw .state(path: file, reason: "could not remove \(failed.joined(separator: "; "))" + (removed.isEmpty ? "" : " (removed \(removed.joined(separator: ", ")))"))
+        }
+        unlink(file)
         return removed
     }
 }

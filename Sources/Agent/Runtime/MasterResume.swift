@@ -14,9 +14,9 @@ import Glibc
 /// those instances as Master (`NodeEvent.resume`): advert at once, the VIPs (still on their
 /// devices) kept. The peer hears it within tens of milliseconds, long before its
 /// Master_Down_Timer runs out. Two ways:
-/// - `vipkeeper restart` (`Kind.inPlace`): the daemon executes the installed binary in its own
+/// - `vipkeeper restart` (`MasterRestart.inPlace`): the daemon executes the installed binary in its own
 ///   process (execve keeps the pid, so systemd sees no restart);
-/// - `systemctl restart` (`Kind.successor`): the unit's ExecStop (`vipkeeper hand-off
+/// - `systemctl restart` (`MasterRestart.successor`): the unit's ExecStop (`vipkeeper hand-off
 ///   --if-restarting`) asks the daemon to hand off; it exits keeping the VIPs, and the process
 ///   systemd starts next takes them.
 ///
@@ -25,17 +25,12 @@ import Glibc
 /// by its own pid; a successor's only once its writer has exited. A crash writes none, so its
 /// leftovers are removed at the next start as always.
 enum MasterResume {
-    enum Kind: String, Codable {
-        case inPlace
-        case successor
-    }
-
     struct Record: Codable, Equatable {
         var pid: Int32
         var writtenAtNanoseconds: Int64
         var masters: [String]
-        /// nil in records of 0.2.0, which only restarted in place.
-        var kind: Kind?
+        /// `inPlace` or `successor`; nil in records of 0.2.0, which only restarted in place.
+        var kind: MasterRestart?
         /// Every check's verdict, by name (nil in records of 0.2.0).
         var checks: [String: Bool]?
     }
@@ -43,7 +38,7 @@ enum MasterResume {
     /// What a start found: the Masters to resume and who left them, or nil; and a problem to log.
     struct Found: Equatable {
         var masters: Set<String>
-        var kind: Kind
+        var kind: MasterRestart
         var writer: Int32
         var checks: [String: Bool] = [:]
     }
@@ -83,15 +78,31 @@ enum MasterResume {
         case .successor:
             guard record.pid != pid else { return (nil, nil) }
             // The writer must be gone: systemd starts the next process once it has exited.
-            guard kill(record.pid, 0) != 0 && errno == ESRCH else {
+            guard hasExited(record.pid) else {
                 return (nil, "the resume record in \(file) is from pid \(record.pid), which still runs; starting as usual")
             }
+        case .reload:
+            return (nil, "\(file) names a reload, which no process writes; starting as usual")
         }
         let age = now.sinceOrigin - .nanoseconds(record.writtenAtNanoseconds)
         guard age >= .zero, age <= maximumAge else {
             return (nil, "the resume record in \(file) is \(age.formattedSeconds) s old; starting as usual")
         }
         return (Found(masters: Set(record.masters), kind: kind, writer: record.pid, checks: record.checks ?? [:]), nil)
+    }
+
+    /// A hand-off record nobody took (`AbandonedHandOff`): its writer has exited and no next
+    /// process removed it. Left in place.
+    static func untakenHandOff(directory: String) -> Record? {
+        guard let data = FileManager.default.contents(atPath: path(in: directory)),
+              let record = try? JSONDecoder().decode(Record.self, from: data),
+              record.kind == .successor, hasExited(record.pid) else { return nil }
+        return record
+    }
+
+    /// Whether `pid` is gone (not merely another user's).
+    private static func hasExited(_ pid: Int32) -> Bool {
+        kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Replaces this process's image with `path` run with `arguments` (argv[0] included): every

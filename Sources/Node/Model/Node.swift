@@ -61,9 +61,9 @@ public struct Node: Sendable {
     public var checkVerdicts: [String: Bool] { checks.verdicts }
     /// `vrrp_startup_delay` keeps the instances in INIT (until `NodeTimer.startupDelay`).
     var isStartupDelayed = false
-    /// Instances a process replaced in place left Master (`NodeEvent.resume`), until they start.
-    var resuming: Set<String> = []
-    var resumingAfter = MasterRestart.inPlace
+    /// Instances the process before this one left Master (`NodeEvent.resume`), and how it
+    /// went, until they start.
+    var resuming: (masters: Set<String>, after: MasterRestart) = ([], .inPlace)
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -147,8 +147,7 @@ public struct Node: Sendable {
                                 checkVerdicts: [String: Bool] = [:]) -> [NodeEffect] {
         guard !isRunning else { return [] }
         isRunning = true
-        self.resuming = resuming.filter { name in instances.contains { $0.name == name } }
-        resumingAfter = restart
+        self.resuming = (resuming.filter { name in instances.contains { $0.name == name } }, restart)
         var effects: [NodeEffect] = configuration.notifyFIFOs.isEmpty ? [] : [.followNotifyFIFOs(configuration.notifyFIFOs)]
         // use_vmac: the macvlans first (one a crashed run left is reused or re-made), so the
         // leftovers on them go below and the instances can start on them.
@@ -163,7 +162,7 @@ public struct Node: Sendable {
             }
             // A resumed Master's addresses and routes are its own, kept from the process it
             // replaced.
-            if self.resuming.contains(bound.name) { continue }
+            if self.resuming.masters.contains(bound.name) { continue }
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
             effects += removeLeftoverRouting(of: index)
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
@@ -174,11 +173,12 @@ public struct Node: Sendable {
             _ = syncTrackers(index)
         }
         let delay = configuration.startupDelay
-        if !self.resuming.isEmpty {
-            effects.append(.log(LogLine(.notice, "resuming \(resumingAfter == .inPlace ? "in place" : "after a hand-off"): \(self.resuming.sorted().joined(separator: ", ")) stay\(self.resuming.count == 1 ? "s" : "") MASTER with the VIPs the previous process held")))
+        let masters = self.resuming.masters
+        if !masters.isEmpty {
+            effects.append(.log(LogLine(.notice, "resuming \(restart == .inPlace ? "in place" : "after a hand-off"): \(masters.sorted().joined(separator: ", ")) stay\(masters.count == 1 ? "s" : "") MASTER with the VIPs the previous process held")))
         }
         // A resumed Master must advertise before the peer's Master_Down_Timer runs out: no delay.
-        guard delay > .zero, self.resuming.isEmpty else { return effects + startInstances(now: now) }
+        guard delay > .zero, masters.isEmpty else { return effects + startInstances(now: now) }
         // keepalived's vrrp_startup_delay: no advert, no Master, no VIP before it ends; the
         // checks run meanwhile, so the instances start from their verdicts.
         isStartupDelayed = true
@@ -192,9 +192,9 @@ public struct Node: Sendable {
         var effects: [NodeEffect] = []
         for index in instances.indices where !deferStartForVirtualMAC(index) {
             effects += applyTrackers(of: index, now: now)
-            effects += feed(index, resuming.contains(instances[index].name) ? .resumeAsMaster(resumingAfter) : .startup, now: now)
+            effects += feed(index, resuming.masters.contains(instances[index].name) ? .resumeAsMaster(resuming.after) : .startup, now: now)
         }
-        resuming = []
+        resuming.masters = []
         return effects
     }
 
