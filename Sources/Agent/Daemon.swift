@@ -105,7 +105,8 @@ public final class Daemon {
         }
         if let sentence = Binder.scriptUserSentence(configuration, bound: bound) { logger.info("\(sentence)") }
         executor = try EffectExecutor(logger: logger, notifier: notifier,
-                                      maintenanceStore: MaintenanceStore(directory: options.stateDirectory))
+                                      maintenanceStore: MaintenanceStore(directory: options.stateDirectory),
+                                      history: HistoryJournal(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
@@ -176,6 +177,7 @@ public final class Daemon {
             }
             dispatch(.resume(masters: masters, after: found.kind, checkVerdicts: found.checks), now: now)
         } else {
+            noteUnstoppedRun(now: now)
             dispatch(.start, now: now)
         }
         observeAddresses(now: now)
@@ -537,6 +539,12 @@ public final class Daemon {
         case .handOff:
             scheduler.withoutRealtime { handOff(connection, now: now) }
             return
+        case .history:
+            // Answered from the journal: the history is the runtime's record, not the node's state.
+            let since = request.sinceSeconds.map { Self.wallClock() - $0 }
+            let entries = executor.history.entries(since: since, instance: request.instance, limit: request.limit ?? ControlRequest.defaultHistoryLimit)
+            control?.respond(connection.id, ControlReply(outcome: .ok, history: entries).json())
+            return
         }
         dispatch(.command(command, from: connection.peer, reply: ReplyID(connection.id)), now: now)
     }
@@ -629,11 +637,21 @@ public final class Daemon {
         DaemonInfo(version: options.version, pid: Int(getpid()), startedAt: startedAt,
                    configurationFile: options.configurationPath, stuckChildren: executor.supervisor.stuck,
                    processMonitor: processTracker.monitorDescription,
-                   scheduling: scheduler.status)
+                   scheduling: scheduler.status, history: executor.history.report)
     }
 
     /// Seconds since the epoch (for the persisted maintenance record only; timers never read it).
-    private static func wallClock() -> Double {
+    /// A journal whose last run neither stopped nor handed off: it crashed (or was killed, or
+    /// the power went), and the history says so before this run's entries.
+    private func noteUnstoppedRun(now: Instant) {
+        guard let last = executor.history.entries.last, last.change != .daemon(.stopped), last.change != .daemon(.handedOff) else { return }
+        logger.warning("the previous run (pid \(last.pid.map(String.init) ?? "?")) ended without stopping: its last recorded entry is #\(last.sequence)")
+        executor.history.append(HistoryEntry(monotonic: now.sinceOrigin.secondsValue, instance: nil, change: .daemon(.endedWithoutStopping),
+                                             causes: []),
+                                wallClock: Self.wallClock(), monotonic: now.sinceOrigin.secondsValue, pid: last.pid ?? 0)
+    }
+
+    static func wallClock() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9

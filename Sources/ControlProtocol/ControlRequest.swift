@@ -18,6 +18,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         /// `vipkeeper hand-off`: the service manager restarts the daemon; exit keeping the
         /// VIPs for the next process, whose Masters stay Master.
         case handOff = "hand-off"
+        /// `vipkeeper history`: the transition history, with causes.
+        case history
     }
 
     public static let currentVersion = 1
@@ -40,6 +42,12 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var strict: Bool?
     /// Maintenance: when the operator asked, in seconds since the epoch (filled in by the daemon).
     public var requestedAt: Double?
+    /// History: entries of the last this many seconds (nil: all kept).
+    public var sinceSeconds: Double?
+    /// History: at most this many entries, the newest (default `defaultHistoryLimit`).
+    public var limit: Int?
+
+    public static let defaultHistoryLimit = 200
 
     public init(command: Command, instance: String? = nil, holdSeconds: Double? = nil, timeoutSeconds: Double? = nil,
                 dryRun: Bool? = nil, reason: String? = nil, strict: Bool? = nil) {
@@ -59,11 +67,15 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Limit: String, Sendable, Equatable {
         case holdSeconds
         case timeoutSeconds
+        case sinceSeconds
+        case limit
 
         public var range: ClosedRange<Double> {
             switch self {
             case .holdSeconds: return 0...86_400
             case .timeoutSeconds: return 0.1...3_600
+            case .sinceSeconds: return 0...3_153_600_000
+            case .limit: return 1...100_000
             }
         }
 
@@ -72,6 +84,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
             switch self {
             case .holdSeconds: return "a drill's hold (--hold) is from 0 to 86400 seconds (24 h)"
             case .timeoutSeconds: return "a drill's return timeout (--timeout) is from 0.1 to 3600 seconds (1 h)"
+            case .sinceSeconds: return "history's --since is from 0 seconds to 100 years"
+            case .limit: return "history's --limit is from 1 to 100000 entries"
             }
         }
     }
@@ -91,7 +105,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
 
     /// Every number inside its range (`Limit`); the CLI checks with this before sending.
     public func validate() throws(DecodingError) {
-        for (limit, value) in [(Limit.holdSeconds, holdSeconds), (.timeoutSeconds, timeoutSeconds)] {
+        for (limit, value) in [(Limit.holdSeconds, holdSeconds), (.timeoutSeconds, timeoutSeconds), (.sinceSeconds, sinceSeconds),
+                               (.limit, self.limit.map(Double.init))] {
             if let value, !limit.range.contains(value) { throw .outOfRange(limit, value) }
         }
     }
@@ -166,13 +181,16 @@ public struct ControlReply: Codable, Sendable, Equatable {
     public var message: String?
     public var status: StatusReport?
     public var drill: DrillReport?
+    /// `history`: the entries asked for, oldest first.
+    public var history: [HistoryEntry]?
 
-    public init(outcome: Outcome, message: String? = nil, status: StatusReport? = nil, drill: DrillReport? = nil) {
+    public init(outcome: Outcome, message: String? = nil, status: StatusReport? = nil, drill: DrillReport? = nil, history: [HistoryEntry]? = nil) {
         version = ControlRequest.currentVersion
         self.outcome = outcome
         self.message = message
         self.status = status
         self.drill = drill
+        self.history = history
     }
 
     public func json() -> String {

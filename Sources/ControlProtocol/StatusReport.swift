@@ -82,6 +82,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var to: String
         public var reason: String
         public var secondsAgo: Double
+        /// The reason and what led to it, one clause each (`HistoryCause`), nearest first.
+        public var causes: [String]?
 
         public init(from: String, to: String, reason: String, secondsAgo: Double) {
             self.from = from
@@ -265,6 +267,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
         /// Master_Down_Interval (RFC 3768 / RFC 5798 §6.1) of a Backup: longer than this
         /// without a Master's advert, a Backup free to do so would have become Master.
         public var masterDownSeconds: Double?
+        /// The Master_Adver_Interval in use (RFC 5798 §6.4.2: a VRRPv3 Backup learns the
+        /// Master's; otherwise the configured one).
+        public var masterAdvertIntervalSeconds: Double?
+        /// Every other router heard on the VRID, most recent first.
+        public var peers: [Peer]?
 
         /// A Backup that has heard no Master for longer than its Master_Down_Interval: one
         /// free to take over would have become Master by then, so it is stuck (its timers, or
@@ -400,6 +407,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// How the kernel schedules the daemon (vrrp_rt_priority, max_auto_priority, vrrp_no_swap,
     /// ...); nil from a daemon that predates it.
     public var scheduling: Scheduling?
+    /// The transition history's journal.
+    public var history: History?
 
     /// Traffic to these held addresses is dropped (`no_accept`, or `vrrp_strict`).
     public struct DropRules: Codable, Sendable, Equatable {

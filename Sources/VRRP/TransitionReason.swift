@@ -40,4 +40,35 @@ public enum TransitionReason: Hashable, Sendable, CustomStringConvertible {
         case .resumed(.reload): return "restarted as Master by a reload that changed its configuration"
         }
     }
+
+    /// The reason without its details: a bounded set, for a metric's label.
+    public enum Kind: String, CaseIterable, Sendable {
+        case startup
+        case addressOwner = "address_owner"
+        case masterDown = "master_down"
+        case higherPriority = "higher_priority"
+        case lowerPriorityMaster = "lower_priority_master"
+        case shutdown
+        case fault
+        case faultCleared = "fault_cleared"
+        case syncGroup = "sync_group"
+        case operatorRequest = "operator"
+        case resumed
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .startup: return .startup
+        case .addressOwner: return .addressOwner
+        case .masterDown: return .masterDown
+        case .higherPriority: return .higherPriority
+        case .lowerPriorityMaster: return .lowerPriorityMaster
+        case .shutdown: return .shutdown
+        case .fault: return .fault
+        case .faultCleared: return .faultCleared
+        case .syncGroup: return .syncGroup
+        case .operatorRequest: return .operatorRequest
+        case .resumed: return .resumed
+        }
+    }
 }

@@ -333,7 +333,7 @@ public struct ClusterSimulator {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
                 }
             case .runNotify, .statusChanged, .reply, .persistMaintenance, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO,
-                 .ensureVirtualMAC, .removeVirtualMAC, .addRouting, .removeRouting, .sendMail:
+                 .ensureVirtualMAC, .removeVirtualMAC, .addRouting, .removeRouting, .sendMail, .record:
                 break
             case .armTimer(let timer, let deadline):
                 nextSequence += 1

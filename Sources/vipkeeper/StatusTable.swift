@@ -25,6 +25,22 @@ struct StatusTable {
         return line
     }
 
+    /// Names the peers (the CLI's /etc/hosts).
+    var hosts = HostsFile()
+
+    /// `peer 10.250.0.12 (harbor-b): priority 100, adverts every 1 s, last heard as Master 0.8 s ago; ready as of a drill 2d3h ago`.
+    static func peer(_ peer: StatusReport.Peer, hosts: HostsFile) -> String {
+        let name = (peer.name ?? hosts.name(of: peer.address)).map { " (\($0))" } ?? ""
+        var line = "peer \(peer.address)\(name): priority \(peer.priority), adverts every \(DrillCommand.milliseconds(peer.advertIntervalSeconds)) s, "
+            + "last heard as Master \(Self.duration(peer.lastAdvertSecondsAgo)) ago"
+        if let took = peer.tookOverSecondsAgo {
+            line += "; ready as of a drill \(Self.duration(took)) ago (it took over from this node)"
+        } else {
+            line += "; never took over from this node in a drill (VRRP cannot see a silent Backup: `vipkeeper drill` proves it)"
+        }
+        return line
+    }
+
     var text: String {
         var rows = [["INSTANCE", "STATE", "PRIO", "VRID", "INTERFACE", "VIPS", "MASTER", "SINCE", "ADVERTS OUT/IN", "DROPS"]]
         for instance in report.instances {
@@ -61,7 +77,11 @@ struct StatusTable {
                 lines.append("\(instance.name): in maintenance\(maintenance.strict ? " (strict)" : "") for \(Self.duration(maintenance.secondsAgo)): \(maintenance.reason)")
             }
             if let last = instance.lastTransition {
-                lines.append("\(instance.name): \(last.from) -> \(last.to) \(Self.duration(last.secondsAgo)) ago (\(last.reason))")
+                let why = last.causes.map { $0.joined(separator: "; ") } ?? last.reason
+                lines.append("\(instance.name): \(last.from) -> \(last.to) \(Self.duration(last.secondsAgo)) ago because \(why)")
+            }
+            for peer in instance.peers ?? [] {
+                lines.append("\(instance.name): " + Self.peer(peer, hosts: hosts))
             }
             let down = instance.trackers.filter { !$0.up }.map(\.name)
             if !down.isEmpty { lines.append("\(instance.name): down: \(down.joined(separator: ", "))") }
@@ -130,6 +150,9 @@ struct StatusTable {
             lines.append(line)
         }
         if let scheduling = report.scheduling, let line = Self.scheduling(scheduling) { lines.append(line) }
+        if let history = report.history, history.failures > 0 {
+            lines.append("history \(history.path): \(history.failures) entr\(history.failures == 1 ? "y" : "ies") not written (kept in memory); last: \(history.lastError ?? "?")")
+        }
         let degradations = report.degradations
         let verdict = report.criticalProblems.isEmpty ? "DEGRADED: " : "CRITICAL: "
         lines.append(degradations.isEmpty ? "healthy" : verdict + degradations.joined(separator: "; "))

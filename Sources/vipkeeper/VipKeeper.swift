@@ -7,7 +7,7 @@ struct VipKeeper: ParsableCommand {
         abstract: "VRRP (v2 and v3, IPv4 and IPv6) failover agent for Harbor nodes; reads keepalived.conf.",
         discussion: "`vipkeeper -t [-f FILE]` is `vipkeeper check`, as keepalived operators type `keepalived -t`.",
         version: BuildInfo.description,
-        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, DrillCommand.self, MaintenanceCommand.self, RestartCommand.self, HandOffCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, DrillCommand.self, MaintenanceCommand.self, RestartCommand.self, HandOffCommand.self, HistoryCommand.self]
     )
 
     @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration and exit, as keepalived -t (see `check`).")

@@ -149,6 +149,8 @@ struct MetricsRendererTests {
             "vipkeeper_holds_virtual_addresses\(labels) 1.0",
             "vipkeeper_maintenance\(labels) 1.0",
             "vipkeeper_last_transition_timestamp_seconds\(labels) 997.5",
+            #"vipkeeper_last_transition_cause{iname="VI_1",intf="eth0",vrid="51",cause="master_down"} 1.0"#,
+            #"vipkeeper_last_transition_cause{iname="VI_1",intf="eth0",vrid="51",cause="higher_priority"} 0.0"#,
             #"keepalived_script_status{name="chk_up"} 1.0"#,
             #"keepalived_script_status{name="chk_down"} 0.0"#,
             #"vipkeeper_last_drill_result{target="VI_1"} -1.0"#,
@@ -158,6 +160,10 @@ struct MetricsRendererTests {
             #expect(found, "missing: \(expected)")
         }
         #expect(!lines.contains { $0.contains("unknown_vrid") }, "a drop with no keepalived-exporter metric got a series")
+        // The cause is a bounded enum: one series per reason kind, exactly one of them 1.
+        let causes = lines.filter { $0.hasPrefix("vipkeeper_last_transition_cause{") }
+        #expect(causes.count == TransitionReason.Kind.allCases.count)
+        #expect(causes.filter { $0.hasSuffix(" 1.0") }.count == 1)
         for (name, type) in [("keepalived_advertisements_sent_total", "counter"), ("keepalived_vrrp_state", "gauge"),
                              ("vipkeeper_check_duration_seconds", "histogram"), ("vipkeeper_last_drill_result", "gauge")] {
             let found = text.contains("\n# TYPE \(name) \(type)\n")

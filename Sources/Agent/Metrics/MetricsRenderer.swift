@@ -93,6 +93,12 @@ enum MetricsRenderer {
             if let last = instance.lastTransition {
                 out.gauge("vipkeeper_last_transition_timestamp_seconds", labels, help: "When the instance last changed state (Unix time).",
                           wallClock - last.ago.secondsValue)
+                // One series per reason, 1 for the last one: a bounded set, stable under flapping.
+                for kind in TransitionReason.Kind.allCases {
+                    out.gauge("vipkeeper_last_transition_cause", labels + [("cause", kind.rawValue)],
+                              help: "1 for the reason of the instance's last change of state (see `vipkeeper history` for its cause chain).",
+                              last.reason.kind == kind ? 1 : 0)
+                }
             }
             out.counter("vipkeeper_split_brain_adverts_total", labels, help: "Adverts from another Master heard while Master.",
                         counts.otherMasterAdverts)

@@ -32,6 +32,7 @@ final class EffectExecutor {
     private var notify = NotifyQueue()
     private let fifos = NotifyFIFOs()
     let maintenanceStore: MaintenanceStore
+    let history: HistoryJournal
     /// Open while a drill watches the wire for the new Master's announcements.
     private(set) var announcementListener: ARPListener?
     /// libcurl's multi handle on the daemon's reactor, made for the first alert or HTTP check.
@@ -44,8 +45,9 @@ final class EffectExecutor {
     var outsideRealtime: (() -> Void) -> Void = { $0() }
     private var resetter: ConnectionResetter { ConnectionResetter(logger: logger, outsideRealtime: outsideRealtime) }
 
-    init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore) throws(AgentError) {
+    init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore, history: HistoryJournal) throws(AgentError) {
         self.logger = logger
+        self.history = history
         self.notifier = notifier
         self.maintenanceStore = maintenanceStore
         addresses = try AddressManager()
@@ -139,6 +141,12 @@ final class EffectExecutor {
                 logger.info("[\(request.instanceName)] deleted macvlan \(request.name) (use_vmac)")
             case .sendMail(let alert):
                 return try mailSender().send(alert)
+            case .record(let entry):
+                let failures = history.failures
+                if let error = history.append(entry, wallClock: Daemon.wallClock(), monotonic: now.sinceOrigin.secondsValue, pid: Int(getpid())),
+                   failures == 0 {
+                    logger.error("transition history: \(error); entries stay in memory (`vipkeeper history`), each next one tries the file again; failures are counted in `vipkeeper status`")
+                }
             }
         } catch let error as AgentError {
             return [.effectFailed(effect, error.effectError)]

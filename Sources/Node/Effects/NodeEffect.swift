@@ -57,6 +57,9 @@ public enum NodeEffect: Equatable, Sendable {
     /// Send an e-mail alert (keepalived's `smtp_alert`), never blocking the event loop: a
     /// failure comes back later as `effectFailed`, a success as `NodeEvent.mailSent`.
     case sendMail(MailAlert)
+    /// Keep one entry of the transition history (`HistoryEntry`): numbered, stamped with the
+    /// wall clock, kept in memory and appended to the state directory's journal.
+    case record(HistoryEntry)
 
     /// Whether this changes addresses in the kernel: the runtime reads the addresses back
     /// after such effects (`NodeEvent.addresses`), so the node sees what really happened.
@@ -64,7 +67,8 @@ public enum NodeEffect: Equatable, Sendable {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
         case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
-             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail:
+             .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail,
+             .record:
             return false
         }
     }

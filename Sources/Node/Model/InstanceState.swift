@@ -1,3 +1,4 @@
+import ControlProtocol
 import VRRP
 
 /// One running `vrrp_instance`: the pure router plus what the node knows around it.
@@ -24,12 +25,26 @@ struct InstanceState: Sendable {
     var isBeingRemoved = false
     /// The last make-before-break release: how it ended, and when.
     var lastHandover: (end: HandoverEnd, at: Instant)?
+    /// The last change of the effective priority, and why (`HistoryCause`): the cause of the
+    /// transition it leads to.
+    var lastPriorityMove: PriorityMove?
+    /// Every other router heard on this instance's VRID, by source address.
+    var peers: [IPAddress: PeerHeard] = [:]
 
     struct Transition: Hashable, Sendable {
         var from: RouterState
         var to: RouterState
         var reason: TransitionReason
         var at: Instant
+        /// The reason and what led to it (`Node.causes(of:index:now:)`).
+        var causes: [HistoryCause] = []
+    }
+
+    struct PriorityMove: Hashable, Sendable {
+        var from: UInt8
+        var to: UInt8
+        var at: Instant
+        var causes: [HistoryCause]
     }
 
     init(id: InstanceID, bound: BoundInstance) {

@@ -122,7 +122,8 @@ extension Node {
                 return [.log(LogLine(.notice, "[\(instance.name)] \(binding) was deleted by someone else while handing over; not adding it back"))]
             }
             instances[index].counters.addressesRestored += 1
-            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back"))]
+            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back")),
+                    record(.addressRestored(binding.description), of: index, causes: [.deletedBehindOurBack], now: now)]
                 + restore(index, slot, now: now)
         case (.addRefused, true), (.absent, true), (.foreign, true), (.releasing, true), (.removeRefused, true):
             // A retried add went through, or someone else added it: held now, and announced.
@@ -272,6 +273,8 @@ extension Node {
             return mailFailed(alert, error)
         case .armTimer, .cancelTimer, .log, .statusChanged, .reply:
             return []
+        case .record:
+            return []  // the journal logs and counts its own failures; the entry stays in memory
         }
     }
 

@@ -39,6 +39,8 @@ extension Node {
         // Our own adverts looped back (unicast to self, a misconfigured loop) are not a peer.
         if instances[index].bound.source == packet.source { return [] }
         instances[index].counters.advertisementsReceived += 1
+        let advert = received.advertisement
+        PeerHeard.note(packet.source, priority: advert.priority, interval: advert.interval, at: now, in: &instances[index].peers)
         if received.advertisement.priority == 0 { instances[index].counters.priorityZeroReceived += 1 }
         if instances[index].router.state == .master && received.advertisement.priority != 0 {
             instances[index].counters.otherMasterAdverts += 1

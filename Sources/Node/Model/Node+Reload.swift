@@ -1,3 +1,4 @@
+import ControlProtocol
 import VRRP
 
 extension Node {
@@ -17,6 +18,13 @@ extension Node {
     ///   addresses, until the new Master announces itself or its window passes; it is dropped
     ///   then (`dropRetiredInstances`).
     mutating func reload(to next: BoundConfiguration, now: Instant) -> [NodeEffect] {
+        let effects = applying(.reload("the configuration changed")) { node in node.applyReload(next, now: now) }
+        guard case .applied(let summary, let at)? = lastReload, at == now else { return effects }
+        // First: the changes the reload made follow it.
+        return [record(.reload(applied: true, summary: summary), of: nil, causes: [], now: now)] + effects
+    }
+
+    private mutating func applyReload(_ next: BoundConfiguration, now: Instant) -> [NodeEffect] {
         // Removed Masters still waiting from an earlier reload are no part of this one.
         let lingering = instances.filter(\.isBeingRemoved)
         instances.removeAll(where: \.isBeingRemoved)

@@ -1,3 +1,4 @@
+import ControlProtocol
 import VRRP
 
 extension Node {
@@ -5,11 +6,22 @@ extension Node {
     /// core's documented order.
     mutating func feed(_ index: Int, _ event: RouterEvent, now: Instant) -> [NodeEffect] {
         let (priority, state) = (instances[index].router.priority, instances[index].router.state)
-        let actions = instances[index].router.handle(event, now: now)
+        var actions = instances[index].router.handle(event, now: now)
+        // How a make-before-break release ended is noted before the addresses go, so their
+        // removal says why (the router reports it after).
+        if let ended = actions.firstIndex(where: { if case .handoverEnded = $0 { true } else { false } }),
+           let removal = actions.firstIndex(of: .removeVirtualAddresses), removal < ended {
+            actions.insert(actions.remove(at: ended), at: removal)
+        }
         // keepalived writes a priority change before anything it leads to.
-        var effects = priorityChangeLines(of: index, from: priority, in: state)
+        var effects = priorityChangeLines(of: index, from: priority, in: state) + priorityMoved(index, from: priority, now: now)
         for action in actions {
             effects += carryOut(action, of: index, now: now)
+        }
+        if case .resumeAsMaster = event {
+            // A resumed Master's addresses were kept, not added: the add asks the kernel for
+            // what it has, and the history says nothing moved.
+            effects.removeAll { if case .record(let entry) = $0, case .addressesAdded = entry.change { true } else { false } }
         }
         return effects
     }
@@ -36,19 +48,28 @@ extension Node {
             }
         case .addVirtualAddresses:
             let instance = instances[index]
+            let adding = instance.addresses.map(\.binding.description)
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .adding(AddressAdding(since: now))
             }
             // keepalived's vrrp_state_become_master: addresses, then routes, then rules (a
             // route with `src VIP` needs the address).
-            return instance.addresses.map { .addAddress(change(instance, $0.binding)) } + installRouting(of: index)
+            return (adding.isEmpty ? [] : [record(.addressesAdded(adding), of: index, causes: [.role(instance.router.state.rawValue)], now: now)])
+                + instance.addresses.map { .addAddress(change(instance, $0.binding)) } + installRouting(of: index)
         case .removeVirtualAddresses:
             let instance = instances[index]
             for slot in instances[index].addresses.indices {
                 instances[index].addresses[slot].phase = .releasing
             }
             // keepalived's vrrp_state_leave_master: rules, then routes, then addresses.
+            let why: HistoryCause
+            if let handover = instance.lastHandover, handover.at == now {
+                why = .handover(Self.sentence(of: handover.end))
+            } else {
+                why = .role(instance.router.state.rawValue)
+            }
             return removeRouting(of: index) + instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
+                + [record(.addressesRemoved(instance.addresses.map(\.binding.description)), of: index, causes: [why], now: now)]
         case .sendGratuitousARP(let count):
             return announce(index, rounds: count, now: now)
         case .setTimer(let token, let deadline):
@@ -90,7 +111,8 @@ extension Node {
 
     private mutating func transitioned(_ index: Int, from: RouterState, to: RouterState, reason: TransitionReason,
                                        now: Instant) -> [NodeEffect] {
-        instances[index].lastTransition = .init(from: from, to: to, reason: reason, at: now)
+        let causes = causes(of: reason, index: index, now: now)
+        instances[index].lastTransition = .init(from: from, to: to, reason: reason, at: now, causes: causes)
         instances[index].counters.transitions += 1
         if to == .master { instances[index].counters.becameMaster += 1 }
         if from == .master { instances[index].counters.releasedMaster += 1 }
@@ -99,6 +121,7 @@ extension Node {
         var effects: [NodeEffect] = [
             .log(LogLine(.notice, "[\(instance.name)] \(from) -> \(to) (\(reason)) priority \(instance.router.priority)")),
             .statusChanged(summary),
+            record(.state(from: from.rawValue, to: to.rawValue, priority: Int(instance.router.priority)), of: index, causes: causes, now: now),
         ]
         if let event = notifyEvent(of: instance, from: from, to: to, stopping: stopping) {
             // keepalived's send_instance_notifies: notify_STATE, then notify, then the FIFO line.

@@ -12,9 +12,12 @@ public struct DaemonInfo: Hashable, Sendable {
     public var processMonitor: String?
     /// How the kernel schedules the daemon (the daemon reads it; the node only reports it).
     public var scheduling: StatusReport.Scheduling?
+    /// The transition history's journal.
+    public var history: StatusReport.History?
 
     public init(version: String, pid: Int, startedAt: Instant, configurationFile: String?, stuckChildren: Int = 0,
-                processMonitor: String? = nil, scheduling: StatusReport.Scheduling? = nil) {
+                processMonitor: String? = nil, scheduling: StatusReport.Scheduling? = nil, history: StatusReport.History? = nil) {
+        self.history = history
         self.processMonitor = processMonitor
         self.scheduling = scheduling
         self.version = version
@@ -102,7 +105,7 @@ extension Node {
             processMonitor: daemon.processMonitor,
             scheduling: daemon.scheduling,
             routing: routingReports,
-            mail: mailReport)
+            mail: mailReport).with(history: daemon.history)
     }
 
     /// Every instance's routes and rules, then the static ones; nil when there are none.
@@ -234,6 +237,15 @@ extension Node {
             otherMasterAdverts: counters.otherMasterAdverts,
             routingFailures: instance.routing.isEmpty ? nil : counters.routingFailures)
         if router.state == .backup { report.masterDownSeconds = router.masterDownInterval.secondsValue }
+        report.masterAdvertIntervalSeconds = router.masterAdvertisementInterval.duration.secondsValue
+        report.lastTransition?.causes = instance.lastTransition.map { transition in
+            transition.causes.map { $0.sentence { "\((now - Instant(sinceOrigin: .seconds($0))).formattedSeconds) s ago" } }
+        }
+        report.peers = instance.peers.isEmpty ? nil : instance.peers.sorted { $0.value.lastAdvertAt > $1.value.lastAdvertAt }.map { address, peer in
+            StatusReport.Peer(address: "\(address)", priority: Int(peer.priority), advertIntervalSeconds: peer.interval.duration.secondsValue,
+                              lastAdvertSecondsAgo: (now - peer.lastAdvertAt).secondsValue, adverts: peer.adverts,
+                              tookOverSecondsAgo: peer.tookOverAt.map { (now - $0).secondsValue })
+        }
         report.handover = handoverReport(of: instance, now: now)
         report.virtualMAC = bound.virtualMAC.map {
             .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,

@@ -1,3 +1,4 @@
+import ControlProtocol
 import Config
 import VRRP
 
@@ -38,11 +39,16 @@ extension Node {
     /// The verdict of `name` for every instance that tracks it.
     private mutating func applyProcessQuorum(_ name: String, now: Instant) -> [NodeEffect] {
         guard let quorum = trackedProcesses[name] else { return [] }
-        var effects: [NodeEffect] = [.log(LogLine(.notice, "Quorum \(quorum.hasQuorum ? "gained" : "lost") for tracked process \(name) (\(quorum.count) running)"))]
-        for index in instances.indices where instances[index].trackers.set(.process(name), isUp: quorum.hasQuorum) {
-            effects += applyTrackers(of: index, now: now)
+        let cause = HistoryCause.tracker(.process, name: name, up: quorum.hasQuorum, detail: "(\(quorum.count) running)")
+        let effects: [NodeEffect] = [.log(LogLine(.notice, "Quorum \(quorum.hasQuorum ? "gained" : "lost") for tracked process \(name) (\(quorum.count) running)")),
+                                     record(.tracker(.process, name: name, up: quorum.hasQuorum), of: nil, causes: [cause], now: now)]
+        return effects + applying(cause) { node in
+            var effects: [NodeEffect] = []
+            for index in node.instances.indices where node.instances[index].trackers.set(.process(name), isUp: quorum.hasQuorum) {
+                effects += node.applyTrackers(of: index, now: now)
+            }
+            return effects
         }
-        return effects
     }
 
     /// The verdict the instances see for `name`: unknown until counted is "none running".

@@ -64,6 +64,9 @@ public struct Node: Sendable {
     /// Instances the process before this one left Master (`NodeEvent.resume`), and how it
     /// went, until they start.
     var resuming: (masters: Set<String>, after: MasterRestart) = ([], .inPlace)
+    /// What the trackers are applying now (a check's flip, an interface going down): the
+    /// cause the history gives the priority changes and FAULTs it leads to.
+    var applying: [HistoryCause] = []
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -127,7 +130,8 @@ public struct Node: Sendable {
         case .reload(let next): return reload(to: next, now: now)
         case .reloadRefused(let reason):
             lastReload = .refused(reason: reason, at: now)
-            return [.log(LogLine(.error, "reload refused: \(reason); still running the previous configuration"))]
+            return [.log(LogLine(.error, "reload refused: \(reason); still running the previous configuration")),
+                    record(.reload(applied: false, summary: reason), of: nil, causes: [], now: now)]
         case .command(let command, let peer, let reply):
             return self.command(command, from: peer, reply: reply, now: now)
         case .gratuitousARPSeen(let interfaceIndex, let address, let hardwareAddress):
@@ -168,6 +172,8 @@ public struct Node: Sendable {
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
                 .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
         }
+        effects.append(record(.daemon(resuming.isEmpty ? .started : .resumed), of: nil,
+                              causes: resuming.isEmpty ? [] : [.resumed(TransitionReason.resumed(restart).description)], now: now))
         effects += checks.configure(configuration.checks, now: now, carried: checkVerdicts)
         for index in instances.indices {
             _ = syncTrackers(index)
@@ -204,7 +210,7 @@ public struct Node: Sendable {
     /// address is released (`finishStop`). A second request releases at once.
     private mutating func stop(now: Instant) -> [NodeEffect] {
         guard isRunning else { return [] }
-        var effects: [NodeEffect] = []
+        var effects: [NodeEffect] = isStopping ? [] : [record(.daemon(.stopping), of: nil, causes: [], now: now)]
         for index in instances.indices {
             effects += feed(index, .shutdown(handover: true), now: now)
         }
@@ -227,6 +233,7 @@ public struct Node: Sendable {
         for index in instances.indices where instances[index].router.state == .master {
             effects += advertiseOnce(index, now: now)
         }
+        effects.append(record(.daemon(.handedOff), of: nil, causes: [], now: now))
         if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
         isRunning = false
         return effects
@@ -254,6 +261,7 @@ public struct Node: Sendable {
         isStartupDelayed = false
         // keepalived closes its FIFOs after the STOP lines (and removes those it made), so a
         // reader sees them, then the end of the pipe.
+        effects.append(record(.daemon(.stopped), of: nil, causes: [], now: now))
         if !configuration.notifyFIFOs.isEmpty { effects.append(.followNotifyFIFOs([])) }
         isRunning = false
         isStopping = false
@@ -305,8 +313,14 @@ public struct Node: Sendable {
         let (flip, logged) = checks.complete(run, outcome, duration: duration, now: now)
         var effects = logged
         if let flip {
-            for index in instances.indices where instances[index].trackers.set(.check(flip.name), isUp: flip.isUp) {
-                effects += applyTrackers(of: index, now: now)
+            let cause = Self.checkCause(flip, schedule: checks.checks.first { $0.name == flip.name }?.bound.schedule, outcome: outcome)
+            effects.append(record(.tracker(.check, name: flip.name, up: flip.isUp), of: nil, causes: [cause], now: now))
+            effects += applying(cause) { node in
+                var effects: [NodeEffect] = []
+                for index in node.instances.indices where node.instances[index].trackers.set(.check(flip.name), isUp: flip.isUp) {
+                    effects += node.applyTrackers(of: index, now: now)
+                }
+                return effects
             }
         }
         return effects
@@ -315,15 +329,23 @@ public struct Node: Sendable {
     mutating func linkChanged(_ name: String, up: Bool, now: Instant) -> [NodeEffect] {
         let known = links[name]
         links[name] = up
+        let cause = HistoryCause.tracker(.interface, name: name, up: up, detail: nil)
         var effects: [NodeEffect] = []
-        for index in instances.indices where instances[index].trackers.objects.contains(.interface(name)) {
-            let changed = instances[index].trackers.set(.interface(name), isUp: up)
-            if changed || (known == nil && !up) {
-                effects.append(.log(LogLine(.notice, "[\(instances[index].name)] interface \(name) is \(up ? "up" : "down")")))
-            }
-            if changed { effects += applyTrackers(of: index, now: now) }
+        // A first report of an interface that is up is no change.
+        if known.map({ $0 != up }) ?? !up, instances.contains(where: { $0.trackers.objects.contains(.interface(name)) }) {
+            effects.append(record(.tracker(.interface, name: name, up: up), of: nil, causes: [], now: now))
         }
-        return effects
+        return effects + applying(cause) { node in
+            var effects: [NodeEffect] = []
+            for index in node.instances.indices where node.instances[index].trackers.objects.contains(.interface(name)) {
+                let changed = node.instances[index].trackers.set(.interface(name), isUp: up)
+                if changed || (known == nil && !up) {
+                    effects.append(.log(LogLine(.notice, "[\(node.instances[index].name)] interface \(name) is \(up ? "up" : "down")")))
+                }
+                if changed { effects += node.applyTrackers(of: index, now: now) }
+            }
+            return effects
+        }
     }
 
     /// A `track_file`'s number changed (keepalived's `process_track_file`): every instance
@@ -331,12 +353,15 @@ public struct Node: Sendable {
     mutating func trackedFileRead(_ name: String, value: Int, now: Instant) -> [NodeEffect] {
         guard trackedFiles[name] != value else { return [] }
         trackedFiles[name] = value
-        var effects: [NodeEffect] = []
-        for index in instances.indices where instances[index].trackers.set(file: name, value: value) {
-            effects.append(.log(LogLine(.notice, "[\(instances[index].name)] track_file \(name) reads \(value)")))
-            effects += applyTrackers(of: index, now: now)
+        let cause = HistoryCause.tracker(.file, name: name, up: true, detail: "reads \(value)")
+        return applying(cause) { node in
+            var effects: [NodeEffect] = []
+            for index in node.instances.indices where node.instances[index].trackers.set(file: name, value: value) {
+                effects.append(.log(LogLine(.notice, "[\(node.instances[index].name)] track_file \(name) reads \(value)")))
+                effects += node.applyTrackers(of: index, now: now)
+            }
+            return effects
         }
-        return effects
     }
 
     // MARK: - Helpers

@@ -109,7 +109,9 @@ extension Node {
         nextOperationID += 1
         operation = Operation(id: nextOperationID, target: target, members: members,
                               purpose: .drill(hold: hold, timeout: timeout, returnsByPreempt: preempt), startedAt: now)
-        var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(target): will \(plan)"))]
+        var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(target): will \(plan)")),
+                                     record(.drill(target: target, step: "started: will \(plan)"), of: nil,
+                                            causes: [.operatorRequest("vipkeeper drill")], now: now)]
         effects += startHandover(indices, reason: "drill", window: window, now: now)
         effects.append(.reply(reply, ControlReply(outcome: .ok, message: "drill of \(target) started", drill: lastDrill?.drillReport(now: now))))
         return effects
@@ -155,8 +157,8 @@ extension Node {
         for index in indices {
             effects += feed(index, .resign(reason: reason), now: now)
         }
-        for index in indices {
-            effects += applyTrackers(of: index, now: now)
+        effects += applying(.operatorRequest(reason)) { node in
+            indices.flatMap { node.applyTrackers(of: $0, now: now) }
         }
         if let operation {
             effects.append(.armTimer(.operation(operation.id), at: now + window))
@@ -227,14 +229,24 @@ extension Node {
         case .nothing:
             return []
         case .holding(let takeover, let until):
-            return [.log(LogLine(.notice, "drill of \(current.target): \(takeover.master) took over in \((takeover.at - current.startedAt).formattedMilliseconds); holding \((until - now).formattedSeconds) s")),
+            let step = "\(takeover.master) took over in \((takeover.at - current.startedAt).formattedMilliseconds); holding \((until - now).formattedSeconds) s"
+            noteTakeover(takeover, of: indices)
+            return [.log(LogLine(.notice, "drill of \(current.target): \(step)")),
+                    record(.drill(target: current.target, step: step), of: nil, causes: [], now: now),
                     .armTimer(.operation(current.id), at: until)]
         case .returning(let deadline):
-            var effects: [NodeEffect] = [.armTimer(.operation(current.id), at: deadline)]
-            for index in indices { effects += applyTrackers(of: index, now: now) }
-            return effects
+            let effects: [NodeEffect] = [.armTimer(.operation(current.id), at: deadline)]
+            return effects + applying(.operatorRequest("drill: the hold is over, taking the VIP back")) { node in
+                indices.flatMap { node.applyTrackers(of: $0, now: now) }
+            }
         case .finished(let verdict):
-            return finished(current, verdict, indices: indices, now: now)
+            var effects: [NodeEffect] = []
+            if case .handedOver(let takeover) = verdict { noteTakeover(takeover, of: indices) }
+            if current.isDrill {
+                effects.append(record(.drill(target: current.target, step: verdict.passed ? "PASSED: \(verdict)" : "FAILED: \(verdict)"), of: nil,
+                                      causes: [], now: now))
+            }
+            return effects + finished(current, verdict, indices: indices, now: now)
         }
     }
 
@@ -276,6 +288,13 @@ extension Node {
                 effects.append(.reply(reply, ControlReply(outcome: .refused, message: "interrupted by a reload")))
             }
             return effects
+        }
+    }
+
+    /// A peer took over from the members: it proved ready (`PeerHeard.tookOverAt`).
+    private mutating func noteTakeover(_ takeover: Operation.Takeover, of indices: [Int]) {
+        for index in indices {
+            instances[index].peers[takeover.master]?.tookOverAt = takeover.at
         }
     }
 
@@ -324,9 +343,12 @@ extension Node {
         for name in members {
             maintenance[name] = MaintenanceEntry(reason: reason, since: now, sinceEpoch: requestedAt, strict: strict)
             effects.append(.log(LogLine(.notice, "[\(name)] maintenance on\(strict ? " (strict: no adverts, never Master)" : " (Backup at priority 1)"): \(reason)")))
+            if let index = instances.firstIndex(where: { $0.name == name }) {
+                effects.append(record(.maintenance(on: true, reason: reason), of: index, causes: [.operatorRequest("vipkeeper maintenance on")], now: now))
+            }
         }
-        for index in instances.indices where members.contains(instances[index].name) {
-            effects += applyTrackers(of: index, now: now)
+        effects += applying(.maintenance(reason)) { node in
+            node.instances.indices.filter { members.contains(node.instances[$0].name) }.flatMap { node.applyTrackers(of: $0, now: now) }
         }
         effects.append(.persistMaintenance(maintenanceRecords))
         return effects
@@ -345,9 +367,12 @@ extension Node {
         for name in members {
             maintenance[name] = nil
             effects.append(.log(LogLine(.notice, "[\(name)] maintenance off: back in the election")))
+            if let index = instances.firstIndex(where: { $0.name == name }) {
+                effects.append(record(.maintenance(on: false, reason: nil), of: index, causes: [.operatorRequest("vipkeeper maintenance off")], now: now))
+            }
         }
-        for index in instances.indices where members.contains(instances[index].name) {
-            effects += applyTrackers(of: index, now: now)
+        effects += applying(.operatorRequest("vipkeeper maintenance off")) { node in
+            node.instances.indices.filter { members.contains(node.instances[$0].name) }.flatMap { node.applyTrackers(of: $0, now: now) }
         }
         effects.append(.persistMaintenance(maintenanceRecords))
         effects.append(.reply(reply, ControlReply(outcome: .ok, message: "\(members.joined(separator: ", ")) back in the election")))

@@ -1,0 +1,35 @@
+import VRRP
+
+/// Another router heard on an instance's VRID. Only a Master advertises (RFC 3768 §6.4.3,
+/// RFC 5798 §6.4.3: a Backup is silent), so every advert is that router being Master; a
+/// silent Backup is invisible to VRRP, and only a drill (`tookOverInDrillAt`) proves one is
+/// ready to take over.
+struct PeerHeard: Hashable, Sendable {
+    var lastAdvertAt: Instant
+    var priority: UInt8
+    /// The Master_Adver_Interval it advertised (RFC 5798 §6.4.2 learns it; v2 requires ours).
+    var interval: AdvertisementInterval
+    var adverts = 0
+    /// When it last took over from this node in a drill or maintenance hand-over.
+    var tookOverAt: Instant?
+}
+
+extension PeerHeard {
+    /// At most this many per instance: forged sources (v3 has no authentication) evict the
+    /// longest silent one, they never grow the node.
+    static let limit = 16
+
+    /// An advert from `source`.
+    static func note(_ source: IPAddress, priority: UInt8, interval: AdvertisementInterval, at now: Instant,
+                     in peers: inout [IPAddress: PeerHeard]) {
+        if peers[source] == nil, peers.count >= limit, let oldest = peers.min(by: { $0.value.lastAdvertAt < $1.value.lastAdvertAt })?.key {
+            peers[oldest] = nil
+        }
+        var peer = peers[source] ?? PeerHeard(lastAdvertAt: now, priority: priority, interval: interval)
+        peer.lastAdvertAt = now
+        peer.priority = priority
+        peer.interval = interval
+        peer.adverts += 1
+        peers[source] = peer
+    }
+}
