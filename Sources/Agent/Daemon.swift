@@ -106,7 +106,8 @@ public final class Daemon {
         if let sentence = Binder.scriptUserSentence(configuration, bound: bound) { logger.info("\(sentence)") }
         executor = try EffectExecutor(logger: logger, notifier: notifier,
                                       maintenanceStore: MaintenanceStore(directory: options.stateDirectory),
-                                      history: HistoryJournal(directory: options.stateDirectory))
+                                      history: HistoryJournal(directory: options.stateDirectory),
+                                      takeoverStore: TakeoverStore(directory: options.stateDirectory))
         try executor.transports.prepare(bound.transports)
         if let failure = executor.transports.install().first { throw failure }
         node = Node(configuration: bound)
@@ -163,6 +164,9 @@ public final class Daemon {
         if !restored.isEmpty {
             dispatch(.restoreMaintenance(restored, wallClock: Self.wallClock()), now: now)
         }
+        let takeovers = executor.takeoverStore.load(now: now, wallClock: Self.wallClock())
+        if let problem = takeovers.problem { logger.warning("\(problem)") }
+        if !takeovers.takeovers.isEmpty { dispatch(.restoreTakeovers(takeovers.takeovers), now: now) }
         let resumed = MasterResume.take(directory: options.stateDirectory, pid: getpid(), now: now)
         if let problem = resumed.problem { logger.warning("\(problem)") }
         if let found = resumed.found {

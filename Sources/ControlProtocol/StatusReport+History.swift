@@ -32,16 +32,17 @@ extension StatusReport {
         /// Its name from this node's /etc/hosts, filled in by the CLI (never by the daemon:
         /// no name lookups in the daemon).
         public var name: String?
-        public var priority: Int
+        /// nil: not heard since this process started (only its takeover is known).
+        public var priority: Int?
         /// The advert interval it sent (VRRPv3: the Master_Adver_Interval a Backup learns).
-        public var advertIntervalSeconds: Double
-        public var lastAdvertSecondsAgo: Double
+        public var advertIntervalSeconds: Double?
+        public var lastAdvertSecondsAgo: Double?
         public var adverts: Int
         /// When it last took over from this node in a drill or maintenance hand-over: proof it
         /// was ready then.
         public var tookOverSecondsAgo: Double?
 
-        public init(address: String, priority: Int, advertIntervalSeconds: Double, lastAdvertSecondsAgo: Double, adverts: Int,
+        public init(address: String, priority: Int?, advertIntervalSeconds: Double?, lastAdvertSecondsAgo: Double?, adverts: Int,
                     tookOverSecondsAgo: Double?) {
             self.address = address
             self.priority = priority

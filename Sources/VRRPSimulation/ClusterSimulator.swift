@@ -332,7 +332,7 @@ public struct ClusterSimulator {
                 if let stale = transports.first(where: { $0.interface.index != nodes[index].host.index }) {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
                 }
-            case .runNotify, .statusChanged, .reply, .persistMaintenance, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO,
+            case .runNotify, .statusChanged, .reply, .persistMaintenance, .persistTakeovers, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO,
                  .ensureVirtualMAC, .removeVirtualMAC, .addRouting, .removeRouting, .sendMail, .record:
                 break
             case .armTimer(let timer, let deadline):

@@ -31,8 +31,12 @@ struct StatusTable {
     /// `peer 10.250.0.12 (harbor-b): priority 100, adverts every 1 s, last heard as Master 0.8 s ago; ready as of a drill 2d3h ago`.
     static func peer(_ peer: StatusReport.Peer, hosts: HostsFile) -> String {
         let name = (peer.name ?? hosts.name(of: peer.address)).map { " (\($0))" } ?? ""
-        var line = "peer \(peer.address)\(name): priority \(peer.priority), adverts every \(DrillCommand.milliseconds(peer.advertIntervalSeconds)) s, "
-            + "last heard as Master \(Self.duration(peer.lastAdvertSecondsAgo)) ago"
+        var line = "peer \(peer.address)\(name): "
+        if let priority = peer.priority, let interval = peer.advertIntervalSeconds, let age = peer.lastAdvertSecondsAgo {
+            line += "priority \(priority), adverts every \(DrillCommand.milliseconds(interval)) s, last heard as Master \(Self.duration(age)) ago"
+        } else {
+            line += "not heard as Master since this daemon started"
+        }
         if let took = peer.tookOverSecondsAgo {
             line += "; ready as of a drill \(Self.duration(took)) ago (it took over from this node)"
         } else {

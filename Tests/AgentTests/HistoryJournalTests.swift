@@ -2,6 +2,8 @@ import ControlProtocol
 import Foundation
 import Glibc
 import Testing
+import Node
+import VRRP
 @testable import Agent
 
 @Suite("history journal")
@@ -81,5 +83,21 @@ struct HistoryJournalTests {
         #expect(journal.failures == 2)
         #expect(journal.entries.count == 2)
         #expect(journal.report.lastError != nil)
+    }
+
+    @Test("takeovers are kept in wall-clock time and come back on the model's clock; a damaged file is a warning, not a failure")
+    func takeovers() throws {
+        let directory = scratch()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory) }
+        let store = TakeoverStore(directory: directory)
+        let peer = try #require(IPAddress("10.250.1.12"))
+        try store.save([PeerTakeover(instance: "VI_1", peer: peer, at: .seconds(40))], now: .seconds(100), wallClock: 10_000)
+        // A later process: its clock reads 500 at wall time 10_400.
+        let loaded = store.load(now: .seconds(500), wallClock: 10_400)
+        #expect(loaded.problem == nil)
+        #expect(loaded.takeovers == [PeerTakeover(instance: "VI_1", peer: peer, at: .seconds(40))])
+        FileManager.default.createFile(atPath: store.path, contents: Data("{not json".utf8))
+        let damaged = store.load(now: .seconds(500), wallClock: 10_400)
+        #expect(damaged.takeovers.isEmpty && damaged.problem != nil)
     }
 }

@@ -113,6 +113,9 @@ extension NamespaceSuites {
                     "\(new.prefix(5))")
             #expect(Array(after.prefix(before.count)) == before, "entries before the crash were lost or changed")
             try #require(waitUntil(timeout: masterDown(105) + 5) { lab.holders() == [0] } != nil)
+            // What the drill proved survives the crash (takeovers.json).
+            let restarted = vipkeeper(lab, 0, "status")
+            #expect(restarted.output.contains("peer \(peer)") && restarted.output.contains("ready as of a drill"), "\(restarted.output)")
 
             // 7. A clean restart (SIGTERM): stopping and stopped are recorded, and kept.
             #expect(lab.stop(nodeA))

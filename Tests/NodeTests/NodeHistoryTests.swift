@@ -104,6 +104,17 @@ struct NodeHistoryTests {
         #expect(instance.lastTransition?.causes == ["startup"])
     }
 
+    @Test("a peer's takeover read back at start: status shows it ready as of then, not heard yet")
+    func restoredTakeover() throws {
+        let harness = try NodeHarness(instanceText(priority: 150), start: false)
+        let peer = IPAddress.v4(IPv4Address(10, 250, 1, 12))
+        harness.handle(.restoreTakeovers([PeerTakeover(instance: "VI_1", peer: peer, at: harness.now + .seconds(-172_800))]))
+        harness.handle(.start)
+        let report = harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+        let shown = try #require(report.instances.first?.peers?.first)
+        #expect(shown.address == "10.250.1.12" && shown.tookOverSecondsAgo == 172_800 && shown.lastAdvertSecondsAgo == nil)
+    }
+
     @Test("a reload is recorded before the changes it makes, and they name it")
     func reload() throws {
         let harness = try NodeHarness(instanceText(priority: 150))

@@ -33,6 +33,7 @@ final class EffectExecutor {
     private let fifos = NotifyFIFOs()
     let maintenanceStore: MaintenanceStore
     let history: HistoryJournal
+    let takeoverStore: TakeoverStore
     /// Open while a drill watches the wire for the new Master's announcements.
     private(set) var announcementListener: ARPListener?
     /// libcurl's multi handle on the daemon's reactor, made for the first alert or HTTP check.
@@ -45,8 +46,10 @@ final class EffectExecutor {
     var outsideRealtime: (() -> Void) -> Void = { $0() }
     private var resetter: ConnectionResetter { ConnectionResetter(logger: logger, outsideRealtime: outsideRealtime) }
 
-    init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore, history: HistoryJournal) throws(AgentError) {
+    init(logger: Logger, notifier: SystemdNotifier, maintenanceStore: MaintenanceStore, history: HistoryJournal,
+         takeoverStore: TakeoverStore) throws(AgentError) {
         self.logger = logger
+        self.takeoverStore = takeoverStore
         self.history = history
         self.notifier = notifier
         self.maintenanceStore = maintenanceStore
@@ -122,6 +125,8 @@ final class EffectExecutor {
                 replies(id, reply)
             case .persistMaintenance(let records):
                 try maintenanceStore.save(records)
+            case .persistTakeovers(let takeovers):
+                try takeoverStore.save(takeovers, now: now, wallClock: Daemon.wallClock())
             case .bindTransports(let wanted):
                 try transports.follow(wanted)
             case .watchAnnouncements(let watch):

@@ -34,6 +34,8 @@ public enum NodeEffect: Equatable, Sendable {
     case reply(ReplyID, ControlReply)
     /// Write what is in maintenance under the state directory (it survives a restart).
     case persistMaintenance([MaintenanceRecord])
+    /// Write the peers' takeovers (`PeerTakeover`) under the state directory.
+    case persistTakeovers([PeerTakeover])
     /// Have exactly these raw VRRP sockets open: open the missing ones (an interface
     /// re-created with a new ifindex), close the rest. What cannot be opened fails the effect
     /// (retried); the sockets that opened stay.
@@ -66,7 +68,7 @@ public enum NodeEffect: Equatable, Sendable {
     public var changesAddresses: Bool {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
-        case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance,
+        case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance, .persistTakeovers,
              .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail,
              .record:
             return false

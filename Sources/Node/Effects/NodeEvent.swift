@@ -54,6 +54,8 @@ public enum NodeEvent: Equatable, Sendable {
     case mailSent(MailAlert)
     /// Maintenance persisted by an earlier run, read back before `start`.
     case restoreMaintenance([MaintenanceRecord], wallClock: Double)
+    /// The peers' takeovers persisted by an earlier run (`PeerTakeover`), read back before `start`.
+    case restoreTakeovers([PeerTakeover])
 }
 
 /// Why an effect failed: an errno or libnl code and its text.

@@ -251,6 +251,8 @@ extension Node {
             return checkCompletedAfterFailure(run, error, now: now)
         case .persistMaintenance:
             return [.log(LogLine(.error, "could not save the maintenance state: \(error); it holds until this daemon stops"))]
+        case .persistTakeovers:
+            return [.log(LogLine(.error, "could not save which peers took over in drills: \(error); `status` shows them until this daemon stops"))]
         case .bindTransports:
             return transportsFailed(error, now: now)
         case .dropTraffic:

@@ -241,11 +241,18 @@ extension Node {
         report.lastTransition?.causes = instance.lastTransition.map { transition in
             transition.causes.map { $0.sentence { "\((now - Instant(sinceOrigin: .seconds($0))).formattedSeconds) s ago" } }
         }
-        report.peers = instance.peers.isEmpty ? nil : instance.peers.sorted { $0.value.lastAdvertAt > $1.value.lastAdvertAt }.map { address, peer in
+        let proven = takeovers[instance.name] ?? [:]
+        let heard = instance.peers.sorted { $0.value.lastAdvertAt > $1.value.lastAdvertAt }.map { address, peer in
             StatusReport.Peer(address: "\(address)", priority: Int(peer.priority), advertIntervalSeconds: peer.interval.duration.secondsValue,
                               lastAdvertSecondsAgo: (now - peer.lastAdvertAt).secondsValue, adverts: peer.adverts,
-                              tookOverSecondsAgo: peer.tookOverAt.map { (now - $0).secondsValue })
+                              tookOverSecondsAgo: proven[address].map { (now - $0).secondsValue })
         }
+        // Proven before, not heard since this process started (a Backup is silent).
+        let silent = proven.filter { instance.peers[$0.key] == nil }.sorted { $0.key.description < $1.key.description }.map { address, at in
+            StatusReport.Peer(address: "\(address)", priority: nil, advertIntervalSeconds: nil, lastAdvertSecondsAgo: nil, adverts: 0,
+                              tookOverSecondsAgo: (now - at).secondsValue)
+        }
+        report.peers = heard.isEmpty && silent.isEmpty ? nil : heard + silent
         report.handover = handoverReport(of: instance, now: now)
         report.virtualMAC = bound.virtualMAC.map {
             .init(name: $0.name, hardwareAddress: Self.text($0.hardwareAddress), present: $0.exists, sendsOnBase: $0.sendsOnBase,

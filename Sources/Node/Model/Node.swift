@@ -67,6 +67,9 @@ public struct Node: Sendable {
     /// What the trackers are applying now (a check's flip, an interface going down): the
     /// cause the history gives the priority changes and FAULTs it leads to.
     var applying: [HistoryCause] = []
+    /// Peers that took over from an instance in a drill or maintenance hand-over, and when
+    /// (the last time), by instance name (survives reloads; persisted).
+    var takeovers: [String: [IPAddress: Instant]] = [:]
 
     public init(configuration: BoundConfiguration) {
         self.configuration = configuration
@@ -105,7 +108,7 @@ public struct Node: Sendable {
             if case .status = command { return react(to: event, now: now) }
             return [.reply(reply, ControlReply(outcome: .refused, message: "the daemon is stopping"))]
         case .start, .resume, .handOff, .checkCompleted, .interface, .trackedFile, .trackedProcess, .routingChanged, .reload, .reloadRefused,
-             .mailSent, .restoreMaintenance:
+             .mailSent, .restoreMaintenance, .restoreTakeovers:
             return []
         }
     }
@@ -140,6 +143,9 @@ public struct Node: Sendable {
             return mailSent(alert)
         case .restoreMaintenance(let records, let wallClock):
             return restore(records, wallClock: wallClock, now: now)
+        case .restoreTakeovers(let records):
+            restore(records)
+            return []
         }
     }
 

@@ -2,7 +2,7 @@ import VRRP
 
 /// Another router heard on an instance's VRID. Only a Master advertises (RFC 3768 §6.4.3,
 /// RFC 5798 §6.4.3: a Backup is silent), so every advert is that router being Master; a
-/// silent Backup is invisible to VRRP, and only a drill (`tookOverInDrillAt`) proves one is
+/// silent Backup is invisible to VRRP, and only a drill (`PeerTakeover`) proves one is
 /// ready to take over.
 struct PeerHeard: Hashable, Sendable {
     var lastAdvertAt: Instant
@@ -10,8 +10,20 @@ struct PeerHeard: Hashable, Sendable {
     /// The Master_Adver_Interval it advertised (RFC 5798 §6.4.2 learns it; v2 requires ours).
     var interval: AdvertisementInterval
     var adverts = 0
-    /// When it last took over from this node in a drill or maintenance hand-over.
-    var tookOverAt: Instant?
+}
+
+/// A peer that took over from this node in a drill or a maintenance hand-over: proof that it
+/// was ready then. Kept under the state directory, so a restart does not forget it.
+public struct PeerTakeover: Hashable, Sendable {
+    public var instance: String
+    public var peer: IPAddress
+    public var at: Instant
+
+    public init(instance: String, peer: IPAddress, at: Instant) {
+        self.instance = instance
+        self.peer = peer
+        self.at = at
+    }
 }
 
 extension PeerHeard {

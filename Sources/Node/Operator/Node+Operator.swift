@@ -230,8 +230,8 @@ extension Node {
             return []
         case .holding(let takeover, let until):
             let step = "\(takeover.master) took over in \((takeover.at - current.startedAt).formattedMilliseconds); holding \((until - now).formattedSeconds) s"
-            noteTakeover(takeover, of: indices)
-            return [.log(LogLine(.notice, "drill of \(current.target): \(step)")),
+            let persist = noteTakeover(takeover, of: indices)
+            return [persist, .log(LogLine(.notice, "drill of \(current.target): \(step)")),
                     record(.drill(target: current.target, step: step), of: nil, causes: [], now: now),
                     .armTimer(.operation(current.id), at: until)]
         case .returning(let deadline):
@@ -241,7 +241,7 @@ extension Node {
             }
         case .finished(let verdict):
             var effects: [NodeEffect] = []
-            if case .handedOver(let takeover) = verdict { noteTakeover(takeover, of: indices) }
+            if case .handedOver(let takeover) = verdict { effects.append(noteTakeover(takeover, of: indices)) }
             if current.isDrill {
                 effects.append(record(.drill(target: current.target, step: verdict.passed ? "PASSED: \(verdict)" : "FAILED: \(verdict)"), of: nil,
                                       causes: [], now: now))
@@ -291,10 +291,26 @@ extension Node {
         }
     }
 
-    /// A peer took over from the members: it proved ready (`PeerHeard.tookOverAt`).
-    private mutating func noteTakeover(_ takeover: Operation.Takeover, of indices: [Int]) {
+    /// A peer took over from the members: it proved ready (`PeerTakeover`), which is kept.
+    private mutating func noteTakeover(_ takeover: Operation.Takeover, of indices: [Int]) -> NodeEffect {
         for index in indices {
-            instances[index].peers[takeover.master]?.tookOverAt = takeover.at
+            takeovers[instances[index].name, default: [:]][takeover.master] = takeover.at
+        }
+        return .persistTakeovers(takeoverRecords)
+    }
+
+    /// What is persisted: the last takeover of each peer of each instance.
+    var takeoverRecords: [PeerTakeover] {
+        takeovers.sorted { $0.key < $1.key }.flatMap { instance, peers in
+            peers.sorted { $0.key.description < $1.key.description }.map { PeerTakeover(instance: instance, peer: $0.key, at: $0.value) }
+        }
+    }
+
+    /// Takeovers read back at start.
+    mutating func restore(_ records: [PeerTakeover]) {
+        for record in records {
+            let known = takeovers[record.instance]?[record.peer]
+            if known.map({ $0 < record.at }) ?? true { takeovers[record.instance, default: [:]][record.peer] = record.at }
         }
     }
 
