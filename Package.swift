@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"]),
-        .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
+        .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "Config", "VRRPSimulation"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "Config", "VRRP", "ControlProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),

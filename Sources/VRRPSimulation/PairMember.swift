@@ -26,10 +26,11 @@ extension PairMember {
     public static let anyUser = UserDirectory(userExists: { _ in true }, groupExists: { _ in true })
 
     /// Reads and validates a node's file for a what-if: its conditional lines (`@node-a ...`)
-    /// for its name as config-id. The member is nil when the file has errors.
+    /// for its name as config-id; its scripts are not looked for here (they live on that
+    /// node). The member is nil when the file has errors.
     public static func load(path: String) -> (member: PairMember?, result: ConfigurationLoader.Result) {
         let name = name(ofPath: path)
-        let result = ConfigurationLoader.load(path: path, configID: name, users: anyUser)
+        let result = ConfigurationLoader.load(path: path, configID: name, users: anyUser, checksScriptFiles: false)
         return (result.configuration.map { PairMember(name: name, path: path, configuration: $0) }, result)
     }
 }

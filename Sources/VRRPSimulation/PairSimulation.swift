@@ -54,6 +54,8 @@ struct PairSimulation {
     /// By instance group: every change of its Masters.
     private(set) var history: [[MasterChange]]
     private(set) var lastChange = Instant.origin
+    /// Adverts sent since `runPastNextAdvert` began.
+    private var advertsSent = 0
 
     init(members: [PairMember], topology: PairTopology) {
         self.topology = topology
@@ -139,6 +141,23 @@ struct PairSimulation {
         return true
     }
 
+    /// Runs until just after the next advert was sent and heard (and everything due then), or
+    /// to `limit`: a failure then waits as long as it can for the next advert, so the move
+    /// times the report gives are not a lucky phase of the advert timer.
+    mutating func runPastNextAdvert(limit: Instant) {
+        advertsSent = 0
+        while let next = queue.nextTime, next <= limit, steps < Self.stepLimit, let (at, item) = queue.pop() {
+            steps += 1
+            now = at
+            process(item)
+            if advertsSent > 0 {
+                run(until: now + Self.linkDelay)
+                return
+            }
+        }
+        now = max(now, limit)
+    }
+
     private mutating func process(_ item: Item) {
         switch item {
         case .deliver(let event, let to, let generation):
@@ -206,6 +225,7 @@ struct PairSimulation {
         for effect in effects {
             switch effect {
             case .send(let outbound):
+                advertsSent += 1
                 if let error = send(outbound, from: index) { events.append(.effectFailed(effect, error)) }
             case .addAddress(let change):
                 guard machines[index].interfaces.contains(where: { $0.index == change.binding.device.index }) else {

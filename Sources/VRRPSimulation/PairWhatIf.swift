@@ -17,6 +17,8 @@ public struct PairWhatIf {
     /// delay), plus the longest Master_Down_Interval (RFC 5798 §6.1), preempt_delay and advert
     /// interval, the startup delay, and a second.
     public let window: Duration
+    /// The longest advert interval of the files, and a second: an advert is heard within it.
+    let advertisementLimit: Duration
     /// A phase that is still changing after this long flaps.
     public var limit: Duration { window * 6 }
 
@@ -41,6 +43,7 @@ public struct PairWhatIf {
             startup = max(startup, configuration.globals.startupDelay)
         }
         window = router + checks + processes + startup + .seconds(1)
+        advertisementLimit = (members.flatMap { $0.configuration.instances.map(\.advertisementInterval.duration) }.max() ?? .zero) + .seconds(1)
     }
 
     /// Every single failure of the files, node by node.
@@ -123,8 +126,10 @@ public struct PairWhatIf {
         for node in members.indices { simulation.start(node) }
         var phases = [settle(&simulation)]
         guard let failure else { return phases }
+        simulation.runPastNextAdvert(limit: simulation.now + advertisementLimit)
         apply(failure, failing: true, to: &simulation)
         phases.append(settle(&simulation))
+        simulation.runPastNextAdvert(limit: simulation.now + advertisementLimit)
         apply(failure, failing: false, to: &simulation)
         phases.append(settle(&simulation))
         return phases
@@ -205,7 +210,8 @@ public struct PairWhatIf {
     }
 
     private func assumptions() -> [String] {
-        var lines = ["the nodes start together with every check passing; checks and HTTP checks are not run, they pass or fail as the scenario says (honouring interval, rise and fall)"]
+        var lines = ["the nodes start together with every check passing; checks and HTTP checks are not run, they pass or fail as the scenario says (honouring interval, rise and fall)",
+                     "each failure and recovery comes just after an advert was heard (a move that waits for the next advert waits a whole advert_int); the first row's time is the election after start"]
         lines += topology.notes
         for member in members {
             for name in unique(member.configuration.allTrackedFiles.map(\.name)) {
