@@ -94,9 +94,12 @@ public struct PairWhatIf {
         report.flags += baselineFlags(baseline)
         for failure in failures {
             let phases = simulate(failure)
-            report.rows += rows(for: phases[1], event: failure.description(names: names))
+            let (flags, stuck) = failureFlags(failure, failed: phases[1], recovered: phases[2])
+            var failed = rows(for: phases[1], event: failure.description(names: names))
+            for group in stuck where failed[group].note.isEmpty { failed[group].note = "never fails over, see below" }
+            report.rows += failed
             report.rows += rows(for: phases[2], event: failure.recovery(names: names))
-            report.flags += failureFlags(failure, failed: phases[1], recovered: phases[2])
+            report.flags += flags
         }
         return report
     }
@@ -299,8 +302,11 @@ public struct PairWhatIf {
         return flags
     }
 
-    private func failureFlags(_ failure: PairFailure, failed: Phase, recovered: Phase) -> [PairFlag] {
+    /// The findings of one failure and its recovery, and the instance groups whose failing
+    /// Master kept its addresses.
+    private func failureFlags(_ failure: PairFailure, failed: Phase, recovered: Phase) -> (flags: [PairFlag], stuck: [Int]) {
         var flags: [PairFlag] = []
+        var stuck: [Int] = []
         let failing = failure.node
         let event = failure.description(names: names)
         for (index, group) in groups.enumerated() where group.nodes.count > 1 {
@@ -320,11 +326,12 @@ public struct PairWhatIf {
             let others = eligible(failed, index, except: failing)
             if wasMaster && isMaster && !others.isEmpty && failureMeansStepDown(failure, group: group) {
                 flags.append(PairFlag(.error, at: at, neverFailsOver(failure, group: index, failed: failed, others: others)))
+                stuck.append(index)
             } else if !wasMaster && isMaster && !failed.before[index].isEmpty && failureMeansStepDown(failure, group: group) {
                 flags.append(PairFlag(.error, at: at, "\(event) moves \(group.label) to \(names[failing]), the failing node (\(states(failed, index)))"))
             }
         }
-        return flags
+        return (flags, stuck)
     }
 
     /// The nodes whose instance of `group` runs and is not in FAULT.
