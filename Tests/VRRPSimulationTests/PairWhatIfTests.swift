@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Config
+import Foundation
 import Testing
 import VRRP
 @testable import VRRPSimulation
@@ -34,16 +35,7 @@ private func member(_ name: String, text: String, path: String) throws -> PairMe
 }
 
 private func read(_ path: String) throws -> String {
-    let file = try #require(fopen(path, "r"), "cannot read \(path)")
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        guard count > 0 else { break }
-        bytes += buffer[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    try String(contentsOfFile: path, encoding: .utf8)
 }
 
 /// A second node derived from a real file as its author's guide says: `state MASTER` becomes
@@ -63,30 +55,6 @@ private func derive(_ text: String, priority: Int, swapping unicast: (String, St
         }
     }
     return lines.joined(separator: "\n")
-}
-
-private extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-private extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
-            index = self.index(after: index)
-        }
-        return nil
-    }
 }
 
 /// Rows as `event → holders` (`+` between several, `none` for none), instance by instance.
