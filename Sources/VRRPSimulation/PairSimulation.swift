@@ -30,6 +30,8 @@ struct PairSimulation {
         var generation = 0
         /// Why the last start failed (the binder refused), if it did.
         var bindError: String?
+        /// The node's last answer to a control request (`vipkeeper maintenance on`).
+        var lastReply: String?
     }
 
     /// A change of an instance group's Masters: when, and who.
@@ -250,7 +252,9 @@ struct PairSimulation {
                 let outcome: CheckOutcome = machines[index].failingChecks.contains(run.name) ? .failure("what-if: \(run.name) failing") : .success
                 queue.push(.checkResult(node: index, run: run.id, outcome: outcome, generation: machines[index].generation),
                            at: now + min(Self.checkDuration, run.timeout))
-            case .gratuitousARP, .removeVirtualMAC, .runNotify, .statusChanged, .reply, .persistMaintenance, .watchAnnouncements, .dropTraffic,
+            case .reply(_, let reply):
+                machines[index].lastReply = reply.message
+            case .gratuitousARP, .removeVirtualMAC, .runNotify, .statusChanged, .persistMaintenance, .watchAnnouncements, .dropTraffic,
                  .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log:
                 break
             }

@@ -115,6 +115,8 @@ public struct PairWhatIf {
         var settled: Bool
         var views: [[InstanceView?]]
         var running: [Bool]
+        /// Each node's last answer to a control request.
+        var replies: [String?]
 
         func moveTime(_ group: Int) -> Duration? {
             guard before[group] != after[group], let at = lastChange[group] else { return nil }
@@ -172,7 +174,7 @@ public struct PairWhatIf {
                      lastChange: groups.indices.map { changes[$0] > 0 ? simulation.history[$0].last?.at : nil },
                      changes: changes, settled: settled,
                      views: groups.indices.map { group in members.indices.map { simulation.view(of: group, on: $0) } },
-                     running: simulation.machines.map { $0.node != nil })
+                     running: simulation.machines.map { $0.node != nil }, replies: simulation.machines.map(\.lastReply))
     }
 
     // MARK: - Rows
@@ -367,7 +369,8 @@ public struct PairWhatIf {
         let before = members[node].configuration.trackerSet(for: instance).effectivePriority
         let subject = "\(event) can never fail over: \(names[node]) \(instance.name) keeps \(vips)"
         if case .maintenance = failure {
-            return "\(subject): no peer took over its maintenance hand-over (\(states(failed, index)))"
+            let answer = failed.replies[node].map { "`vipkeeper maintenance on` answers: \($0)" } ?? "no peer took over its maintenance hand-over"
+            return "\(subject): \(answer) (\(states(failed, index)))"
         }
         if instance.priority == 255 {
             return "\(subject): priority 255 makes it the address owner, which no tracker lowers (RFC 3768 §5.3.4); give it 254 or less, above \(names[best])'s \(bestPriority)"

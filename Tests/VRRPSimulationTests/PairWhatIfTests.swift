@@ -222,6 +222,30 @@ struct PairWhatIfCorpusTests {
             "check_application failing on b can never fail over: b aii_siu_ha keeps 10.10.10.18: its priority goes 120 → 110 (weight 10) and ties with a's 110 (a Backup takes over only from a lower priority); the failure must take at least 11 off, e.g. weight -11, or weight 0 for FAULT"))
     }
 
+    @Test("three nodes (unicast, each listing the other two): 150 / 100 / 50 with weight -10; stop and link loss move to the second")
+    func threeNodes() throws {
+        let file = "cabrel92__cabrel92-rabbitmq-haproxy-keepalived-tls-latest__keepalived-master.conf"
+        let path = try #require(corpus) + "/" + file
+        let text = try read(path)
+        let report = PairWhatIf(members: [
+            try member("a", path: path),
+            try member("b", text: derive(text, priority: 100, swapping: ("192.168.59.40", "192.168.59.41")), path: path + " (node b)"),
+            try member("c", text: derive(text, priority: 50, swapping: ("192.168.59.40", "192.168.59.42")), path: path + " (node c)"),
+        ]).run()
+        let rows = holders(report)
+        #expect(rows.prefix(9) == [
+            "all up, healthy → a",
+            "chk_haproxy failing on a → a", "chk_haproxy passing again on a → a",
+            "eth1 down on a → b", "eth1 up again on a → a",
+            "a stopped → b", "a started again → a",
+            "a in maintenance → b", "a out of maintenance → a",
+        ])
+        #expect(rows.dropFirst(9).allSatisfy { $0.hasSuffix("→ a") })
+        #expect(report.flags.map(\.message) == [
+            "chk_haproxy failing on a can never fail over: a VIP keeps 192.168.59.100: its priority goes 150 → 140 (weight -10) and stays above b's 100 (a Backup takes over only from a lower priority); the failure must take at least 51 off, e.g. weight -51, or weight 0 for FAULT",
+        ])
+    }
+
     @Test("both BACKUP at the same priority (weight +2): the higher address wins, a failing check moves it, the tie keeps it")
     func equalPriorities() throws {
         let report = try pair("enbiyagoral__ha-k8s-cluster__keepalived_keepalived.conf", priority: 100, swapping: ("192.168.56.121", "192.168.56.122"))
