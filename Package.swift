@@ -20,7 +20,8 @@ let package = Package(
         // Pure, deterministic VRRPv2 core: packets, receive validation, state machine, tracker
         // math. No sockets, no clocks, no Foundation.
         .target(name: "VRRP"),
-        // Test support: a seeded, virtual-time simulator running N node models with invariants.
+        // Virtual-time clusters of node models: the seeded chaos simulator the tests run with
+        // invariants, and `vipkeeper check --pair`'s what-if of real configuration files.
         .target(name: "VRRPSimulation", dependencies: ["VRRP", "Config", "Node"]),
         // keepalived.conf dialect: lexer, parser, typed model, validation with diagnostics.
         .target(name: "Config", dependencies: ["VRRP"]),
@@ -60,13 +61,13 @@ let package = Package(
         .executableTarget(
             name: "vipkeeper",
             dependencies: [
-                "VRRP", "Config", "Agent", "ControlProtocol",
+                "VRRP", "Config", "Agent", "ControlProtocol", "VRRPSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"]),
-        .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "VRRPSimulation"]),
+        .testTarget(name: "VRRPSimulationTests", dependencies: ["VRRP", "Config", "VRRPSimulation"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "Config", "VRRP", "ControlProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "VRRP"]),
         .testTarget(name: "vipkeeperTests", dependencies: ["vipkeeper"]),

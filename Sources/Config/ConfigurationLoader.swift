@@ -26,27 +26,33 @@ public enum ConfigurationLoader {
 
     /// Reads and validates the file at `path`. `configID` decides which conditional lines
     /// (`@ID ...`, `@^ID ...`) are read: keepalived's `-i/--config-id`, by default the node
-    /// name up to its first `.`, as in keepalived.
-    public static func load(path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
+    /// name up to its first `.`, as in keepalived. `checksScriptFiles` false skips
+    /// `enable_script_security`'s look at this machine's script files (a file read for
+    /// another machine, as `check --pair` does).
+    public static func load(path: String, configID: String = nodeConfigID, users: UserDirectory = .system,
+                            checksScriptFiles: Bool = true) -> Result {
         var parser = ConfigParser(configID: configID)
         let statements = parser.parse(file: path)
-        return interpret(statements, parser: parser, path: path, users: users)
+        return interpret(statements, parser: parser, path: path, users: users, checksScriptFiles: checksScriptFiles)
     }
 
     /// Validates bytes as if they had been read from `path` (includes are read relative to
     /// it): what the fuzz harness and tests that need no file use.
-    public static func load(bytes: [UInt8], path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
+    public static func load(bytes: [UInt8], path: String, configID: String = nodeConfigID, users: UserDirectory = .system,
+                            checksScriptFiles: Bool = true) -> Result {
         var parser = ConfigParser(configID: configID)
         let statements = parser.parse(bytes: bytes, file: path)
-        return interpret(statements, parser: parser, path: path, users: users)
+        return interpret(statements, parser: parser, path: path, users: users, checksScriptFiles: checksScriptFiles)
     }
 
     /// `load(bytes:path:configID:)` for UTF-8 text.
-    public static func load(text: String, path: String, configID: String = nodeConfigID, users: UserDirectory = .system) -> Result {
-        load(bytes: Array(text.utf8), path: path, configID: configID, users: users)
+    public static func load(text: String, path: String, configID: String = nodeConfigID, users: UserDirectory = .system,
+                            checksScriptFiles: Bool = true) -> Result {
+        load(bytes: Array(text.utf8), path: path, configID: configID, users: users, checksScriptFiles: checksScriptFiles)
     }
 
-    private static func interpret(_ statements: [Statement], parser: ConfigParser, path: String, users: UserDirectory) -> Result {
+    private static func interpret(_ statements: [Statement], parser: ConfigParser, path: String, users: UserDirectory,
+                                  checksScriptFiles: Bool) -> Result {
         var log = parser.log
         var reader = ConfigurationReader()
         reader.read(statements, log: &log)
@@ -59,7 +65,7 @@ public enum ConfigurationLoader {
                                                withoutAddressEntries: reader.withoutAddressEntries)
         validator.validate(log: &log)
         NotifyUsers.apply(to: &validator.configuration, users: users, log: &log)
-        ScriptSecurity.check(validator.configuration, log: &log)
+        if checksScriptFiles { ScriptSecurity.check(validator.configuration, log: &log) }
         let diagnostics = log.diagnostics.enumerated().sorted {
             ($0.element.location, $0.offset) < ($1.element.location, $1.offset)
         }.map(\.element)

@@ -313,18 +313,12 @@ public struct ClusterSimulator {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(change.binding.device.index)")))
                     continue
                 }
-                let form = HostAddress(change.binding.address)
-                if !nodes[index].kernel.contains(where: { $0.address == form.address && $0.prefixLength == form.prefixLength }) {
-                    nodes[index].kernel.append(form)
-                }
+                nodes[index].kernel.add(change.binding.address)
             case .removeAddress(let change), .removeLeftoverAddress(let change):
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
                 // A device that is gone took its addresses with it: absent is done.
                 guard change.binding.device.index == nodes[index].host.index else { continue }
-                nodes[index].kernel.removeAll {
-                    $0.address == change.binding.address.address && $0.prefixLength == change.binding.address.prefixLength
-                        && (change.binding.address.label == nil || $0.label == change.binding.address.label)
-                }
+                nodes[index].kernel.remove(change.binding.address)
             case .gratuitousARP(let request):
                 // Through the daemon's own loop (`announceEach`), the simulated kernel sending.
                 failures += request.announceEach { binding in announce(binding, on: index) }

@@ -80,6 +80,6 @@ public struct NodeSetup: Sendable {
             configuration.syncGroups = [group]
         }
         configuration.globals.routerID = "n\(index)"
-        return try? Binder.bind(configuration, on: SimulatedHost(eth0: host))
+        return try? Binder.bind(configuration, on: SimulatedHost(interfaces: [host]))
     }
 }

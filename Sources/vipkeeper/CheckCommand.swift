@@ -20,6 +20,20 @@ struct CheckCommand: ParsableCommand {
         Exit status: 0 the configuration is valid; 1 it has errors (or cannot be read), and \
         `vipkeeper run` would refuse it; 2 it is valid but has warnings (0 with \
         --allow-warnings, as systemd's ExecStartPre and ExecReload want).
+
+        --pair A.conf B.conf [C.conf] asks what would happen: the files (one per node; each \
+        read with its name without .conf as config-id) run as one cluster of vipkeeper's own \
+        node model in virtual time, offline, on simulated interfaces named as in the files. \
+        All up and healthy, then each single failure (each tracked check failing, each \
+        track_process gone, each tracked interface down, each node stopped, each node in \
+        maintenance) and its recovery: the table shows who holds each instance afterwards, \
+        how long the move took at the configured intervals, and every node's state and \
+        priority; then what cannot fail over, flaps, ends with no or two Masters, and where \
+        the files disagree (VRID, version, authentication, advert_int, VIPs, unicast peers). \
+        Exit status with --pair: 1 a file has errors, or the pair cannot fail over (a \
+        failing Master keeps its VIPs while another node could take them, no Master, two \
+        Masters, flapping); 2 only warnings (the files disagree in a way the pair survives, \
+        or a file has warnings); 0 every failure fails over and back as configured.
         """
     )
 
@@ -39,10 +53,19 @@ struct CheckCommand: ParsableCommand {
         discussion: "A file with errors exits 0, so the start fails on them with ExecStartPre's check."))
     var condition = false
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("What would happen if…: simulate these two or three files as one cluster through every single failure and recovery (see below).",
+                               valueName: "FILE"))
+    var pair: [String] = []
+
+    @Flag(name: .long, help: "With --pair: print the report as JSON.")
+    var json = false
+
     /// `run`'s options, accepted and validated so the unit's `$DAEMON_ARGS` can follow both.
     @OptionGroup(visibility: .hidden) var daemon: DaemonOptions
 
     func run() throws {
+        if !pair.isEmpty { return try PairCheck(paths: pair, json: json).run() }
         let path = config.resolvedPath
         if condition { throw ExitCode(conditionStatus(path: path)) }
         var result = config.load()

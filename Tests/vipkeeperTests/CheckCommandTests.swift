@@ -250,3 +250,50 @@ struct HostCheckCommandTests {
         #expect(output.stdout.contains("vrrp_instance harbor_vip"), "\(output.stdout)")
     }
 }
+
+@Suite("vipkeeper check --pair (the executable)")
+struct PairCheckCommandTests {
+    @Test("the Harbor pair: a table of holders, every failure fails over and back, exit 0")
+    func harborPair() {
+        let output = Executable.run(["check", "--pair", "\(packageRoot)/examples/harbor-pair/node-a.conf", "\(packageRoot)/examples/harbor-pair/node-b.conf"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(8).joined(separator: " ") }
+        #expect(lines.contains { $0.hasPrefix("all up, healthy harbor_vip node-a") })
+        #expect(lines.contains { $0.hasPrefix("harbor_ping failing on node-a harbor_vip node-b") })
+        #expect(lines.contains { $0.hasPrefix("harbor_ping passing again on node-a harbor_vip node-a") })
+        #expect(output.stdout.hasSuffix("every single failure fails over and back as configured\n"))
+    }
+
+    @Test("a weight that cannot fail over: exit 1 and the numbers")
+    func cannotFailOver() {
+        let master = "vrrp_script chk { \n script \"/bin/true\"\n interval 2\n weight -5\n}\nvrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 51\n priority 100\n virtual_ipaddress {\n 10.0.0.100/24\n }\n track_script {\n chk\n }\n}\n"
+        let a = writeTemporary(master)
+        let b = writeTemporary(master.replacingPriority(with: 90))
+        let output = Executable.run(["check", "--pair", a, b])
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("\(a):6:15: error: chk failing on keepalived can never fail over: keepalived VI_1 keeps 10.0.0.100: its priority goes 100 → 95 (weight -5) and stays above keepalived#2's 90"))
+    }
+
+    @Test("--json, and a file with an error exits 1 with file:line:col")
+    func jsonAndErrors() {
+        let output = Executable.run(["check", "--json", "--pair", "\(packageRoot)/examples/harbor-keepalived-master.conf", "\(packageRoot)/examples/harbor-keepalived-backup.conf"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("\"holders\" : [\n        \"harbor-keepalived-backup\"\n      ]"))
+        let broken = writeTemporary("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        10.250.0.66/40\n    }\n}\n")
+        let refused = Executable.run(["check", "--pair", broken, "\(packageRoot)/examples/harbor-keepalived-backup.conf"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "\(broken):6:9: error: prefix length must be 0 to 32, got `/40`\n")
+        #expect(Executable.run(["check", "--pair", broken]).status == 64)
+    }
+}
+
+private extension String {
+    func replacingPriority(with priority: Int) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix(" priority ") ? " priority \(priority)" : String($0) }
+            .joined(separator: "\n").replacingState()
+    }
+
+    func replacingState() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { $0 == " state MASTER" ? " state BACKUP" : String($0) }.joined(separator: "\n")
+    }
+}
