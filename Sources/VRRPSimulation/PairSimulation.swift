@@ -255,7 +255,7 @@ struct PairSimulation {
             case .reply(_, let reply):
                 machines[index].lastReply = reply.message
             case .gratuitousARP, .removeVirtualMAC, .runNotify, .statusChanged, .persistMaintenance, .watchAnnouncements, .dropTraffic,
-                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log:
+                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log, .record, .persistTakeovers:
                 break
             }
         }
