@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "VRRP"),
         // Virtual-time clusters of node models: the seeded chaos simulator the tests run with
         // invariants, and `vipkeeper check --pair`'s what-if of real configuration files.
-        .target(name: "VRRPSimulation", dependencies: ["VRRP", "Config", "Node"]),
+        .target(name: "VRRPSimulation", dependencies: ["VRRP", "Config", "Node", "ControlProtocol"]),
         // keepalived.conf dialect: lexer, parser, typed model, validation with diagnostics.
         .target(name: "Config", dependencies: ["VRRP"]),
         // The control socket's wire format (status JSON, socket address): what the CLI client

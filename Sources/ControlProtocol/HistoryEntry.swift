@@ -136,6 +136,8 @@ public enum HistoryCause: Codable, Sendable, Hashable {
     /// §6.4.2: no advert from a Master within Master_Down_Interval (or a priority-0 advert
     /// ended it early).
     case masterDown(lastMaster: String?, silentSeconds: Double?)
+    /// §6.4.2: the Master resigned with a priority-0 advert, and Skew_Time passed.
+    case masterResigned(source: String)
     /// §6.4.2 with preempt: the Master's adverts carry a lower priority than ours, so they
     /// are discarded and the Master_Down_Timer runs out.
     case preempted(source: String, theirs: Int, ours: Int)
@@ -176,6 +178,8 @@ public enum HistoryCause: Codable, Sendable, Hashable {
         case .masterDown(let master, let silent):
             let who = master.map { "Master \($0)" } ?? "any Master"
             return "no advert from \(who)" + (silent.map { " for \(Self.seconds($0)) s" } ?? "") + " (Master_Down_Interval)"
+        case .masterResigned(let source):
+            return "Master \(source) resigned (priority-0 advert) and Skew_Time passed"
         case .preempted(let source, let theirs, let ours):
             return "Master \(source) advertised a lower priority (\(theirs) < \(ours)) and preempt is on"
         case .startup(let owner): return owner ? "startup as the address owner (priority 255)" : "startup"

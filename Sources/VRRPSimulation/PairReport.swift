@@ -26,6 +26,9 @@ public struct PairReport: Sendable, Encodable {
         public var nodes: String
         /// Why nothing moved, or what is odd: empty when nothing is.
         public var note: String
+        /// When the Master changed: why the new one took over, in its node model's own words
+        /// (the history `vipkeeper history` shows on a real node); times from the event.
+        public var why: String?
     }
 
     public var members: [Member]
@@ -60,6 +63,12 @@ public struct PairReport: Sendable, Encodable {
             lines.append(line.indices.map { column in
                 column == line.count - 1 ? line[column] : line[column] + String(repeating: " ", count: widths[column] - line[column].count)
             }.joined(separator: "  "))
+        }
+        let moved = rows.filter { $0.why != nil }
+        if !moved.isEmpty {
+            lines.append("")
+            lines.append("why the Master changed (each node model's own causes, times from the event):")
+            lines += moved.map { "  \($0.event)\(instances.count > 1 ? " (\($0.instance))" : ""): \($0.why ?? "")" }
         }
         if !assumptions.isEmpty {
             lines.append("")

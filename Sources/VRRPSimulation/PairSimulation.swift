@@ -1,3 +1,4 @@
+import ControlProtocol
 import Config
 import Node
 import VRRP
@@ -56,6 +57,9 @@ struct PairSimulation {
     /// By instance group: every change of its Masters.
     private(set) var history: [[MasterChange]]
     private(set) var lastChange = Instant.origin
+    /// Each node's last change of state of each instance, as its node model recorded it with
+    /// its causes (`HistoryEntry`), by node then instance name.
+    private(set) var lastTransitions: [Int: [String: HistoryEntry]] = [:]
     /// Adverts sent since `runPastNextAdvert` began.
     private var advertsSent = 0
 
@@ -255,8 +259,13 @@ struct PairSimulation {
             case .reply(_, let reply):
                 machines[index].lastReply = reply.message
             case .gratuitousARP, .removeVirtualMAC, .runNotify, .statusChanged, .persistMaintenance, .watchAnnouncements, .dropTraffic,
-                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log, .record, .persistTakeovers:
+                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log, .persistTakeovers:
                 break
+            case .record(let entry):
+                // The virtual clock stands in for the wall clock (`HistoryEntry.time`).
+                var entry = entry
+                entry.time = entry.monotonic
+                if case .state = entry.change, let instance = entry.instance { lastTransitions[index, default: [:]][instance] = entry }
             }
         }
         return events

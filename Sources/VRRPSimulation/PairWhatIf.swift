@@ -1,3 +1,4 @@
+import ControlProtocol
 import Config
 import Node
 import VRRP
@@ -117,6 +118,8 @@ public struct PairWhatIf {
         var running: [Bool]
         /// Each node's last answer to a control request.
         var replies: [String?]
+        /// Why the new holder took the instance over, from its node model's history.
+        var why: [String?] = []
 
         func moveTime(_ group: Int) -> Duration? {
             guard before[group] != after[group], let at = lastChange[group] else { return nil }
@@ -170,11 +173,38 @@ public struct PairWhatIf {
             end = simulation.lastChange + window
         }
         let changes = groups.indices.map { simulation.history[$0].count - counts[$0] }
-        return Phase(started: start, before: before, after: groups.indices.map { simulation.masters(of: $0) },
+        let after = groups.indices.map { simulation.masters(of: $0) }
+        let why = groups.indices.map { group -> String? in
+            guard after[group] != before[group], let holder = after[group].first, let name = groups[group].instances[holder],
+                  let entry = simulation.lastTransitions[holder]?[name], entry.monotonic >= start.sinceOrigin.secondsValue else { return nil }
+            let origin = start.sinceOrigin.secondsValue
+            return "\(names[holder]) " + naming(entry).sentence { "t+" + PairReport.seconds($0 - origin) }
+        }
+        return Phase(started: start, before: before, after: after,
                      lastChange: groups.indices.map { changes[$0] > 0 ? simulation.history[$0].last?.at : nil },
                      changes: changes, settled: settled,
                      views: groups.indices.map { group in members.indices.map { simulation.view(of: group, on: $0) } },
-                     running: simulation.machines.map { $0.node != nil }, replies: simulation.machines.map(\.lastReply))
+                     running: simulation.machines.map { $0.node != nil }, replies: simulation.machines.map(\.lastReply), why: why)
+    }
+
+    /// The entry with each advert's source named by its node (`node-a (192.0.2.10)`).
+    private func naming(_ entry: HistoryEntry) -> HistoryEntry {
+        func name(_ source: String) -> String {
+            guard let address = IPAddress(source), let owner = topology.owner(of: address) else { return source }
+            return "\(names[owner.node]) (\(source))"
+        }
+        var entry = entry
+        entry.causes = entry.causes.map { cause in
+            switch cause {
+            case .higherPriorityAdvert(let source, let theirs, let ours): return .higherPriorityAdvert(source: name(source), theirs: theirs, ours: ours)
+            case .lowerPriorityMaster(let source, let theirs, let ours): return .lowerPriorityMaster(source: name(source), theirs: theirs, ours: ours)
+            case .preempted(let source, let theirs, let ours): return .preempted(source: name(source), theirs: theirs, ours: ours)
+            case .masterDown(let master, let silent): return .masterDown(lastMaster: master.map(name), silentSeconds: silent)
+            case .masterResigned(let source): return .masterResigned(source: name(source))
+            default: return cause
+            }
+        }
+        return entry
     }
 
     // MARK: - Rows
@@ -193,7 +223,8 @@ public struct PairWhatIf {
                 note = "the Master changed \(phase.changes[group]) times and came back"
             }
             return PairReport.Row(event: event, instance: groups[group].label, holders: phase.after[group].map { names[$0] },
-                                  moveSeconds: phase.moveTime(group)?.secondsValue, nodes: nodes, note: note)
+                                  moveSeconds: phase.moveTime(group)?.secondsValue, nodes: nodes, note: note,
+                                  why: phase.why.indices.contains(group) ? phase.why[group] : nil)
         }
     }
 

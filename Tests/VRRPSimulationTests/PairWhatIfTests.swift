@@ -95,6 +95,12 @@ struct PairWhatIfTests {
         // Back: node-a's next check passes twice (rise 2), then preempts after its next advert heard.
         let stopped = try #require(report.rows.first { $0.event == "node-a stopped" })
         #expect((stopped.moveSeconds ?? 9) < 1, "a stopping Master's priority-0 advert hands over within Skew_Time")
+        // Why, in the node model's own words (its history), the advert's source named by node.
+        #expect(failing.why == "node-b BACKUP -> MASTER (priority 100) because Master node-a (192.0.2.10) advertised a lower priority (80 < 100) and fast_preempt took over")
+        #expect(stopped.why == "node-b BACKUP -> MASTER (priority 100) because Master node-a (192.0.2.10) resigned (priority-0 advert) and Skew_Time passed")
+        let back = try #require(report.rows.first { $0.event == "harbor_ping passing again on node-a" })
+        #expect(back.why?.hasSuffix("; check harbor_ping passed 2/2") == true, "\(back.why ?? "no why")")
+        #expect(report.rows.first { $0.event == "harbor_ping failing on node-b" }?.why == nil, "nothing moved: no why")
     }
 
     @Test("examples/harbor-pair-v3: both instances (IPv4 and IPv6) fail over and back together")

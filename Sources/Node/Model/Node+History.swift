@@ -23,7 +23,9 @@ extension Node {
         case .addressOwner: chain = [.startup(addressOwner: true)]
         case .masterDown:
             let last = instance.peers.max { $0.value.lastAdvertAt < $1.value.lastAdvertAt }
-            if let (source, peer) = last, peer.priority != 0, peer.priority < instance.router.priority,
+            if let (source, peer) = last, peer.priority == 0, now - peer.lastAdvertAt < instance.router.masterDownInterval {
+                chain = [.masterResigned(source: "\(source)")]
+            } else if let (source, peer) = last, peer.priority != 0, peer.priority < instance.router.priority,
                now - peer.lastAdvertAt < instance.router.masterDownInterval {
                 // Its adverts kept coming, lower than ours: discarded (§6.4.2), so we preempted.
                 chain = [.preempted(source: "\(source)", theirs: Int(peer.priority), ours: ours)]
