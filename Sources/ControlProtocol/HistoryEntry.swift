@@ -60,8 +60,8 @@ public enum HistoryChange: Codable, Sendable, Hashable, CustomStringConvertible 
     /// A virtual address someone else deleted while the instance was Master, put back.
     case addressRestored(String)
     /// A tracked object's verdict flipped (a check after its rise/fall, an interface, a
-    /// `track_file`'s number, a `track_process`'s count).
-    case tracker(HistoryTracker, name: String, up: Bool)
+    /// `track_process`'s count), with what was seen (`2/2: HTTP 502`).
+    case tracker(HistoryTracker, name: String, up: Bool, detail: String?)
     /// A reload (SIGHUP) was applied, with its summary, or refused, with why.
     case reload(applied: Bool, summary: String)
     /// A drill's step (started, took over, taken back, passed, failed).
@@ -78,7 +78,7 @@ public enum HistoryChange: Codable, Sendable, Hashable, CustomStringConvertible 
         case .addressesAdded(let addresses): return "added \(addresses.joined(separator: ", "))"
         case .addressesRemoved(let addresses): return "removed \(addresses.joined(separator: ", "))"
         case .addressRestored(let address): return "put \(address) back"
-        case .tracker(let kind, let name, let up): return "\(kind) \(name) \(kind.verdict(up))"
+        case .tracker(let kind, let name, let up, let detail): return "\(kind) \(name) \(kind.verdict(up))" + (detail.map { " \($0)" } ?? "")
         case .reload(true, let summary): return summary
         case .reload(false, let reason): return "reload refused: \(reason)"
         case .drill(let target, let step): return "drill of \(target): \(step)"

@@ -116,6 +116,7 @@ extension NamespaceSuites {
             // What the drill proved survives the crash (takeovers.json).
             let restarted = vipkeeper(lab, 0, "status")
             #expect(restarted.output.contains("peer \(peer)") && restarted.output.contains("ready as of a drill"), "\(restarted.output)")
+            print("status after the crash and restart:\n\(restarted.output)")
 
             // 7. A clean restart (SIGTERM): stopping and stopped are recorded, and kept.
             #expect(lab.stop(nodeA))

@@ -44,7 +44,10 @@ extension Node {
         case .resumed: chain = [.resumed(reason.description)]
         }
         switch reason {
-        case .fault, .faultCleared:
+        case .fault(let cause):
+            // What is being applied, unless the fault already names it (an interface down).
+            chain += applying.filter { !cause.description.contains($0.sentence { _ in "" }) }
+        case .faultCleared:
             chain += applying
         case .masterDown, .higherPriority, .lowerPriorityMaster, .syncGroup:
             if let move = instance.lastPriorityMove, move.at >= (instance.lastTransition?.at ?? .origin) {

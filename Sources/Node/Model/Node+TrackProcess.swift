@@ -41,7 +41,7 @@ extension Node {
         guard let quorum = trackedProcesses[name] else { return [] }
         let cause = HistoryCause.tracker(.process, name: name, up: quorum.hasQuorum, detail: "(\(quorum.count) running)")
         let effects: [NodeEffect] = [.log(LogLine(.notice, "Quorum \(quorum.hasQuorum ? "gained" : "lost") for tracked process \(name) (\(quorum.count) running)")),
-                                     record(.tracker(.process, name: name, up: quorum.hasQuorum), of: nil, causes: [cause], now: now)]
+                                     record(.tracker(.process, name: name, up: quorum.hasQuorum, detail: "(\(quorum.count) running)"), of: nil, causes: [], now: now)]
         return effects + applying(cause) { node in
             var effects: [NodeEffect] = []
             for index in node.instances.indices where node.instances[index].trackers.set(.process(name), isUp: quorum.hasQuorum) {

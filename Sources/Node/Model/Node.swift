@@ -320,7 +320,9 @@ public struct Node: Sendable {
         var effects = logged
         if let flip {
             let cause = Self.checkCause(flip, schedule: checks.checks.first { $0.name == flip.name }?.bound.schedule, outcome: outcome)
-            effects.append(record(.tracker(.check, name: flip.name, up: flip.isUp), of: nil, causes: [cause], now: now))
+            if case .tracker(_, _, _, let detail) = cause {
+                effects.append(record(.tracker(.check, name: flip.name, up: flip.isUp, detail: detail), of: nil, causes: [], now: now))
+            }
             effects += applying(cause) { node in
                 var effects: [NodeEffect] = []
                 for index in node.instances.indices where node.instances[index].trackers.set(.check(flip.name), isUp: flip.isUp) {
@@ -339,7 +341,7 @@ public struct Node: Sendable {
         var effects: [NodeEffect] = []
         // A first report of an interface that is up is no change.
         if known.map({ $0 != up }) ?? !up, instances.contains(where: { $0.trackers.objects.contains(.interface(name)) }) {
-            effects.append(record(.tracker(.interface, name: name, up: up), of: nil, causes: [], now: now))
+            effects.append(record(.tracker(.interface, name: name, up: up, detail: nil), of: nil, causes: [], now: now))
         }
         return effects + applying(cause) { node in
             var effects: [NodeEffect] = []
