@@ -71,6 +71,13 @@ public enum HistoryChange: Codable, Sendable, Hashable, CustomStringConvertible 
     /// The daemon's own steps.
     case daemon(HistoryDaemonStep)
 
+    // The journal's JSON names every value (`{"tracker":{"kind":"check",...}}`), not `_0`.
+    enum TrackerCodingKeys: String, CodingKey { case _0 = "kind", name, up, detail }
+    enum DaemonCodingKeys: String, CodingKey { case _0 = "step" }
+    enum AddressesAddedCodingKeys: String, CodingKey { case _0 = "addresses" }
+    enum AddressesRemovedCodingKeys: String, CodingKey { case _0 = "addresses" }
+    enum AddressRestoredCodingKeys: String, CodingKey { case _0 = "address" }
+
     public var description: String {
         switch self {
         case .state(let from, let to, let priority): return "\(from) -> \(to) (priority \(priority))"
@@ -166,6 +173,16 @@ public enum HistoryCause: Codable, Sendable, Hashable {
     case reload(String)
     /// An instance kept out of the election by the operator.
     case maintenance(String)
+
+    // The journal's JSON names every value, not `_0`.
+    enum TrackerCodingKeys: String, CodingKey { case _0 = "kind", name, up, detail }
+    enum ResumedCodingKeys: String, CodingKey { case _0 = "how" }
+    enum FaultCodingKeys: String, CodingKey { case _0 = "cause" }
+    enum OperatorRequestCodingKeys: String, CodingKey { case _0 = "what" }
+    enum RoleCodingKeys: String, CodingKey { case _0 = "state" }
+    enum HandoverCodingKeys: String, CodingKey { case _0 = "how" }
+    enum ReloadCodingKeys: String, CodingKey { case _0 = "what" }
+    enum MaintenanceCodingKeys: String, CodingKey { case _0 = "reason" }
 
     /// One clause of an entry's sentence; `time` renders a monotonic instant (`at 03:12:04.512`,
     /// `12.3 s ago`).

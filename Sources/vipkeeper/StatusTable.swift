@@ -53,7 +53,8 @@ struct StatusTable {
             rows.append([
                 instance.name, instance.state + (instance.holdsVirtualAddresses ? "*" : ""), priority, "\(instance.virtualRouterID)",
                 instance.interface, instance.virtualAddresses.map { $0.address.split(separator: " ").first.map(String.init) ?? $0.address }.joined(separator: ","),
-                instance.master ?? "-", Self.duration(instance.secondsInState),
+                instance.master.map { master in hosts.name(of: master).map { "\(master) (\($0))" } ?? master } ?? "-",
+                Self.duration(instance.secondsInState),
                 "\(instance.advertisementsSent)/\(instance.advertisementsReceived)", "\(drops)",
             ])
         }

@@ -73,14 +73,6 @@ struct MaintenanceStore {
     }
 
     func save(_ records: [MaintenanceRecord]) throws(AgentError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(records)
-        } catch {
-            throw .state(path: path, reason: "\(error)")
-        }
-        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: true)
+        try AtomicFile.writeJSON(records, to: path)
     }
 }

@@ -40,14 +40,6 @@ struct TakeoverStore {
 
     func save(_ takeovers: [PeerTakeover], now: Instant, wallClock: Double) throws(AgentError) {
         let records = takeovers.map { Record(instance: $0.instance, peer: "\($0.peer)", time: wallClock - (now - $0.at).secondsValue) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(records)
-        } catch {
-            throw .state(path: path, reason: "\(error)")
-        }
-        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: true)
+        try AtomicFile.writeJSON(records, to: path)
     }
 }
