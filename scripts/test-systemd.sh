@@ -441,6 +441,20 @@ restart_keeps_vip() {
     probe_passed 15 "$work/probe-restart.json" "systemctl restart of the Master"
 }
 check "systemctl restart of the Master: a new process resumes the VIP (ExecStop hand-off); the peer never takes it, no request fails" restart_keeps_vip
+# The transition history under the real unit: kept in the StateDirectory across the restart,
+# the hand-off and the resumption with their causes, in order.
+history_across_restart() {
+    local history
+    history=$(in_systemd vipkeeper history --since 1h) || { echo "vipkeeper history failed: $history"; return 1; }
+    echo "$history" | tail -n 6
+    echo "$history" | awk '
+        /daemon handed off/ { handed = NR }
+        handed && /daemon resumed because took over the Master of the process that handed off/ { resumed = NR }
+        resumed && /\[VI_1\] INIT -> MASTER .* because took over the Master of the process that handed off \(systemctl restart\)/ { master = NR }
+        END { exit !(handed && resumed && master) }' || { echo "the history does not show the hand-off, then the resumption"; return 1; }
+    in_systemd test -s /var/lib/vipkeeper/history.jsonl || { echo "no /var/lib/vipkeeper/history.jsonl"; return 1; }
+}
+check "the transition history survives systemctl restart: hand-off, resumption and MASTER with their causes (StateDirectory)" history_across_restart
 # systemctl stop then start: the VIP goes to the peer and comes back, make-before-break both
 # ways, so no request fails either.
 probe 12 "$work/probe-stop-start.json"
