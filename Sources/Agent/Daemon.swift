@@ -648,7 +648,7 @@ public final class Daemon {
     /// A journal whose last run neither stopped nor handed off: it crashed (or was killed, or
     /// the power went), and the history says so before this run's entries.
     private func noteUnstoppedRun(now: Instant) {
-        guard let last = executor.history.entries.last, last.change != .daemon(.stopped), last.change != .daemon(.handedOff) else { return }
+        guard let last = executor.history.last, last.change != .daemon(.stopped), last.change != .daemon(.handedOff) else { return }
         logger.warning("the previous run (pid \(last.pid.map(String.init) ?? "?")) ended without stopping: its last recorded entry is #\(last.sequence)")
         executor.history.append(HistoryEntry(monotonic: now.sinceOrigin.secondsValue, instance: nil, change: .daemon(.endedWithoutStopping),
                                              causes: []),

@@ -30,7 +30,12 @@ final class HistoryJournal {
     let capacity: Int
     let maximumBytes: Int
     /// The newest `capacity` entries, oldest first.
-    private(set) var entries: [HistoryEntry] = []
+    var entries: [HistoryEntry] { Array(kept.suffix(capacity)) }
+    /// The newest entry.
+    var last: HistoryEntry? { kept.last }
+    /// `entries` and up to a quarter more, trimmed in one move now and then rather than one
+    /// entry per append (a flapping node appends thousands).
+    private var kept: [HistoryEntry] = []
     private var descriptor: Int32 = -1
     private var size = 0
     private var nextSequence: UInt64 = 1
@@ -50,7 +55,7 @@ final class HistoryJournal {
         self.capacity = capacity
         self.maximumBytes = maximumBytes
         let read = HistoryFile.read(path: path, last: capacity)
-        entries = read.entries
+        kept = read.entries
         unreadableLines = read.unreadable
         nextSequence = (read.entries.map(\.sequence).max() ?? 0) + 1
     }
@@ -68,8 +73,8 @@ final class HistoryJournal {
         nextSequence += 1
         entry.time = wallClock - (monotonic - entry.monotonic)
         entry.pid = pid
-        entries.append(entry)
-        if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        kept.append(entry)
+        if kept.count > capacity + capacity / 4 { kept.removeFirst(kept.count - capacity) }
         do {
             try write(entry)
             return nil
@@ -131,6 +136,6 @@ final class HistoryJournal {
 
     /// What `status` shows of the journal.
     var report: StatusReport.History {
-        StatusReport.History(path: path, entries: entries.count, failures: failures, lastError: lastError, unreadableLines: unreadableLines)
+        StatusReport.History(path: path, entries: min(kept.count, capacity), failures: failures, lastError: lastError, unreadableLines: unreadableLines)
     }
 }
