@@ -29,7 +29,9 @@ struct StatusTable {
     var hosts = HostsFile()
 
     /// `peer 10.250.0.12 (harbor-b): priority 100, adverts every 1 s, last heard as Master 0.8 s ago; ready as of a drill 2d3h ago`.
-    static func peer(_ peer: StatusReport.Peer, hosts: HostsFile) -> String {
+    /// `lastDrill`: the node's last drill when it covered this peer's instance; a failed one
+    /// that came after the peer's last takeover says the peer did not answer it.
+    static func peer(_ peer: StatusReport.Peer, hosts: HostsFile, lastDrill: DrillReport? = nil) -> String {
         let name = (peer.name ?? hosts.name(of: peer.address)).map { " (\($0))" } ?? ""
         var line = "peer \(peer.address)\(name): "
         if let priority = peer.priority, let interval = peer.advertIntervalSeconds, let age = peer.lastAdvertSecondsAgo {
@@ -37,7 +39,10 @@ struct StatusTable {
         } else {
             line += "not heard as Master since this daemon started"
         }
-        if let took = peer.tookOverSecondsAgo {
+        if let drill = lastDrill, drill.result == .failed, drill.newMaster == nil, drill.secondsAgo < (peer.tookOverSecondsAgo ?? .infinity) {
+            line += "; did NOT take over in the last drill (\(Self.duration(drill.secondsAgo)) ago)"
+                + (peer.tookOverSecondsAgo.map { ", last ready as of a drill \(Self.duration($0)) ago" } ?? "")
+        } else if let took = peer.tookOverSecondsAgo {
             line += "; ready as of a drill \(Self.duration(took)) ago (it took over from this node)"
         } else {
             line += "; never took over from this node in a drill (VRRP cannot see a silent Backup: `vipkeeper drill` proves it)"
@@ -86,7 +91,8 @@ struct StatusTable {
                 lines.append("\(instance.name): \(last.from) -> \(last.to) \(Self.duration(last.secondsAgo)) ago because \(why)")
             }
             for peer in instance.peers ?? [] {
-                lines.append("\(instance.name): " + Self.peer(peer, hosts: hosts))
+                let drill = report.lastDrill.flatMap { $0.instances.contains(instance.name) ? $0 : nil }
+                lines.append("\(instance.name): " + Self.peer(peer, hosts: hosts, lastDrill: drill))
             }
             let down = instance.trackers.filter { !$0.up }.map(\.name)
             if !down.isEmpty { lines.append("\(instance.name): down: \(down.joined(separator: ", "))") }

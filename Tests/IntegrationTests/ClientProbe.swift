@@ -13,6 +13,17 @@ struct ClientProbe {
         var failures: Int
         /// The longest time between the ends of two answered requests.
         var longestGap: Double
+        /// Failures by kind (`ConnectionResetError`, `timeout`, `HTTP 502`).
+        var errors: [String: Int] = [:]
+
+        /// Failures beyond the one an L2 move cannot rule out: a connection the client opened
+        /// to the old Master just before the new Master's gratuitous ARP sends its next packet
+        /// to the new MAC, whose kernel knows no such connection and resets it (keepalived,
+        /// or any VRRP move, has the same race; a loaded machine that deschedules the client
+        /// between connect and send widens it). Anything else, or a second one, counts.
+        var failuresBeyondTheARPSwitch: Int {
+            failures - min(errors["ConnectionResetError"] ?? 0, 1)
+        }
     }
 
     init(_ lab: NetworkLab, name: String = "probe", seconds: Double) {
@@ -30,7 +41,8 @@ struct ClientProbe {
                   let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let tries = json["tries"] as? Int, let failures = json["failures"] as? Int, let gap = json["longestGap"] as? Double
             else { return false }
-            found = Summary(tries: tries, failures: failures, longestGap: gap)
+            let errors = (json["errors"] as? [String: [Any]] ?? [:]).compactMapValues { $0.first as? Int }
+            found = Summary(tries: tries, failures: failures, longestGap: gap, errors: errors)
             return true
         }
         return found
