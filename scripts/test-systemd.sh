@@ -382,7 +382,8 @@ upgrade_restarts() {
     upgrade || { echo "dpkg -i failed"; kill "$peer_monitor"; return 1; }
     in_systemd journalctl -u vipkeeper --no-pager | grep -q 'restarted in place' || sleep 1
     echo "measured: upgrade (dpkg -i) of the running Master: dpkg returned after $(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $started }") s"
-    peer_never_took_vip "$work/peer-addresses.log" || return 1
+    peer_never_took_vip "$work/peer-addresses.log" || {
+        echo "the daemon's journal through the upgrade:"; in_systemd journalctl -u vipkeeper -o short-precise --no-pager | tail -n 40; return 1; }
     after=$(main_pid)
     echo "MainPID $before -> $after"
     [ -n "$after" ] && [ "$after" = "$before" ] || {
