@@ -24,6 +24,7 @@ packages=(
     prometheus          # the metrics test scrapes a pair and evaluates the shipped rules
     docker-registry     # bench/registry: the registry Harbor runs, on both nodes
     skopeo              # bench/registry: a registry client pulling through the VIP
+    frr                 # routed-subnet tests and bench: bgpd on the spine, the leaves and both nodes
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -35,9 +36,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The keepalived, nginx, opensmtpd, prometheus and docker-registry packages may start system-wide
+# The keepalived, nginx, opensmtpd, prometheus, docker-registry and frr packages may start system-wide
 # daemons; tests, benchmarks and the lab start their own, in namespaces.
-for service in keepalived nginx opensmtpd prometheus docker-registry; do
+for service in keepalived nginx opensmtpd prometheus docker-registry frr; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
         systemctl stop "$service" || true
     fi

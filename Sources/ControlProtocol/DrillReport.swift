@@ -20,6 +20,9 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var addressesGoneSeconds: Double?
     /// Whether the new Master's gratuitous ARP for the VIP was seen on the wire.
     public var gratuitousARPSeen: Bool
+    /// False when none was to be heard: every address is on a device with no segment
+    /// (loopback, dummy), announced by the new Master's routing daemon instead.
+    public var gratuitousARPExpected: Bool?
     public var holdSeconds: Double
     /// `preempt` (the node takes the VIP back) or `nopreempt` (it stays Backup).
     public var returnMode: String

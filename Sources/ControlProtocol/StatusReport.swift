@@ -66,9 +66,17 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var foreign: Bool
         /// Gratuitous ARP / neighbour advertisement bursts with a frame that could not be sent.
         public var announceFailures: Int
+        /// The kernel lifetime a Master gives it and renews with each advert (`vip_lease`;
+        /// routed: on a device with no segment); nil when it lives until removed.
+        public var leaseSeconds: Int?
+        /// Lease renewals netlink refused (each advert tries again).
+        public var renewFailures: Int?
 
-        public init(address: String, held: Bool, failures: Int, lastError: String?, foreign: Bool, announceFailures: Int = 0) {
+        public init(address: String, held: Bool, failures: Int, lastError: String?, foreign: Bool, announceFailures: Int = 0,
+                    leaseSeconds: Int? = nil, renewFailures: Int = 0) {
             self.announceFailures = announceFailures
+            self.leaseSeconds = leaseSeconds
+            self.renewFailures = leaseSeconds == nil ? nil : renewFailures
             self.address = address
             self.held = held
             self.failures = failures

@@ -307,7 +307,8 @@ public struct ClusterSimulator {
                     let packet = IPv4Packet(source: source, destination: target, ttl: 255, payload: outbound.payload)
                     broadcast(packet.encoded(), from: index)
                 }
-            case .addAddress(let change):
+            case .addAddress(let change), .renewAddress(let change):
+                // The simulated kernel keeps no lifetimes: a renewal adds back what is gone.
                 guard !nodes[index].netlinkFailing else { failures.append(.effectFailed(effect, netlinkError)); continue }
                 guard change.binding.device.index == nodes[index].host.index else {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(change.binding.device.index)")))

@@ -233,7 +233,7 @@ struct PairSimulation {
             case .send(let outbound):
                 advertsSent += 1
                 if let error = send(outbound, from: index) { events.append(.effectFailed(effect, error)) }
-            case .addAddress(let change):
+            case .addAddress(let change), .renewAddress(let change):
                 guard machines[index].interfaces.contains(where: { $0.index == change.binding.device.index }) else {
                     events.append(.effectFailed(effect, EffectError(code: 19, message: "what-if: no device with ifindex \(change.binding.device.index)")))
                     continue

@@ -122,7 +122,7 @@ struct DrillCommand: ParsableCommand {
         var lines = ["drill of \(drill.target) (\(drill.instances.joined(separator: ", "))): \(drill.result.rawValue.uppercased())"
             + (drill.verdict.map { ": \($0)" } ?? "")]
         if let master = drill.newMaster {
-            lines.append("  handover: \(master) advertised as Master after \(seconds(drill.firstAdvertSeconds)); local VIPs gone after \(seconds(drill.addressesGoneSeconds)); its gratuitous ARP \(drill.gratuitousARPSeen ? "was seen" : "was NOT seen")")
+            lines.append("  handover: \(master) advertised as Master after \(seconds(drill.firstAdvertSeconds)); local VIPs gone after \(seconds(drill.addressesGoneSeconds)); \(drill.gratuitousARPExpected == false ? "no gratuitous ARP to hear (the VIPs are routed: its BGP route announces them)" : "its gratuitous ARP \(drill.gratuitousARPSeen ? "was seen" : "was NOT seen")")")
             if let overlap = drill.overlapSeconds {
                 lines.append(overlap >= 0 ? "  make-before-break: both nodes held the VIPs for \(seconds(overlap)) (as this node saw it)"
                                           : "  the VIPs went \(seconds(-overlap)) before the new Master's first advert (vrrp_handover immediate)")

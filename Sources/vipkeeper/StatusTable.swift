@@ -103,6 +103,12 @@ struct StatusTable {
                     lines.append("\(instance.name): \(address.address) " + (instance.state == "MASTER" ? "NOT HELD: " : "NOT REMOVED: ") + attempts)
                 }
                 if address.foreign { lines.append("\(instance.name): \(address.address) is present although not held here") }
+                if let lease = address.leaseSeconds, address.held {
+                    lines.append("\(instance.name): \(address.address): leased \(lease) s, renewed with every advert (routed: withdrawn by the kernel if this daemon stops advertising)")
+                }
+                if let failures = address.renewFailures, failures > 0 {
+                    lines.append("\(instance.name): \(address.address): \(failures) lease renewal\(failures == 1 ? "" : "s") failed")
+                }
                 if address.announceFailures > 0 {
                     lines.append("\(instance.name): \(address.address): \(address.announceFailures) gratuitous ARP / NA frame\(address.announceFailures == 1 ? "" : "s") could not be sent")
                 }

@@ -24,7 +24,11 @@ struct PretendHost: HostLookup {
     var users: [String: Int32] = ["harbor": 1000, "nobody": 65534]
 
     func interface(named name: String) -> HostInterface? {
-        name == "eth0" ? eth0(index: interfaceIndex) : nil
+        switch name {
+        case "eth0": eth0(index: interfaceIndex)
+        case "lo": loopback
+        default: nil
+        }
     }
 
     func interface(holding address: IPAddress) -> String? {
@@ -89,7 +93,11 @@ final class NodeHarness {
     /// Through the daemon's own driver (`Node.drive`), this harness carrying out the effects.
     private func deliver(_ event: NodeEvent) {
         var node = self.node
-        node.drive(event, now: now, execute: carryOut, readAddresses: { [interfaceIndex: present] })
+        node.drive(event, now: now, execute: carryOut, readAddresses: { [self] in
+            var table: [Int32: [HostAddress]] = [interfaceIndex: []]
+            for form in present { table[devices[form.address] ?? interfaceIndex, default: []].append(form) }
+            return table
+        })
         self.node = node
     }
 
@@ -100,11 +108,12 @@ final class NodeHarness {
             switch effect {
             case .armTimer(let timer, let deadline): timers[timer.slot] = (timer, deadline)
             case .cancelTimer(let slot): timers[slot] = nil
-            case .addAddress(let change):
+            case .addAddress(let change), .renewAddress(let change):
                 if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -6, message: "Object exists"))) }
                 else {
                     kernel.insert(change.binding.address.address)
                     forms[change.binding.address.address] = HostAddress(change.binding.address)
+                    devices[change.binding.address.address] = change.binding.device.index
                 }
             case .removeAddress(let change), .removeLeftoverAddress(let change):
                 if netlinkFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
@@ -130,6 +139,8 @@ final class NodeHarness {
     /// The form each address of `kernel` was added in (a test that sets `kernel` by hand gets
     /// /24, the form of every address `instanceText` configures).
     private var forms: [IPAddress: HostAddress] = [:]
+    /// The device each address of `kernel` was added on (`eth0` when not known).
+    private var devices: [IPAddress: Int32] = [:]
 
     /// What the pretend kernel reports on eth0: `kernel`'s addresses in the form they were added
     /// in, and the strays.
@@ -192,6 +203,10 @@ func eth0(up: Bool = true, index: Int32 = 2, mac: [UInt8] = [2, 0, 0, 0, 0, 1],
           addresses: [IPAddress] = [.v4(IPv4Address(10, 250, 1, 11))]) -> HostInterface {
     HostInterface(name: "eth0", index: index, hardwareAddress: mac, isUp: up, addresses: addresses)
 }
+
+/// The loopback as the kernel has it: ifindex 1, no segment (`Device.hasSegment`).
+let loopback = HostInterface(name: "lo", index: 1, hardwareAddress: [0, 0, 0, 0, 0, 0], isUp: true,
+                             addresses: [.v4(IPv4Address(127, 0, 0, 1))], mtu: 65536, hasSegment: false)
 
 /// One instance as in the Harbor examples: VRID 51 on eth0, PASS auth, VIP 10.250.1.100.
 func instanceText(_ name: String = "VI_1", vrid: Int = 51, priority: Int = 150, extra: String = "") -> String {

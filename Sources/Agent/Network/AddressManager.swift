@@ -7,6 +7,11 @@ import VRRP
 /// not an error. IPv6 addresses are added as keepalived adds them: `nodad` (the address is
 /// usable at once; VRRP, not DAD, decides who holds it) and preferred lifetime 0 (deprecated,
 /// so the kernel never picks the VIP as the source of the node's own connections).
+///
+/// An address with a lease (`AddressChange.leaseSeconds`) gets that valid lifetime, and is
+/// added with NLM_F_REPLACE: adding it again renews the lifetime (the kernel's address
+/// lifetime check, `check_lifetime` in net/ipv4/devinet.c and addrconf's for IPv6, removes
+/// it once the lifetime runs out, and FRR's zebra sees its connected route go).
 final class AddressManager {
     private let socket: NetlinkSocket
 
@@ -14,10 +19,17 @@ final class AddressManager {
         socket = try NetlinkSocket()
     }
 
-    func add(_ address: VirtualAddress, interfaceIndex: Int32) throws(AgentError) -> NetlinkChange {
+    func add(_ address: VirtualAddress, interfaceIndex: Int32, leaseSeconds: UInt32? = nil) throws(AgentError) -> NetlinkChange {
         let object = try Self.addressObject(address, interfaceIndex: interfaceIndex)
         defer { rtnl_addr_put(object) }
-        let result = rtnl_addr_add(socket.handle, object, 0)
+        var flags: Int32 = 0
+        if let leaseSeconds {
+            rtnl_addr_set_valid_lifetime(object, leaseSeconds)
+            // IPv6 stays deprecated (never a source address); IPv4 has no such use of it.
+            rtnl_addr_set_preferred_lifetime(object, address.address.family == .ipv6 ? 0 : leaseSeconds)
+            flags = Int32(NLM_F_REPLACE)
+        }
+        let result = rtnl_addr_add(socket.handle, object, flags)
         if result == 0 { return .changed }
         if result == -NLE_EXIST { return .alreadyDone }
         throw .netlink(operation: "add \(address) on ifindex \(interfaceIndex)", code: result)

@@ -11,6 +11,8 @@ struct LinkState: Equatable {
     var isUp: Bool
     var hardwareAddress: [UInt8]
     var mtu: Int
+    /// Neither the loopback nor IFF_NOARP (`Device.hasSegment`).
+    var hasSegment: Bool
 
     /// Reads an interface by name through libnl (RTM_GETLINK). Up means administratively up
     /// and with carrier (IFF_UP and IFF_RUNNING), as keepalived's interface tracking does.
@@ -25,8 +27,9 @@ struct LinkState: Equatable {
             hardware = Array(UnsafeRawBufferPointer(start: bytes, count: length))
         }
         let up = flags & UInt32(IFF_UP) != 0 && flags & UInt32(IFF_RUNNING) != 0
+        let segmentless = flags & UInt32(IFF_LOOPBACK) != 0 || flags & UInt32(IFF_NOARP) != 0
         return LinkState(index: Int32(rtnl_link_get_ifindex(link)), isUp: up, hardwareAddress: hardware,
-                         mtu: Int(rtnl_link_get_mtu(link)))
+                         mtu: Int(rtnl_link_get_mtu(link)), hasSegment: !segmentless)
     }
 
     /// An interface as the node follows it: this link state and the interface's addresses
@@ -34,6 +37,7 @@ struct LinkState: Equatable {
     static func host(_ name: String, socket: NetlinkSocket, addresses table: [Int32: [HostAddress]]) -> HostInterface? {
         guard let link = read(name, socket: socket) else { return nil }
         return HostInterface(name: name, index: link.index, hardwareAddress: link.hardwareAddress, isUp: link.isUp,
-                             addresses: (table[link.index] ?? []).map(\.address), mtu: link.mtu)
+                             addresses: (table[link.index] ?? []).map(\.address), mtu: link.mtu,
+                             hasSegment: link.hasSegment)
     }
 }

@@ -79,8 +79,8 @@ final class EffectExecutor {
                 for destination in outbound.destinations {
                     try socket.send(outbound.payload, to: destination, from: outbound.source, ttl: outbound.ttl)
                 }
-            case .addAddress(let change):
-                _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index)
+            case .addAddress(let change), .renewAddress(let change):
+                _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index, leaseSeconds: change.leaseSeconds)
             case .removeAddress(let change):
                 if change.resetsConnections { resetter.reset(before: change) }
                 _ = try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index)

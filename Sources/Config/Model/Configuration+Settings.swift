@@ -24,6 +24,7 @@ extension InstanceDefinition {
         copy.sourceAddressLocation = nil
         copy.unicastPeerLocations = []
         copy.unicastTTLLocation = nil
+        copy.addressLeaseLocation = nil
         copy.sendsOnBaseLocation = nil
         copy.virtualMAC?.location = .unplaced
         copy.virtualAddresses = virtualAddresses.map { var entry = $0; entry.location = .unplaced; return entry }

@@ -58,6 +58,13 @@ public struct InstanceDefinition: Hashable, Sendable {
     /// IPv4; nil here means the socket's 255).
     public var unicastTTL: UInt8?
     public var unicastTTLLocation: SourceLocation?
+    /// `vip_lease SECONDS` (vipkeeper extension): the kernel lifetime (valid_lft) the Master
+    /// gives its virtual addresses and renews with every advert, so the addresses of a daemon
+    /// that was killed or stopped expire on their own. Unset: addresses on a device with no
+    /// segment (loopback, dummy: the routed mode, announced by the node's BGP daemon) get
+    /// 4 × advert_int; the others none. 0: none.
+    public var addressLease: Int?
+    public var addressLeaseLocation: SourceLocation?
     /// `virtual_ipaddress`: carried in adverts (§5.2.9), one family.
     public var virtualAddresses: [VirtualAddress] = []
     /// `virtual_ipaddress_excluded`: held and released with the instance, announced like the

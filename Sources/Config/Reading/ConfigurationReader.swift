@@ -646,6 +646,10 @@ struct ConfigurationReader {
             }
             reading.definition.unicastTTL = UInt8(max(1, value))
         }
+        table.statement("vip_lease") { reading, statement, log in
+            reading.definition.addressLeaseLocation = statement.arguments.first?.location ?? statement.location
+            if let value = statement.integer(in: 0...86_400, log: &log) { reading.definition.addressLease = value }
+        }
         table.statement("check_unicast_src") { reading, statement, log in
             if let value = statement.flag(log: &log) { reading.definition.checkUnicastSource = value }
         }

@@ -129,6 +129,10 @@ struct ConfigurationValidator {
             // keepalived: "Cannot use unicast_ttl without unicast peers - resetting".
             log.warning(location, "\(what) has `unicast_ttl` but no `unicast_peer`: ignored (multicast adverts always leave with TTL 255)")
         }
+        if let lease = instance.addressLease, lease > 0, let location = instance.addressLeaseLocation,
+           Double(lease) * 100 < 2 * Double(instance.advertisementInterval.centiseconds) {
+            log.warning(location, "\(what): `vip_lease \(lease)` is shorter than two advert intervals (\(instance.advertisementInterval) s): the Master renews it with each advert, so one late advert lets the kernel remove the address")
+        }
         if globals.strict && instance.authentication != .none {
             log.error(instance.location, "\(what) uses `authentication`, which `vrrp_strict` forbids (RFC 3768 removed it)")
         }

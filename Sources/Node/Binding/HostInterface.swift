@@ -16,10 +16,13 @@ public struct HostInterface: Hashable, Sendable {
     /// (`Advertisement.maximumAddresses`), as in keepalived: at start, reload and whenever it
     /// changes.
     public var mtu: Int
+    /// False for the loopback and IFF_NOARP devices (`Device.hasSegment`).
+    public var hasSegment: Bool
 
     public init(name: String, index: Int32, hardwareAddress: [UInt8], isUp: Bool, addresses: [IPAddress],
-                mtu: Int = Advertisement.defaultMTU) {
+                mtu: Int = Advertisement.defaultMTU, hasSegment: Bool = true) {
         self.mtu = mtu
+        self.hasSegment = hasSegment
         self.name = name
         self.index = index
         self.hardwareAddress = hardwareAddress
@@ -28,7 +31,7 @@ public struct HostInterface: Hashable, Sendable {
     }
 
     /// The device the node binds instances and virtual addresses to.
-    public var device: Device { Device(name: name, index: index, hardwareAddress: hardwareAddress) }
+    public var device: Device { Device(name: name, index: index, hardwareAddress: hardwareAddress, hasSegment: hasSegment) }
 
     /// The source of an instance's adverts when none is configured: the interface's primary
     /// IPv4 address (RFC 5798 §5.1.1.1), or its IPv6 link-local address (§5.1.2.1). A virtual

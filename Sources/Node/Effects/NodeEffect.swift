@@ -8,6 +8,10 @@ public enum NodeEffect: Equatable, Sendable {
     case send(Outbound)
     /// Add one virtual address to its device (netlink RTM_NEWADDR; present is not an error).
     case addAddress(AddressChange)
+    /// Give a held address its lease again (RTM_NEWADDR with NLM_F_REPLACE and a new
+    /// valid_lft): a Master does it with every advert, so its addresses outlive it by one
+    /// lease at most. An address the kernel let expire meanwhile is added again.
+    case renewAddress(AddressChange)
     /// Remove one virtual address (absent is not an error).
     case removeAddress(AddressChange)
     /// keepalived issue 2361: remove a configured address a crashed earlier run left behind;
@@ -68,7 +72,9 @@ public enum NodeEffect: Equatable, Sendable {
     public var changesAddresses: Bool {
         switch self {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
-        case .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance, .persistTakeovers,
+        // A renewal changes a lifetime; an address it adds back after expiring shows up through
+        // the address events like any other change made behind the node's back.
+        case .renewAddress, .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance, .persistTakeovers,
              .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail,
              .record:
             return false
@@ -107,12 +113,17 @@ public struct AddressChange: Hashable, Sendable {
     /// once on the new holder instead of waiting out a timeout). False for a stray form of an
     /// address the node keeps (`replaceStrays`): its connections are the kept address's.
     public var resetsConnections: Bool
+    /// An add or a renewal: the kernel lifetime in seconds (`BoundInstance.leaseSeconds`);
+    /// nil for an address that lives until removed.
+    public var leaseSeconds: UInt32?
 
-    public init(instance: InstanceID, instanceName: String, binding: VirtualAddressBinding, resetsConnections: Bool = true) {
+    public init(instance: InstanceID, instanceName: String, binding: VirtualAddressBinding, resetsConnections: Bool = true,
+                leaseSeconds: UInt32? = nil) {
         self.instance = instance
         self.instanceName = instanceName
         self.binding = binding
         self.resetsConnections = resetsConnections
+        self.leaseSeconds = leaseSeconds
     }
 }
 

@@ -8,6 +8,8 @@ struct AddressState: Hashable, Sendable {
     /// Announcement frames (gratuitous ARP / unsolicited neighbour advertisement rounds,
     /// RFC 5798 §8.1.2 / §8.2.2) that could not be sent, since the instance started.
     var announceFailures = 0
+    /// Lease renewals netlink refused (`NodeEffect.renewAddress`).
+    var renewFailures = 0
     /// When another form of the address (another prefix or label) was last removed: tried
     /// once per instant, never a loop.
     var strayRemovalAt: Instant?

@@ -122,7 +122,11 @@ extension Node {
                 return [.log(LogLine(.notice, "[\(instance.name)] \(binding) was deleted by someone else while handing over; not adding it back"))]
             }
             instances[index].counters.addressesRestored += 1
-            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted by someone else while MASTER; adding it back")),
+            // A leased address also goes when its lease runs out: adverts stopped for a lease
+            // (the process was stopped, or its loop ran that late).
+            let who = instance.bound.leaseSeconds(for: binding.device).map { "by someone else, or its \($0) s lease ran out (no advert renewed it)" }
+                ?? "by someone else"
+            return [.log(LogLine(.warning, "[\(instance.name)] \(binding) was deleted \(who) while MASTER; adding it back")),
                     record(.addressRestored(binding.description), of: index, causes: [.deletedBehindOurBack], now: now)]
                 + restore(index, slot, now: now)
         case (.addRefused, true), (.absent, true), (.foreign, true), (.releasing, true), (.removeRefused, true):
@@ -225,6 +229,15 @@ extension Node {
         switch effect {
         case .addAddress(let change):
             return addressChangeFailed(change, adding: true, error, now: now)
+        case .renewAddress(let change):
+            // The address is still there on its old lease, and the next advert tries again; if
+            // the lease runs out first, its deletion is seen and the address added back.
+            guard let index = index(of: change.instance) else { return [] }
+            if let slot = instances[index].addresses.firstIndex(where: { $0.binding == change.binding }) {
+                instances[index].addresses[slot].renewFailures += 1
+            }
+            return rateLimitedError(change.instanceName, "renew \(change.binding)",
+                                    "could not renew the \(change.leaseSeconds ?? 0) s lease of \(change.binding): \(error); the next advert tries again", now: now)
         case .removeAddress(let change):
             return addressChangeFailed(change, adding: false, error, now: now)
         case .removeLeftoverAddress(let change):

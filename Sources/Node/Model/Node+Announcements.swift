@@ -24,9 +24,12 @@ extension Node {
     }
 
     /// Adds `rounds` to what the addresses `include` picks are due (held) or owed once the
-    /// kernel shows them (being added); an address not held gets none.
+    /// kernel shows them (being added); an address not held gets none, and neither does one
+    /// on a device with no segment (`Device.hasSegment`: nobody there to tell; the node's
+    /// routing daemon announces it).
     mutating func oweAnnouncements(_ index: Int, rounds: Int, where include: (AddressState) -> Bool) {
-        for slot in instances[index].addresses.indices where include(instances[index].addresses[slot]) {
+        for slot in instances[index].addresses.indices where include(instances[index].addresses[slot])
+            && instances[index].addresses[slot].binding.device.hasSegment {
             switch instances[index].addresses[slot].phase {
             case .held(var holding):
                 holding.announcementsDue = max(holding.announcementsDue, rounds)

@@ -41,10 +41,17 @@ extension Node {
             if advert.priority == 0 { instances[index].counters.priorityZeroSent += 1 }
             // One message per destination: the v3 checksum covers the destination (§5.2.8).
             let source = instance.bound.source
-            return instance.bound.destinations.map {
+            let sends: [NodeEffect] = instance.bound.destinations.map {
                 .send(Outbound(instance: instance.id, interface: instance.bound.wire, source: source,
                                destinations: [$0], payload: advert.encoded(from: source, to: $0),
                                ttl: instance.bound.definition.usesUnicast ? instance.bound.definition.unicastTTL : nil))
+            }
+            // A Master's adverts renew the leases of the addresses it holds: they expire one
+            // lease after its last advert, whatever ended it (`BoundInstance.leaseSeconds`).
+            guard advert.priority > 0, instance.router.state == .master, instance.bound.leasesAddresses else { return sends }
+            return sends + instance.addresses.compactMap { state in
+                let renewal = change(instance, state.binding)
+                return state.isHeld && renewal.leaseSeconds != nil ? .renewAddress(renewal) : nil
             }
         case .addVirtualAddresses:
             let instance = instances[index]

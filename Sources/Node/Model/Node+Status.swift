@@ -198,7 +198,8 @@ extension Node {
             virtualAddresses: instance.addresses.map {
                 .init(address: $0.binding.description, held: $0.isHeld, failures: $0.refusals?.count ?? 0, lastError: $0.refusals?.lastError,
                       foreign: $0.phase == .foreign,
-                      announceFailures: $0.announceFailures)
+                      announceFailures: $0.announceFailures, leaseSeconds: bound.leaseSeconds(for: $0.binding.device).map(Int.init),
+                      renewFailures: $0.renewFailures)
             },
             holdsVirtualAddresses: metrics.holdsEveryAddress,
             master: router.currentMaster?.description,

@@ -384,7 +384,8 @@ public struct Node: Sendable {
     }
 
     func change(_ instance: InstanceState, _ binding: VirtualAddressBinding) -> AddressChange {
-        AddressChange(instance: instance.id, instanceName: instance.name, binding: binding)
+        AddressChange(instance: instance.id, instanceName: instance.name, binding: binding,
+                      leaseSeconds: instance.bound.leaseSeconds(for: binding.device))
     }
 
     /// The receive validator of each interface's routers of each family (§7.1).

@@ -109,6 +109,7 @@ extension Node {
         nextOperationID += 1
         operation = Operation(id: nextOperationID, target: target, members: members,
                               purpose: .drill(hold: hold, timeout: timeout, returnsByPreempt: preempt), startedAt: now)
+        operation?.expectsGratuitousARP = indices.contains { instances[$0].addresses.contains { $0.binding.device.hasSegment } }
         var effects: [NodeEffect] = [.log(LogLine(.notice, "drill of \(target): will \(plan)")),
                                      record(.drill(target: target, step: "started: will \(plan)"), of: nil,
                                             causes: [.operatorRequest("vipkeeper drill")], now: now)]

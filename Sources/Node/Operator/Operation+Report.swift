@@ -27,6 +27,7 @@ extension Operation {
                            gratuitousARPSeen: gratuitousARPSeen, holdSeconds: hold.secondsValue,
                            returnMode: returnsByPreempt ? "preempt" : "nopreempt", returnSeconds: returnSeconds,
                            takenBackSeconds: takenBackSeconds)
+        if !expectsGratuitousARP { report.gratuitousARPExpected = false }
         if let takeover, let gone = addressesGoneAt {
             report.overlapSeconds = (gone - takeover.at).secondsValue
             if let announced = gratuitousARPAt { report.gapSeconds = max(.zero, announced - gone).secondsValue }

@@ -99,6 +99,9 @@ struct Operation: Hashable, Sendable {
     /// the wire.
     private(set) var gratuitousARPAt: Instant?
     var gratuitousARPSeen: Bool { gratuitousARPAt != nil }
+    /// Whether a new Master announces the members' addresses on a segment at all: false when
+    /// every one is on a device with no segment (routed: its BGP route announces it).
+    var expectsGratuitousARP = true
 
     init(id: UInt64, target: String, members: [String], purpose: Purpose, startedAt: Instant) {
         self.id = id
@@ -131,7 +134,7 @@ struct Operation: Hashable, Sendable {
 
     /// Whether a drill wants to hear the new Master's gratuitous ARP.
     var watchesGratuitousARP: Bool {
-        guard isDrill else { return false }
+        guard isDrill, expectsGratuitousARP else { return false }
         switch phase {
         case .handover, .holding: return true
         case .returning, .finished: return false

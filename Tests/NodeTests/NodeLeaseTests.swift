@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Config
+import Node
+import Testing
+import VRRP
+
+/// The routed mode: a VIP on a device with no segment (the loopback) is held with a kernel
+/// lease renewed by every advert, and announced by the node's BGP daemon, not by gratuitous
+/// ARP (`BoundInstance.leaseSeconds`, `Device.hasSegment`).
+@Suite("node: leased addresses on a device with no segment (routed VIPs)")
+struct NodeLeaseTests {
+    static let routedVIP = IPAddress.v4(IPv4Address(10, 250, 138, 100))
+
+    func text(addresses: String = "10.250.138.100/32 dev lo", extra: String = "") -> String {
+        """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            priority 150
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass harbor
+            }
+            virtual_ipaddress {
+                \(addresses)
+            }
+        \(extra)}
+
+        """
+    }
+
+    func adds(_ harness: NodeHarness) -> [AddressChange] {
+        harness.effects.compactMap { if case .addAddress(let change) = $0 { change } else { nil } }
+    }
+
+    func renewals(_ harness: NodeHarness) -> [AddressChange] {
+        harness.effects.compactMap { if case .renewAddress(let change) = $0 { change } else { nil } }
+    }
+
+    func adverts(_ harness: NodeHarness) -> Int {
+        harness.effects.filter { if case .send = $0 { true } else { false } }.count
+    }
+
+    @Test("a VIP on lo: added with a 4 x advert_int lease, renewed with each advert while Master, never announced by gratuitous ARP")
+    func loopbackLease() throws {
+        let harness = try NodeHarness(text())
+        harness.advance(by: mdi150)
+        try #require(harness.views.first?.state == .master)
+        let added = try #require(adds(harness).first)
+        #expect(added.binding.device.name == "lo" && !added.binding.device.hasSegment)
+        #expect(added.leaseSeconds == 4)
+        #expect(harness.gratuitousARPs.isEmpty, "no segment: nobody to tell")
+        #expect(harness.kernel.contains(Self.routedVIP))
+
+        harness.effects = []
+        harness.advance(by: .seconds(3))
+        #expect(adverts(harness) == 3)
+        #expect(renewals(harness).count == 3, "one renewal per advert")
+        #expect(renewals(harness).allSatisfy { $0.leaseSeconds == 4 && $0.binding.address.address == Self.routedVIP })
+        #expect(harness.gratuitousARPs.isEmpty)
+        let status = try #require(harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+            .instances.first?.virtualAddresses.first)
+        #expect(status.leaseSeconds == 4 && status.held)
+
+        // A higher priority takes over: the address goes, and nothing renews it any more.
+        harness.receive(priority: 200, addresses: [IPv4Address(10, 250, 138, 100)])
+        #expect(harness.views.first?.state == .backup)
+        harness.advance(by: .seconds(1))
+        #expect(!harness.kernel.contains(Self.routedVIP))
+        harness.effects = []
+        harness.advance(by: .seconds(2))
+        #expect(renewals(harness).isEmpty)
+    }
+
+    @Test("the lease ran out (the daemon was stopped): the Master adds the address back and says the lease may be why")
+    func expiredLease() throws {
+        let harness = try NodeHarness(text())
+        harness.advance(by: mdi150)
+        try #require(harness.kernel.contains(Self.routedVIP))
+        harness.kernel.remove(Self.routedVIP)
+        harness.effects = []
+        harness.handle(.addresses(interfaceIndex: 1, present: []))
+        #expect(harness.log(containing: "was deleted by someone else, or its 4 s lease ran out (no advert renewed it) while MASTER; adding it back"), "\(harness.logs)")
+        #expect(adds(harness).first?.leaseSeconds == 4)
+        #expect(harness.kernel.contains(Self.routedVIP))
+    }
+
+    @Test("renewals netlink refuses: logged once per window, counted in status, tried again with each advert")
+    func failedRenewal() throws {
+        let harness = try NodeHarness(text())
+        harness.advance(by: mdi150)
+        harness.netlinkFails = true
+        harness.effects = []
+        harness.advance(by: .seconds(3))
+        #expect(harness.logs.filter { $0.contains("could not renew the 4 s lease of 10.250.138.100/32 dev lo") }.count == 1, "\(harness.logs)")
+        harness.netlinkFails = false
+        harness.effects = []
+        harness.advance(by: .seconds(1))
+        #expect(renewals(harness).count == 1, "the next advert renews")
+        let address = try #require(harness.node.status(now: harness.now, daemon: DaemonInfo(version: "t", pid: 1, startedAt: .origin, configurationFile: nil))
+            .instances.first?.virtualAddresses.first)
+        #expect(address.held && address.renewFailures == 3, "\(address)")
+    }
+
+    @Test("vip_lease: an explicit lease on a LAN VIP (still announced), 0 for none on lo, the automatic one from advert_int")
+    func explicitLease() throws {
+        let lan = try NodeHarness(text(addresses: "10.250.1.100/24", extra: "    vip_lease 10\n"))
+        lan.advance(by: mdi150)
+        #expect(adds(lan).first?.leaseSeconds == 10)
+        #expect(!lan.gratuitousARPs.isEmpty, "a LAN VIP is announced, leased or not")
+
+        let none = try NodeHarness(text(extra: "    vip_lease 0\n"))
+        none.advance(by: mdi150)
+        #expect(adds(none).first.map { $0.leaseSeconds == nil } == true)
+        none.effects = []
+        none.advance(by: .seconds(2))
+        #expect(renewals(none).isEmpty)
+
+        let plain = try NodeHarness(instanceText())
+        plain.advance(by: mdi150)
+        #expect(adds(plain).first.map { $0.leaseSeconds == nil } == true, "a LAN VIP has no lease unless asked")
+        plain.effects = []
+        plain.advance(by: .seconds(2))
+        #expect(renewals(plain).isEmpty)
+    }
+
+    @Test("vip_lease is checked: out of range is an error at its column, shorter than two adverts a warning")
+    func configuration() throws {
+        let path = "/tmp/vipkeeper-lease-\(getpid()).conf"
+        for (value, expected) in [("-1", "error"), ("86401", "error"), ("1", "warning")] {
+            let file = try #require(fopen(path, "w"))
+            fputs(text(extra: "    vip_lease \(value)\n"), file)
+            fclose(file)
+            defer { unlink(path) }
+            let result = ConfigurationLoader.load(path: path)
+            let diagnostic = try #require(result.diagnostics.first { $0.location.line == 13 }, "\(result.diagnostics)")
+            #expect(diagnostic.severity.rawValue == expected, "\(diagnostic)")
+            #expect(diagnostic.location.line == 13 && diagnostic.location.column == 15, "\(diagnostic)")
+        }
+    }
+}
