@@ -87,6 +87,20 @@ struct ExampleConfigTests {
         }
     }
 
+    @Test("the routed pair: unicast across subnets, the VIP a /32 on lo (leased: no segment), no warnings")
+    func routedPair() throws {
+        for (node, priority, source, peer) in [("a", UInt8(110), "10.250.135.10", "10.250.136.11"), ("b", 100, "10.250.136.11", "10.250.135.10")] {
+            let result = ConfigurationLoader.load(path: "\(packageRoot)/examples/harbor-pair-l3/node-\(node).conf")
+            #expect(result.diagnostics == [])
+            let instance = try #require(result.configuration?.instances.first)
+            #expect(instance.priority == priority)
+            #expect(instance.unicastSourceAddress == IPAddress(source) && instance.unicastPeers == [IPAddress(peer)].compactMap { $0 })
+            #expect(instance.virtualAddresses.map(\.description) == ["10.250.138.100/32"])
+            #expect(instance.virtualAddresses.map(\.device) == ["lo"])
+            #expect(instance.addressLease == nil, "the automatic lease, 4 x advert_int")
+        }
+    }
+
     /// keepalived -t exits 0 when valid, 5 on configuration errors, and 6 when the only
     /// complaint is that scripts run without `enable_script_security` (which keepalived still
     /// runs). It refuses a file whose interface does not exist, so it runs in a namespace

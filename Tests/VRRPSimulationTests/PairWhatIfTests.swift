@@ -113,6 +113,17 @@ struct PairWhatIfTests {
         #expect(report.exitStatus == 0, "\(report.flags)")
     }
 
+    @Test("examples/harbor-pair-l3: unicast across subnets with the VIP on lo, the same table as on one LAN")
+    func harborPairL3() throws {
+        let report = PairWhatIf(members: [try member("node-a", path: packageRoot + "/examples/harbor-pair-l3/node-a.conf"),
+                                          try member("node-b", path: packageRoot + "/examples/harbor-pair-l3/node-b.conf")]).run()
+        #expect(holders(report) == failsOverAndBack(checks: ["harbor_ping", "harbor_health"], interfaces: ["eth0"], a: "node-a", b: "node-b"))
+        #expect(report.exitStatus == 0, "\(report.flags)")
+        // The unicast sources are the files' own: nothing made up.
+        let failing = try #require(report.rows.first { $0.event == "eth0 down on node-a" })
+        #expect(failing.why == "node-b BACKUP -> MASTER (priority 100) because no advert from Master node-a (10.250.135.10) for 3.609 s (Master_Down_Interval)", "\(failing.why ?? "no why")")
+    }
+
     @Test("the keepalived guide's pair: MASTER 100 / BACKUP 90, chk_nginx -20 fails over (100 - 20 = 80 < 90)")
     func keepalivedExamples() throws {
         let report = PairWhatIf(members: [try member("master", path: packageRoot + "/examples/harbor-keepalived-master.conf"),
