@@ -327,7 +327,7 @@ public struct ClusterSimulator {
                 if let stale = transports.first(where: { $0.interface.index != nodes[index].host.index }) {
                     failures.append(.effectFailed(effect, EffectError(code: 19, message: "simulated: no device with ifindex \(stale.interface.index)")))
                 }
-            case .runNotify, .statusChanged, .reply, .persistMaintenance, .persistTakeovers, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO,
+            case .drainAddress, .endDrain, .runNotify, .statusChanged, .reply, .persistMaintenance, .persistTakeovers, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO,
                  .ensureVirtualMAC, .removeVirtualMAC, .addRouting, .removeRouting, .sendMail, .record:
                 break
             case .armTimer(let timer, let deadline):

@@ -259,7 +259,8 @@ struct PairSimulation {
             case .reply(_, let reply):
                 machines[index].lastReply = reply.message
             case .gratuitousARP, .removeVirtualMAC, .runNotify, .statusChanged, .persistMaintenance, .watchAnnouncements, .dropTraffic,
-                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log, .persistTakeovers:
+                 .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail, .bindTransports, .log, .persistTakeovers,
+                 .drainAddress, .endDrain:
                 break
             case .record(let entry):
                 // The virtual clock stands in for the wall clock (`HistoryEntry.time`).

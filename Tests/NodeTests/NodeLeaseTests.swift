@@ -141,4 +141,64 @@ struct NodeLeaseTests {
             #expect(diagnostic.location.line == 13 && diagnostic.location.column == 15, "\(diagnostic)")
         }
     }
+
+    func kinds(_ harness: NodeHarness) -> [String] {
+        harness.effects.compactMap { effect in
+            switch effect {
+            case .drainAddress: "drain"
+            case .endDrain: "endDrain"
+            case .removeAddress(let change): change.resetsConnections ? "remove+reset" : "remove"
+            case .addAddress: "add"
+            case .record(let entry): if case .daemon(.stopped) = entry.change { "stopped" } else { nil }
+            default: nil
+            }
+        }
+    }
+
+    @Test("giving up a routed VIP: the drain route first, then the address; a second later its connections are reset and the drain route goes")
+    func drainOnRelease() throws {
+        let harness = try NodeHarness(text())
+        harness.advance(by: mdi150)
+        harness.effects = []
+        harness.receive(priority: 200, addresses: [IPv4Address(10, 250, 138, 100)])
+        #expect(harness.views.first?.state == .backup)
+        #expect(kinds(harness) == ["drain", "remove"], "\(harness.effects)")
+        let drained = try #require(harness.effects.compactMap { if case .drainAddress(let change) = $0 { change } else { nil } }.first)
+        let routes = drained.binding.drainRoutes
+        #expect(routes.map(\.kind) == [.local, .unicast] && routes.map(\.table) == [.local, .main], "\(routes)")
+        #expect(routes.allSatisfy { $0.device == "lo" && $0.metric == 1024 && $0.destination.description == "10.250.138.100/32" }, "\(routes)")
+        harness.effects = []
+        harness.advance(by: .milliseconds(999))
+        #expect(kinds(harness).isEmpty)
+        harness.advance(by: .milliseconds(1))
+        #expect(kinds(harness) == ["remove+reset", "endDrain"], "\(harness.effects)")
+
+        // A LAN VIP is removed at once, as before.
+        let lan = try NodeHarness(instanceText())
+        lan.advance(by: mdi150)
+        lan.effects = []
+        lan.receive(priority: 200)
+        #expect(kinds(lan) == ["remove+reset"])
+    }
+
+    @Test("a stop waits for the drain before it ends; a Master again during the drain keeps its address and only loses the drain route")
+    func drainAndStop() throws {
+        let harness = try NodeHarness("global_defs {\n    vrrp_handover immediate\n}\n" + text())
+        harness.advance(by: mdi150)
+        harness.effects = []
+        harness.handle(.stop)
+        #expect(kinds(harness) == ["drain", "remove"], "\(harness.effects)")
+        harness.advance(by: .seconds(1))
+        #expect(kinds(harness) == ["drain", "remove", "remove+reset", "endDrain", "stopped"], "\(harness.effects)")
+
+        let again = try NodeHarness(text())
+        again.advance(by: mdi150)
+        again.receive(priority: 200, addresses: [IPv4Address(10, 250, 138, 100)])
+        // The new Master resigns at once: this node takes over after Skew_Time, inside the drain.
+        again.receive(priority: 0, addresses: [IPv4Address(10, 250, 138, 100)])
+        again.effects = []
+        again.advance(by: .seconds(1))
+        #expect(again.views.first?.state == .master)
+        #expect(kinds(again).contains("endDrain") && !kinds(again).contains("remove+reset"), "\(again.effects)")
+    }
 }

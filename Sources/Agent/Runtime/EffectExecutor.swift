@@ -81,6 +81,10 @@ final class EffectExecutor {
                 }
             case .addAddress(let change), .renewAddress(let change):
                 _ = try addresses.add(change.binding.address, interfaceIndex: change.binding.device.index, leaseSeconds: change.leaseSeconds)
+            case .drainAddress(let change):
+                for route in change.binding.drainRoutes { _ = try routes.add(.route(route)) }
+            case .endDrain(let change):
+                for route in change.binding.drainRoutes.reversed() { _ = try routes.remove(.route(route)) }
             case .removeAddress(let change):
                 if change.resetsConnections { resetter.reset(before: change) }
                 _ = try addresses.remove(change.binding.address, interfaceIndex: change.binding.device.index)

@@ -12,6 +12,13 @@ public enum NodeEffect: Equatable, Sendable {
     /// valid_lft): a Master does it with every advert, so its addresses outlive it by one
     /// lease at most. An address the kernel let expire meanwhile is added again.
     case renewAddress(AddressChange)
+    /// A routed address (on a device with no segment) is about to go: keep accepting its
+    /// traffic, and give the node's FRR a route to announce in its place (longer, with
+    /// `redistribute kernel` and `as-path prepend`), while the clients move to the new
+    /// Master (`VirtualAddressBinding.drainRoutes`). Present already is not an error.
+    case drainAddress(AddressChange)
+    /// The drain is over: delete those routes (absent is not an error).
+    case endDrain(AddressChange)
     /// Remove one virtual address (absent is not an error).
     case removeAddress(AddressChange)
     /// keepalived issue 2361: remove a configured address a crashed earlier run left behind;
@@ -74,7 +81,7 @@ public enum NodeEffect: Equatable, Sendable {
         case .addAddress, .removeAddress, .removeLeftoverAddress, .removeVirtualMAC: return true
         // A renewal changes a lifetime; an address it adds back after expiring shows up through
         // the address events like any other change made behind the node's back.
-        case .renewAddress, .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance, .persistTakeovers,
+        case .renewAddress, .drainAddress, .endDrain, .ensureVirtualMAC, .send, .gratuitousARP, .armTimer, .cancelTimer, .runCheck, .runNotify, .log, .statusChanged, .reply, .persistMaintenance, .persistTakeovers,
              .bindTransports, .watchAnnouncements, .dropTraffic, .followNotifyFIFOs, .writeNotifyFIFO, .addRouting, .removeRouting, .sendMail,
              .record:
             return false

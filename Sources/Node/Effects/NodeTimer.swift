@@ -31,6 +31,8 @@ public enum NodeTimer: Hashable, Sendable {
     case processDelay(String)
     /// Ask again for an instance's `use_vmac` macvlan the runtime could not make.
     case virtualMACRetry(InstanceID)
+    /// The end of an instance's address drain (`NodeEffect.drainAddress`).
+    case addressDrain(InstanceID)
 
     public var slot: Slot {
         switch self {
@@ -47,6 +49,7 @@ public enum NodeTimer: Hashable, Sendable {
         case .routingCheck: return .routingCheck
         case .processDelay(let name): return .processDelay(name)
         case .virtualMACRetry(let instance): return .virtualMACRetry(instance)
+        case .addressDrain(let instance): return .addressDrain(instance)
         }
     }
 
@@ -65,5 +68,6 @@ public enum NodeTimer: Hashable, Sendable {
         case routingCheck
         case processDelay(String)
         case virtualMACRetry(InstanceID)
+        case addressDrain(InstanceID)
     }
 }

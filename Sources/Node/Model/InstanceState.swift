@@ -23,6 +23,9 @@ struct InstanceState: Sendable {
     /// Master stays in the node, out of the configuration, until its make-before-break wait
     /// ends (`Node.dropRetiredInstances`).
     var isBeingRemoved = false
+    /// Routed addresses given up and still accepted through their drain route, until the
+    /// `addressDrain` timer (`Node.drainInterval`).
+    var draining: [VirtualAddressBinding] = []
     /// The last make-before-break release: how it ended, and when.
     var lastHandover: (end: HandoverEnd, at: Instant)?
     /// The last change of the effective priority, and why (`HistoryCause`): the cause of the
@@ -60,6 +63,9 @@ struct InstanceState: Sendable {
     var virtualRouterID: UInt8 { bound.router.virtualRouterID }
     /// A Master holds its addresses, and so does a router that resigned for a planned move
     /// until the new Master announces itself (make-before-break); nobody else does.
+    /// Nothing of a release is left: no make-before-break wait, no drain.
+    var isDone: Bool { router.pendingRelease == nil && draining.isEmpty }
+
     var wantsAddresses: Bool { router.state == .master || router.pendingRelease != nil }
     var holdsEveryAddress: Bool { !addresses.isEmpty && addresses.allSatisfy(\.isHeld) }
     var holdsAnyAddress: Bool { addresses.contains(where: \.isHeld) }

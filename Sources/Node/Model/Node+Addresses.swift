@@ -242,6 +242,14 @@ extension Node {
             return addressChangeFailed(change, adding: false, error, now: now)
         case .removeLeftoverAddress(let change):
             return addressChangeFailed(change, adding: false, error, now: now)
+        case .drainAddress(let change):
+            // The address goes anyway; what the routers send before the withdrawal reaches
+            // them finds no address, as without a drain.
+            return rateLimitedError(change.instanceName, "drain \(change.binding)", "could not add the drain routes of \(change.binding): \(error); it is removed without a drain", now: now)
+        case .endDrain(let change):
+            // This node goes on accepting the address's traffic, which nobody routes here any
+            // more; the next start removes the route.
+            return rateLimitedError(change.instanceName, "drain \(change.binding)", "could not delete the drain routes of \(change.binding): \(error); the next start removes them", now: now)
         case .send(let outbound):
             guard let index = index(of: outbound.instance) else { return [] }
             instances[index].counters.sendErrors += 1

@@ -98,7 +98,7 @@ extension Node {
         let held = Set(instances.flatMap { instance in instance.addresses.filter(\.isHeld).map(\.binding) })
         for index in plan.started where isRunning && !restartedAsMaster.contains(instances[index].name) {
             effects += instances[index].addresses.filter { !held.contains($0.binding) && $0.binding.device.index != 0 }
-                .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
+                .flatMap { leftovers(of: instances[index], $0.binding) }
         }
         let configured = instances.indices.filter { !instances[$0].isBeingRemoved }
         for index in configured {
@@ -118,7 +118,7 @@ extension Node {
                 // A FAULT keeps it from Master: what it kept goes after all.
                 if instances[index].router.state != .master {
                     effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
-                        .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
+                        .flatMap { leftovers(of: instances[index], $0.binding) }
                 }
             }
             for index in configured {
@@ -164,7 +164,7 @@ extension Node {
     /// and macvlan go with them.
     mutating func dropRetiredInstances() -> [NodeEffect] {
         var effects: [NodeEffect] = []
-        for index in instances.indices where instances[index].isBeingRemoved && instances[index].router.pendingRelease == nil {
+        for index in instances.indices where instances[index].isBeingRemoved && instances[index].isDone {
             let id = instances[index].id
             effects += TimerKind.allCases.map { .cancelTimer(.router(id, $0)) }
             effects.append(.cancelTimer(.addressRetry(id)))
@@ -175,7 +175,7 @@ extension Node {
             }
         }
         guard !effects.isEmpty else { return [] }
-        instances.removeAll { $0.isBeingRemoved && $0.router.pendingRelease == nil }
+        instances.removeAll { $0.isBeingRemoved && $0.isDone }
         rebuildValidators()
         return effects + [.statusChanged(summary)]
     }

@@ -75,7 +75,14 @@ extension Node {
             } else {
                 why = .role(instance.router.state.rawValue)
             }
-            return removeRouting(of: index) + instance.addresses.map { .removeAddress(change(instance, $0.binding)) }
+            var removals: [NodeEffect] = []
+            for state in instance.addresses {
+                removals += release(index, state.binding, wasPresent: !(state.phase == .absent || state.isReleasing))
+            }
+            if !instances[index].draining.isEmpty {
+                removals.append(.armTimer(.addressDrain(instance.id), at: now + Self.drainInterval))
+            }
+            return removeRouting(of: index) + removals
                 + [record(.addressesRemoved(instance.addresses.map(\.binding.description)), of: index, causes: [why], now: now)]
         case .sendGratuitousARP(let count):
             return announce(index, rounds: count, now: now)

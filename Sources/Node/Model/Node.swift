@@ -81,10 +81,10 @@ public struct Node: Sendable {
     public mutating func handle(_ event: NodeEvent, now: Instant) -> [NodeEffect] {
         let watching = watchesGratuitousARP
         var effects = isStopping ? reactWhileStopping(to: event, now: now) : react(to: event, now: now)
-        if instances.contains(where: { $0.isBeingRemoved && $0.router.pendingRelease == nil }) {
+        if instances.contains(where: { $0.isBeingRemoved && $0.isDone }) {
             effects += dropRetiredInstances()
         }
-        if isStopping && !instances.contains(where: { $0.router.pendingRelease != nil }) {
+        if isStopping && instances.allSatisfy(\.isDone) {
             effects += finishStop(now: now)
         }
         if watchesGratuitousARP != watching { effects.append(.watchAnnouncements(watchesGratuitousARP)) }
@@ -101,7 +101,7 @@ public struct Node: Sendable {
             return react(to: event, now: now)
         case .timerFired(let timer):
             switch timer {
-            case .router, .addressRetry: return react(to: event, now: now)
+            case .router, .addressRetry, .addressDrain: return react(to: event, now: now)
             default: return []
             }
         case .command(let command, _, let reply):
@@ -176,7 +176,7 @@ public struct Node: Sendable {
             for slot in instances[index].addresses.indices { instances[index].addresses[slot].phase = .releasing }
             effects += removeLeftoverRouting(of: index)
             effects += instances[index].addresses.filter { $0.binding.device.index != 0 }
-                .map { .removeLeftoverAddress(change(instances[index], $0.binding)) }
+                .flatMap { leftovers(of: instances[index], $0.binding) }
         }
         effects.append(record(.daemon(resuming.isEmpty ? .started : .resumed), of: nil,
                               causes: resuming.isEmpty ? [] : [.resumed(TransitionReason.resumed(restart).description)], now: now))
@@ -308,6 +308,9 @@ public struct Node: Sendable {
         case .virtualMACRetry(let id):
             guard let index = index(of: id) else { return [] }
             return retryVirtualMAC(index)
+        case .addressDrain(let id):
+            guard let index = index(of: id) else { return [] }
+            return endDrains(of: index)
         case .startupDelay:
             guard isStartupDelayed else { return [] }
             return [.log(LogLine(.notice, "vrrp_startup_delay is over: starting the VRRP instances"))] + startInstances(now: now)
