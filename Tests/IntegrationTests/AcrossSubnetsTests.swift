@@ -5,25 +5,19 @@ extension NamespaceSuites {
     /// The routed mode end to end (issue 23): `bench/routed --ci` builds a spine, two leaves
     /// and both Harbor nodes running FRR (bgpd, eBGP) from `examples/harbor-pair-l3` unchanged,
     /// nginx on the nodes and a client behind the spine, then puts vipkeeper through a crash
-    /// (SIGKILL), SIGTERM, nginx stopped, link down, SIGSTOP and a split. The harness is the
+    /// (SIGKILL), SIGTERM, nginx stopped, link down, SIGSTOP, a split and a drill. The harness is the
     /// benchmark's (one lab, one set of measurements); this test holds vipkeeper to what the
     /// design promises, with margins for a loaded 2-core machine. The timings against the
     /// keepalived + vtysh anchor are `bench/routed`'s report.
     @Suite("across routed subnets: the VIP on lo, announced by FRR", .serialized)
     struct AcrossSubnetsTests {
-        static let root: String = {
-            var path = #filePath
-            for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-            return path
-        }()
-
         /// One run of `bench/routed --ci`: its JSON, or nil after recording why (a set-up
         /// failure is a failure, never a result).
         func run() throws -> [String: Any]? {
             let output = "/tmp/vk-routed-\(getpid()).json"
             defer { try? FileManager.default.removeItem(atPath: output) }
             // SIGTERM at the bound: the harness removes its namespaces and processes on the way out.
-            let command = "cd \(Self.root) && VIPKEEPER_BIN=\(NetworkLab.vipkeeper) timeout -s TERM 900 python3 bench/routed --ci --json \(output) 2>&1"
+            let command = "cd \(repositoryRoot) && VIPKEEPER_BIN=\(NetworkLab.vipkeeper) timeout -s TERM 900 python3 bench/routed --ci --json \(output) 2>&1"
             let result = Shell.run(command, timeout: 960)
             try #require(result.status == 0, "bench/routed --ci exit \(result.status):\n\(result.output)")
             let data = try #require(FileManager.default.contents(atPath: output), "no JSON from bench/routed:\n\(result.output)")
@@ -35,7 +29,7 @@ extension NamespaceSuites {
 
         func seconds(_ value: Any?) -> Double? { value as? Double ?? (value as? Int).map(Double.init) }
 
-        @Test("crash, SIGTERM, nginx, link down, SIGSTOP and a split: the VIP moves, a dead or stopped daemon's route is withdrawn, one node announces after the heal")
+        @Test("crash, SIGTERM, nginx, link down, SIGSTOP, a split and a drill: the VIP moves, a dead or stopped daemon's route is withdrawn, one node announces after the heal")
         func routedFailovers() throws {
             try #require(FileManager.default.isExecutableFile(atPath: "/usr/lib/frr/bgpd"), "FRR is not installed (scripts/install-deps.sh installs it)")
             guard let json = try run() else { return }
@@ -43,6 +37,13 @@ extension NamespaceSuites {
             func scenario(_ name: String) throws -> [String: Any] { try #require(scenarios[name], "no \(name) in \(scenarios.keys.sorted())") }
             let lease = try #require(seconds((json["facts"] as? [String: Any])?["lease_on_a"]), "\(json)")
             #expect(lease == 4, "node a's VIP is held with the automatic lease, 4 x advert_int")
+
+            // A drill in the routed mode: handed to node b and back, no gratuitous ARP expected
+            // (its outage is in the JSON, for bench/routed to report).
+            let drill = try #require((json["facts"] as? [String: Any])?["drill"] as? [String: Any], "\(json)")
+            #expect(drill["result"] as? String == "passed", "\(drill)")
+            #expect(drill["gratuitous_arp_expected"] as? Bool == false, "\(drill)")
+            #expect(seconds(drill["b_vip_added"]) != nil, "node b never held the VIP during the drill: \(drill)")
 
             // Every failure of node a moves the VIP to node b, whose route the spine takes.
             for name in ["sigkill", "sigterm", "nginx", "link", "sigstop"] {

@@ -6,9 +6,7 @@ import Testing
 enum Corpus {
     static let directory: String? = {
         if let configured = ProcessInfo.processInfo.environment["VIPKEEPER_CORPUS"] { return configured }
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        let sibling = (path as NSString).deletingLastPathComponent + "/shared/corpus/keepalived-conf"
+        let sibling = (repositoryRoot as NSString).deletingLastPathComponent + "/shared/corpus/keepalived-conf"
         return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
     }()
 

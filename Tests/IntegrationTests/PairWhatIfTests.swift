@@ -7,11 +7,7 @@ extension NamespaceSuites {
     /// VIP must end where the table said.
     @Suite("check --pair's table against the same failures on real nodes", .serialized)
     struct PairWhatIfRealTests {
-        static let examples: String = {
-            var path = #filePath
-            for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-            return path + "/examples/harbor-pair"
-        }()
+        static let examples = repositoryRoot + "/examples/harbor-pair"
 
         /// The what-if's rows, by event, from the binary's JSON.
         func whatIf() throws -> [String: [String]] {

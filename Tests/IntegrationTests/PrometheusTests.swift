@@ -1,12 +1,8 @@
 import Foundation
 import Testing
 
-/// The repository root (two levels above this target's sources).
-private let repository: String = {
-    var path = #filePath
-    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-    return path
-}()
+/// The repository root (`repositoryRoot`).
+private let repository = repositoryRoot
 
 /// Every panel query of mehdy/keepalived-exporter's Grafana dashboard
 /// (grafana/dashboards/keepalived-exporter.json, commit 5aedbfb) whose metric vipkeeper exports:

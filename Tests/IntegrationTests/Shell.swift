@@ -51,6 +51,13 @@ func cpuSeconds(_ pid: Int32) -> Double? {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
+/// The repository's root (examples/, bench/), from this file's path.
+let repositoryRoot: String = {
+    var path = #filePath
+    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path
+}()
+
 /// Whether this run can create namespaces; in CI it must.
 enum Privileges {
     static var ci: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }

@@ -209,7 +209,7 @@ let loopback = HostInterface(name: "lo", index: 1, hardwareAddress: [0, 0, 0, 0,
                              addresses: [.v4(IPv4Address(127, 0, 0, 1))], mtu: 65536, hasSegment: false)
 
 /// One instance as in the Harbor examples: VRID 51 on eth0, PASS auth, VIP 10.250.1.100.
-func instanceText(_ name: String = "VI_1", vrid: Int = 51, priority: Int = 150, extra: String = "") -> String {
+func instanceText(_ name: String = "VI_1", vrid: Int = 51, priority: Int = 150, addresses: String? = nil, extra: String = "") -> String {
     """
     vrrp_instance \(name) {
         interface eth0
@@ -221,7 +221,7 @@ func instanceText(_ name: String = "VI_1", vrid: Int = 51, priority: Int = 150, 
             auth_pass harbor
         }
         virtual_ipaddress {
-            10.250.1.\(vrid == 51 ? 100 : vrid)/24
+            \(addresses ?? "10.250.1.\(vrid == 51 ? 100 : vrid)/24")
         }
     \(extra)}
 

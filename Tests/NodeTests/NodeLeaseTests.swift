@@ -14,22 +14,7 @@ struct NodeLeaseTests {
     static let routedVIP = IPAddress.v4(IPv4Address(10, 250, 138, 100))
 
     func text(addresses: String = "10.250.138.100/32 dev lo", extra: String = "") -> String {
-        """
-        vrrp_instance VI_1 {
-            interface eth0
-            virtual_router_id 51
-            priority 150
-            advert_int 1
-            authentication {
-                auth_type PASS
-                auth_pass harbor
-            }
-            virtual_ipaddress {
-                \(addresses)
-            }
-        \(extra)}
-
-        """
+        instanceText(addresses: addresses, extra: extra)
     }
 
     func adds(_ harness: NodeHarness) -> [AddressChange] {
