@@ -486,7 +486,8 @@ failed_restart_releases() {
     in_systemd systemctl stop vipkeeper.service
     in_systemd systemctl reset-failed vipkeeper.service 2>/dev/null
     in_systemd systemctl start vipkeeper.service || { echo "it does not start again"; return 1; }
-    within 10 holds "$node" || { echo "the node did not take the VIP back"; return 1; }
+    within 10 holds "$node" || {
+        echo "the node did not take the VIP back; its journal:"; in_systemd journalctl -u vipkeeper -o short-precise --no-pager | tail -n 30; return 1; }
 }
 check "a restart whose next start fails leaves no VIP behind (ExecStopPost releases what the hand-off left)" failed_restart_releases
 stays_disabled() {

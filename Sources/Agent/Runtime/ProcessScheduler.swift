@@ -64,6 +64,12 @@ final class ProcessScheduler {
         settings = new
         let policy = AutoPriority(new)
         if !reload && new.isDefault { return }
+        // Memory first, outside real-time: mlockall faults every mapped page in (and the stack
+        // reserve), which on this static binary runs for milliseconds without blocking; under
+        // SCHED_RR that counts against RLIMIT_RTTIME, and past its hard limit (10 ms) the kernel
+        // SIGKILLs the daemon (seen in test-systemd right after `vipkeeper restart` and
+        // `systemctl restart`, whose new process locks its memory again).
+        withoutRealtime { applyMemoryLock(new.lockMemory) }
         let target = reload ? policy.afterReload(current: granted, previous: previous) : policy.initial
         if target != granted || (target.isRealtime && timeLimit != new.realtimeTimeLimit) {
             let setting = !target.isRealtime ? "SCHED_OTHER (vrrp_rt_priority removed)"
@@ -75,7 +81,6 @@ final class ProcessScheduler {
             problems[.policy] = nil
         }
         applyNice(policy.nice)
-        applyMemoryLock(new.lockMemory)
         applyAffinity(new.cpuAffinity)
     }
 
