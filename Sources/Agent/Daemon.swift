@@ -76,6 +76,9 @@ public final class Daemon {
     /// `vipkeeper hand-off` was answered: the loop ends without a stop, every VIP kept for the
     /// process the service manager starts next (`MasterResume`).
     private var handedOff = false
+    /// The start's scheduling (`vrrp_rt_priority`, `vrrp_no_swap`, ...) is not applied yet: the
+    /// loop starts at SCHED_OTHER and goes real-time once the start's burst is over.
+    private var schedulingPending = true
 
     public init(configuration: Configuration, options: Options, signals: SignalWatcher,
                 notifier: SystemdNotifier, logger: Logger) throws(AgentError) {
@@ -185,16 +188,13 @@ public final class Daemon {
             dispatch(.start, now: now)
         }
         observeAddresses(now: now)
-        // Real-time once started: the start's work (files, sockets, the first checks) runs
-        // long without blocking, and RLIMIT_RTTIME (10 ms by default, 3 ticks at HZ=250) would
-        // kill a real-time process doing it.
-        scheduler.configure(schedulingAtStart, reload: false)
         notifier.ready(status: node.summary)
         let socketNote = (control.map { ", control socket \($0.path)" } ?? "")
             + ((options.metricsListen ?? metricsListenAtStart).map { ", metrics at http://\($0)/metrics" } ?? "")
         let count = node.configuration.instances.count
         logger.info("vipkeeper \(options.version) running \(count) instance\(count == 1 ? "" : "s")\(socketNote)")
         var nextWatchdog = notifier.watchdogInterval.map { now + $0 }
+        let startedLoop = now
         while node.isRunning {
             let acceptResumes = [control?.pausedUntil, metrics?.pausedUntil].compactMap { $0 }.min()
                 .map { Instant(sinceOrigin: .milliseconds($0)) }
@@ -205,7 +205,7 @@ public final class Daemon {
             let ready = reactor.wait(until: wake)
             now = MonotonicClock.now()  // the one clock read of this turn, the model's time
             // keepalived's auto priority: how late this turn runs after its earliest timer.
-            if let due, now > due { scheduler.turnRan(lateness: now - due) }
+            if let due, now > due, !schedulingPending { scheduler.turnRan(lateness: now - due) }
             for source in ready {
                 handle(source, now: now)
             }
@@ -223,6 +223,16 @@ public final class Daemon {
             if !inheritedChildren.isEmpty {
                 var status: Int32 = 0
                 inheritedChildren.removeAll { waitpid($0, &status, WNOHANG) != 0 }
+            }
+            // Real-time once the start's burst is over: the first turn that found nothing to do,
+            // or a second after the loop started. The start's work and its first turns (the
+            // address events it caused, every check and notify script forked at once, files)
+            // run long without blocking, and RLIMIT_RTTIME (10 ms by default: 3 ticks at
+            // HZ=250, counted in wall-clock ticks, so a stolen vCPU counts too) would SIGKILL a
+            // real-time process doing it (seen in test-systemd right after a restart).
+            if schedulingPending && (ready.isEmpty || now - startedLoop >= .seconds(1)) {
+                schedulingPending = false
+                scheduler.configure(schedulingAtStart, reload: false)
             }
             if stopRequested && !handedOff {
                 // The first request resigns (the VIPs stay until the new Master announces
@@ -497,7 +507,8 @@ public final class Daemon {
             metricsListenAtStart = next.globals.metricsListen
         }
         if next.globals.scheduling != scheduler.settings {
-            scheduler.configure(next.globals.scheduling, reload: true)
+            scheduler.configure(next.globals.scheduling, reload: !schedulingPending)
+            schedulingPending = false
         }
         let effects = node.handle(.reload(bound), now: now)
         noteWhatToFollow()
