@@ -426,7 +426,8 @@ restart_keeps_vip() {
     before=$(main_pid)
     watch_peer "$work/peer-addresses-restart.log"
     in_systemd systemctl restart vipkeeper.service || { echo "systemctl restart failed"; kill "$peer_monitor"; return 1; }
-    peer_never_took_vip "$work/peer-addresses-restart.log" || return 1
+    peer_never_took_vip "$work/peer-addresses-restart.log" || {
+        echo "the daemon's journal through the restart:"; in_systemd journalctl -u vipkeeper -o short-precise --no-pager | tail -n 40; return 1; }
     after=$(main_pid)
     echo "MainPID $before -> $after"
     [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ] || { echo "systemd did not start a new process"; return 1; }
