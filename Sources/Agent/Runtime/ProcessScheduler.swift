@@ -64,11 +64,9 @@ final class ProcessScheduler {
         settings = new
         let policy = AutoPriority(new)
         if !reload && new.isDefault { return }
-        // Memory first, outside real-time: mlockall faults every mapped page in (and the stack
-        // reserve), which on this static binary runs for milliseconds without blocking; under
-        // SCHED_RR that counts against RLIMIT_RTTIME, and past its hard limit (10 ms) the kernel
-        // SIGKILLs the daemon (seen in test-systemd right after `vipkeeper restart` and
-        // `systemctl restart`, whose new process locks its memory again).
+        // Memory first, outside real-time: mlockall walks every mapping and the stack reserve is
+        // made resident, work whose length the daemon does not bound; under SCHED_RR it would
+        // count against RLIMIT_RTTIME, whose hard limit (10 ms) ends in SIGKILL.
         withoutRealtime { applyMemoryLock(new.lockMemory) }
         let target = reload ? policy.afterReload(current: granted, previous: previous) : policy.initial
         if target != granted || (target.isRealtime && timeLimit != new.realtimeTimeLimit) {
