@@ -128,6 +128,8 @@ final class NodeHarness {
             case .removeRouting(let change):
                 if routingFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
                 else { routing.remove(change.entry) }
+            case .drainAddress, .endDrain:
+                if routingFails { failures.append(.effectFailed(effect, EffectError(code: -1, message: "Operation not permitted"))) }
             case .bindTransports:
                 if transportsFail { failures.append(.effectFailed(effect, EffectError(code: 19, message: "No such device"))) }
             default: break

@@ -186,4 +186,20 @@ struct NodeLeaseTests {
         #expect(again.views.first?.state == .master)
         #expect(kinds(again).contains("endDrain") && !kinds(again).contains("remove+reset"), "\(again.effects)")
     }
+
+    @Test("a drain route netlink will not delete: logged once, tried again every second until it goes")
+    func endDrainRetried() throws {
+        let harness = try NodeHarness(text())
+        harness.advance(by: mdi150)
+        harness.receive(priority: 200, addresses: [IPv4Address(10, 250, 138, 100)])
+        harness.routingFails = true
+        harness.effects = []
+        harness.advance(by: .seconds(3))
+        #expect(kinds(harness).filter { $0 == "endDrain" }.count == 3, "\(harness.effects)")
+        #expect(harness.logs.filter { $0.contains("could not delete the drain routes of 10.250.138.100/32 dev lo") }.count == 1, "\(harness.logs)")
+        harness.routingFails = false
+        harness.effects = []
+        harness.advance(by: .seconds(3))
+        #expect(kinds(harness).filter { $0 == "endDrain" }.count == 1, "done after the first that succeeds: \(harness.effects)")
+    }
 }

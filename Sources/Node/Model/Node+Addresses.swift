@@ -248,8 +248,13 @@ extension Node {
             return rateLimitedError(change.instanceName, "drain \(change.binding)", "could not add the drain routes of \(change.binding): \(error); it is removed without a drain", now: now)
         case .endDrain(let change):
             // This node goes on accepting the address's traffic, which nobody routes here any
-            // more; the next start removes the route.
-            return rateLimitedError(change.instanceName, "drain \(change.binding)", "could not delete the drain routes of \(change.binding): \(error); the next start removes them", now: now)
+            // more: tried again every second while the daemon runs (the next start removes what
+            // a stop left).
+            guard let index = index(of: change.instance) else { return [] }
+            let log = rateLimitedError(change.instanceName, "drain \(change.binding)", "could not delete the drain routes of \(change.binding): \(error); retrying every \(Self.drainInterval.formattedSeconds) s", now: now)
+            guard isRunning, !isStopping else { return log }
+            if !instances[index].draining.contains(change.binding) { instances[index].draining.append(change.binding) }
+            return log + [.armTimer(.addressDrain(change.instance), at: now + Self.drainInterval)]
         case .send(let outbound):
             guard let index = index(of: outbound.instance) else { return [] }
             instances[index].counters.sendErrors += 1

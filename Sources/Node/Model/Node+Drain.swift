@@ -28,7 +28,8 @@ extension Node {
         let instance = instances[index]
         instances[index].draining = []
         return instance.draining.flatMap { binding -> [NodeEffect] in
-            return instance.wantsAddresses ? [.endDrain(change(instance, binding))] : [.removeAddress(change(instance, binding)), .endDrain(change(instance, binding))]
+            let end: NodeEffect = .endDrain(change(instance, binding))
+            return instance.wantsAddresses ? [end] : [.removeAddress(change(instance, binding)), end]
         }
     }
 
